@@ -1,0 +1,72 @@
+# mmld: build everything with `make`, test with `make check`, benchmark with `make bench`.
+# See README.md. Outputs go to build/.
+
+CC ?= gcc
+BUILD := build
+WARN := -std=gnu11 -O2 -g -Wall -Wextra -Werror
+
+# rtld/ is freestanding: no libc anywhere, hidden visibility (only linker-scripts/ld-mmld.map
+# exports), no stack protector (it would read %fs before we set it), and no loop turned into
+# a memset/memcpy call (our memset is such a loop).
+RTLD_CFLAGS := $(WARN) -fPIC -ffreestanding -fno-builtin -fno-stack-protector -fvisibility=hidden \
+	-fno-tree-loop-distribute-patterns -fno-plt -fcf-protection=none -I rtld
+RTLD_LDFLAGS := -nostdlib -shared -Wl,-T,linker-scripts/ld-mmld.lds \
+	-Wl,--version-script=linker-scripts/ld-mmld.map -Wl,-soname,ld-linux-x86-64.so.2 \
+	-Wl,-Bsymbolic -Wl,--no-undefined -Wl,-z,pack-relative-relocs -Wl,--hash-style=both \
+	-Wl,--build-id -Wl,-z,relro -Wl,-z,noexecstack -Wl,-e,_dl_start
+
+RTLD_SRCS := $(wildcard rtld/*.c rtld/lib/*.c rtld/arch/x86_64/*.c)
+RTLD_ASMS := $(wildcard rtld/arch/x86_64/*.S)
+RTLD_OBJS := $(patsubst %.c,$(BUILD)/%.o,$(RTLD_SRCS)) $(patsubst %.S,$(BUILD)/%.o,$(RTLD_ASMS))
+RTLD := $(BUILD)/ld-mmld.so
+
+.PHONY: all rtld check check-image clean bench demo testprogs unit e2e corpus loader deps
+all: rtld loader testprogs
+
+# Debian packages the build and the tests need; `make deps` installs the missing ones.
+DEPS := gcc g++ make binutils libc6-dev libelf-dev libcmocka-dev util-linux xz-utils
+deps:
+	@missing=""; for p in $(DEPS); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
+	if [ -n "$$missing" ]; then \
+		echo "installing:$$missing"; \
+		sudo=""; [ "$$(id -u)" = 0 ] || sudo=sudo; \
+		$$sudo apt-get update -qq && $$sudo apt-get install -y -qq $$missing >/dev/null; \
+	fi
+
+# The demo: a program and its libraries loaded by ld-mmld.so, with every mapping it made.
+demo: all
+	@echo '== ld-mmld.so --list build/testprogs/deps'
+	@$(RTLD) --list $(BUILD)/testprogs/deps
+	@echo
+	@echo '== LD_DEBUG=maps,statistics ld-mmld.so build/testprogs/deps'
+	@LD_DEBUG=maps,statistics $(RTLD) $(BUILD)/testprogs/deps
+
+rtld: $(RTLD) $(BUILD)/.image-checked
+
+$(BUILD)/rtld/%.o: rtld/%.c $(wildcard rtld/*.h rtld/*/*.h rtld/include/*.h) Makefile
+	@mkdir -p $(dir $@)
+	$(CC) $(RTLD_CFLAGS) -MMD -c $< -o $@
+
+$(BUILD)/rtld/%.o: rtld/%.S Makefile
+	@mkdir -p $(dir $@)
+	$(CC) -c $< -o $@
+
+$(RTLD): $(RTLD_OBJS) linker-scripts/ld-mmld.lds linker-scripts/ld-mmld.map
+	$(CC) $(RTLD_LDFLAGS) -o $@ $(RTLD_OBJS) -lgcc
+
+# The image must stand alone: no undefined symbols, no DT_NEEDED, no text relocations, and
+# nothing but relative relocations (self-relocation handles no other kind). And rtld/ must
+# not have included a libc header.
+$(BUILD)/.image-checked: $(RTLD) tests/check-image.sh
+	sh tests/check-image.sh $(RTLD) $(BUILD)/rtld
+	@touch $@
+check-image: $(BUILD)/.image-checked
+
+include loader/loader.mk
+include testprogs/testprogs.mk
+include tests/tests.mk
+
+clean:
+	rm -rf $(BUILD)
+
+-include $(wildcard $(BUILD)/rtld/*.d $(BUILD)/rtld/*/*.d $(BUILD)/rtld/*/*/*.d)

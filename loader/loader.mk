@@ -1,0 +1,2 @@
+# loader/: the mmld command (issues 3 and 4)
+loader:

@@ -1,0 +1,172 @@
+/* The x86-64 relocation types a dynamic linker meets (psABI 4.4.1 and the TLS ABI).
+ *   S: symbol address  A: addend  B: load bias  P: the word's address
+ *   RELATIVE B+A | 64 S+A | GLOB_DAT, JUMP_SLOT S | COPY copy st_size bytes of S to P
+ *   IRELATIVE call(B+A) | TPOFF64 S+A-tls_offset(def) (negative: below TP) | DTPMOD64 module
+ *   id | DTPOFF64 S+A within the module's block | TLSDESC a {resolver, argument} pair */
+#include "../../reloc.h"
+#include "../../tls.h"
+
+void _dl_runtime_resolve(void) HIDDEN;
+void rtld_tlsdesc_static(void) HIDDEN;
+void rtld_tlsdesc_undefweak(void) HIDDEN;
+void rtld_tlsdesc_dynamic(void) HIDDEN;
+
+struct tlsdesc_dynamic {
+	size_t modid, offset, generation;
+};
+
+bool arch_reloc_target_ok(const struct dso *d, uintptr_t where)
+{
+	/* The word must lie in a segment of the object; writable unless text relocations are on.
+	 * A fuzzed r_offset must not make us write anywhere else in the process. */
+	for (size_t i = 0; i < d->phnum; i++) {
+		const Elf64_Phdr *p = &d->phdr[i];
+		if (p->p_type != PT_LOAD || (!(p->p_flags & PF_W) && !d->textrel))
+			continue;
+		uintptr_t s = d->load_bias + p->p_vaddr;
+		if (where >= s && where - s <= p->p_memsz - 8 && p->p_memsz >= 8)
+			return true;
+	}
+	return false;
+}
+
+void arch_setup_lazy(struct dso *d)
+{
+	/* GOT[1] identifies the object to the trampoline, GOT[2] is the trampoline (PLT0 pushes
+	 * the first and jumps to the second). */
+	if (!d->has_dyn[DT_PLTGOT])
+		return;
+	uintptr_t *got = (uintptr_t *)(d->load_bias + d->dyn[DT_PLTGOT]);
+	if (!arch_reloc_target_ok(d, (uintptr_t)&got[2]))
+		die_load(dso_display(d), "DT_PLTGOT outside the writable segments");
+	got[1] = (uintptr_t)d;
+	got[2] = (uintptr_t)_dl_runtime_resolve;
+}
+
+static void bad_type(struct dso *d, uint32_t type)
+{
+	die_load(dso_display(d), "unsupported relocation type %u", type);
+}
+
+void arch_apply_rela(struct dso *d, const Elf64_Rela *r, bool lazy)
+{
+	uint32_t type = R_TYPE(r->r_info);
+	size_t symidx = R_SYM(r->r_info);
+	uintptr_t b = d->load_bias;
+	uint64_t *where = (uint64_t *)(b + r->r_offset);
+	struct sym_def def = {0};
+	uintptr_t s = 0;
+
+	if (type == R_X86_64_NONE)
+		return;
+	if (!arch_reloc_target_ok(d, (uintptr_t)where))
+		die_load(dso_display(d), "relocation at %#lx outside the writable segments", (unsigned long)r->r_offset);
+	d->nrelocs++;
+	if (type == R_X86_64_RELATIVE) {
+		*where = b + r->r_addend;
+		d->nrelative++;
+		return;
+	}
+	if (type == R_X86_64_IRELATIVE) {
+		*where = ((uintptr_t(*)(void))(b + r->r_addend))();
+		return;
+	}
+	if (type == R_X86_64_JUMP_SLOT && lazy) {
+		/* Points at the PLT entry's push; the first call goes through the trampoline. */
+		*where += b;
+		return;
+	}
+	d->nsymbolic++;
+	bool found = symidx ? reloc_resolve(d, symidx, type == R_X86_64_JUMP_SLOT, type == R_X86_64_COPY, &def) : false;
+	if (symidx && !def.sym && (R.mode != MODE_RUN))
+		return; /* --verify/--list: reported, keep going */
+	switch (type) {
+	case R_X86_64_64:
+		s = found ? sym_address(&def) : 0;
+		*where = s + r->r_addend;
+		break;
+	case R_X86_64_GLOB_DAT:
+	case R_X86_64_JUMP_SLOT:
+		*where = found ? sym_address(&def) : 0;
+		break;
+	case R_X86_64_PC32:
+	case R_X86_64_32:
+	case R_X86_64_32S: {
+		/* Text-relocation leftovers of non-PIC code: 32-bit fields must not overflow. */
+		s = found ? sym_address(&def) : 0;
+		int64_t v = (int64_t)(s + r->r_addend) - (type == R_X86_64_PC32 ? (int64_t)(uintptr_t)where : 0);
+		if ((type == R_X86_64_32 && (uint64_t)v > 0xffffffffULL) ||
+		    (type != R_X86_64_32 && (v < INT32_MIN || v > INT32_MAX)))
+			die_load(dso_display(d), "relocation type %u overflows at %#lx", type, (unsigned long)r->r_offset);
+		uint32_t v32 = (uint32_t)v;
+		memcpy(where, &v32, 4);
+		break;
+	}
+	case R_X86_64_COPY:
+		if (!found)
+			break;
+		if (def.sym->st_size > 0 && dso_contains(def.dso, def.dso->load_bias + def.sym->st_value, def.sym->st_size, PF_R))
+			memcpy(where, (void *)(def.dso->load_bias + def.sym->st_value), def.sym->st_size);
+		break;
+	case R_X86_64_DTPMOD64:
+		/* symidx 0: the object's own module (local-dynamic model). */
+		*where = symidx ? (found ? def.dso->tls_modid : 0) : d->tls_modid;
+		break;
+	case R_X86_64_DTPOFF64:
+		*where = (found ? def.sym->st_value : 0) + r->r_addend;
+		break;
+	case R_X86_64_TPOFF64: {
+		struct dso *m = symidx ? def.dso : d;
+		if (symidx && !found) {
+			*where = 0;
+			break;
+		}
+		if (!m->tls_static)
+			die_load(dso_display(d), "cannot allocate memory in static TLS block");
+		*where = (symidx ? def.sym->st_value : 0) + r->r_addend - (uint64_t)m->tls_offset;
+		break;
+	}
+	case R_X86_64_TLSDESC: {
+		uintptr_t *desc = (uintptr_t *)where;
+		struct dso *m = symidx ? def.dso : d;
+		uint64_t value = (symidx ? (found ? def.sym->st_value : 0) : 0) + r->r_addend;
+		if (symidx && !found) {
+			desc[0] = (uintptr_t)rtld_tlsdesc_undefweak;
+			desc[1] = r->r_addend;
+		} else if (m->tls_static) {
+			desc[0] = (uintptr_t)rtld_tlsdesc_static;
+			desc[1] = value - (uint64_t)m->tls_offset;
+		} else {
+			struct tlsdesc_dynamic *td = rt_malloc(sizeof *td);
+			if (!td)
+				die_load(NULL, "out of memory");
+			td->modid = m->tls_modid;
+			td->offset = value;
+			td->generation = R.tls_generation;
+			desc[0] = (uintptr_t)rtld_tlsdesc_dynamic;
+			desc[1] = (uintptr_t)td;
+		}
+		break;
+	}
+	default:
+		bad_type(d, type);
+	}
+}
+
+/* The lazy trampoline's C half: binds one PLT slot and returns where to jump. */
+HIDDEN uintptr_t rtld_lazy_fixup(struct dso *d, size_t index)
+{
+	const Elf64_Rela *r = (const Elf64_Rela *)(d->load_bias + d->dyn[DT_JMPREL]) + index;
+	if ((index + 1) * sizeof *r > d->dyn[DT_PLTRELSZ])
+		rt_die("symbol lookup error", dso_display(d), "PLT index %zu out of range", index);
+	uint64_t *where = (uint64_t *)(d->load_bias + r->r_offset);
+	struct sym_def def;
+	if (!reloc_resolve(d, R_SYM(r->r_info), true, false, &def))
+		rt_die("symbol lookup error", dso_display(d), "undefined weak function called");
+	uintptr_t a = sym_address(&def);
+	if (DEBUG_ON(DBG_BINDINGS))
+		dbg("binding file %s [0] to %s [0]: normal symbol `%s' (lazy)", dso_display(d), dso_display(def.dso),
+		    dso_str(d, def.sym->st_name));
+	*where = a;
+	return a;
+}

@@ -1,0 +1,186 @@
+/* Step 5: load every needed library, breadth-first.
+ *
+ * Breadth-first order is the order of the global scope: the program's own DT_NEEDED entries
+ * come before their dependencies, so a library the program names directly interposes on
+ * one that only a library names. One record per file: a library asked for again (by the
+ * same name, its soname, or another path to the same inode) is the same object. */
+#include "deps.h"
+#include "dynamic.h"
+#include "search.h"
+#include "versions.h"
+#include "map.h"
+#include "stack.h"
+
+/* The problem part of an "OBJECT: problem" message. */
+static const char *strstr_after(const char *err)
+{
+	for (const char *p = err; *p; p++)
+		if (p[0] == ':' && p[1] == ' ')
+			return p + 2;
+	return err;
+}
+
+void deps_append(struct dso *d)
+{
+	d->prev = R.tail;
+	d->next = NULL;
+	if (R.tail)
+		R.tail->next = d;
+	else
+		R.head = d;
+	R.tail = d;
+}
+
+void deps_scope_add(struct dso *d)
+{
+	if (d->in_global_scope)
+		return;
+	if (R.nscope == R.scope_cap) {
+		size_t cap = R.scope_cap ? R.scope_cap * 2 : 16;
+		struct dso **s = rt_realloc(R.scope, cap * sizeof *s);
+		if (!s)
+			die_load(NULL, "out of memory");
+		R.scope = s;
+		R.scope_cap = cap;
+	}
+	R.scope[R.nscope++] = d;
+	d->in_global_scope = true;
+}
+
+void deps_prepare(struct dso *d)
+{
+	char err[512];
+	if (dynamic_decode(d, err, sizeof err) < 0 || versions_build(d, err, sizeof err) < 0)
+		die_load(dso_display(d), "%s", err);
+}
+
+struct dso *deps_find_loaded(const char *name)
+{
+	for (struct dso *d = R.head; d; d = d->next) {
+		if (d->kind == DSO_VDSO || d->missing)
+			continue;
+		if ((d->name && strcmp(d->name, name) == 0) || (d->soname && strcmp(d->soname, name) == 0) ||
+		    (d->path && d->path[0] && strcmp(d->path, name) == 0))
+			return d;
+	}
+	return NULL;
+}
+
+struct dso *deps_find_file(uint64_t dev, uint64_t ino)
+{
+	for (struct dso *d = R.head; d; d = d->next)
+		if ((d->dev || d->ino) && d->dev == dev && d->ino == ino)
+			return d;
+	if (R.self && (R.self->dev || R.self->ino) && R.self->dev == dev && R.self->ino == ino)
+		return R.self; /* ld-mmld.so named by path: one copy, the running one */
+	return NULL;
+}
+
+/* Loads one library for `req`. Returns NULL (after reporting) only in list mode. */
+static struct dso *load_one(const char *name, struct dso *req, bool preload)
+{
+	/* libc.so.6 names the dynamic linker in DT_NEEDED by its soname: that is us. */
+	if (R.self->soname && strcmp(name, R.self->soname) == 0)
+		return R.self;
+	struct dso *d = deps_find_loaded(name);
+	if (d)
+		return d;
+	char err[1024];
+	d = search_and_map(name, req, err, sizeof err);
+	if (!d) {
+		if (preload) {
+			/* glibc names the problem without the errno text. */
+			char why[256];
+			rt_snprintf(why, sizeof why, "%s", strstr_after(err));
+			for (char *c = why; *c; c++)
+				if (c[0] == ':' && c[1] == ' ')
+					*c = 0;
+			rt_dprintf(2, "ERROR: ld.so: object '%s' from %s cannot be preloaded (%s): ignored.\n", name,
+				   R.preload_source, why);
+			return NULL;
+		}
+		if (R.trace) {
+			/* ldd: list it where it would have been, as "not found". */
+			struct dso *m = rt_calloc(1, sizeof *m);
+			if (!m)
+				die_load(NULL, "out of memory");
+			m->name = rt_strdup(name);
+			m->missing = true;
+			deps_append(m);
+			return NULL;
+		}
+		die_load(NULL, "%s", err);
+	}
+	if (d->next || d->prev || R.head == d)
+		return d; /* an object we had under another name */
+	deps_prepare(d);
+	/* The system's own dynamic linker answers to the same soname as we do: never map it,
+	 * we are it. */
+	if (d->soname && R.self && R.self->soname && strcmp(d->soname, R.self->soname) == 0) {
+		map_unmap(d);
+		rt_free(d);
+		return R.self;
+	}
+	deps_append(d);
+	if (DEBUG_ON(DBG_LIBS))
+		dbg("file=%s [0];  %s by %s [0]", d->name, preload ? "preloaded" : "needed", dso_display(req));
+	if (DEBUG_ON(DBG_FILES))
+		dbg("file=%s [0];  generating link map\n  dynamic: %#lx  base: %#lx   size: %#lx\n    entry: %#lx  phdr: "
+		    "%#lx  phnum: %u",
+		    d->name, (unsigned long)d->dynamic, (unsigned long)d->load_bias, (unsigned long)d->map_len,
+		    (unsigned long)d->entry, (unsigned long)d->phdr, d->phnum);
+	return d;
+}
+
+void deps_preload(const char *list)
+{
+	if (!list)
+		return;
+	for (const char *p = list; *p;) {
+		while (*p == ' ' || *p == ':')
+			p++;
+		const char *e = p;
+		while (*e && *e != ' ' && *e != ':')
+			e++;
+		if (e > p) {
+			char *name = rt_strndup(p, (size_t)(e - p));
+			/* In a privileged process only plain names are searched, never paths. */
+			if (name && !(R.secure && strchr(name, '/'))) {
+				struct dso *d = load_one(name, R.main, true);
+				if (d)
+					deps_scope_add(d);
+			}
+		}
+		p = e;
+	}
+}
+
+void deps_load_all(void)
+{
+	/* The list itself is the breadth-first queue: objects appended while we walk it are
+	 * visited after everything loaded before them. */
+	for (struct dso *d = R.head; d; d = d->next) {
+		if (d->kind == DSO_VDSO || d->kind == DSO_RTLD || d->missing || !d->dynamic)
+			continue;
+		size_t n = 0;
+		for (Elf64_Dyn *e = d->dynamic; e->d_tag != DT_NULL; e++)
+			if (e->d_tag == DT_NEEDED)
+				n++;
+		d->deps = rt_calloc(n ? n : 1, sizeof *d->deps);
+		if (!d->deps)
+			die_load(NULL, "out of memory");
+		for (Elf64_Dyn *e = d->dynamic; e->d_tag != DT_NULL; e++) {
+			if (e->d_tag != DT_NEEDED)
+				continue;
+			if (e->d_un.d_val >= d->strsz)
+				die_load(dso_display(d), "DT_NEEDED string offset %lu outside the string table (%zu bytes)",
+					 (unsigned long)e->d_un.d_val, d->strsz);
+			struct dso *dep = load_one(dso_str(d, e->d_un.d_val), d, false);
+			if (!dep)
+				continue;
+			d->deps[d->ndeps++] = dep;
+			if (d->in_global_scope)
+				deps_scope_add(dep);
+		}
+	}
+}

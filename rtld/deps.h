@@ -1,0 +1,21 @@
+#ifndef MMLD_DEPS_H
+#define MMLD_DEPS_H
+#include "rtld.h"
+
+/* Appends d to the list of loaded objects. */
+HIDDEN void deps_append(struct dso *d);
+/* Decodes d's dynamic section and version tables; exits naming d on malformed input. */
+HIDDEN void deps_prepare(struct dso *d);
+/* The loaded object known by `name` (DT_NEEDED string, soname or path), or NULL. */
+HIDDEN struct dso *deps_find_loaded(const char *name);
+/* The loaded object mapped from this file, or NULL. */
+HIDDEN struct dso *deps_find_file(uint64_t dev, uint64_t ino);
+/* Loads the LD_PRELOAD / --preload list (space or colon separated), adding each object to
+ * the global scope right after the program. A missing object is reported and skipped. */
+HIDDEN void deps_preload(const char *list);
+/* Loads every DT_NEEDED, breadth-first from the program, adding each to the global scope.
+ * In ldd mode (LD_TRACE_LOADED_OBJECTS) a missing library is listed as "not found". */
+HIDDEN void deps_load_all(void);
+/* Adds d to the global scope (once). */
+HIDDEN void deps_scope_add(struct dso *d);
+#endif

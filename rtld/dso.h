@@ -1,0 +1,107 @@
+/* struct dso: one record per loaded ELF object (the program, each library, ld-mmld.so
+ * itself, the vDSO). Fields are grouped by the start-up stage that fills them; a stage only
+ * reads fields of the stages before it. glibc calls this link_map, musl `struct dso`,
+ * FreeBSD Obj_Entry (docs/glossary.md). */
+#ifndef MMLD_DSO_H
+#define MMLD_DSO_H
+
+#include "include/elfdefs.h"
+#include <stdbool.h>
+
+enum dso_kind { DSO_MAIN, DSO_LIB, DSO_RTLD, DSO_VDSO };
+
+/* One entry of a versym index table: what version index N of this object means. */
+struct dso_version {
+	const char *name; /* NULL: index unused */
+	uint32_t hash;    /* ELF (SysV) hash of name */
+	const char *file; /* verneed: the library that must define it; verdef: NULL */
+	bool hidden;      /* verdef: not the default version */
+	bool weak;        /* verneed: VER_FLG_WEAK */
+};
+
+struct dso {
+	/* --- identity (search.c / map.c) --- */
+	char *name;        /* as asked for: DT_NEEDED string, command-line path, soname */
+	char *path;        /* the file opened, as a path; "" for a program adopted from the kernel */
+	char *origin;      /* directory of path, for $ORIGIN; NULL until asked for */
+	const char *soname;/* DT_SONAME, or NULL */
+	uint64_t dev, ino; /* one record per file: compared before mapping a second copy */
+	enum dso_kind kind;
+	bool missing;      /* ldd mode: a needed library that was not found (nothing mapped) */
+	struct dso *next, *prev; /* every loaded object in load order (breadth-first) */
+
+	/* --- mapping (map.c) --- */
+	uintptr_t load_bias;          /* run-time address minus link-time address */
+	uintptr_t map_start;          /* the reservation covering every PT_LOAD */
+	size_t map_len;
+	const Elf64_Phdr *phdr;       /* in mapped memory */
+	uint16_t phnum;
+	uint16_t e_type;
+	uintptr_t entry;              /* run-time entry address */
+	uintptr_t relro_start;        /* run-time address, page-aligned; 0 if no PT_GNU_RELRO */
+	size_t relro_len;
+	uint32_t stack_flags;         /* PT_GNU_STACK p_flags (PF_X wanted executable stack) */
+	bool mapped_by_kernel;        /* the program when started through PT_INTERP */
+
+	/* --- TLS, from PT_TLS (map.c) and layout (tls.c) --- */
+	const void *tls_image;        /* initialisation image (run-time address) */
+	size_t tls_filesz, tls_memsz, tls_align, tls_firstbyte;
+	size_t tls_modid;             /* 0: no TLS */
+	ptrdiff_t tls_offset;         /* static TLS: block at TP - tls_offset */
+	bool tls_static;              /* block lives in the static TLS area */
+
+	/* --- dynamic section (dynamic.c) --- */
+	Elf64_Dyn *dynamic;
+	uint64_t dyn[DT_NUM_DIRECT];  /* d_val/d_ptr by tag for tags < DT_NUM_DIRECT; 0 if absent */
+	bool has_dyn[DT_NUM_DIRECT];
+	uint64_t flags, flags_1;
+	const char *strtab;
+	size_t strsz;
+	const Elf64_Sym *symtab;
+	size_t nsyms;                 /* symbols the hash tables cover (defined ones) */
+	size_t nsyms_max;             /* entries addressable before the table's segment (or the
+					 string table) ends: bounds a relocation's symbol index */
+	size_t nversym;               /* versym entries addressable, likewise */
+	const uint32_t *sysv_hash;    /* nbucket, nchain, buckets[], chains[] */
+	const uint32_t *gnu_hash;     /* nbuckets, symoffset, bloom_size, bloom_shift, ... */
+	const uint64_t *gnu_bloom;
+	const uint32_t *gnu_buckets, *gnu_chain;
+	const uint16_t *versym;
+	const Elf64_Verdef *verdef;
+	size_t verdefnum;
+	const Elf64_Verneed *verneed;
+	size_t verneednum;
+	uintptr_t relr, relrsz;       /* DT_RELR, run-time address */
+	struct dso_version *versions; /* indexed by versym index (versions.c) */
+	size_t nversions;
+
+	/* --- dependencies (deps.c) --- */
+	struct dso **deps;            /* DT_NEEDED order, resolved */
+	size_t ndeps;
+	bool in_global_scope;
+
+	/* --- relocation (reloc.c) --- */
+	bool relocated;
+	bool textrel;                 /* DT_TEXTREL: segments made writable while relocating */
+	bool bind_now;
+	uint64_t nrelocs, nrelative, nsymbolic; /* counts for LD_DEBUG=statistics */
+
+	/* --- initialisation (init.c) --- */
+	bool init_started, init_done, fini_done;
+
+	/* --- personality --- */
+	void *personality;            /* e.g. the glibc-layout link_map that mirrors this record */
+};
+
+static inline const char *dso_str(const struct dso *d, size_t off)
+{
+	return off < d->strsz ? d->strtab + off : "<bad string offset>";
+}
+
+/* The name to print for an object in messages, as glibc prints it. */
+static inline const char *dso_display(const struct dso *d)
+{
+	return d->path && d->path[0] ? d->path : d->name;
+}
+
+#endif

@@ -1,0 +1,186 @@
+/* Decode the dynamic section: tags below DT_NUM_DIRECT go into d->dyn[tag] (musl's
+ * decode_vec idea), the GNU extension tags into named fields. Addresses in .dynamic are
+ * link-time addresses: the load bias is added here, once. */
+#include "dynamic.h"
+
+bool dso_contains(const struct dso *d, uintptr_t addr, size_t len, uint32_t need)
+{
+	for (size_t i = 0; i < d->phnum; i++) {
+		const Elf64_Phdr *p = &d->phdr[i];
+		if (p->p_type != PT_LOAD || (p->p_flags & need) != need)
+			continue;
+		uintptr_t s = d->load_bias + p->p_vaddr;
+		if (addr >= s && addr - s <= p->p_memsz && len <= p->p_memsz - (addr - s))
+			return true;
+	}
+	return false;
+}
+
+/* Bytes from addr to the end of the readable segment holding it, or to `stop` if that comes
+ * first (the string table usually follows the symbol table). */
+static size_t table_room(const struct dso *d, uintptr_t addr, uintptr_t stop)
+{
+	for (size_t i = 0; i < d->phnum; i++) {
+		const Elf64_Phdr *p = &d->phdr[i];
+		uintptr_t s = d->load_bias + p->p_vaddr;
+		if (p->p_type != PT_LOAD || !(p->p_flags & PF_R) || addr < s || addr - s >= p->p_memsz)
+			continue;
+		uintptr_t end = s + p->p_memsz;
+		if (stop > addr && stop < end)
+			end = stop;
+		return end - addr;
+	}
+	return 0;
+}
+
+#define BAD(...) do { rt_snprintf(err, errlen, __VA_ARGS__); return -1; } while (0)
+
+static size_t dynamic_count(const struct dso *d)
+{
+	for (size_t i = 0; i < d->phnum; i++)
+		if (d->phdr[i].p_type == PT_DYNAMIC)
+			return d->phdr[i].p_memsz / sizeof(Elf64_Dyn);
+	return 0;
+}
+
+/* Number of symbols covered by the GNU hash table: past the last chain's end. */
+static int gnu_hash_nsyms(struct dso *d, size_t *out)
+{
+	const uint32_t *h = d->gnu_hash;
+	uint32_t nbuckets = h[0], symoffset = h[1];
+	uint32_t max = 0;
+	for (uint32_t i = 0; i < nbuckets; i++)
+		if (d->gnu_buckets[i] > max)
+			max = d->gnu_buckets[i];
+	if (max < symoffset) {
+		*out = symoffset;
+		return 0;
+	}
+	for (;;) {
+		const uint32_t *c = &d->gnu_chain[max - symoffset];
+		if (!dso_contains(d, (uintptr_t)c, 4, PF_R))
+			return -1;
+		if (*c & 1)
+			break;
+		max++;
+	}
+	*out = (size_t)max + 1;
+	return 0;
+}
+
+int dynamic_decode(struct dso *d, char *err, size_t errlen)
+{
+	size_t n = dynamic_count(d);
+	uintptr_t b = d->load_bias;
+	Elf64_Dyn *dyn = d->dynamic;
+	if (!dso_contains(d, (uintptr_t)dyn, sizeof *dyn, PF_R) && d->kind != DSO_VDSO)
+		BAD("dynamic section outside the loaded segments");
+	uint64_t gnu_hash = 0, versym = 0, verdef = 0, verneed = 0;
+	size_t i;
+	for (i = 0; i < n && dyn[i].d_tag != DT_NULL; i++) {
+		int64_t t = dyn[i].d_tag;
+		uint64_t v = dyn[i].d_un.d_val;
+		if (t >= 0 && t < DT_NUM_DIRECT) {
+			/* DT_NEEDED and friends repeat; the list is walked again where needed. */
+			if (!d->has_dyn[t]) {
+				d->dyn[t] = v;
+				d->has_dyn[t] = true;
+			}
+			continue;
+		}
+		switch (t) {
+		case DT_GNU_HASH: gnu_hash = v; break;
+		case DT_VERSYM: versym = v; break;
+		case DT_VERDEF: verdef = v; break;
+		case DT_VERDEFNUM: d->verdefnum = v; break;
+		case DT_VERNEED: verneed = v; break;
+		case DT_VERNEEDNUM: d->verneednum = v; break;
+		case DT_FLAGS_1: d->flags_1 = v; break;
+		}
+	}
+	if (i == n && n)
+		BAD("dynamic section is not terminated by DT_NULL");
+	d->flags = d->dyn[DT_FLAGS];
+
+	if (!d->has_dyn[DT_STRTAB] || !d->has_dyn[DT_SYMTAB])
+		BAD("no string or symbol table in the dynamic section");
+	d->strtab = (const char *)(b + d->dyn[DT_STRTAB]);
+	d->strsz = d->dyn[DT_STRSZ];
+	if (!d->strsz || !dso_contains(d, (uintptr_t)d->strtab, d->strsz, PF_R))
+		BAD("string table (size %lu) outside the loaded segments", (unsigned long)d->strsz);
+	if (d->strtab[d->strsz - 1] != 0)
+		BAD("string table is not NUL-terminated");
+	d->symtab = (const Elf64_Sym *)(b + d->dyn[DT_SYMTAB]);
+	if (d->has_dyn[DT_SYMENT] && d->dyn[DT_SYMENT] != sizeof(Elf64_Sym))
+		BAD("symbol entry size %lu, expected %zu", (unsigned long)d->dyn[DT_SYMENT], sizeof(Elf64_Sym));
+
+	if (gnu_hash) {
+		const uint32_t *h = (const uint32_t *)(b + gnu_hash);
+		if (!dso_contains(d, (uintptr_t)h, 16, PF_R))
+			BAD("GNU hash table outside the loaded segments");
+		uint32_t nbuckets = h[0], bloom_size = h[2];
+		if (nbuckets == 0 || bloom_size == 0 || (bloom_size & (bloom_size - 1)) || h[3] >= 64)
+			BAD("malformed GNU hash table (%u buckets, bloom size %u, shift %u)", nbuckets, bloom_size, h[3]);
+		size_t bytes = 16 + (size_t)bloom_size * 8 + (size_t)nbuckets * 4;
+		if (!dso_contains(d, (uintptr_t)h, bytes, PF_R))
+			BAD("GNU hash table (%u buckets) outside the loaded segments", nbuckets);
+		d->gnu_hash = h;
+		d->gnu_bloom = (const uint64_t *)(h + 4);
+		d->gnu_buckets = (const uint32_t *)(d->gnu_bloom + bloom_size);
+		d->gnu_chain = d->gnu_buckets + nbuckets;
+		if (gnu_hash_nsyms(d, &d->nsyms) < 0)
+			BAD("GNU hash chain runs outside the loaded segments");
+	}
+	if (d->has_dyn[DT_HASH]) {
+		const uint32_t *h = (const uint32_t *)(b + d->dyn[DT_HASH]);
+		if (!dso_contains(d, (uintptr_t)h, 8, PF_R) ||
+		    !dso_contains(d, (uintptr_t)h, 8 + ((size_t)h[0] + h[1]) * 4, PF_R) || h[0] == 0)
+			BAD("SysV hash table outside the loaded segments");
+		d->sysv_hash = h;
+		if (h[1] > d->nsyms)
+			d->nsyms = h[1];
+	}
+	if (!d->gnu_hash && !d->sysv_hash)
+		BAD("no hash table in the dynamic section");
+	if (d->nsyms && !dso_contains(d, (uintptr_t)d->symtab, d->nsyms * sizeof(Elf64_Sym), PF_R))
+		BAD("symbol table (%zu symbols) outside the loaded segments", d->nsyms);
+
+	d->nsyms_max = table_room(d, (uintptr_t)d->symtab, (uintptr_t)d->strtab) / sizeof(Elf64_Sym);
+	if (d->nsyms > d->nsyms_max)
+		BAD("symbol table (%zu symbols) outside the loaded segments", d->nsyms);
+	if (versym) {
+		d->versym = (const uint16_t *)(b + versym);
+		d->nversym = table_room(d, (uintptr_t)d->versym, 0) / 2;
+		if (d->nversym < d->nsyms)
+			BAD("version symbol table outside the loaded segments");
+	}
+	if (verdef) {
+		d->verdef = (const Elf64_Verdef *)(b + verdef);
+		if (!dso_contains(d, (uintptr_t)d->verdef, sizeof(Elf64_Verdef), PF_R))
+			BAD("version definitions outside the loaded segments");
+	}
+	if (verneed) {
+		d->verneed = (const Elf64_Verneed *)(b + verneed);
+		if (!dso_contains(d, (uintptr_t)d->verneed, sizeof(Elf64_Verneed), PF_R))
+			BAD("version needs outside the loaded segments");
+	}
+	if (d->has_dyn[DT_SONAME])
+		d->soname = dso_str(d, d->dyn[DT_SONAME]);
+	if (d->has_dyn[DT_RELR]) {
+		d->relr = b + d->dyn[DT_RELR];
+		d->relrsz = d->dyn[DT_RELRSZ];
+		if (!dso_contains(d, d->relr, d->relrsz, PF_R))
+			BAD("RELR table outside the loaded segments");
+	}
+	if (d->has_dyn[DT_RELA] && !dso_contains(d, b + d->dyn[DT_RELA], d->dyn[DT_RELASZ], PF_R))
+		BAD("relocation table outside the loaded segments");
+	if (d->has_dyn[DT_JMPREL] && !dso_contains(d, b + d->dyn[DT_JMPREL], d->dyn[DT_PLTRELSZ], PF_R))
+		BAD("PLT relocation table outside the loaded segments");
+	if (d->has_dyn[DT_REL] && d->dyn[DT_RELSZ])
+		BAD("REL relocations are not used on x86-64");
+	if (d->has_dyn[DT_JMPREL] && d->has_dyn[DT_PLTREL] && d->dyn[DT_PLTREL] != DT_RELA)
+		BAD("PLT relocations are not RELA");
+	d->textrel = d->has_dyn[DT_TEXTREL] || (d->flags & DF_TEXTREL);
+	d->bind_now = d->has_dyn[DT_BIND_NOW] || (d->flags & DF_BIND_NOW) || (d->flags_1 & DF_1_NOW);
+	return 0;
+}

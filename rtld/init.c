@@ -1,0 +1,95 @@
+/* Step 11: initialisers, and the finaliser handed to the program. */
+#include "init.h"
+
+typedef void (*init_fn)(int, char **, char **);
+typedef void (*fini_fn)(void);
+
+static struct dso **order; /* initialisation order, filled by init_run_all */
+static size_t norder;
+
+/* Dependencies first: the order in which a depth-first walk of the DT_NEEDED graph finishes
+ * objects, the walk being started from every loaded object, last loaded first (and each
+ * object's needs taken in DT_NEEDED order). This is glibc's order (elf/dl-sort-maps.c, the
+ * DFS algorithm it uses by default since 2.35), so programs see their constructors in the
+ * order they do under the system loader. Starting from the last object keeps the recursion
+ * shallow on breadth-first lists. A cycle is cut where it is met, as every loader has to. */
+static void visit(struct dso *d)
+{
+	if (d->init_started)
+		return;
+	d->init_started = true;
+	for (size_t i = 0; i < d->ndeps; i++)
+		visit(d->deps[i]);
+	order[norder++] = d;
+}
+
+static void call_array(struct dso *d, int tag_array, int tag_size, bool reverse)
+{
+	if (!d->has_dyn[tag_array])
+		return;
+	uintptr_t *a = (uintptr_t *)(d->load_bias + d->dyn[tag_array]);
+	size_t n = d->dyn[tag_size] / sizeof(uintptr_t);
+	if (!dso_contains(d, (uintptr_t)a, n * sizeof *a, PF_R))
+		die_load(dso_display(d), "initialiser array outside the loaded segments");
+	for (size_t k = 0; k < n; k++) {
+		uintptr_t f = a[reverse ? n - 1 - k : k];
+		if (f == 0 || f == (uintptr_t)-1)
+			continue;
+		if (tag_array == DT_FINI_ARRAY)
+			((fini_fn)f)();
+		else
+			((init_fn)f)(R.argc, R.argv, R.envp);
+	}
+}
+
+void init_run_all(void)
+{
+	size_t n = 0;
+	for (struct dso *d = R.head; d; d = d->next)
+		n++;
+	order = rt_calloc(n, sizeof *order);
+	if (!order)
+		die_load(NULL, "out of memory");
+	for (struct dso *d = R.tail; d; d = d->prev)
+		visit(d);
+
+	if (R.main->has_dyn[DT_PREINIT_ARRAY]) {
+		if (DEBUG_ON(DBG_INIT | DBG_LIBS))
+			dbg("calling preinit: %s", dso_display(R.main));
+		call_array(R.main, DT_PREINIT_ARRAY, DT_PREINIT_ARRAYSZ, false);
+	}
+	for (size_t i = 0; i < norder; i++) {
+		struct dso *d = order[i];
+		if (d->kind == DSO_VDSO || d->kind == DSO_RTLD) {
+			d->init_done = true;
+			continue;
+		}
+		if (d == R.main) {
+			d->init_done = true; /* its start code runs these */
+			continue;
+		}
+		if (DEBUG_ON(DBG_INIT | DBG_LIBS))
+			dbg("calling init: %s", dso_display(d));
+		if (d->has_dyn[DT_INIT])
+			((init_fn)(d->load_bias + d->dyn[DT_INIT]))(R.argc, R.argv, R.envp);
+		call_array(d, DT_INIT_ARRAY, DT_INIT_ARRAYSZ, false);
+		d->init_done = true;
+	}
+}
+
+void rtld_fini(void)
+{
+	for (size_t i = norder; i-- > 0;) {
+		struct dso *d = order[i];
+		if (!d->init_done || d->fini_done || d->kind == DSO_VDSO || d->kind == DSO_RTLD)
+			continue;
+		d->fini_done = true;
+		if (DEBUG_ON(DBG_INIT | DBG_LIBS))
+			dbg("calling fini: %s [0]", dso_display(d));
+		call_array(d, DT_FINI_ARRAY, DT_FINI_ARRAYSZ, true);
+		if (d->has_dyn[DT_FINI])
+			((fini_fn)(d->load_bias + d->dyn[DT_FINI]))();
+	}
+	if (DEBUG_ON(DBG_STATISTICS))
+		dbg("finalisers done");
+}

@@ -1,0 +1,130 @@
+/* Size-class allocator on mmap.
+ *
+ * Every block has a 16-byte header holding its class (0..LARGE_CLASS-1) or, for a large
+ * block mapped alone, its mapping length. Freed small blocks go on the free list of their
+ * class. Arenas are never returned: a loader's allocations live as long as the process. */
+#include "alloc.h"
+#include "string.h"
+#include "syscall.h"
+#include <stdint.h>
+
+#define MIN_SHIFT 4   /* 16-byte payloads */
+#define NCLASSES 9    /* up to 4096-byte payloads */
+#define ARENA_SIZE (256 * 1024)
+
+struct header {
+	size_t size_or_class; /* class index, or mapping length for large blocks */
+	size_t large;
+};
+
+struct free_block {
+	struct free_block *next;
+};
+
+static struct free_block *free_lists[NCLASSES];
+static char *arena_cur, *arena_end;
+static size_t mapped_bytes;
+
+static void *map_anon(size_t len)
+{
+	long r = sys_mmap(NULL, len, PROT_READ_ | PROT_WRITE_, MAP_PRIVATE_ | MAP_ANONYMOUS_, -1, 0);
+	if (mmap_failed(r))
+		return NULL;
+	mapped_bytes += len;
+	return (void *)r;
+}
+
+static int class_of(size_t n)
+{
+	int c = 0;
+	size_t cap = (size_t)1 << MIN_SHIFT;
+	while (cap < n) {
+		cap <<= 1;
+		c++;
+	}
+	return c;
+}
+
+void *rt_malloc(size_t n)
+{
+	if (n == 0)
+		n = 1;
+	if (n > ((size_t)1 << (MIN_SHIFT + NCLASSES - 1))) {
+		if (n > SIZE_MAX / 2)
+			return NULL;
+		size_t len = (n + sizeof(struct header) + 4095) & ~(size_t)4095;
+		struct header *h = map_anon(len);
+		if (!h)
+			return NULL;
+		h->size_or_class = len;
+		h->large = 1;
+		return h + 1;
+	}
+	int c = class_of(n);
+	if (free_lists[c]) {
+		struct free_block *b = free_lists[c];
+		free_lists[c] = b->next;
+		return b;
+	}
+	size_t need = sizeof(struct header) + ((size_t)1 << (MIN_SHIFT + c));
+	if (!arena_cur || (size_t)(arena_end - arena_cur) < need) {
+		char *a = map_anon(ARENA_SIZE);
+		if (!a)
+			return NULL;
+		arena_cur = a;
+		arena_end = a + ARENA_SIZE;
+	}
+	struct header *h = (struct header *)arena_cur;
+	arena_cur += need;
+	h->size_or_class = (size_t)c;
+	h->large = 0;
+	return h + 1;
+}
+
+void *rt_calloc(size_t count, size_t size)
+{
+	if (size && count > SIZE_MAX / size)
+		return NULL;
+	void *p = rt_malloc(count * size);
+	if (p)
+		memset(p, 0, count * size);
+	return p;
+}
+
+static size_t usable(struct header *h)
+{
+	return h->large ? h->size_or_class - sizeof *h : (size_t)1 << (MIN_SHIFT + h->size_or_class);
+}
+
+void rt_free(void *p)
+{
+	if (!p)
+		return;
+	struct header *h = (struct header *)p - 1;
+	if (h->large) {
+		mapped_bytes -= h->size_or_class;
+		sys_munmap(h, h->size_or_class);
+		return;
+	}
+	struct free_block *b = p;
+	b->next = free_lists[h->size_or_class];
+	free_lists[h->size_or_class] = b;
+}
+
+void *rt_realloc(void *p, size_t n)
+{
+	if (!p)
+		return rt_malloc(n);
+	struct header *h = (struct header *)p - 1;
+	size_t have = usable(h);
+	if (n <= have)
+		return p;
+	void *q = rt_malloc(n);
+	if (!q)
+		return NULL;
+	memcpy(q, p, have);
+	rt_free(p);
+	return q;
+}
+
+size_t rt_alloc_mapped_bytes(void) { return mapped_bytes; }

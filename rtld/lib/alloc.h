@@ -1,0 +1,15 @@
+/* ld-mmld.so's own allocator: power-of-two size classes carved from mmap'd arenas, larger
+ * blocks mapped on their own. Memory of the loaded program's libc never comes from here. */
+#ifndef MMLD_ALLOC_H
+#define MMLD_ALLOC_H
+
+#include <stddef.h>
+
+void *rt_malloc(size_t n);
+void *rt_calloc(size_t count, size_t size);
+void *rt_realloc(void *p, size_t n);
+void rt_free(void *p);
+/* Bytes this allocator has obtained from the kernel (LD_DEBUG=statistics). */
+size_t rt_alloc_mapped_bytes(void);
+
+#endif

@@ -1,0 +1,33 @@
+/* Start-up errors: one line on stderr in the system loader's form, then exit status 127.
+ *   PROGRAM: error while loading shared libraries: OBJECT: PROBLEM
+ * PROGRAM is the program's argv[0] (or ld-mmld.so's, before the program is known).
+ * The status is always 127, even where glibc's ld.so exits 1 (a missing symbol version):
+ * callers can tell a loader failure from the program's own exit codes. */
+#include "../rtld.h"
+
+void rt_die(const char *occasion, const char *object, const char *fmt, ...)
+{
+	char msg[1024];
+	va_list ap;
+	va_start(ap, fmt);
+	rt_vsnprintf(msg, sizeof msg, fmt, ap);
+	va_end(ap);
+	const char *prog = R.progname ? R.progname : "ld-mmld.so";
+	if (!occasion) /* glibc's form for version errors: no occasion */
+		rt_dprintf(2, "%s: %s: %s\n", prog, object, msg);
+	else if (object && *object)
+		rt_dprintf(2, "%s: %s: %s: %s\n", prog, occasion, object, msg);
+	else
+		rt_dprintf(2, "%s: %s: %s\n", prog, occasion, msg);
+	sys_exit_group(127);
+}
+
+void rt_warn(const char *fmt, ...)
+{
+	char msg[1024];
+	va_list ap;
+	va_start(ap, fmt);
+	rt_vsnprintf(msg, sizeof msg, fmt, ap);
+	va_end(ap);
+	rt_dprintf(2, "%s: warning: %s\n", R.progname ? R.progname : "ld-mmld.so", msg);
+}

@@ -1,0 +1,184 @@
+/* Symbol lookup.
+ *
+ * The global scope is searched in load order (the program, LD_PRELOAD objects, then
+ * dependencies breadth-first), so the first definition found wins: that is how the program
+ * and preloaded libraries interpose on library functions. In each object the GNU hash
+ * table is tried first: a Bloom filter rejects most absent names with one 64-bit load, then
+ * one bucket's chain is compared by hash before any string compare. */
+#include "lookup.h"
+#include "hash.h"
+#include "versions.h"
+
+static bool sym_usable(const Elf64_Sym *s, const struct sym_query *q)
+{
+	unsigned type = SYM_TYPE(s->st_info), bind = SYM_BIND(s->st_info);
+	if (bind != STB_GLOBAL && bind != STB_WEAK && bind != STB_GNU_UNIQUE)
+		return false;
+	if (type > STT_FUNC && type != STT_COMMON && type != STT_TLS && type != STT_GNU_IFUNC)
+		return false;
+	/* An undefined symbol is no definition, except that a non-PIE program's undefined
+	 * function with a value is the canonical address of that function (its PLT entry), so
+	 * that function pointers compare equal everywhere; a PLT lookup must skip it. */
+	if (s->st_value == 0 && s->st_shndx != SHN_ABS && type != STT_TLS)
+		return false;
+	if (s->st_shndx == SHN_UNDEF && q->plt)
+		return false;
+	if (SYM_VIS(s->st_other) == STV_HIDDEN || SYM_VIS(s->st_other) == STV_INTERNAL)
+		return false;
+	return true;
+}
+
+static const Elf64_Sym *match(const struct dso *d, size_t i, const struct sym_query *q)
+{
+	if (i >= d->nsyms)
+		return NULL;
+	const Elf64_Sym *s = &d->symtab[i];
+	if (s->st_name >= d->strsz || strcmp(d->strtab + s->st_name, q->name) != 0)
+		return NULL;
+	if (!sym_usable(s, q) || !version_matches(d, i, q->version))
+		return NULL;
+	return s;
+}
+
+const Elf64_Sym *lookup_in_dso(const struct dso *d, const struct sym_query *q)
+{
+	R.nlookups++;
+	if (d->gnu_hash) {
+		const uint32_t *h = d->gnu_hash;
+		uint32_t nbuckets = h[0], symoffset = h[1], bloom_size = h[2], shift = h[3];
+		uint32_t hv = q->gnu_hash;
+		uint64_t word = d->gnu_bloom[(hv / 64) & (bloom_size - 1)];
+		uint64_t mask = (1ULL << (hv % 64)) | (1ULL << ((hv >> shift) % 64));
+		if ((word & mask) != mask)
+			return NULL;
+		uint32_t i = d->gnu_buckets[hv % nbuckets];
+		if (i < symoffset)
+			return NULL;
+		for (; i < d->nsyms; i++) {
+			uint32_t c = d->gnu_chain[i - symoffset];
+			if ((c | 1) == (hv | 1)) {
+				const Elf64_Sym *s = match(d, i, q);
+				if (s)
+					return s;
+			}
+			if (c & 1)
+				break;
+		}
+		return NULL;
+	}
+	if (d->sysv_hash) {
+		const uint32_t *h = d->sysv_hash;
+		uint32_t nbucket = h[0], nchain = h[1];
+		const uint32_t *buckets = h + 2, *chains = h + 2 + nbucket;
+		uint32_t steps = 0;
+		for (uint32_t i = buckets[elf_hash(q->name) % nbucket]; i && i < nchain && steps <= nchain;
+		     i = chains[i], steps++) {
+			const Elf64_Sym *s = match(d, i, q);
+			if (s)
+				return s;
+		}
+	}
+	return NULL;
+}
+
+/* STB_GNU_UNIQUE: one definition per name in the whole process, the first one found. */
+struct unique_entry {
+	struct unique_entry *next;
+	const char *name;
+	struct sym_def def;
+};
+static struct unique_entry *unique_table[64];
+
+static void unique_resolve(const char *name, uint32_t h, struct sym_def *def)
+{
+	struct unique_entry **slot = &unique_table[h % 64];
+	for (struct unique_entry *e = *slot; e; e = e->next)
+		if (strcmp(e->name, name) == 0) {
+			*def = e->def;
+			return;
+		}
+	struct unique_entry *e = rt_malloc(sizeof *e);
+	if (!e)
+		return;
+	e->name = name;
+	e->def = *def;
+	e->next = *slot;
+	*slot = e;
+}
+
+static bool search(struct dso **scope, size_t n, const struct sym_query *q, struct dso *skip, struct sym_def *out)
+{
+	for (size_t i = 0; i < n; i++) {
+		struct dso *d = scope[i];
+		if (d == skip)
+			continue;
+		const Elf64_Sym *s = lookup_in_dso(d, q);
+		if (s) {
+			out->sym = s;
+			out->dso = d;
+			if (SYM_BIND(s->st_info) == STB_GNU_UNIQUE)
+				unique_resolve(q->name, q->gnu_hash, out);
+			return true;
+		}
+	}
+	return false;
+}
+
+bool lookup_reloc_symbol(struct dso *req, size_t symidx, bool plt, bool copy, struct sym_def *out)
+{
+	const Elf64_Sym *ref = &req->symtab[symidx];
+	/* A local symbol, or one the requester defines with protected visibility, binds to the
+	 * requester itself: protected means "not preemptible" (except a copy relocation, which
+	 * by definition wants the data from elsewhere). */
+	if (SYM_BIND(ref->st_info) == STB_LOCAL ||
+	    (!copy && SYM_VIS(ref->st_other) == STV_PROTECTED && ref->st_shndx != SHN_UNDEF)) {
+		out->sym = ref;
+		out->dso = req;
+		return true;
+	}
+	struct sym_query q = {.name = dso_str(req, ref->st_name), .plt = plt, .copy = copy};
+	q.gnu_hash = gnu_hash(q.name);
+	if (req->versym && symidx < req->nversym) {
+		uint16_t idx = req->versym[symidx] & VERSYM_INDEX;
+		if (idx > VER_NDX_GLOBAL && idx < req->nversions && req->versions[idx].name)
+			q.version = &req->versions[idx];
+	}
+	if ((req->flags & DF_SYMBOLIC) || req->has_dyn[DT_SYMBOLIC]) {
+		const Elf64_Sym *s = lookup_in_dso(req, &q);
+		if (s) {
+			out->sym = s;
+			out->dso = req;
+			return true;
+		}
+	}
+	if (search(R.scope, R.nscope, &q, copy ? R.main : NULL, out))
+		return true;
+	/* Objects outside the global scope (dlopen RTLD_LOCAL, later) search their own
+	 * dependencies; for now that is the object itself and what it needs. */
+	if (!req->in_global_scope) {
+		if (lookup_in_dso(req, &q)) {
+			out->sym = lookup_in_dso(req, &q);
+			out->dso = req;
+			return true;
+		}
+		if (search(req->deps, req->ndeps, &q, NULL, out))
+			return true;
+	}
+	return false;
+}
+
+bool lookup_global(const char *name, struct sym_def *out)
+{
+	struct sym_query q = {.name = name, .gnu_hash = gnu_hash(name)};
+	return search(R.scope, R.nscope, &q, NULL, out);
+}
+
+uintptr_t sym_address(const struct sym_def *def)
+{
+	uintptr_t a = def->dso->load_bias + def->sym->st_value;
+	if (def->sym->st_shndx == SHN_ABS)
+		a = def->sym->st_value;
+	if (SYM_TYPE(def->sym->st_info) == STT_GNU_IFUNC && def->sym->st_shndx != SHN_UNDEF)
+		a = ((uintptr_t(*)(void))a)();
+	return a;
+}

@@ -1,0 +1,28 @@
+#ifndef MMLD_LOOKUP_H
+#define MMLD_LOOKUP_H
+#include "rtld.h"
+
+/* What a relocation asks for. */
+struct sym_query {
+	const char *name;
+	uint32_t gnu_hash;
+	const struct dso_version *version; /* NULL: unversioned */
+	bool plt;        /* a JUMP_SLOT: an undefined symbol's PLT address is no definition */
+	bool copy;       /* a COPY relocation: search everything but the program itself */
+};
+
+struct sym_def {
+	const Elf64_Sym *sym;
+	struct dso *dso;
+};
+
+/* Finds the definition of symbol index `symidx` of `requester`, in the global scope
+ * (DF_SYMBOLIC objects search themselves first). Returns false if there is none. */
+HIDDEN bool lookup_reloc_symbol(struct dso *requester, size_t symidx, bool plt, bool copy, struct sym_def *out);
+/* Looks `q` up in one object only. */
+HIDDEN const Elf64_Sym *lookup_in_dso(const struct dso *d, const struct sym_query *q);
+/* Looks a name up in the whole global scope (dlsym(RTLD_DEFAULT), our own tools). */
+HIDDEN bool lookup_global(const char *name, struct sym_def *out);
+/* The address a definition stands for (IFUNC resolvers are called). */
+HIDDEN uintptr_t sym_address(const struct sym_def *def);
+#endif

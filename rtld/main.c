@@ -1,0 +1,228 @@
+/* ld-mmld.so start-up, as a table of contents. Each step is one call; LD_DEBUG=files
+ * prints a line per step. Order matters where a comment says why. */
+#include "debug.h"
+#include "deps.h"
+#include "init.h"
+#include "map.h"
+#include "options.h"
+#include "reloc.h"
+#include "stack.h"
+#include "tls.h"
+#include "versions.h"
+
+struct rtld_state R;
+
+extern const Elf64_Ehdr __ehdr_start HIDDEN;
+void _dl_start(void) HIDDEN;
+HIDDEN uintptr_t rtld_self_relocate(void);
+
+/* Used by the assembly trampolines: how to save the vector registers (CPUID, step 3c). */
+HIDDEN int rtld_xsave_mode;      /* 0: FXSAVE; 1: XSAVE */
+HIDDEN size_t rtld_xsave_size;   /* bytes, a multiple of 64 */
+
+static void cpuid(uint32_t leaf, uint32_t sub, uint32_t r[4])
+{
+	__asm__ volatile("cpuid" : "=a"(r[0]), "=b"(r[1]), "=c"(r[2]), "=d"(r[3]) : "a"(leaf), "c"(sub));
+}
+
+static void setup_xsave(void)
+{
+	uint32_t r[4];
+	cpuid(0, 0, r);
+	uint32_t max = r[0];
+	cpuid(1, 0, r);
+	bool osxsave = (r[2] & (1u << 27)) != 0;
+	rtld_xsave_mode = 0;
+	rtld_xsave_size = 512;
+	if (osxsave && max >= 0xd) {
+		cpuid(0xd, 0, r);
+		if (r[1] >= 576) {
+			rtld_xsave_mode = 1;
+			rtld_xsave_size = (r[1] + 63) & ~63u;
+		}
+	}
+}
+
+static void print_list(void)
+{
+	for (struct dso *d = R.head; d; d = d->next) {
+		if (d == R.main)
+			continue;
+		if (d->missing)
+			rt_dprintf(1, "\t%s => not found\n", d->name);
+		else if (d->kind == DSO_VDSO || d->kind == DSO_RTLD || strcmp(d->name, d->path) == 0)
+			rt_dprintf(1, "\t%s (0x%016lx)\n", d->kind == DSO_VDSO ? d->name : dso_display(d),
+				   (unsigned long)d->map_start);
+		else
+			rt_dprintf(1, "\t%s => %s (0x%016lx)\n", d->name, d->path, (unsigned long)d->map_start);
+	}
+}
+
+static void print_statistics(uint64_t t_end)
+{
+	uint64_t total = t_end - R.t_start;
+	dbg("%s", "");
+	dbg("runtime linker statistics (mmld):");
+	dbg("  total startup time in dynamic loader: %lu ns", (unsigned long)total);
+	dbg("            time needed for relocation: %lu ns (%lu.%lu%%)", (unsigned long)R.t_reloc,
+	    (unsigned long)(total ? R.t_reloc * 100 / total : 0), (unsigned long)(total ? R.t_reloc * 1000 / total % 10 : 0));
+	dbg("                 number of relocations: %lu", (unsigned long)R.nrelocs);
+	dbg("        number of relative relocations: %lu", (unsigned long)R.nrelative);
+	dbg("                symbol lookups (scans): %lu", (unsigned long)R.nlookups);
+	for (struct dso *d = R.head; d; d = d->next)
+		if (d->nrelocs)
+			dbg("    %-40s %8lu relocations, %8lu relative, %8lu symbolic", dso_display(d),
+			    (unsigned long)d->nrelocs, (unsigned long)d->nrelative, (unsigned long)d->nsymbolic);
+	dbg("  loader heap mapped: %lu KiB", (unsigned long)(rt_alloc_mapped_bytes() / 1024));
+}
+
+static const char *program_interp(const struct dso *d)
+{
+	for (size_t i = 0; i < d->phnum; i++)
+		if (d->phdr[i].p_type == PT_INTERP && d->phdr[i].p_filesz > 1) {
+			const char *s = (const char *)(d->load_bias + d->phdr[i].p_vaddr);
+			if (dso_contains(d, (uintptr_t)s, d->phdr[i].p_filesz, PF_R) && s[d->phdr[i].p_filesz - 1] == 0)
+				return s;
+		}
+	return NULL;
+}
+
+/* Step 4 in direct mode: open and map PROGRAM ourselves. */
+static struct dso *map_program(const char *path)
+{
+	char err[512];
+	bool wrong_class;
+	long fd = sys_open(path, O_RDONLY_ | O_CLOEXEC_, 0);
+	if (fd < 0) {
+		if (R.mode == MODE_VERIFY)
+			sys_exit_group(1);
+		die_load(path, "cannot open shared object file: No such file or directory");
+	}
+	struct dso *d = map_file(path, (int)fd, err, sizeof err, &wrong_class);
+	sys_close((int)fd);
+	if (!d) {
+		if (R.mode == MODE_VERIFY)
+			sys_exit_group(1);
+		die_load(path, "%s", err);
+	}
+	d->kind = DSO_MAIN;
+	d->name = rt_strdup(path);
+	d->path = rt_strdup(path);
+	return d;
+}
+
+struct start_result {
+	uintptr_t entry;
+	uintptr_t *sp;
+};
+
+/* Everything after self-relocation. noinline: the compiler must not hoist a global access
+ * from here into rtld_start_c, above the relocation. */
+__attribute__((noinline)) static struct start_result rtld_main(uintptr_t *sp, uintptr_t self_bias)
+{
+	R.t_start = rt_now_ns();
+	stack_decode(sp);                                        /* 3: argv, envp, auxv */
+	setup_xsave();                                           /* 3c: how the trampoline saves vectors */
+	R.self = map_adopt_image(&__ehdr_start, self_bias, DSO_RTLD);
+	deps_prepare(R.self);
+	R.self->name = (char *)R.self->soname;
+	R.direct = R.aux[AT_ENTRY] == (uintptr_t)_dl_start;
+	R.progname = R.argv[0];
+	options_from_env();                                      /* 3b: LD_* variables */
+
+	if (R.direct) {                                          /* 4: the program */
+		R.self->path = R.argv[0];
+		int idx = options_from_cmdline();
+		const char *path = R.argv[idx];
+		R.progname = path;
+		R.main = map_program(path);
+		sp = stack_drop_args(sp, idx);
+		if (R.argv0)
+			R.argv[0] = (char *)R.argv0;
+		R.progname = R.argv[0];
+		stack_patch_auxv(R.main, path);
+		if (R.mode == MODE_VERIFY)
+			sys_exit_group(program_interp(R.main) ? 0 : 2);
+	} else {
+		R.main = map_adopt_program((const Elf64_Phdr *)R.aux[AT_PHDR], R.aux[AT_PHNUM], R.aux[AT_ENTRY]);
+		R.main->name = R.argv[0] ? R.argv[0] : "";
+		R.main->path = "";
+		if (!R.main->dynamic)
+			die_load(R.progname, "program has no dynamic section");
+	}
+	const char *interp = program_interp(R.main);
+	if (interp && !R.direct)
+		R.self->path = (char *)interp;
+	struct kstat st;
+	if (R.self->path && sys_stat(R.self->path, &st) == 0) {
+		R.self->dev = st.st_dev;
+		R.self->ino = st.st_ino;
+	}
+	deps_append(R.main);
+	deps_prepare(R.main);
+	deps_scope_add(R.main);
+	if (DEBUG_ON(DBG_FILES))
+		dbg("program %s: base %#lx, entry %#lx, %s mode", dso_display(R.main), (unsigned long)R.main->load_bias,
+		    (unsigned long)R.main->entry, R.direct ? "direct" : "PT_INTERP");
+
+	if (R.aux[AT_SYSINFO_EHDR]) {                            /* 4b: the vDSO the kernel mapped */
+		const Elf64_Ehdr *eh = (const Elf64_Ehdr *)R.aux[AT_SYSINFO_EHDR];
+		const Elf64_Phdr *ph = (const Elf64_Phdr *)((uintptr_t)eh + eh->e_phoff);
+		uintptr_t first = 0;
+		for (size_t i = 0; i < eh->e_phnum; i++)
+			if (ph[i].p_type == PT_LOAD) {
+				first = ph[i].p_vaddr;
+				break;
+			}
+		R.vdso = map_adopt_image(eh, (uintptr_t)eh - first, DSO_VDSO);
+		R.vdso->name = "linux-vdso.so.1";
+		R.vdso->path = "";
+		if (R.vdso->dynamic)
+			deps_prepare(R.vdso);
+		deps_append(R.vdso);
+	}
+
+	deps_preload(R.preload);                                 /* 5: LD_PRELOAD, then DT_NEEDED */
+	deps_load_all();
+	if (R.self->in_global_scope)                             /* listed (last) only if needed, as glibc */
+		deps_append(R.self);
+	for (struct dso *d = R.head; d; d = d->next)             /* 6: needed versions exist */
+		if (d->kind != DSO_VDSO && !d->missing)
+			versions_check(d);
+	if (R.mode == MODE_LIST) {
+		print_list();
+		sys_exit_group(0);
+	}
+
+	R.tcb_size = 2368;                                       /* 7: TLS (glibc's struct pthread size) */
+	tls_layout();
+	tls_setup_main_thread();
+	reloc_all();                                             /* 8: libraries first, program last */
+	debug_publish();                                         /* 10: r_debug for gdb; writes DT_DEBUG,
+								    so before RELRO covers .dynamic */
+	for (struct dso *d = R.head; d; d = d->next)             /* 9: RELRO read-only, only now */
+		if (d->kind != DSO_VDSO && d != R.self)
+			map_protect_relro(d);
+	map_protect_relro(R.self);
+	tls_init_images();                                       /* 7b: TLS images hold relocated data */
+	uint32_t stack_x = 0;
+	for (struct dso *d = R.head; d; d = d->next)
+		stack_x |= d->stack_flags & PF_X;
+	if (stack_x && sys_mprotect((void *)((uintptr_t)sp & ~(R.pagesize - 1)), R.pagesize,
+				    PROT_READ_ | PROT_WRITE_ | PROT_EXEC_ | 0x01000000 /* PROT_GROWSDOWN */) < 0)
+		die_load(NULL, "cannot enable executable stack as shared object requires");
+	if (DEBUG_ON(DBG_STATISTICS))
+		print_statistics(rt_now_ns());
+	init_run_all();                                          /* 11: initialisers */
+	if (DEBUG_ON(DBG_FILES))
+		dbg("transferring control: %s", dso_display(R.main));
+	return (struct start_result){R.main->entry, sp};         /* 12: start.S jumps there */
+}
+
+/* Step 1-2, called from start.S with the kernel's stack pointer. Nothing of ours is
+ * relocated until rtld_self_relocate returns. */
+HIDDEN struct start_result rtld_start_c(uintptr_t *sp)
+{
+	uintptr_t bias = rtld_self_relocate();
+	return rtld_main(sp, bias);
+}

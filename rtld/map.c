@@ -1,0 +1,349 @@
+/* Step 4: map an ELF object.
+ *
+ * TECHNICAL NOTE, with numbers. A library whose program headers say (readelf -lW):
+ *
+ *   Type  Offset   VirtAddr  FileSiz  MemSiz   Flg
+ *   LOAD  0x000000 0x000000  0x0005a8 0x0005a8 R
+ *   LOAD  0x001000 0x001000  0x000161 0x000161 R E
+ *   LOAD  0x002000 0x002000  0x0000e4 0x0000e4 R
+ *   LOAD  0x002e10 0x003e10  0x000220 0x001228 RW
+ *
+ * spans link-time addresses [0, 0x5038), rounded to pages [0, 0x6000). We:
+ *  1. reserve 0x6000 bytes PROT_NONE where the kernel likes (ET_DYN; ET_EXEC must sit at its
+ *     link-time addresses): say at 0x7f0000000000, so load_bias = 0x7f0000000000;
+ *  2. overlay each PT_LOAD from the file with MAP_PRIVATE|MAP_FIXED, from the page holding
+ *     its first byte: the RW one is mapped at bias+0x3000, file offset 0x2000, length
+ *     page_up(0xe10 + 0x220) = 0x2000 bytes. Pages never written stay the page cache's own,
+ *     shared by every process mapping the file;
+ *  3. zero the tail of the last file page, bias+0x4030..0x5000, which the file mapping filled
+ *     with whatever follows in the file (this write is what makes that one page a private
+ *     copy);
+ *  4. map anonymous zero pages for the rest of bss: nothing here, since bss ends at 0x5038,
+ *     inside the page zeroed in step 3.
+ * Gaps between segments stay reserved PROT_NONE, so nothing else lands inside the object.
+ * Every failure unmaps the whole reservation. */
+#include "map.h"
+#include "elfcheck.h"
+
+int map_prot(uint32_t f)
+{
+	int prot = ((f & PF_R) ? PROT_READ_ : 0) | ((f & PF_W) ? PROT_WRITE_ : 0) | ((f & PF_X) ? PROT_EXEC_ : 0);
+	if ((prot & PROT_WRITE_) && (prot & PROT_EXEC_))
+		prot &= ~PROT_WRITE_; /* W^X: we never make a page writable and executable */
+	return prot;
+}
+
+static const char *prot_str(int prot)
+{
+	static const char *s[8] = {"---", "r--", "-w-", "rw-", "--x", "r-x", "-wx", "rwx"};
+	return s[prot & 7];
+}
+
+static long traced_mmap(const char *path, uintptr_t addr, size_t len, int prot, int flags, int fd, uint64_t off)
+{
+	long r = sys_mmap((void *)addr, len, prot, flags, fd, (long)off);
+	if (DEBUG_ON(DBG_MAPS)) {
+		if (fd >= 0)
+			dbg("mmap %#lx-%#lx %s %s+%#lx%s", (unsigned long)r, (unsigned long)r + len, prot_str(prot), path,
+			    (unsigned long)off, mmap_failed(r) ? " FAILED" : "");
+		else
+			dbg("mmap %#lx-%#lx %s anonymous (%s)%s", (unsigned long)r, (unsigned long)r + len,
+			    prot_str(prot), path, mmap_failed(r) ? " FAILED" : "");
+	}
+	return r;
+}
+
+long map_mprotect(const struct dso *d, uintptr_t addr, size_t len, int prot, const char *why)
+{
+	long r = sys_mprotect((void *)addr, len, prot);
+	if (DEBUG_ON(DBG_MAPS))
+		dbg("mprotect %#lx-%#lx %s %s (%s)%s", (unsigned long)addr, (unsigned long)(addr + len), prot_str(prot),
+		    dso_display(d), why, r ? " FAILED" : "");
+	return r;
+}
+
+void map_scan_phdrs(struct dso *d)
+{
+	for (size_t i = 0; i < d->phnum; i++) {
+		const Elf64_Phdr *p = &d->phdr[i];
+		switch (p->p_type) {
+		case PT_DYNAMIC:
+			d->dynamic = (Elf64_Dyn *)(d->load_bias + p->p_vaddr);
+			break;
+		case PT_TLS:
+			if (p->p_memsz == 0)
+				break;
+			d->tls_image = (const void *)(d->load_bias + p->p_vaddr);
+			d->tls_filesz = p->p_filesz;
+			d->tls_memsz = p->p_memsz;
+			d->tls_align = p->p_align ? p->p_align : 1;
+			d->tls_firstbyte = (-p->p_vaddr) & (d->tls_align - 1);
+			break;
+		case PT_GNU_RELRO: {
+			uintptr_t start = (d->load_bias + p->p_vaddr) & ~(R.pagesize - 1);
+			uintptr_t end = (d->load_bias + p->p_vaddr + p->p_memsz) & ~(R.pagesize - 1);
+			if (end > start) {
+				d->relro_start = start;
+				d->relro_len = end - start;
+			}
+			break;
+		}
+		case PT_GNU_STACK:
+			d->stack_flags = p->p_flags;
+			break;
+		}
+	}
+}
+
+/* Reads exactly n bytes at off; short reads are errors. */
+static int read_at(int fd, void *buf, size_t n, uint64_t off)
+{
+	char *b = buf;
+	while (n) {
+		long r = sys_pread(fd, b, n, (long)off);
+		if (r == -4)
+			continue;
+		if (r <= 0)
+			return -1;
+		b += r;
+		off += (uint64_t)r;
+		n -= (size_t)r;
+	}
+	return 0;
+}
+
+struct dso *map_file(const char *path, int fd, char *err, size_t errlen, bool *wrong_class)
+{
+	struct kstat st;
+	Elf64_Ehdr eh;
+	Elf64_Phdr *ph = NULL;
+	struct dso *d = NULL;
+	uintptr_t base = 0;
+	size_t span = 0;
+	const size_t pg = R.pagesize;
+
+	*wrong_class = false;
+	if (sys_fstat(fd, &st) < 0) {
+		rt_snprintf(err, errlen, "cannot stat shared object");
+		return NULL;
+	}
+	if ((st.st_mode & S_IFMT_) != S_IFREG_) {
+		rt_snprintf(err, errlen, "not a regular file");
+		return NULL;
+	}
+	uint64_t fsize = (uint64_t)st.st_size;
+	memset(&eh, 0, sizeof eh);
+	if (read_at(fd, &eh, fsize < sizeof eh ? fsize : sizeof eh, 0) < 0) {
+		rt_snprintf(err, errlen, "cannot read file data");
+		return NULL;
+	}
+	if (elf_check_ehdr(&eh, fsize, err, errlen) < 0) {
+		*wrong_class = fsize >= sizeof eh && memcmp(eh.e_ident, ELFMAG, SELFMAG) == 0 &&
+			       (eh.e_ident[EI_CLASS] != ELFCLASS64 || eh.e_machine != EM_X86_64);
+		return NULL;
+	}
+	ph = rt_malloc(eh.e_phnum * sizeof *ph);
+	if (!ph || read_at(fd, ph, eh.e_phnum * sizeof *ph, eh.e_phoff) < 0) {
+		rt_snprintf(err, errlen, "cannot read program headers");
+		goto fail;
+	}
+	if (elf_check_phdrs(ph, eh.e_phnum, fsize, pg, err, errlen) < 0)
+		goto fail;
+
+	/* The span of every PT_LOAD, in link-time addresses, and the largest alignment asked for. */
+	uintptr_t lo = UINTPTR_MAX, hi = 0, max_align = pg;
+	for (size_t i = 0; i < eh.e_phnum; i++) {
+		if (ph[i].p_type != PT_LOAD)
+			continue;
+		if (ph[i].p_vaddr < lo)
+			lo = ph[i].p_vaddr;
+		if (ph[i].p_vaddr + ph[i].p_memsz > hi)
+			hi = ph[i].p_vaddr + ph[i].p_memsz;
+		if (ph[i].p_align > max_align && ph[i].p_align <= (1UL << 30))
+			max_align = ph[i].p_align;
+	}
+	lo &= ~(pg - 1);
+	span = ((hi + pg - 1) & ~(pg - 1)) - lo;
+
+	/* Move 1: reserve the span. ET_DYN goes where the kernel puts it, aligned to the largest
+	 * p_align (so 2 MiB-aligned segments can use huge pages); ET_EXEC must sit at lo. */
+	if (eh.e_type == ET_EXEC) {
+		long r = traced_mmap(path, lo, span, PROT_NONE_, MAP_PRIVATE_ | MAP_ANONYMOUS_ | MAP_FIXED_NOREPLACE_, -1, 0);
+		if (mmap_failed(r) || (uintptr_t)r != lo) {
+			if (!mmap_failed(r))
+				sys_munmap((void *)r, span);
+			rt_snprintf(err, errlen, "cannot map ET_EXEC object at its fixed address %#lx (%#lx bytes)",
+				    (unsigned long)lo, (unsigned long)span);
+			goto fail;
+		}
+		base = lo;
+	} else {
+		size_t extra = max_align > pg ? max_align - pg : 0;
+		long r = traced_mmap(path, 0, span + extra, PROT_NONE_, MAP_PRIVATE_ | MAP_ANONYMOUS_, -1, 0);
+		if (mmap_failed(r)) {
+			rt_snprintf(err, errlen, "cannot reserve %#lx bytes of address space", (unsigned long)(span + extra));
+			goto fail;
+		}
+		base = ((uintptr_t)r + max_align - 1) & ~(max_align - 1);
+		if (base > (uintptr_t)r)
+			sys_munmap((void *)r, base - (uintptr_t)r);
+		if ((uintptr_t)r + span + extra > base + span)
+			sys_munmap((void *)(base + span), (uintptr_t)r + span + extra - (base + span));
+	}
+	uintptr_t bias = base - lo;
+
+	for (size_t i = 0; i < eh.e_phnum; i++) {
+		const Elf64_Phdr *p = &ph[i];
+		if (p->p_type != PT_LOAD || p->p_memsz == 0)
+			continue;
+		int prot = map_prot(p->p_flags);
+		uintptr_t seg = bias + p->p_vaddr;
+		uintptr_t page = seg & ~(pg - 1);
+		uintptr_t file_end = seg + p->p_filesz;
+		uintptr_t mem_end = seg + p->p_memsz;
+		/* Move 2: the file-backed part. */
+		if (p->p_filesz) {
+			size_t len = ((file_end + pg - 1) & ~(pg - 1)) - page;
+			long r = traced_mmap(path, page, len, prot, MAP_PRIVATE_ | MAP_FIXED_, fd, p->p_offset & ~(pg - 1));
+			if (mmap_failed(r)) {
+				rt_snprintf(err, errlen, "failed to map segment from shared object");
+				goto fail;
+			}
+		}
+		if (mem_end <= file_end)
+			continue;
+		/* Move 3: zero from the end of the file data to the end of its page. A read-only
+		 * segment with bss is rare but legal: make the page writable just for this. */
+		uintptr_t zero_end = (file_end + pg - 1) & ~(pg - 1);
+		if (p->p_filesz && zero_end > file_end) {
+			if (!(prot & PROT_WRITE_))
+				sys_mprotect((void *)(file_end & ~(pg - 1)), pg, prot | PROT_WRITE_);
+			uintptr_t stop = mem_end < zero_end ? mem_end : zero_end;
+			memset((void *)file_end, 0, stop - file_end);
+			if (!(prot & PROT_WRITE_))
+				sys_mprotect((void *)(file_end & ~(pg - 1)), pg, prot);
+		}
+		if (!p->p_filesz)
+			zero_end = page;
+		/* Move 4: the rest of bss, anonymous zero pages. */
+		if (mem_end > zero_end) {
+			size_t len = ((mem_end + pg - 1) & ~(pg - 1)) - zero_end;
+			long r = traced_mmap(path, zero_end, len, prot, MAP_PRIVATE_ | MAP_ANONYMOUS_ | MAP_FIXED_, -1, 0);
+			if (mmap_failed(r)) {
+				rt_snprintf(err, errlen, "cannot map zero-fill pages");
+				goto fail;
+			}
+		}
+	}
+
+	d = rt_calloc(1, sizeof *d);
+	if (!d) {
+		rt_snprintf(err, errlen, "out of memory");
+		goto fail;
+	}
+	d->load_bias = bias;
+	d->map_start = base;
+	d->map_len = span;
+	d->e_type = eh.e_type;
+	d->entry = bias + eh.e_entry;
+	d->dev = st.st_dev;
+	d->ino = st.st_ino;
+	d->kind = DSO_LIB;
+	d->phnum = eh.e_phnum;
+	/* The program headers in mapped memory if a PT_LOAD holds them (PT_PHDR or the segment
+	 * covering e_phoff); otherwise keep our copy. */
+	d->phdr = ph;
+	for (size_t i = 0; i < eh.e_phnum; i++) {
+		const Elf64_Phdr *p = &ph[i];
+		if (p->p_type == PT_LOAD && eh.e_phoff >= p->p_offset &&
+		    eh.e_phoff + eh.e_phnum * sizeof *ph <= p->p_offset + p->p_filesz) {
+			d->phdr = (const Elf64_Phdr *)(bias + p->p_vaddr + (eh.e_phoff - p->p_offset));
+			break;
+		}
+	}
+	if (d->phdr != ph)
+		rt_free(ph);
+	map_scan_phdrs(d);
+	if (!d->dynamic) {
+		rt_snprintf(err, errlen, "object has no dynamic section");
+		map_unmap(d);
+		rt_free(d);
+		return NULL;
+	}
+	return d;
+
+fail:
+	if (base)
+		sys_munmap((void *)base, span);
+	rt_free(ph);
+	return NULL;
+}
+
+struct dso *map_adopt_program(const Elf64_Phdr *phdr, size_t phnum, uintptr_t entry)
+{
+	struct dso *d = rt_calloc(1, sizeof *d);
+	if (!d)
+		die_load(NULL, "out of memory");
+	d->phdr = phdr;
+	d->phnum = (uint16_t)phnum;
+	d->kind = DSO_MAIN;
+	d->mapped_by_kernel = true;
+	d->entry = entry;
+	d->e_type = ET_DYN;
+	/* The bias is where the headers are minus where PT_PHDR says they should be. */
+	for (size_t i = 0; i < phnum; i++)
+		if (phdr[i].p_type == PT_PHDR)
+			d->load_bias = (uintptr_t)phdr - phdr[i].p_vaddr;
+	uintptr_t lo = UINTPTR_MAX, hi = 0;
+	for (size_t i = 0; i < phnum; i++) {
+		if (phdr[i].p_type != PT_LOAD)
+			continue;
+		if (phdr[i].p_vaddr < lo)
+			lo = phdr[i].p_vaddr;
+		if (phdr[i].p_vaddr + phdr[i].p_memsz > hi)
+			hi = phdr[i].p_vaddr + phdr[i].p_memsz;
+	}
+	if (d->load_bias == 0 && lo != UINTPTR_MAX && lo != 0)
+		d->e_type = ET_EXEC; /* fixed-address program: PT_PHDR gave bias 0 */
+	d->map_start = d->load_bias + (lo & ~(R.pagesize - 1));
+	d->map_len = ((d->load_bias + hi + R.pagesize - 1) & ~(R.pagesize - 1)) - d->map_start;
+	map_scan_phdrs(d);
+	return d;
+}
+
+struct dso *map_adopt_image(const Elf64_Ehdr *eh, uintptr_t bias, enum dso_kind kind)
+{
+	const Elf64_Phdr *ph = (const Elf64_Phdr *)((uintptr_t)eh + eh->e_phoff);
+	struct dso *d = map_adopt_program(ph, eh->e_phnum, bias + eh->e_entry);
+	d->kind = kind;
+	d->mapped_by_kernel = true;
+	d->load_bias = bias;
+	d->e_type = eh->e_type;
+	uintptr_t lo = UINTPTR_MAX, hi = 0;
+	for (size_t i = 0; i < eh->e_phnum; i++)
+		if (ph[i].p_type == PT_LOAD) {
+			if (ph[i].p_vaddr < lo)
+				lo = ph[i].p_vaddr;
+			if (ph[i].p_vaddr + ph[i].p_memsz > hi)
+				hi = ph[i].p_vaddr + ph[i].p_memsz;
+		}
+	d->map_start = bias + (lo & ~(R.pagesize - 1));
+	d->map_len = ((bias + hi + R.pagesize - 1) & ~(R.pagesize - 1)) - d->map_start;
+	d->dynamic = NULL;
+	d->relro_start = 0;
+	d->tls_memsz = 0;
+	map_scan_phdrs(d);
+	return d;
+}
+
+void map_protect_relro(struct dso *d)
+{
+	if (d->relro_len && map_mprotect(d, d->relro_start, d->relro_len, PROT_READ_, "RELRO") < 0)
+		die_load(dso_display(d), "cannot apply additional memory protection after relocation");
+}
+
+void map_unmap(struct dso *d)
+{
+	if (d->map_len && !d->mapped_by_kernel)
+		sys_munmap((void *)d->map_start, d->map_len);
+}

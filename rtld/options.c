@@ -1,0 +1,199 @@
+/* Step 3b: the command line (direct mode) and the environment. */
+#include "options.h"
+#include "search.h"
+#include "stack.h"
+
+#define MMLD_VERSION "0.1"
+
+static const struct {
+	const char *name;
+	unsigned mask;
+	const char *help;
+} debug_names[] = {
+	{"libs", DBG_LIBS, "display library search paths"},
+	{"reloc", DBG_RELOC, "display relocation processing"},
+	{"files", DBG_FILES, "display progress for input file"},
+	{"symbols", DBG_SYMBOLS, "display symbol table processing"},
+	{"bindings", DBG_BINDINGS, "display information about symbol binding"},
+	{"versions", DBG_VERSIONS, "display version dependencies"},
+	{"scopes", DBG_SCOPES, "display scope information"},
+	{"statistics", DBG_STATISTICS, "display relocation statistics"},
+	{"maps", DBG_MAPS, "display every mmap and mprotect (mmld)"},
+	{"init", DBG_INIT, "display initialiser and finaliser calls (mmld)"},
+	{"all", ~0u, "all previous options combined"},
+};
+#define NDEBUG_NAMES (sizeof debug_names / sizeof debug_names[0])
+
+static void debug_help(void)
+{
+	rt_dprintf(1, "Valid options for the LD_DEBUG environment variable are:\n\n");
+	for (size_t i = 0; i < NDEBUG_NAMES; i++)
+		rt_dprintf(1, "  %-12s%s\n", debug_names[i].name, debug_names[i].help);
+	rt_dprintf(1, "\nTo direct the debugging output into a file instead of standard output\n"
+		      "a filename can be specified using the LD_DEBUG_OUTPUT environment variable.\n");
+	sys_exit_group(0);
+}
+
+static void parse_debug(const char *v)
+{
+	for (const char *p = v; *p;) {
+		while (*p == ',' || *p == ' ' || *p == ':')
+			p++;
+		const char *e = p;
+		while (*e && *e != ',' && *e != ' ' && *e != ':')
+			e++;
+		size_t n = (size_t)(e - p);
+		if (n == 4 && strncmp(p, "help", 4) == 0)
+			debug_help();
+		bool known = false;
+		for (size_t i = 0; i < NDEBUG_NAMES; i++)
+			if (n && strlen(debug_names[i].name) == n && strncmp(debug_names[i].name, p, n) == 0) {
+				R.debug |= debug_names[i].mask;
+				known = true;
+			}
+		if (n && !known)
+			rt_dprintf(2, "warning: debug option `%.*s' unknown; try LD_DEBUG=help\n", (int)n, p);
+		p = e;
+	}
+}
+
+/* Variables a privileged process must not honour (glibc's UNSECURE_ENVVARS, ours added). */
+static const char *const unsafe_vars[] = {
+	"GCONV_PATH", "GETCONF_DIR", "GLIBC_TUNABLES", "HOSTALIASES", "LD_AUDIT", "LD_DEBUG", "LD_DEBUG_OUTPUT",
+	"LD_DYNAMIC_WEAK", "LD_HWCAP_MASK", "LD_LIBRARY_PATH", "LD_ORIGIN_PATH", "LD_PRELOAD", "LD_PROFILE",
+	"LD_SHOW_AUXV", "LD_USE_LOAD_BIAS", "LOCALDOMAIN", "LOCPATH", "MALLOC_TRACE", "NIS_PATH", "NLSPATH",
+	"RESOLV_HOST_CONF", "RES_OPTIONS", "TMPDIR", "TZDIR", "MMLD_STOP", "MMLD_LOAD", NULL};
+
+static bool is_unsafe(const char *entry)
+{
+	for (int i = 0; unsafe_vars[i]; i++) {
+		size_t n = strlen(unsafe_vars[i]);
+		if (strncmp(entry, unsafe_vars[i], n) == 0 && entry[n] == '=')
+			return true;
+	}
+	return false;
+}
+
+/* Removes the unsafe variables from envp in place (the array shrinks; auxv stays put, so a
+ * second NULL simply ends envp earlier). */
+static void scrub_env(void)
+{
+	char **w = R.envp;
+	for (char **r = R.envp; *r; r++)
+		if (!is_unsafe(*r))
+			*w++ = *r;
+	for (char **z = w; *z; z++)
+		*z = NULL;
+}
+
+void options_from_env(void)
+{
+	R.debug_fd = 2;
+	if (R.secure) {
+		scrub_env();
+	} else {
+		const char *v;
+		if ((v = env_get("LD_LIBRARY_PATH")) && *v)
+			R.library_path = v;
+		if ((v = env_get("LD_PRELOAD")) && *v) {
+			R.preload = v;
+			R.preload_source = "LD_PRELOAD";
+		}
+		if ((v = env_get("LD_DEBUG")))
+			parse_debug(v);
+		if (R.debug && (v = env_get("LD_DEBUG_OUTPUT")) && *v) {
+			char path[4096];
+			rt_snprintf(path, sizeof path, "%s.%ld", v, sys_getpid());
+			long fd = sys_open(path, O_WRONLY_ | O_CREAT_ | O_APPEND_ | O_CLOEXEC_ | 0400000 /* NOFOLLOW */, 0666);
+			if (fd >= 0)
+				R.debug_fd = (int)fd;
+		}
+	}
+	const char *bn = env_get("LD_BIND_NOW");
+	R.bind_now = bn && *bn;
+	const char *tr = env_get("LD_TRACE_LOADED_OBJECTS");
+	if (tr && *tr) {
+		R.mode = MODE_LIST;
+		R.trace = true;
+	}
+}
+
+static void usage_error(const char *self, const char *msg, const char *arg)
+{
+	rt_dprintf(2, "%s: %s%s%s%s\nTry '%s --help' for more information.\n", self, msg, arg ? " '" : "", arg ? arg : "",
+		   arg ? "'" : "", self);
+	sys_exit_group(1);
+}
+
+static void help(const char *self)
+{
+	rt_dprintf(1,
+		   "Usage: %s [OPTION]... EXECUTABLE-FILE [ARGS-FOR-PROGRAM...]\n"
+		   "You have invoked 'ld-mmld.so', the mmld program interpreter for dynamically-linked\n"
+		   "ELF programs. It maps the program and its libraries with mmap, links them and runs\n"
+		   "the program, as the system's ld.so would.\n\n"
+		   "  --list                list all dependencies and how they are resolved\n"
+		   "  --verify              verify that given object really is a dynamically linked\n"
+		   "                        object we can handle\n"
+		   "  --inhibit-cache       Do not use /etc/ld.so.cache\n"
+		   "  --library-path PATH   use given PATH instead of content of the environment\n"
+		   "                        variable LD_LIBRARY_PATH\n"
+		   "  --preload LIST        preload objects named in LIST\n"
+		   "  --argv0 STRING        set argv[0] to STRING before running\n"
+		   "  --help                display this help and exit\n"
+		   "  --version             output version information and exit\n\n"
+		   "Environment: LD_LIBRARY_PATH, LD_PRELOAD, LD_BIND_NOW, LD_DEBUG (LD_DEBUG=help lists\n"
+		   "the categories), LD_DEBUG_OUTPUT.\n\n"
+		   "Shared library search path:\n"
+		   "  (libraries located via /etc/ld.so.cache)\n",
+		   self);
+	for (int i = 0; search_default_dirs[i]; i++)
+		rt_dprintf(1, "  %s (system search path)\n", search_default_dirs[i]);
+	sys_exit_group(0);
+}
+
+int options_from_cmdline(void)
+{
+	const char *self = R.argv[0];
+	int i = 1;
+	for (; i < R.argc; i++) {
+		const char *a = R.argv[i];
+		if (strcmp(a, "--list") == 0)
+			R.mode = MODE_LIST;
+		else if (strcmp(a, "--verify") == 0)
+			R.mode = MODE_VERIFY;
+		else if (strcmp(a, "--inhibit-cache") == 0)
+			R.inhibit_cache = true;
+		else if (strcmp(a, "--library-path") == 0 || strcmp(a, "--preload") == 0 || strcmp(a, "--argv0") == 0 ||
+			 strcmp(a, "--inhibit-rpath") == 0 || strcmp(a, "--audit") == 0) {
+			if (i + 1 >= R.argc)
+				usage_error(self, "option requires an argument --", a);
+			const char *v = R.argv[++i];
+			if (a[2] == 'l')
+				R.library_path = v;
+			else if (a[2] == 'p') {
+				R.preload = v;
+				R.preload_source = "--preload";
+			} else if (a[2] == 'a' && a[3] == 'r')
+				R.argv0 = v;
+			else if (a[2] == 'a')
+				usage_error(self, "auditing is not supported:", v);
+			/* --inhibit-rpath: accepted for compatibility, not implemented */
+		} else if (strcmp(a, "--help") == 0)
+			help(self);
+		else if (strcmp(a, "--version") == 0) {
+			rt_dprintf(1, "ld-mmld.so (mmld) version " MMLD_VERSION
+				      ", a dynamic linker for x86-64 Linux that maps every object with mmap.\n");
+			sys_exit_group(0);
+		} else if (strcmp(a, "--") == 0) {
+			i++;
+			break;
+		} else if (a[0] == '-' && a[1] == '-')
+			usage_error(self, "unrecognized option", a);
+		else
+			break;
+	}
+	if (i >= R.argc)
+		usage_error(self, "missing program name", NULL);
+	return i;
+}

@@ -1,0 +1,137 @@
+/* Step 8: relocation.
+ *
+ * Each relocation writes one word of a (copy-on-write) data page. Order within an object:
+ * packed RELR and RELATIVE first (they need nothing), symbolic ones next, IRELATIVE last,
+ * since an IFUNC resolver may call functions of its own object through the PLT. */
+#include "reloc.h"
+#include "map.h"
+#include "relr.h"
+
+/* A one-entry cache per object: consecutive relocations often name the same symbol
+ * (a GLOB_DAT and a JUMP_SLOT of one function, R_X86_64_64 arrays of vtables). */
+struct reloc_cache {
+	const struct dso *d;
+	size_t symidx;
+	bool plt, copy, found;
+	struct sym_def def;
+};
+static struct reloc_cache cache;
+
+bool reloc_resolve(struct dso *d, size_t symidx, bool plt, bool copy, struct sym_def *def)
+{
+	if (symidx >= d->nsyms_max)
+		die_load(dso_display(d), "relocation names symbol %zu, beyond the symbol table (%zu)", symidx,
+			 d->nsyms_max);
+	if (cache.d == d && cache.symidx == symidx && cache.plt == plt && cache.copy == copy) {
+		*def = cache.def;
+		return cache.found;
+	}
+	bool found = lookup_reloc_symbol(d, symidx, plt, copy, def);
+	const Elf64_Sym *ref = &d->symtab[symidx];
+	const char *name = dso_str(d, ref->st_name);
+	if (!found) {
+		if (SYM_BIND(ref->st_info) != STB_WEAK) {
+			const char *ver = NULL;
+			if (d->versym) {
+				uint16_t idx = d->versym[symidx] & VERSYM_INDEX;
+				if (idx > 1 && idx < d->nversions)
+					ver = d->versions[idx].name;
+			}
+			if (R.mode == MODE_VERIFY || R.mode == MODE_LIST) {
+				rt_dprintf(1, "\tundefined symbol: %s%s%s\t(%s)\n", name, ver ? ", version " : "", ver ? ver : "",
+					   dso_display(d));
+				def->sym = NULL;
+				return false;
+			}
+			rt_die("symbol lookup error", dso_display(d), "undefined symbol: %s%s%s", name,
+			       ver ? ", version " : "", ver ? ver : "");
+		}
+		def->sym = NULL;
+		def->dso = NULL;
+	} else if (DEBUG_ON(DBG_BINDINGS)) {
+		dbg("binding file %s [0] to %s [0]: normal symbol `%s'", dso_display(d), dso_display(def->dso), name);
+	}
+	if (DEBUG_ON(DBG_SYMBOLS))
+		dbg("symbol=%s;  lookup in file=%s [0]%s", name, found ? dso_display(def->dso) : "(none)",
+		    found ? "" : ": not found");
+	cache.d = d;
+	cache.symidx = symidx;
+	cache.plt = plt;
+	cache.copy = copy;
+	cache.found = found;
+	cache.def = *def;
+	return found;
+}
+
+/* Text relocations: make every non-writable segment writable (never executable at the same
+ * time) while relocating, then restore. */
+static void textrel_protect(struct dso *d, bool writable)
+{
+	for (size_t i = 0; i < d->phnum; i++) {
+		const Elf64_Phdr *p = &d->phdr[i];
+		if (p->p_type != PT_LOAD || (p->p_flags & PF_W))
+			continue;
+		uintptr_t s = (d->load_bias + p->p_vaddr) & ~(R.pagesize - 1);
+		uintptr_t e = (d->load_bias + p->p_vaddr + p->p_memsz + R.pagesize - 1) & ~(R.pagesize - 1);
+		int prot = writable ? PROT_READ_ | PROT_WRITE_ : map_prot(p->p_flags);
+		if (map_mprotect(d, s, e - s, prot, writable ? "text relocation" : "text relocation done") < 0)
+			die_load(dso_display(d), "cannot make segment writable for relocation");
+	}
+}
+
+static void apply_table(struct dso *d, uintptr_t table, size_t size, bool lazy, bool irelative_pass)
+{
+	const Elf64_Rela *r = (const Elf64_Rela *)table;
+	size_t n = size / sizeof *r;
+	for (size_t i = 0; i < n; i++) {
+		uint32_t type = R_TYPE(r[i].r_info);
+		if ((type == R_X86_64_IRELATIVE) != irelative_pass)
+			continue;
+		arch_apply_rela(d, &r[i], lazy);
+	}
+}
+
+void reloc_object(struct dso *d)
+{
+	if (d->relocated)
+		return;
+	uint64_t t0 = DEBUG_ON(DBG_STATISTICS) ? rt_now_ns() : 0;
+	if (DEBUG_ON(DBG_RELOC))
+		dbg("relocation processing: %s%s", dso_display(d), d->bind_now || R.bind_now ? "" : " (lazy)");
+	if (d->textrel) {
+		rt_warn("%s: text relocations: code pages made writable (and not executable) while relocating",
+				dso_display(d));
+		textrel_protect(d, true);
+	}
+	if (d->relr) {
+		size_t n = relr_apply(d->load_bias, (const uint64_t *)d->relr, d->relrsz);
+		d->nrelative += n;
+		d->nrelocs += n;
+	}
+	bool lazy = !(d->bind_now || R.bind_now) && R.mode == MODE_RUN;
+	if (d->has_dyn[DT_RELA])
+		apply_table(d, d->load_bias + d->dyn[DT_RELA], d->dyn[DT_RELASZ], false, false);
+	if (d->has_dyn[DT_JMPREL]) {
+		if (lazy)
+			arch_setup_lazy(d);
+		apply_table(d, d->load_bias + d->dyn[DT_JMPREL], d->dyn[DT_PLTRELSZ], lazy, false);
+	}
+	if (d->has_dyn[DT_RELA])
+		apply_table(d, d->load_bias + d->dyn[DT_RELA], d->dyn[DT_RELASZ], false, true);
+	if (d->has_dyn[DT_JMPREL])
+		apply_table(d, d->load_bias + d->dyn[DT_JMPREL], d->dyn[DT_PLTRELSZ], false, true);
+	if (d->textrel)
+		textrel_protect(d, false);
+	d->relocated = true;
+	R.nrelocs += d->nrelocs;
+	R.nrelative += d->nrelative;
+	if (t0)
+		R.t_reloc += rt_now_ns() - t0;
+}
+
+void reloc_all(void)
+{
+	for (struct dso *d = R.tail; d; d = d->prev)
+		if (d->kind != DSO_VDSO && d->kind != DSO_RTLD)
+			reloc_object(d);
+}

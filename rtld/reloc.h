@@ -1,0 +1,19 @@
+#ifndef MMLD_RELOC_H
+#define MMLD_RELOC_H
+#include "rtld.h"
+#include "lookup.h"
+
+/* Relocates one object: RELR, then DT_RELA, then DT_JMPREL (lazily unless bind-now), then
+ * its IRELATIVE relocations. Needs the TLS layout and every object it binds to mapped. */
+HIDDEN void reloc_object(struct dso *d);
+/* Relocates every loaded object, libraries before the program (a COPY relocation in the
+ * program reads a library's data, which must already be relocated). */
+HIDDEN void reloc_all(void);
+/* Resolves the symbol of a relocation or dies with glibc's message; returns false only for
+ * an undefined weak reference (address 0). */
+HIDDEN bool reloc_resolve(struct dso *d, size_t symidx, bool plt, bool copy, struct sym_def *def);
+/* arch/x86_64/reloc.c: applies one RELA entry. `deferred` collects IRELATIVE. */
+HIDDEN void arch_apply_rela(struct dso *d, const Elf64_Rela *r, bool lazy);
+HIDDEN void arch_setup_lazy(struct dso *d);
+HIDDEN bool arch_reloc_target_ok(const struct dso *d, uintptr_t where);
+#endif

@@ -1,0 +1,92 @@
+/* Process-wide state of ld-mmld.so and the functions that start-up stages share.
+ * Everything here is hidden: only the symbols in linker-scripts/ld-mmld.map are exported. */
+#ifndef MMLD_RTLD_H
+#define MMLD_RTLD_H
+
+#include "dso.h"
+#include "lib/alloc.h"
+#include "lib/format.h"
+#include "lib/string.h"
+#include "lib/syscall.h"
+
+#define HIDDEN __attribute__((visibility("hidden")))
+/* Exported (and versioned by linker-scripts/ld-mmld.map): the interface programs link to. */
+#define EXPORT __attribute__((visibility("default")))
+#define PAGE_SIZE_MIN 4096UL
+
+/* LD_DEBUG categories (glibc's names, plus our own `maps` and `pages`). */
+enum {
+	DBG_LIBS = 1 << 0,
+	DBG_RELOC = 1 << 1,
+	DBG_FILES = 1 << 2,
+	DBG_SYMBOLS = 1 << 3,
+	DBG_BINDINGS = 1 << 4,
+	DBG_VERSIONS = 1 << 5,
+	DBG_SCOPES = 1 << 6,
+	DBG_STATISTICS = 1 << 7,
+	DBG_MAPS = 1 << 8,
+	DBG_INIT = 1 << 9,
+};
+
+enum rtld_mode { MODE_RUN, MODE_LIST, MODE_VERIFY };
+
+struct rtld_state {
+	/* --- process start (stack.c) --- */
+	int argc;
+	char **argv;
+	char **envp;
+	Elf64_auxv_t *auxv;
+	uint64_t aux[AUX_MAX];     /* aux[AT_x]: value of each entry below AUX_MAX */
+	bool direct;               /* run as `ld-mmld.so PROGRAM`, not through PT_INTERP */
+	bool secure;               /* AT_SECURE: setuid/setgid/capabilities */
+	size_t pagesize;
+	const char *progname;      /* for messages: the program's argv[0] */
+
+	/* --- options: command line and environment (options.c) --- */
+	enum rtld_mode mode;
+	bool trace;                /* LD_TRACE_LOADED_OBJECTS (ldd): missing libraries are listed, not fatal */
+	const char *library_path;  /* LD_LIBRARY_PATH or --library-path */
+	const char *preload;       /* LD_PRELOAD or --preload */
+	const char *preload_source;/* which of the two, for messages */
+	const char *argv0;         /* --argv0 */
+	bool bind_now;             /* LD_BIND_NOW */
+	bool inhibit_cache;
+	unsigned debug;            /* DBG_* mask from LD_DEBUG */
+	int debug_fd;
+
+	/* --- objects (deps.c) --- */
+	struct dso *head, *tail;   /* every object in load order */
+	struct dso *main, *self, *vdso;
+	struct dso **scope;        /* the global scope: main, preloads, then breadth-first */
+	size_t nscope, scope_cap;
+
+	/* --- TLS (tls.c) --- */
+	size_t tls_max_modid;
+	size_t tls_static_size;    /* bytes below the thread pointer, incl. surplus */
+	size_t tls_static_align;
+	size_t tls_generation;
+	size_t tcb_size;           /* bytes at and above the thread pointer */
+	void *tp;                  /* main thread's thread pointer */
+
+	/* --- statistics (LD_DEBUG=statistics) --- */
+	uint64_t t_start, t_reloc;
+	uint64_t nrelocs, nrelative, nlookups;
+};
+
+extern struct rtld_state R HIDDEN;
+
+/* fatal.c: the one place a start-up error leaves the process. */
+__attribute__((noreturn, format(printf, 3, 4))) HIDDEN void rt_die(const char *occasion, const char *object,
+								      const char *fmt, ...);
+#define die_load(object, ...) rt_die("error while loading shared libraries", (object), __VA_ARGS__)
+HIDDEN void rt_warn(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+/* dynamic.c: true if [addr, addr+len) lies inside one PT_LOAD of d with these p_flags. */
+HIDDEN bool dso_contains(const struct dso *d, uintptr_t addr, size_t len, uint32_t need_flags);
+
+/* debug.c */
+HIDDEN void dbg(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+HIDDEN uint64_t rt_now_ns(void);
+#define DEBUG_ON(cat) (R.debug & (cat))
+
+#endif

@@ -1,0 +1,17 @@
+#ifndef MMLD_SEARCH_H
+#define MMLD_SEARCH_H
+#include "rtld.h"
+
+/* Finds, opens and maps the library `name` needed by `requester`, in the system loader's
+ * order: a name with a slash is a path; otherwise DT_RPATH of the requester and of the
+ * program (only when the requester has no DT_RUNPATH), LD_LIBRARY_PATH, DT_RUNPATH of the
+ * requester, /etc/ld.so.cache, then the default directories. Returns an already-loaded
+ * object when the file is one (same device and inode, or the same soname).
+ * Returns NULL with "OBJECT: problem" in err (OBJECT: the file that was
+ * opened and found unusable, or the name when nothing was found) when nothing usable is found. */
+HIDDEN struct dso *search_and_map(const char *name, struct dso *requester, char *err, size_t errlen);
+/* The directory of d's file, for $ORIGIN. */
+HIDDEN const char *search_origin(struct dso *d);
+/* The default directories, for messages and --help. */
+extern const char *const search_default_dirs[] HIDDEN;
+#endif

@@ -1,0 +1,64 @@
+/* Step 3: the initial process stack, as the kernel built it (System V x86-64 ABI 3.4.1):
+ *
+ *   sp -> argc
+ *         argv[0] ... argv[argc-1], NULL
+ *         envp[0] ... NULL
+ *         auxv: (type, value) pairs ... (AT_NULL, 0)
+ *
+ * In direct mode (`ld-mmld.so [OPTIONS] PROGRAM ARGS`) the program must see the stack it
+ * would have had if the kernel had started it: argv begins at PROGRAM, and the auxv entries
+ * that describe "the program" (AT_PHDR, AT_PHNUM, AT_ENTRY, AT_EXECFN) describe it, not us. */
+#include "stack.h"
+
+void stack_decode(uintptr_t *sp)
+{
+	R.argc = (int)sp[0];
+	R.argv = (char **)(sp + 1);
+	R.envp = R.argv + R.argc + 1;
+	char **e = R.envp;
+	while (*e)
+		e++;
+	R.auxv = (Elf64_auxv_t *)(e + 1);
+	for (Elf64_auxv_t *a = R.auxv; a->a_type != AT_NULL; a++)
+		if (a->a_type < AUX_MAX)
+			R.aux[a->a_type] = a->a_un.a_val;
+	R.pagesize = R.aux[AT_PAGESZ] ? R.aux[AT_PAGESZ] : PAGE_SIZE_MIN;
+	R.secure = R.aux[AT_SECURE] != 0;
+}
+
+/* Drops the first `skip` arguments: argc moves up `skip` words and becomes the new stack
+ * top, so argv, envp and auxv stay where they are. Returns the program's stack pointer. */
+uintptr_t *stack_drop_args(uintptr_t *sp, int skip)
+{
+	uintptr_t *nsp = sp + skip;
+	R.argc -= skip;
+	nsp[0] = (uintptr_t)R.argc;
+	R.argv = (char **)(nsp + 1);
+	return nsp;
+}
+
+static void aux_set(int type, uint64_t val)
+{
+	for (Elf64_auxv_t *a = R.auxv; a->a_type != AT_NULL; a++)
+		if ((int)a->a_type == type)
+			a->a_un.a_val = val;
+	if (type < AUX_MAX)
+		R.aux[type] = val;
+}
+
+void stack_patch_auxv(const struct dso *prog, const char *execfn)
+{
+	aux_set(AT_PHDR, (uintptr_t)prog->phdr);
+	aux_set(AT_PHNUM, prog->phnum);
+	aux_set(AT_ENTRY, prog->entry);
+	aux_set(AT_EXECFN, (uintptr_t)execfn);
+}
+
+const char *env_get(const char *name)
+{
+	size_t n = strlen(name);
+	for (char **e = R.envp; *e; e++)
+		if (strncmp(*e, name, n) == 0 && (*e)[n] == '=')
+			return *e + n + 1;
+	return NULL;
+}

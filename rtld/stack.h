@@ -1,0 +1,13 @@
+#ifndef MMLD_STACK_H
+#define MMLD_STACK_H
+#include "rtld.h"
+
+/* Fills R.argc/argv/envp/auxv/aux[] from the kernel's initial stack. */
+HIDDEN void stack_decode(uintptr_t *sp);
+/* Removes ld-mmld.so and its options from argv (direct mode); returns the new stack top. */
+HIDDEN uintptr_t *stack_drop_args(uintptr_t *sp, int skip);
+/* Makes the auxv describe the program instead of ld-mmld.so (direct mode). */
+HIDDEN void stack_patch_auxv(const struct dso *prog, const char *execfn);
+/* getenv over the initial environment. */
+HIDDEN const char *env_get(const char *name);
+#endif

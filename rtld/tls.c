@@ -1,0 +1,149 @@
+/* Step 7: thread-local storage, x86-64 variant II.
+ *
+ *   low addresses                                          high addresses
+ *   [ surplus ][ block of module 3 ][ module 2 ][ module 1 ] TP -> [ TCB (struct pthread) ]
+ *                                                           ^ %fs base
+ * Module 1 is the program when it has TLS; its block ends at TP. Each block's offset is
+ * counted down from TP and rounded so the block's first byte has its required alignment
+ * (the first-byte term handles a PT_TLS whose address is not a multiple of its alignment).
+ * Worked example: program TLS 0x14 bytes align 8, libfoo 0x100 bytes align 64:
+ *   program: offset roundup(0x14, 8) = 0x18, block at TP-0x18
+ *   libfoo:  offset roundup(0x18 + 0x100, 64) = 0x140, block at TP-0x140 */
+#include "tls.h"
+
+static struct dso **modules; /* modules[id] */
+static size_t modules_cap;
+
+struct dso *tls_module(size_t id) { return id < modules_cap ? modules[id] : NULL; }
+
+static size_t align_up(size_t v, size_t a) { return (v + a - 1) & ~(a - 1); }
+
+void tls_layout(void)
+{
+	size_t offset = 0, max_align = 64;
+	for (struct dso *d = R.head; d; d = d->next) {
+		if (!d->tls_memsz || d->kind == DSO_VDSO)
+			continue;
+		d->tls_modid = ++R.tls_max_modid;
+		if (d->tls_modid >= modules_cap) {
+			size_t cap = modules_cap ? modules_cap * 2 : 16;
+			struct dso **m = rt_realloc(modules, cap * sizeof *m);
+			if (!m)
+				die_load(NULL, "out of memory");
+			memset(m + modules_cap, 0, (cap - modules_cap) * sizeof *m);
+			modules = m;
+			modules_cap = cap;
+		}
+		modules[d->tls_modid] = d;
+		size_t a = d->tls_align;
+		offset = align_up(offset + d->tls_memsz - d->tls_firstbyte, a) + d->tls_firstbyte;
+		d->tls_offset = (ptrdiff_t)offset;
+		d->tls_static = true;
+		if (a > max_align)
+			max_align = a;
+		if (DEBUG_ON(DBG_FILES))
+			dbg("tls module %zu %s: size %#zx align %#zx at TP-%#zx", d->tls_modid, dso_display(d), d->tls_memsz,
+			    a, offset);
+	}
+	R.tls_static_align = max_align;
+	R.tls_static_size = align_up(offset + TLS_STATIC_SURPLUS, max_align);
+	R.tls_generation = 1;
+}
+
+void tls_setup_main_thread(void)
+{
+	size_t below = R.tls_static_size, align = R.tls_static_align;
+	size_t total = align_up(below + R.tcb_size + align, R.pagesize);
+	long m = sys_mmap(NULL, total, PROT_READ_ | PROT_WRITE_, MAP_PRIVATE_ | MAP_ANONYMOUS_, -1, 0);
+	if (mmap_failed(m))
+		die_load(NULL, "cannot allocate TLS block");
+	uintptr_t tp = align_up((uintptr_t)m + below, align);
+	size_t nslots = R.tls_max_modid + DTV_SURPLUS;
+	dtv_t *dtv = rt_calloc(nslots + 2, sizeof *dtv);
+	if (!dtv)
+		die_load(NULL, "cannot allocate TLS data structures for initial thread");
+	dtv[0].counter = nslots;
+	dtv[1].counter = R.tls_generation;
+	for (size_t id = 1; id <= R.tls_max_modid; id++) {
+		dtv[1 + id].val = (void *)(tp - (uintptr_t)modules[id]->tls_offset);
+		dtv[1 + id].to_free = NULL;
+	}
+	struct tcb_head *t = (struct tcb_head *)tp;
+	t->tcb = t;
+	t->self = t;
+	t->dtv = &dtv[1];
+	/* AT_RANDOM: 16 random bytes from the kernel. The stack guard's low byte is zero so a
+	 * string overflow cannot reproduce it (glibc does the same). */
+	const unsigned char *rnd = (const unsigned char *)R.aux[AT_RANDOM];
+	if (rnd) {
+		uintptr_t g, p;
+		memcpy(&g, rnd, 8);
+		memcpy(&p, rnd + 8, 8);
+		t->stack_guard = g & ~(uintptr_t)0xff;
+		t->pointer_guard = p;
+	}
+	if (sys_arch_prctl(ARCH_SET_FS_, tp) < 0)
+		die_load(NULL, "cannot set up thread pointer");
+	R.tp = (void *)tp;
+}
+
+void tls_init_images(void)
+{
+	uintptr_t tp = (uintptr_t)R.tp;
+	for (size_t id = 1; id <= R.tls_max_modid; id++) {
+		struct dso *d = modules[id];
+		char *block = (char *)(tp - (uintptr_t)d->tls_offset);
+		memcpy(block, d->tls_image, d->tls_filesz);
+		memset(block + d->tls_filesz, 0, d->tls_memsz - d->tls_filesz);
+	}
+}
+
+static inline dtv_t *current_dtv(void)
+{
+	dtv_t *dtv;
+	__asm__("mov %%fs:8, %0" : "=r"(dtv));
+	return dtv;
+}
+
+static inline uintptr_t current_tp(void)
+{
+	uintptr_t tp;
+	__asm__("mov %%fs:0, %0" : "=r"(tp));
+	return tp;
+}
+
+/* A module's block for the calling thread, allocated on first use (modules loaded after
+ * start-up; the static ones were filled in when the thread was created). */
+static void *allocate_block(dtv_t *dtv, size_t id)
+{
+	struct dso *d = tls_module(id);
+	if (!d)
+		die_load(NULL, "TLS access to unknown module %zu", id);
+	if (d->tls_static) {
+		dtv[id].val = (void *)(current_tp() - (uintptr_t)d->tls_offset);
+		return dtv[id].val;
+	}
+	size_t a = d->tls_align;
+	char *mem = rt_malloc(d->tls_memsz + a);
+	if (!mem)
+		die_load(NULL, "cannot allocate memory for thread-local data");
+	char *block = (char *)align_up((uintptr_t)mem + d->tls_firstbyte, a) - d->tls_firstbyte;
+	memcpy(block, d->tls_image, d->tls_filesz);
+	memset(block + d->tls_filesz, 0, d->tls_memsz - d->tls_filesz);
+	dtv[id].val = block;
+	dtv[id].to_free = mem;
+	return block;
+}
+
+/* Called by code compiled for the general- and local-dynamic TLS models, possibly with a
+ * stack that is not 16-byte aligned (GCC PR58066), hence force_align_arg_pointer. */
+__attribute__((force_align_arg_pointer)) void *__tls_get_addr(tls_index *ti)
+{
+	dtv_t *dtv = current_dtv();
+	if (ti->ti_module > dtv[-1].counter)
+		die_load(NULL, "TLS module %zu outside the thread's DTV", ti->ti_module);
+	void *p = dtv[ti->ti_module].val;
+	if (p == TLS_DTV_UNALLOCATED || p == NULL)
+		p = allocate_block(dtv, ti->ti_module);
+	return (char *)p + ti->ti_offset;
+}

@@ -1,0 +1,118 @@
+/* Symbol versioning (the GNU scheme on top of ELF).
+ *
+ * Each symbol of an object has a versym entry: an index into the object's versions, with
+ * bit 15 set when the version is hidden (an old version kept for binaries linked against
+ * it, not the default a new link would pick). Index 0 is local, 1 is the unversioned
+ * global; 2 and up are named by DT_VERDEF (definitions) or DT_VERNEED (references, each
+ * naming the file expected to define it). */
+#include "versions.h"
+#include "hash.h"
+#include "deps.h"
+
+#define BAD(...) do { rt_snprintf(err, errlen, __VA_ARGS__); return -1; } while (0)
+
+static int grow(struct dso *d, size_t idx)
+{
+	if (idx < d->nversions)
+		return 0;
+	size_t n = idx + 1;
+	struct dso_version *v = rt_realloc(d->versions, n * sizeof *v);
+	if (!v)
+		return -1;
+	memset(v + d->nversions, 0, (n - d->nversions) * sizeof *v);
+	d->versions = v;
+	d->nversions = n;
+	return 0;
+}
+
+int versions_build(struct dso *d, char *err, size_t errlen)
+{
+	/* Bounded walks: a fuzzed vd_next or vn_next could loop forever. */
+	const char *p = (const char *)d->verdef;
+	for (size_t i = 0; p && i < d->verdefnum; i++) {
+		const Elf64_Verdef *vd = (const Elf64_Verdef *)p;
+		if (!dso_contains(d, (uintptr_t)vd, sizeof *vd, PF_R))
+			BAD("version definition %zu outside the loaded segments", i);
+		if (vd->vd_version != 1)
+			BAD("unsupported version definition revision %u", vd->vd_version);
+		const Elf64_Verdaux *aux = (const Elf64_Verdaux *)(p + vd->vd_aux);
+		if (vd->vd_cnt && !dso_contains(d, (uintptr_t)aux, sizeof *aux, PF_R))
+			BAD("version definition name outside the loaded segments");
+		uint16_t ndx = vd->vd_ndx & VERSYM_INDEX;
+		if (vd->vd_cnt && !(vd->vd_flags & VER_FLG_BASE)) {
+			if (grow(d, ndx) < 0)
+				BAD("out of memory");
+			d->versions[ndx].name = dso_str(d, aux->vda_name);
+			d->versions[ndx].hash = vd->vd_hash;
+			d->versions[ndx].file = NULL;
+		}
+		if (!vd->vd_next)
+			break;
+		p += vd->vd_next;
+	}
+	p = (const char *)d->verneed;
+	for (size_t i = 0; p && i < d->verneednum; i++) {
+		const Elf64_Verneed *vn = (const Elf64_Verneed *)p;
+		if (!dso_contains(d, (uintptr_t)vn, sizeof *vn, PF_R))
+			BAD("version need %zu outside the loaded segments", i);
+		if (vn->vn_version != 1)
+			BAD("unsupported version need revision %u", vn->vn_version);
+		const char *a = p + vn->vn_aux;
+		for (size_t j = 0; j < vn->vn_cnt; j++) {
+			const Elf64_Vernaux *va = (const Elf64_Vernaux *)a;
+			if (!dso_contains(d, (uintptr_t)va, sizeof *va, PF_R))
+				BAD("version need entry outside the loaded segments");
+			uint16_t ndx = va->vna_other & VERSYM_INDEX;
+			if (grow(d, ndx) < 0)
+				BAD("out of memory");
+			d->versions[ndx].name = dso_str(d, va->vna_name);
+			d->versions[ndx].hash = va->vna_hash;
+			d->versions[ndx].file = dso_str(d, vn->vn_file);
+			d->versions[ndx].weak = (va->vna_flags & VER_FLG_WEAK) != 0;
+			if (!va->vna_next)
+				break;
+			a += va->vna_next;
+		}
+		if (!vn->vn_next)
+			break;
+		p += vn->vn_next;
+	}
+	return 0;
+}
+
+/* Is version `name` defined by object d? */
+static bool defines_version(const struct dso *d, const char *name, uint32_t hash)
+{
+	const char *p = (const char *)d->verdef;
+	for (size_t i = 0; p && i < d->verdefnum; i++) {
+		const Elf64_Verdef *vd = (const Elf64_Verdef *)p;
+		if (!dso_contains(d, (uintptr_t)vd, sizeof *vd, PF_R))
+			return false;
+		const Elf64_Verdaux *aux = (const Elf64_Verdaux *)(p + vd->vd_aux);
+		if (vd->vd_cnt && dso_contains(d, (uintptr_t)aux, sizeof *aux, PF_R) && vd->vd_hash == hash &&
+		    strcmp(dso_str(d, aux->vda_name), name) == 0)
+			return true;
+		if (!vd->vd_next)
+			break;
+		p += vd->vd_next;
+	}
+	return false;
+}
+
+void versions_check(struct dso *d)
+{
+	for (size_t i = 2; i < d->nversions; i++) {
+		const struct dso_version *v = &d->versions[i];
+		if (!v->name || !v->file)
+			continue;
+		struct dso *dep = deps_find_loaded(v->file);
+		if (!dep || !dep->verdef)
+			continue; /* an unversioned library satisfies every version (glibc agrees) */
+		if (DEBUG_ON(DBG_VERSIONS))
+			dbg("checking for version `%s' in file %s [0] required by file %s [0]", v->name, dso_display(dep),
+			    dso_display(d));
+		if (!defines_version(dep, v->name, v->hash) && !v->weak)
+			rt_die(NULL, dso_display(dep), "version `%s' not found (required by %s)", v->name,
+			       d == R.main ? R.progname : dso_display(d));
+	}
+}

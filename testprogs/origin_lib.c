@@ -1,0 +1,1 @@
+const char *where_am_i(void) { return LIB_WHERE; }

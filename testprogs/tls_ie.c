@@ -1,0 +1,2 @@
+__thread long ie_var = 33;
+long *ie_addr_from_lib(void) { return &ie_var; }

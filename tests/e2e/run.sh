@@ -1,0 +1,118 @@
+#!/usr/bin/env bash
+# End-to-end tests: ld-mmld.so runs each test program; what it prints and its exit status
+# are compared with the system loader's (oracle) or with expected/*.out (golden: what the
+# oracle cannot show, such as finalisers, or programs that glibc's ld.so cannot run without
+# libc.so.6). usage: run.sh BUILD_DIR   (VERBOSE=1 lists passing cases; UPDATE_GOLDEN=1
+# rewrites expected/ from the current output: review the diff before committing).
+set -u
+BUILD=$(cd "${1:-build}" && pwd)
+RTLD=$BUILD/ld-mmld.so
+TP=$BUILD/testprogs
+EXPECTED=$(cd "$(dirname "$0")" && pwd)/expected
+. "$(dirname "$0")/lib.sh"
+cd "$TP"
+
+# --- the same program under both loaders, direct mode -----------------------------------
+for p in hello hello-nopie deps initorder weak unique protected copy-nopie ifunc lazy relr \
+	origin-runpath origin-rpath origin-platform undef-lazy missing-lib; do
+	oracle "oracle-$p" -- ./$p first "second arg"
+done
+oracle oracle-auxv MMLD_TEST_VAR=visible -- ./auxv one two
+oracle oracle-versions-v1-with-v2 LD_LIBRARY_PATH=ver2 -- ./versions-v1
+oracle oracle-versions-v2 LD_LIBRARY_PATH=ver2 -- ./versions-v2
+oracle oracle-ld-library-path LD_LIBRARY_PATH=undef-extra -- ./undef-now
+oracle oracle-library-path-option -- --library-path undef-extra ./undef-now x
+oracle oracle-preload LD_PRELOAD=./libpreload.so -- ./deps
+oracle oracle-preload-option -- --preload ./libpreload.so ./deps
+oracle oracle-preload-weak LD_PRELOAD=libweakprov.so LD_LIBRARY_PATH=. -- ./weak
+oracle oracle-preload-missing LD_PRELOAD=nosuchlib.so -- ./hello
+oracle oracle-bind-now LD_BIND_NOW=1 -- ./lazy
+oracle oracle-argv0 -- --argv0 renamed ./auxv
+oracle oracle-undef-now -- ./undef-now
+oracle oracle-undef-lazy-call -- ./undef-lazy call-extra
+oracle oracle-not-elf -- /etc/os-release
+oracle oracle-too-short -- /etc/hostname
+oracle oracle-missing-program -- ./no-such-program
+oracle oracle-list -- --list ./deps
+oracle oracle-list-missing -- --list ./missing-lib
+oracle oracle-ldd-missing LD_TRACE_LOADED_OBJECTS=1 -- ./missing-lib
+STDOUT_ONLY=1 oracle oracle-textrel -- ./textrel   # we warn about text relocations; glibc does not
+SILENT_OK=1 oracle oracle-verify -- --verify ./hello
+SILENT_OK=1 oracle oracle-verify-lib -- --verify ./libdep_a.so
+SILENT_OK=1 oracle oracle-verify-not-elf -- --verify /etc/hostname
+SILENT_OK=1 oracle oracle-verify-no-interp -- --verify ./libdep_a.so
+oracle oracle-no-program -- --inhibit-cache
+oracle oracle-bad-option -- --no-such-option ./hello
+
+# --- golden: finalisers, TLS (needs __tls_get_addr from the loader), PT_INTERP starts ----
+golden initorder-full 0 -- "$RTLD" ./initorder x
+golden deps-full 0 -- "$RTLD" ./deps
+golden tls 0 -- "$RTLD" ./tls
+golden tls-interp 0 -- ./tls-interp
+golden hello-interp 7 -- ./hello-interp a b
+golden hello-nopie-interp 7 -- ./hello-nopie-interp a b
+golden deps-interp 0 -- ./deps-interp
+golden auxv-interp 0 MMLD_TEST_VAR=pt_interp -- ./auxv-interp x
+golden auxv-direct 0 MMLD_TEST_VAR=pt_interp -- "$RTLD" ./auxv x
+golden versions-v2-missing-version 127 LD_LIBRARY_PATH=ver1 -- "$RTLD" ./versions-v2
+golden lazy-bind-now-same 0 LD_BIND_NOW=1 -- "$RTLD" ./lazy
+golden list-tls 0 -- "$RTLD" --list ./tls
+
+# The two starts must agree with each other too (same program, kernel vs ld-mmld.so mapping),
+# except AT_BASE, which is 0 in direct mode (the kernel started no interpreter), as with glibc,
+# and AT_EXECFN, which names the file started (auxv-interp, auxv).
+check auxv-interp-equals-direct "PT_INTERP and direct starts differ" \
+	bash -c "diff <(grep -Ev 'AT_BASE|AT_EXECFN' '$EXPECTED/auxv-interp.out') <(grep -Ev 'AT_BASE|AT_EXECFN' '$EXPECTED/auxv-direct.out')"
+
+# --- errors: one line naming the file, status 127 -----------------------------------------
+expect_err err-version 127 "^\./versions-v2: ver1/libver\.so: version \`VER_2' not found \(required by \./versions-v2\)$" \
+	LD_LIBRARY_PATH=ver1 -- "$RTLD" ./versions-v2
+expect_err err-not-elf 127 "^/etc/os-release: error while loading shared libraries: /etc/os-release: invalid ELF header$" \
+	-- "$RTLD" /etc/os-release
+printf '\177ELF\002\001\001' >"$TMPD/truncated"
+expect_err err-truncated 127 "truncated: error while loading shared libraries: .*truncated: file too short" \
+	-- "$RTLD" "$TMPD/truncated"
+head -c 300 ./libdep_b.so >"$TMPD/libtrunc.so"
+expect_err err-truncated-phdrs 127 "libtrunc\.so: .*(beyond end of file|too short)" -- "$RTLD" "$TMPD/libtrunc.so"
+cp ./hello "$TMPD/class32"; printf '\001' | dd of="$TMPD/class32" bs=1 seek=4 conv=notrunc 2>/dev/null
+expect_err err-class32 127 "class32: wrong ELF class: ELFCLASS32$" -- "$RTLD" "$TMPD/class32"
+cp ./hello "$TMPD/arm"; printf '\050\000' | dd of="$TMPD/arm" bs=1 seek=18 conv=notrunc 2>/dev/null
+expect_err err-machine 127 "arm: wrong machine 40 \(not x86-64\)$" -- "$RTLD" "$TMPD/arm"
+mkdir -p "$TMPD/badlib"; cat /etc/os-release >"$TMPD/badlib/libdep_c.so"
+expect_err err-bad-dependency 127 "error while loading shared libraries: $TMPD/badlib/libdep_c\.so: invalid ELF header$" \
+	LD_LIBRARY_PATH="$TMPD/badlib" -- "$RTLD" ./deps
+cp ./hello "$TMPD/badphent"; printf '\070\001' | dd of="$TMPD/badphent" bs=1 seek=54 conv=notrunc 2>/dev/null
+expect_err err-phentsize 127 "badphent: ELF file's phentsize not the expected size \(312, not 56\)$" -- "$RTLD" "$TMPD/badphent"
+
+# --- LD_DEBUG -------------------------------------------------------------------------
+run_cmd "$TMPD/dbg" LD_DEBUG=statistics -- "$RTLD" ./relr
+check debug-statistics "LD_DEBUG=statistics lacks relocation counts" \
+	grep -Eq 'number of relative relocations: [1-9]' "$TMPD/dbg.err"
+check debug-statistics-per-object "LD_DEBUG=statistics lacks librelr.so's count" \
+	grep -Eq 'librelr\.so +[0-9]+ relocations' "$TMPD/dbg.err"
+run_cmd "$TMPD/dbg" LD_DEBUG=maps -- "$RTLD" ./deps
+check debug-maps-text "LD_DEBUG=maps shows no r-x file mapping of libdep_a.so" \
+	grep -Eq 'mmap 0x[0-9a-f]+-0x[0-9a-f]+ r-x .*libdep_a\.so\+0x' "$TMPD/dbg.err"
+check debug-maps-relro "LD_DEBUG=maps shows no RELRO mprotect" grep -q 'r-- .*(RELRO)' "$TMPD/dbg.err"
+run_cmd "$TMPD/dbg" LD_DEBUG=bindings -- "$RTLD" ./lazy
+check debug-bindings-lazy "the first call of mix8 was not bound lazily" \
+	grep -q "normal symbol \`mix8' (lazy)" "$TMPD/dbg.err"
+run_cmd "$TMPD/dbg" LD_DEBUG=bindings LD_BIND_NOW=1 -- "$RTLD" ./lazy
+check debug-bindings-now "LD_BIND_NOW still bound lazily" sh -c "! grep -q '(lazy)' '$TMPD/dbg.err'"
+run_cmd "$TMPD/dbg" LD_DEBUG=libs -- "$RTLD" ./origin-runpath
+check debug-libs "LD_DEBUG=libs does not show the RUNPATH search" \
+	grep -q 'trying file=.*/sub/liborigin\.so' "$TMPD/dbg.err"
+run_cmd "$TMPD/dbg" LD_DEBUG=statistics LD_DEBUG_OUTPUT="$TMPD/dbgout" -- "$RTLD" ./hello
+check debug-output-file "LD_DEBUG_OUTPUT did not write FILE.PID" \
+	sh -c "grep -q 'number of relocations' '$TMPD'/dbgout.* && [ ! -s '$TMPD/dbg.err' ]"
+run_cmd "$TMPD/dbg" LD_DEBUG=help -- "$RTLD" ./hello
+check debug-help "LD_DEBUG=help does not list maps" grep -q '^  maps' "$TMPD/dbg.out"
+run_cmd "$TMPD/dbg" LD_DEBUG=statistics,libs -- "$RTLD" ./textrel
+check textrel-warned "text relocations were not warned about" grep -q 'text relocations' "$TMPD/dbg.err"
+
+# --- mappings: text shared with the page cache, never writable and executable ----------
+check maps-no-wx "a mapping is writable and executable" sh -c \
+	"NOLIBC_SKIP_FINI=1 '$RTLD' ./textrel >/dev/null && ! LD_DEBUG=maps '$RTLD' ./textrel 2>&1 | grep -q ' rwx '"
+
+echo "e2e: $PASS passed, $FAIL failed"
+[ "$FAIL" = 0 ]

@@ -1,0 +1,31 @@
+# tests/: `make check` runs the unit tests (cmocka, the loader's pure pieces built hosted),
+# the end-to-end runs, and the malformed-ELF corpus.
+
+UNIT_NAMES := hash relr dst ldcache elfcheck version_match format
+UNIT_BINS := $(patsubst %,$(BUILD)/tests/test_%,$(UNIT_NAMES))
+# The pure parts of rtld/, compiled for the host with libc underneath.
+HOSTED_SRCS := rtld/elfcheck.c rtld/dst.c rtld/ldcache.c rtld/version_match.c rtld/lib/format.c
+HOSTED_OBJS := $(patsubst %.c,$(BUILD)/hosted/%.o,$(HOSTED_SRCS))
+TEST_CFLAGS := $(WARN) -I rtld
+
+$(BUILD)/hosted/%.o: %.c $(wildcard rtld/*.h rtld/lib/*.h rtld/include/*.h)
+	@mkdir -p $(dir $@)
+	$(CC) $(TEST_CFLAGS) -fno-builtin -c $< -o $@
+
+$(BUILD)/tests/test_%: tests/unit/test_%.c $(HOSTED_OBJS)
+	@mkdir -p $(dir $@)
+	$(CC) $(TEST_CFLAGS) -o $@ $< $(HOSTED_OBJS) -lcmocka
+
+unit: $(UNIT_BINS)
+	@set -e; for t in $(UNIT_BINS); do $$t; done
+
+e2e: rtld testprogs
+	bash tests/e2e/run.sh $(BUILD)
+
+corpus: rtld
+	bash tests/corpus/run.sh $(BUILD)
+
+check: all
+	@$(MAKE) --no-print-directory unit
+	@$(MAKE) --no-print-directory e2e
+	@$(MAKE) --no-print-directory corpus

@@ -1,0 +1,48 @@
+/* The two ELF symbol hashes, against values computed independently (and, for the version
+ * name, the hash every glibc-linked binary stores for GLIBC_2.2.5 in its .gnu.version_r). */
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <setjmp.h>
+#include <cmocka.h>
+#include "hash.h"
+
+static void test_gnu_hash(void **state)
+{
+	(void)state;
+	static const struct { const char *s; uint32_t h; } cases[] = {
+		{"", 5381}, {"printf", 0x156b2bb8}, {"exit", 0x7c967e3f}, {"__tls_get_addr", 0x7c8ad2ef},
+		{"_ZNSt8ios_base4InitC1Ev", 0x4cd4b8c7},
+	};
+	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++)
+		assert_int_equal(gnu_hash(cases[i].s), cases[i].h);
+}
+
+static void test_elf_hash(void **state)
+{
+	(void)state;
+	static const struct { const char *s; uint32_t h; } cases[] = {
+		{"", 0}, {"printf", 0x077905a6}, {"exit", 0x0006cf04}, {"GLIBC_2.2.5", 0x09691a75},
+		{"_ZNSt8ios_base4InitC1Ev", 0x0c0d71d6},
+	};
+	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++)
+		assert_int_equal(elf_hash(cases[i].s), cases[i].h);
+}
+
+static void test_elf_hash_high_bytes(void **state)
+{
+	(void)state;
+	/* Bytes >= 0x80 must be taken unsigned, or the hash differs from every other linker's. */
+	assert_int_equal(elf_hash("\xff\xfe"), (0xffu << 4) + 0xfe);
+	assert_int_equal(gnu_hash("\xff"), 5381u * 33 + 0xff);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_gnu_hash),
+		cmocka_unit_test(test_elf_hash),
+		cmocka_unit_test(test_elf_hash_high_bytes),
+	};
+	return cmocka_run_group_tests_name("hash", tests, NULL, NULL);
+}
