@@ -129,6 +129,8 @@ __attribute__((noinline)) static struct start_result rtld_main(uintptr_t *sp, ui
 	R.direct = R.aux[AT_ENTRY] == (uintptr_t)_dl_start;
 	R.progname = R.argv[0];
 	options_from_env();                                      /* 3b: LD_* variables */
+	if (R.secure)                                            /* privileged: children must not see them */
+		sp = stack_remove_env(sp, options_env_unsafe);
 
 	if (R.direct) {                                          /* 4: the program */
 		R.self->path = R.argv[0];

@@ -64,7 +64,7 @@ static const char *const unsafe_vars[] = {
 	"LD_SHOW_AUXV", "LD_USE_LOAD_BIAS", "LOCALDOMAIN", "LOCPATH", "MALLOC_TRACE", "NIS_PATH", "NLSPATH",
 	"RESOLV_HOST_CONF", "RES_OPTIONS", "TMPDIR", "TZDIR", "MMLD_STOP", "MMLD_LOAD", NULL};
 
-static bool is_unsafe(const char *entry)
+bool options_env_unsafe(const char *entry)
 {
 	for (int i = 0; unsafe_vars[i]; i++) {
 		size_t n = strlen(unsafe_vars[i]);
@@ -74,24 +74,10 @@ static bool is_unsafe(const char *entry)
 	return false;
 }
 
-/* Removes the unsafe variables from envp in place (the array shrinks; auxv stays put, so a
- * second NULL simply ends envp earlier). */
-static void scrub_env(void)
-{
-	char **w = R.envp;
-	for (char **r = R.envp; *r; r++)
-		if (!is_unsafe(*r))
-			*w++ = *r;
-	for (char **z = w; *z; z++)
-		*z = NULL;
-}
-
 void options_from_env(void)
 {
 	R.debug_fd = 2;
-	if (R.secure) {
-		scrub_env();
-	} else {
+	if (!R.secure) {
 		const char *v;
 		if ((v = env_get("LD_LIBRARY_PATH")) && *v)
 			R.library_path = v;

@@ -37,6 +37,30 @@ uintptr_t *stack_drop_args(uintptr_t *sp, int skip)
 	return nsp;
 }
 
+uintptr_t *stack_remove_env(uintptr_t *sp, bool (*drop)(const char *))
+{
+	/* Keep the kernel's layout contiguous: a program may find auxv by walking past envp's
+	 * NULL, so the removed slots must not become extra NULLs there. Instead the kept entries
+	 * are packed towards envp's terminator and argc/argv move up by as many words. */
+	char **end = R.envp;
+	while (*end)
+		end++;
+	char **w = end;
+	for (char **r = end; r-- > R.envp;)
+		if (!drop(*r))
+			*--w = *r;
+	size_t k = (size_t)(w - R.envp);
+	if (k == 0)
+		return sp;
+	/* Move argc, argv[] and argv's NULL (argc + 2 words) up by k words, last word first. */
+	for (size_t i = (size_t)R.argc + 2; i-- > 0;)
+		sp[i + k] = sp[i];
+	sp += k;
+	R.argv = (char **)(sp + 1);
+	R.envp = w;
+	return sp;
+}
+
 static void aux_set(int type, uint64_t val)
 {
 	for (Elf64_auxv_t *a = R.auxv; a->a_type != AT_NULL; a++)

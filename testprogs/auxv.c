@@ -24,6 +24,11 @@ int main(int argc, char **argv, char **envp)
 	const char *v = nl_getenv("MMLD_TEST_VAR");
 	out("MMLD_TEST_VAR=");
 	outln(v ? v : "(unset)");
+	/* In a privileged (AT_SECURE) process the loader removes the unsafe variables. */
+	v = nl_getenv("LD_LIBRARY_PATH");
+	out("LD_LIBRARY_PATH=");
+	outln(v ? v : "(unset)");
+	out_kv("AT_SECURE", (long)nl_getauxval(AT_SECURE));
 	const Elf64_Phdr *ph = (const Elf64_Phdr *)((const char *)&__ehdr_start + __ehdr_start.e_phoff);
 	out_kv("AT_PHDR_is_ours", nl_getauxval(AT_PHDR) == (unsigned long)ph);
 	out_kv("AT_PHNUM_is_ours", nl_getauxval(AT_PHNUM) == __ehdr_start.e_phnum);

@@ -139,6 +139,10 @@ $(eval $(call tp_prog,undef-lazy,undef_main.c,$(TP)/undef-extra/libundef.so,,-Wl
 $(eval $(call tp_lib,gone/libgone.so,weak_provider.c))
 $(eval $(call tp_prog,missing-lib,hello.c,$(TP)/gone/libgone.so))
 
+# PT_GNU_STACK: with and without -z execstack.
+$(eval $(call tp_prog,stack,stack_main.c))
+$(eval $(call tp_prog,stack-exec,stack_main.c,,,-Wl$(comma)-z$(comma)execstack))
+
 include testprogs/glibc/glibc.mk
 
 testprogs: $(TP_ALL) $(TP_GLIBC)

@@ -84,6 +84,35 @@ expect_err err-bad-dependency 127 "error while loading shared libraries: $TMPD/b
 cp ./hello "$TMPD/badphent"; printf '\070\001' | dd of="$TMPD/badphent" bs=1 seek=54 conv=notrunc 2>/dev/null
 expect_err err-phentsize 127 "badphent: ELF file's phentsize not the expected size \(312, not 56\)$" -- "$RTLD" "$TMPD/badphent"
 
+# --- PT_GNU_STACK -----------------------------------------------------------------------
+oracle oracle-stack -- ./stack
+oracle oracle-stack-exec -- ./stack-exec
+
+# --- an unknown relocation type: the first entry of libdep_b.so's .rela.dyn made type 99 ---
+cp ./libdep_b.so ./libdep_a.so ./libdep_c.so ./deps "$TMPD/"
+rela=$(readelf -SW "$TMPD/libdep_b.so" | awk '{for (i = 1; i < NF; i++) if ($i == ".rela.dyn") print $(i + 3)}')
+printf 'c' | dd of="$TMPD/libdep_b.so" bs=1 seek=$((0x$rela + 8)) conv=notrunc 2>/dev/null
+expect_err err-unknown-reloc 127 "libdep_b\.so: unsupported relocation type 99$" -- "$RTLD" "$TMPD/deps"
+
+# --- secure mode: a setuid loader run by another user ignores LD_LIBRARY_PATH and LD_PRELOAD
+# and removes them from the environment (glibc's rules). Needs root to make the setuid copy.
+if [ "$(id -u)" = 0 ]; then
+	SEC=$TMPD/secure; mkdir -p "$SEC"; cp -r "$TP"/. "$SEC/"; cp "$RTLD" "$SEC/ld-suid.so"; cp "$RTLD" "$SEC/ld-plain.so"
+	chmod 4755 "$SEC/ld-suid.so"; chmod -R a+rX "$TMPD"
+	as_nobody="setpriv --reuid=65534 --regid=65534 --clear-groups"
+	# The variables go after setpriv (itself a dynamically linked program), so they reach
+	# only the setuid loader.
+	golden secure-env 0 -- $as_nobody env LD_LIBRARY_PATH=/tmp MMLD_TEST_VAR=kept "$SEC/ld-suid.so" "$SEC/auxv"
+	# hello needs no library; in normal mode the preload prints "init: preload".
+	golden secure-no-preload 7 -- $as_nobody env LD_PRELOAD="$SEC/libpreload.so" "$SEC/ld-suid.so" "$SEC/hello"
+	golden normal-preload 7 -- $as_nobody env LD_PRELOAD="$SEC/libpreload.so" "$SEC/ld-plain.so" "$SEC/hello"
+	expect_err secure-no-library-path 127 "libgone\.so: cannot open shared object file" \
+		-- $as_nobody env LD_LIBRARY_PATH="$SEC/gone" "$SEC/ld-suid.so" "$SEC/missing-lib"
+	oracle normal-library-path LD_LIBRARY_PATH="$SEC/gone" -- "$SEC/missing-lib"
+else
+	echo "skip secure-mode tests (need root for a setuid copy)"
+fi
+
 # --- LD_DEBUG -------------------------------------------------------------------------
 run_cmd "$TMPD/dbg" LD_DEBUG=statistics -- "$RTLD" ./relr
 check debug-statistics "LD_DEBUG=statistics lacks relocation counts" \
