@@ -15,7 +15,7 @@ RTLD_LDFLAGS := -nostdlib -shared -Wl,-T,linker-scripts/ld-mmld.lds \
 	-Wl,-Bsymbolic -Wl,--no-undefined -Wl,-z,pack-relative-relocs -Wl,--hash-style=both \
 	-Wl,--build-id -Wl,-z,relro -Wl,-z,noexecstack -Wl,-e,_dl_start
 
-RTLD_SRCS := $(wildcard rtld/*.c rtld/lib/*.c rtld/arch/x86_64/*.c)
+RTLD_SRCS := $(wildcard rtld/*.c rtld/lib/*.c rtld/arch/x86_64/*.c rtld/glibc/*.c)
 RTLD_ASMS := $(wildcard rtld/arch/x86_64/*.S)
 RTLD_OBJS := $(patsubst %.c,$(BUILD)/%.o,$(RTLD_SRCS)) $(patsubst %.S,$(BUILD)/%.o,$(RTLD_ASMS))
 RTLD := $(BUILD)/ld-mmld.so
@@ -43,7 +43,7 @@ demo: all
 
 rtld: $(RTLD) $(BUILD)/.image-checked
 
-$(BUILD)/rtld/%.o: rtld/%.c $(wildcard rtld/*.h rtld/*/*.h rtld/include/*.h) Makefile
+$(BUILD)/rtld/%.o: rtld/%.c $(wildcard rtld/*.h rtld/*/*.h) Makefile
 	@mkdir -p $(dir $@)
 	$(CC) $(RTLD_CFLAGS) -MMD -c $< -o $@
 

@@ -14,10 +14,8 @@
 /* The problem part of an "OBJECT: problem" message. */
 static const char *strstr_after(const char *err)
 {
-	for (const char *p = err; *p; p++)
-		if (p[0] == ':' && p[1] == ' ')
-			return p + 2;
-	return err;
+	const char *p = strstr_colon(err);
+	return p ? p + 2 : err;
 }
 
 void deps_append(struct dso *d)
@@ -155,13 +153,16 @@ void deps_preload(const char *list)
 	}
 }
 
-void deps_load_all(void)
+void deps_load_all(void) { deps_load_from(R.head); }
+
+void deps_load_from(struct dso *first)
 {
 	/* The list itself is the breadth-first queue: objects appended while we walk it are
 	 * visited after everything loaded before them. */
-	for (struct dso *d = R.head; d; d = d->next) {
-		if (d->kind == DSO_VDSO || d->kind == DSO_RTLD || d->missing || !d->dynamic)
+	for (struct dso *d = first; d; d = d->next) {
+		if (d->kind == DSO_VDSO || d->kind == DSO_RTLD || d->missing || !d->dynamic || d->deps_loaded)
 			continue;
+		d->deps_loaded = true;
 		size_t n = 0;
 		for (Elf64_Dyn *e = d->dynamic; e->d_tag != DT_NULL; e++)
 			if (e->d_tag == DT_NEEDED)

@@ -16,6 +16,8 @@ HIDDEN void deps_preload(const char *list);
 /* Loads every DT_NEEDED, breadth-first from the program, adding each to the global scope.
  * In ldd mode (LD_TRACE_LOADED_OBJECTS) a missing library is listed as "not found". */
 HIDDEN void deps_load_all(void);
+/* The same from `first` on (dlopen: the new object and what it needs). */
+HIDDEN void deps_load_from(struct dso *first);
 /* Adds d to the global scope (once). */
 HIDDEN void deps_scope_add(struct dso *d);
 #endif

@@ -78,7 +78,13 @@ struct dso {
 	/* --- dependencies (deps.c) --- */
 	struct dso **deps;            /* DT_NEEDED order, resolved */
 	size_t ndeps;
+	bool deps_loaded;
 	bool in_global_scope;
+	bool dlopened;                /* added by dlopen, not at start-up */
+	size_t refcount;              /* dlopen handles outstanding */
+	struct dso **search_list;     /* outside the global scope (dlopen RTLD_LOCAL): the root's
+					 breadth-first dependency closure, searched after it */
+	size_t nsearch_list;
 
 	/* --- relocation (reloc.c) --- */
 	bool relocated;

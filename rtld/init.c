@@ -4,8 +4,8 @@
 typedef void (*init_fn)(int, char **, char **);
 typedef void (*fini_fn)(void);
 
-static struct dso **order; /* initialisation order, filled by init_run_all */
-static size_t norder;
+static struct dso **order; /* initialisation order: start-up objects, then each dlopen's */
+static size_t norder, order_cap;
 
 /* Dependencies first: the order in which a depth-first walk of the DT_NEEDED graph finishes
  * objects, the walk being started from every loaded object, last loaded first (and each
@@ -20,7 +20,44 @@ static void visit(struct dso *d)
 	d->init_started = true;
 	for (size_t i = 0; i < d->ndeps; i++)
 		visit(d->deps[i]);
+	if (norder == order_cap) {
+		order_cap = order_cap ? order_cap * 2 : 32;
+		order = rt_realloc(order, order_cap * sizeof *order);
+		if (!order)
+			die_load(NULL, "out of memory");
+	}
 	order[norder++] = d;
+}
+
+static void run_init(struct dso *d, int argc, char **argv, char **envp)
+{
+	if (DEBUG_ON(DBG_INIT | DBG_LIBS))
+		dbg("calling init: %s", dso_display(d));
+	if (d->has_dyn[DT_INIT])
+		((init_fn)(d->load_bias + d->dyn[DT_INIT]))(argc, argv, envp);
+	if (d->has_dyn[DT_INIT_ARRAY]) {
+		uintptr_t *a = (uintptr_t *)(d->load_bias + d->dyn[DT_INIT_ARRAY]);
+		size_t n = d->dyn[DT_INIT_ARRAYSZ] / sizeof(uintptr_t);
+		if (!dso_contains(d, (uintptr_t)a, n * sizeof *a, PF_R))
+			die_load(dso_display(d), "initialiser array outside the loaded segments");
+		for (size_t k = 0; k < n; k++)
+			if (a[k] != 0 && a[k] != (uintptr_t)-1)
+				((init_fn)a[k])(argc, argv, envp);
+	}
+	d->init_done = true;
+}
+
+void init_run_new(struct dso *first, int argc, char **argv, char **envp)
+{
+	size_t start = norder;
+	struct dso *last = first;
+	while (last->next)
+		last = last->next;
+	for (struct dso *d = last; d && d != first->prev; d = d->prev)
+		visit(d);
+	for (size_t i = start; i < norder; i++)
+		if (!order[i]->init_done)
+			run_init(order[i], argc, argv, envp);
 }
 
 static void call_array(struct dso *d, int tag_array, int tag_size, bool reverse)
@@ -42,16 +79,19 @@ static void call_array(struct dso *d, int tag_array, int tag_size, bool reverse)
 	}
 }
 
+struct dso **init_order(size_t *n)
+{
+	if (!norder)
+		for (struct dso *d = R.tail; d; d = d->prev)
+			visit(d);
+	*n = norder;
+	return order;
+}
+
 void init_run_all(void)
 {
-	size_t n = 0;
-	for (struct dso *d = R.head; d; d = d->next)
-		n++;
-	order = rt_calloc(n, sizeof *order);
-	if (!order)
-		die_load(NULL, "out of memory");
-	for (struct dso *d = R.tail; d; d = d->prev)
-		visit(d);
+	size_t n;
+	init_order(&n);
 
 	if (R.main->has_dyn[DT_PREINIT_ARRAY]) {
 		if (DEBUG_ON(DBG_INIT | DBG_LIBS))
@@ -68,12 +108,7 @@ void init_run_all(void)
 			d->init_done = true; /* its start code runs these */
 			continue;
 		}
-		if (DEBUG_ON(DBG_INIT | DBG_LIBS))
-			dbg("calling init: %s", dso_display(d));
-		if (d->has_dyn[DT_INIT])
-			((init_fn)(d->load_bias + d->dyn[DT_INIT]))(R.argc, R.argv, R.envp);
-		call_array(d, DT_INIT_ARRAY, DT_INIT_ARRAYSZ, false);
-		d->init_done = true;
+		run_init(d, R.argc, R.argv, R.envp);
 	}
 }
 

@@ -5,6 +5,13 @@
  * dependencies before the objects that need them. The program's own initialisers are left
  * to its start code (glibc's __libc_start_main runs them; ld.so never does). */
 HIDDEN void init_run_all(void);
+/* The start-up objects in initialisation order, dependencies first (computed once). The
+ * same order serves relocation: an object's IFUNC resolvers and copy relocations need the
+ * objects it depends on relocated already. */
+HIDDEN struct dso **init_order(size_t *n);
+/* Runs the initialisers of objects from `first` on (a dlopen), dependencies first, with the
+ * arguments the C library keeps; their finalisers join the exit order. */
+HIDDEN void init_run_new(struct dso *first, int argc, char **argv, char **envp);
 /* The finaliser given to the program in %rdx: finalisers of every initialised object, in
  * the reverse order of initialisation: the program's first. Unlike its initialisers, the
  * program's finalisers are ours to run (glibc's _dl_fini does; __libc_start_main only

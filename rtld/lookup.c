@@ -153,17 +153,10 @@ bool lookup_reloc_symbol(struct dso *req, size_t symidx, bool plt, bool copy, st
 	}
 	if (search(R.scope, R.nscope, &q, copy ? R.main : NULL, out))
 		return true;
-	/* Objects outside the global scope (dlopen RTLD_LOCAL, later) search their own
-	 * dependencies; for now that is the object itself and what it needs. */
-	if (!req->in_global_scope) {
-		if (lookup_in_dso(req, &q)) {
-			out->sym = lookup_in_dso(req, &q);
-			out->dso = req;
-			return true;
-		}
-		if (search(req->deps, req->ndeps, &q, NULL, out))
-			return true;
-	}
+	/* Objects outside the global scope (dlopen RTLD_LOCAL) then search their root's
+	 * dependency closure, the root first. */
+	if (!req->in_global_scope && req->search_list)
+		return search(req->search_list, req->nsearch_list, &q, NULL, out);
 	return false;
 }
 

@@ -9,6 +9,7 @@
 #include "stack.h"
 #include "tls.h"
 #include "versions.h"
+#include "glibc/glibc.h"
 
 struct rtld_state R;
 
@@ -196,9 +197,12 @@ __attribute__((noinline)) static struct start_result rtld_main(uintptr_t *sp, ui
 		sys_exit_group(0);
 	}
 
-	R.tcb_size = 2368;                                       /* 7: TLS (glibc's struct pthread size) */
+	bool glibc = glibc_detect();                             /* the glibc personality, if libc.so.6 */
+	R.tcb_size = PTHREAD_SIZE;                               /* 7: TLS; the TCB is glibc's struct pthread */
 	tls_layout();
 	tls_setup_main_thread();
+	if (glibc)                                               /* 10a: what libc reads while relocated */
+		glibc_before_reloc(sp);
 	reloc_all();                                             /* 8: libraries first, program last */
 	debug_publish();                                         /* 10: r_debug for gdb; writes DT_DEBUG,
 								    so before RELRO covers .dynamic */
@@ -207,6 +211,8 @@ __attribute__((noinline)) static struct start_result rtld_main(uintptr_t *sp, ui
 			map_protect_relro(d);
 	map_protect_relro(R.self);
 	tls_init_images();                                       /* 7b: TLS images hold relocated data */
+	if (glibc)                                               /* 10b: __libc_early_init */
+		glibc_after_reloc();
 	uint32_t stack_x = 0;
 	for (struct dso *d = R.head; d; d = d->next)
 		stack_x |= d->stack_flags & PF_X;

@@ -6,6 +6,7 @@
 #include "reloc.h"
 #include "map.h"
 #include "relr.h"
+#include "init.h"
 
 /* A one-entry cache per object: consecutive relocations often name the same symbol
  * (a GLOB_DAT and a JUMP_SLOT of one function, R_X86_64_64 arrays of vtables). */
@@ -131,7 +132,12 @@ void reloc_object(struct dso *d)
 
 void reloc_all(void)
 {
-	for (struct dso *d = R.tail; d; d = d->prev)
-		if (d->kind != DSO_VDSO && d->kind != DSO_RTLD)
-			reloc_object(d);
+	/* Dependencies first (glibc walks l_initfini backwards, the same order): a library bound
+	 * now to an IFUNC in libc.so.6 calls libc's resolver, whose own GOT must be ready. The
+	 * program comes last, so its COPY relocations read relocated library data. */
+	size_t n;
+	struct dso **order = init_order(&n);
+	for (size_t i = 0; i < n; i++)
+		if (order[i]->kind != DSO_VDSO && order[i]->kind != DSO_RTLD && !order[i]->missing)
+			reloc_object(order[i]);
 }

@@ -6,8 +6,7 @@
 /* Relocates one object: RELR, then DT_RELA, then DT_JMPREL (lazily unless bind-now), then
  * its IRELATIVE relocations. Needs the TLS layout and every object it binds to mapped. */
 HIDDEN void reloc_object(struct dso *d);
-/* Relocates every loaded object, libraries before the program (a COPY relocation in the
- * program reads a library's data, which must already be relocated). */
+/* Relocates every loaded object, dependencies before the objects that need them. */
 HIDDEN void reloc_all(void);
 /* Resolves the symbol of a relocation or dies with glibc's message; returns false only for
  * an undefined weak reference (address 0). */

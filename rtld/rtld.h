@@ -68,6 +68,13 @@ struct rtld_state {
 	size_t tcb_size;           /* bytes at and above the thread pointer */
 	void *tp;                  /* main thread's thread pointer */
 
+	/* --- after start-up --- */
+	/* While set (during a dlopen), rt_die calls this instead of exiting: it undoes the
+	 * operation and reports the error to the caller. It must not return. */
+	void (*error_hook)(const char *object, const char *msg);
+	/* Allocator for dynamic TLS blocks: what the thread library frees them with. */
+	void *(*tls_malloc)(size_t);
+
 	/* --- statistics (LD_DEBUG=statistics) --- */
 	uint64_t t_start, t_reloc;
 	uint64_t nrelocs, nrelative, nlookups;

@@ -98,6 +98,30 @@ void tls_init_images(void)
 	}
 }
 
+void tls_add_modules(struct dso *first)
+{
+	bool any = false;
+	for (struct dso *d = first; d; d = d->next) {
+		if (!d->tls_memsz || d->tls_modid)
+			continue;
+		d->tls_modid = ++R.tls_max_modid;
+		if (d->tls_modid >= modules_cap) {
+			size_t cap = modules_cap * 2 > d->tls_modid + 1 ? modules_cap * 2 : d->tls_modid + 16;
+			struct dso **m = rt_realloc(modules, cap * sizeof *m);
+			if (!m)
+				die_load(NULL, "out of memory");
+			memset(m + modules_cap, 0, (cap - modules_cap) * sizeof *m);
+			modules = m;
+			modules_cap = cap;
+		}
+		modules[d->tls_modid] = d;
+		d->tls_static = false; /* a block per thread, allocated on first access */
+		any = true;
+	}
+	if (any)
+		R.tls_generation++;
+}
+
 static inline dtv_t *current_dtv(void)
 {
 	dtv_t *dtv;
@@ -124,7 +148,7 @@ static void *allocate_block(dtv_t *dtv, size_t id)
 		return dtv[id].val;
 	}
 	size_t a = d->tls_align;
-	char *mem = rt_malloc(d->tls_memsz + a);
+	char *mem = (R.tls_malloc ? R.tls_malloc : rt_malloc)(d->tls_memsz + a);
 	if (!mem)
 		die_load(NULL, "cannot allocate memory for thread-local data");
 	char *block = (char *)align_up((uintptr_t)mem + d->tls_firstbyte, a) - d->tls_firstbyte;
@@ -140,8 +164,20 @@ static void *allocate_block(dtv_t *dtv, size_t id)
 __attribute__((force_align_arg_pointer)) void *__tls_get_addr(tls_index *ti)
 {
 	dtv_t *dtv = current_dtv();
-	if (ti->ti_module > dtv[-1].counter)
-		die_load(NULL, "TLS module %zu outside the thread's DTV", ti->ti_module);
+	if (ti->ti_module > dtv[-1].counter) {
+		/* A module loaded after this thread's DTV was made: grow it (the old one may be the
+		 * thread library's or the initial one; it is not freed). */
+		size_t n = R.tls_max_modid + DTV_SURPLUS;
+		dtv_t *nd = rt_calloc(n + 2, sizeof *nd);
+		if (!nd)
+			die_load(NULL, "cannot allocate memory for thread-local data");
+		memcpy(nd + 1, dtv, (dtv[-1].counter + 1) * sizeof *nd);
+		for (size_t i = dtv[-1].counter + 1; i <= n; i++)
+			nd[1 + i].val = TLS_DTV_UNALLOCATED;
+		nd[0].counter = n;
+		dtv = nd + 1;
+		__asm__ volatile("mov %0, %%fs:8" : : "r"(dtv) : "memory");
+	}
 	void *p = dtv[ti->ti_module].val;
 	if (p == TLS_DTV_UNALLOCATED || p == NULL)
 		p = allocate_block(dtv, ti->ti_module);

@@ -40,6 +40,9 @@ HIDDEN void tls_setup_main_thread(void);
 /* Copies each TLS image into the main thread's static block. After relocation: an image may
  * hold relocated pointers. */
 HIDDEN void tls_init_images(void);
+/* Gives modules loaded after start-up (dlopen) ids; their blocks are per thread and
+ * allocated on first access. Bumps the generation. */
+HIDDEN void tls_add_modules(struct dso *first);
 /* The object with module id `modid`, or NULL. */
 HIDDEN struct dso *tls_module(size_t modid);
 EXPORT void *__tls_get_addr(tls_index *ti);

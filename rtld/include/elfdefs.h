@@ -308,6 +308,9 @@ typedef struct {
 #define R_TYPE(i) ((uint32_t)((i) & 0xffffffff))
 
 /* Auxiliary vector entries the kernel header may not name. */
+#ifndef AT_FPUCW
+#define AT_FPUCW 18
+#endif
 #ifndef AT_MINSIGSTKSZ
 #define AT_MINSIGSTKSZ 51
 #endif

@@ -2,7 +2,9 @@
  *
  * Every block has a 16-byte header holding its class (0..LARGE_CLASS-1) or, for a large
  * block mapped alone, its mapping length. Freed small blocks go on the free list of their
- * class. Arenas are never returned: a loader's allocations live as long as the process. */
+ * class. Arenas are never returned: a loader's allocations live as long as the process.
+ * Threads reach us too (the C library asks for new threads' DTVs), so every call holds a
+ * spinlock: calls are short and rare, and a futex would need more of the kernel than this. */
 #include "alloc.h"
 #include "string.h"
 #include "syscall.h"
@@ -22,6 +24,17 @@ struct free_block {
 };
 
 static struct free_block *free_lists[NCLASSES];
+static volatile int lock;
+
+static void acquire(void)
+{
+	while (__atomic_exchange_n(&lock, 1, __ATOMIC_ACQUIRE))
+		while (__atomic_load_n(&lock, __ATOMIC_RELAXED))
+			__builtin_ia32_pause();
+}
+static void release(void) { __atomic_store_n(&lock, 0, __ATOMIC_RELEASE); }
+static void *malloc_locked(size_t n);
+static void free_locked(void *p);
 static char *arena_cur, *arena_end;
 static size_t mapped_bytes;
 
@@ -45,7 +58,7 @@ static int class_of(size_t n)
 	return c;
 }
 
-void *rt_malloc(size_t n)
+static void *malloc_locked(size_t n)
 {
 	if (n == 0)
 		n = 1;
@@ -81,6 +94,23 @@ void *rt_malloc(size_t n)
 	return h + 1;
 }
 
+void *rt_malloc(size_t n)
+{
+	acquire();
+	void *p = malloc_locked(n);
+	release();
+	return p;
+}
+
+void rt_free(void *p)
+{
+	if (!p)
+		return;
+	acquire();
+	free_locked(p);
+	release();
+}
+
 void *rt_calloc(size_t count, size_t size)
 {
 	if (size && count > SIZE_MAX / size)
@@ -96,10 +126,8 @@ static size_t usable(struct header *h)
 	return h->large ? h->size_or_class - sizeof *h : (size_t)1 << (MIN_SHIFT + h->size_or_class);
 }
 
-void rt_free(void *p)
+static void free_locked(void *p)
 {
-	if (!p)
-		return;
 	struct header *h = (struct header *)p - 1;
 	if (h->large) {
 		mapped_bytes -= h->size_or_class;

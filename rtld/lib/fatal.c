@@ -12,6 +12,11 @@ void rt_die(const char *occasion, const char *object, const char *fmt, ...)
 	va_start(ap, fmt);
 	rt_vsnprintf(msg, sizeof msg, fmt, ap);
 	va_end(ap);
+	if (R.error_hook) {
+		/* Inside dlopen: the caller gets the error, the process goes on. */
+		R.error_hook(object && *object ? object : "", msg);
+		sys_exit_group(127); /* not reached */
+	}
 	const char *prog = R.progname ? R.progname : "ld-mmld.so";
 	if (!occasion) /* glibc's form for version errors: no occasion */
 		rt_dprintf(2, "%s: %s: %s\n", prog, object, msg);

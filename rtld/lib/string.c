@@ -114,6 +114,14 @@ char *rt_strdup(const char *s) { return rt_strndup(s, strlen(s)); }
 
 int rt_starts_with(const char *s, const char *prefix) { return strncmp(s, prefix, strlen(prefix)) == 0; }
 
+const char *strstr_colon(const char *s)
+{
+	for (; *s; s++)
+		if (s[0] == ':' && s[1] == ' ')
+			return s;
+	return NULL;
+}
+
 int rt_parse_ulong(const char *s, unsigned long *out)
 {
 	unsigned long v = 0;

@@ -19,6 +19,8 @@ char *strrchr(const char *s, int c);
 char *rt_strdup(const char *s);
 char *rt_strndup(const char *s, size_t n);
 int rt_starts_with(const char *s, const char *prefix);
+/* The first ": " in s (where "OBJECT: problem" messages split), or NULL. */
+const char *strstr_colon(const char *s);
 /* Parses a decimal number; returns 0 and leaves *out alone if s is not one. */
 int rt_parse_ulong(const char *s, unsigned long *out);
 

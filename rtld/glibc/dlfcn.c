@@ -1,0 +1,307 @@
+/* The loader functions libc calls through pointers in _rtld_global_ro: dlopen, dlclose,
+ * dlsym's symbol lookup, _dl_find_object (C++ exceptions), and their helpers.
+ *
+ * Errors go through libc: libc's dlopen/dlsym run our code inside libc's _dl_catch_error,
+ * and only libc's _dl_signal_error reaches that catcher (it keeps it in a libc-private TLS
+ * variable). So while one of these calls runs, rt_die is redirected here (R.error_hook),
+ * undoes what the call had half done, and raises the error through libc. */
+#include "glibc.h"
+#include "../deps.h"
+#include "../hash.h"
+#include "../init.h"
+#include "../lookup.h"
+#include "../map.h"
+#include "../reloc.h"
+#include "../search.h"
+#include "../tls.h"
+#include "../versions.h"
+#include "../debug.h"
+
+struct r_found_version {
+	const char *name;
+	uint32_t hash;
+	int hidden;
+	const char *filename;
+};
+
+struct r_scope_elem {
+	void **r_list;
+	unsigned r_nlist;
+};
+
+#define RTLD_LAZY_ 0x1
+#define RTLD_NOW_ 0x2
+#define RTLD_NOLOAD_ 0x4
+#define RTLD_GLOBAL_ 0x100
+#define RTLD_NODELETE_ 0x1000
+#define LM_ID_NEWLM_ (-1)
+
+/* --- raising errors through libc ------------------------------------------------------- */
+static struct dso *open_rollback_tail; /* list tail before the dlopen in progress */
+
+__attribute__((noreturn)) static void raise_error(const char *objname, const char *msg)
+{
+	if (glibc_libc.signal_error)
+		glibc_libc.signal_error(0, objname ? objname : "", NULL, msg);
+	rt_dprintf(2, "%s: %s\n", objname ? objname : "", msg);
+	sys_exit_group(127);
+}
+
+/* Objects a failed dlopen had already added: off the list and out of memory (their
+ * constructors never ran). */
+static void rollback(void)
+{
+	struct dso *keep = open_rollback_tail;
+	if (!keep)
+		return;
+	for (struct dso *d = keep->next; d;) {
+		struct dso *next = d->next;
+		map_unmap(d);
+		d = next;
+	}
+	keep->next = NULL;
+	R.tail = keep;
+	while (R.nscope && !R.scope[R.nscope - 1]->prev && R.scope[R.nscope - 1] != R.head)
+		R.nscope--;
+	open_rollback_tail = NULL;
+}
+
+static void dlopen_error_hook(const char *object, const char *msg)
+{
+	R.error_hook = NULL;
+	rollback();
+	raise_error(object, msg);
+}
+
+/* --- symbol lookup (dlsym, __libc_dlsym, the vDSO IFUNCs) ---------------------------------- */
+static void *dl_lookup_symbol_x(const char *name, void *undef_map, const Elf64_Sym **ref, struct r_scope_elem **scope,
+				const struct r_found_version *version, int type_class, int flags, void *skip_map)
+{
+	(void)flags;
+	struct dso_version v = {0};
+	struct sym_query q = {.name = name, .gnu_hash = gnu_hash(name), .plt = (type_class & 1) != 0};
+	if (version && version->name) {
+		v.name = version->name;
+		v.hash = version->hash;
+		q.version = &v;
+	}
+	for (size_t i = 0; scope && scope[i]; i++)
+		for (unsigned j = 0; j < scope[i]->r_nlist; j++) {
+			void *map = scope[i]->r_list[j];
+			if (map == skip_map)
+				continue;
+			struct dso *d = glibc_dso_of(map);
+			const Elf64_Sym *s = d ? lookup_in_dso(d, &q) : NULL;
+			if (s) {
+				*ref = s;
+				return map;
+			}
+		}
+	if (*ref && SYM_BIND((*ref)->st_info) == STB_WEAK) {
+		*ref = NULL;
+		return NULL;
+	}
+	*ref = NULL;
+	char msg[512];
+	rt_snprintf(msg, sizeof msg, "undefined symbol: %s%s%s", name, v.name ? ", version " : "", v.name ? v.name : "");
+	struct dso *ud = glibc_dso_of(undef_map);
+	raise_error(ud ? (ud == R.main ? R.progname : dso_display(ud)) : "", msg);
+}
+
+/* --- dlopen ---------------------------------------------------------------------------- */
+/* Breadth-first closure of root's dependencies: its own search list (RTLD_LOCAL lookups). */
+static void build_search_list(struct dso *root)
+{
+	size_t cap = 8, n = 0;
+	struct dso **list = rt_malloc(cap * sizeof *list);
+	if (!list)
+		die_load(NULL, "out of memory");
+	list[n++] = root;
+	for (size_t i = 0; i < n; i++)
+		for (size_t k = 0; k < list[i]->ndeps; k++) {
+			struct dso *dep = list[i]->deps[k];
+			bool seen = false;
+			for (size_t j = 0; j < n && !seen; j++)
+				seen = list[j] == dep;
+			if (seen)
+				continue;
+			if (n == cap) {
+				cap *= 2;
+				list = rt_realloc(list, cap * sizeof *list);
+				if (!list)
+					die_load(NULL, "out of memory");
+			}
+			list[n++] = dep;
+		}
+	for (size_t i = 0; i < n; i++)
+		if (!list[i]->search_list && list[i]->dlopened) {
+			list[i]->search_list = list;
+			list[i]->nsearch_list = n;
+		}
+	root->search_list = list;
+	root->nsearch_list = n;
+}
+
+static void *dl_open(const char *file, int mode, const void *caller, long nsid, int argc, char **argv, char **env)
+{
+	if (nsid == LM_ID_NEWLM_)
+		raise_error(file, "dlmopen into a new namespace is not supported by mmld");
+	if (!file || !*file)
+		return R.main->personality;
+	struct dso *existing = deps_find_loaded(file);
+	if (existing && existing->personality) {
+		existing->refcount++;
+		if ((mode & RTLD_GLOBAL_) && !existing->in_global_scope) {
+			deps_scope_add(existing);
+			glibc_update_global_scope();
+		}
+		return existing->personality;
+	}
+	void *caller_map = _dl_find_dso_for_object((uintptr_t)caller);
+	struct dso *req = caller_map ? glibc_dso_of(caller_map) : R.main;
+
+	open_rollback_tail = R.tail;
+	R.error_hook = dlopen_error_hook;
+	char err[1024];
+	struct dso *d = search_and_map(file, req, err, sizeof err);
+	if (!d) {
+		R.error_hook = NULL;
+		open_rollback_tail = NULL;
+		if (mode & RTLD_NOLOAD_)
+			return NULL;
+		const char *sep = strstr_colon(err);
+		char obj[512];
+		size_t olen = sep ? (size_t)(sep - err) : 0;
+		if (olen >= sizeof obj)
+			olen = sizeof obj - 1;
+		memcpy(obj, err, olen);
+		obj[olen] = 0;
+		raise_error(obj, sep ? sep + 2 : err);
+	}
+	if (d->next || d->prev || R.head == d || d == R.self) { /* already loaded under another name */
+		R.error_hook = NULL;
+		open_rollback_tail = NULL;
+		if (!d->personality)
+			glibc_build_map(d);
+		d->refcount++;
+		return d->personality;
+	}
+	if (mode & RTLD_NOLOAD_) {
+		map_unmap(d);
+		R.error_hook = NULL;
+		return NULL;
+	}
+	deps_prepare(d);
+	d->dlopened = true;
+	d->refcount = 1;
+	deps_append(d);
+	deps_load_from(d);
+	struct dso *first = d;
+	for (struct dso *n = first; n; n = n->next) {
+		n->dlopened = true;
+		versions_check(n);
+	}
+	if (mode & RTLD_GLOBAL_)
+		for (struct dso *n = first; n; n = n->next)
+			deps_scope_add(n);
+	else
+		build_search_list(d);
+	tls_add_modules(first);
+	bool now = (mode & RTLD_NOW_) || R.bind_now;
+	for (struct dso *n = R.tail; n && n != first->prev; n = n->prev) {
+		if (now)
+			n->bind_now = true;
+		reloc_object(n);
+	}
+	for (struct dso *n = first; n; n = n->next)
+		map_protect_relro(n);
+	glibc_add_objects(first);
+	glibc_update_global_scope();
+	debug_publish();
+	R.error_hook = NULL;
+	open_rollback_tail = NULL;
+	/* Constructors run with libc's argc/argv/environ; an error in one is the program's. */
+	init_run_new(first, argc, argv, env);
+	if (mode & RTLD_NODELETE_)
+		d->refcount = (size_t)-1 / 2;
+	return d->personality;
+}
+
+/* Objects are never unmapped: glibc keeps NODELETE objects and any with thread_local
+ * destructors pending too, and keeping them all is always safe. Finalisers run at exit. */
+static void dl_close(void *map)
+{
+	struct dso *d = glibc_dso_of(map);
+	if (d && d->refcount)
+		d->refcount--;
+}
+
+/* --- the rest -------------------------------------------------------------------------- */
+static void dl_error_free(void *p) { rt_free(p); }
+
+static void *dl_tls_get_addr_soft(void *map)
+{
+	struct dso *d = glibc_dso_of(map);
+	if (!d || !d->tls_modid)
+		return NULL;
+	dtv_t *dtv;
+	__asm__("mov %%fs:8, %0" : "=r"(dtv));
+	if (d->tls_modid > dtv[-1].counter)
+		return NULL;
+	void *p = dtv[d->tls_modid].val;
+	return p == TLS_DTV_UNALLOCATED ? NULL : p;
+}
+
+struct dl_find_object {
+	unsigned long long dlfo_flags;
+	void *dlfo_map_start, *dlfo_map_end;
+	void *dlfo_link_map;
+	void *dlfo_eh_frame;
+	unsigned long long reserved[7];
+};
+
+/* Which object holds pc, and where its unwind tables are: every C++ throw asks (libgcc's
+ * _Unwind_Find_FDE). No lock: the list only ever grows at its end. */
+static int dl_find_object(void *pc, struct dl_find_object *out)
+{
+	uintptr_t a = (uintptr_t)pc;
+	for (struct dso *d = R.head; d; d = d->next) {
+		if (d->missing || a < d->map_start || a >= d->map_start + d->map_len)
+			continue;
+		out->dlfo_flags = 0;
+		out->dlfo_map_start = (void *)d->map_start;
+		out->dlfo_map_end = (void *)(d->map_start + d->map_len);
+		out->dlfo_link_map = d->personality;
+		out->dlfo_eh_frame = NULL;
+		for (size_t i = 0; i < d->phnum; i++)
+			if (d->phdr[i].p_type == PT_GNU_EH_FRAME)
+				out->dlfo_eh_frame = (void *)(d->load_bias + d->phdr[i].p_vaddr);
+		return 0;
+	}
+	return -1;
+}
+
+static void dl_debug_printf(const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	rt_vdprintf(2, fmt, ap);
+	va_end(ap);
+}
+static void dl_libc_freeres(void) {}
+static void dl_mcount(uintptr_t from, uintptr_t to) { (void)from, (void)to; }
+
+void glibc_fill_dlfcn_hooks(char *glro)
+{
+	LM(glro, GLRO__dl_debug_printf, void *) = (void *)dl_debug_printf;
+	LM(glro, GLRO__dl_mcount, void *) = (void *)dl_mcount;
+	LM(glro, GLRO__dl_lookup_symbol_x, void *) = (void *)dl_lookup_symbol_x;
+	LM(glro, GLRO__dl_open, void *) = (void *)dl_open;
+	LM(glro, GLRO__dl_close, void *) = (void *)dl_close;
+	LM(glro, GLRO__dl_error_free, void *) = (void *)dl_error_free;
+	LM(glro, GLRO__dl_tls_get_addr_soft, void *) = (void *)dl_tls_get_addr_soft;
+	LM(glro, GLRO__dl_libc_freeres, void *) = (void *)dl_libc_freeres;
+	LM(glro, GLRO__dl_find_object, void *) = (void *)dl_find_object;
+	LM(glro, GLRO__dl_dlfcn_hook, void *) = NULL;
+	LM(glro, GLRO__dl_naudit, unsigned) = 0;
+}

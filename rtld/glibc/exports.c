@@ -1,0 +1,190 @@
+/* The 18 symbols libc.so.6 imports from ld-linux-x86-64.so.2 (readelf --dyn-syms libc.so.6 |
+ * grep UND), plus the few other glibc ld.so exports that programs and tools use. Versions are
+ * assigned in linker-scripts/ld-mmld.map. */
+#include "glibc.h"
+#include "../tls.h"
+
+/* --- data -------------------------------------------------------------------------- */
+char _rtld_global[GL_SIZE] __attribute__((aligned(64)));
+char _rtld_global_ro[GLRO_SIZE] __attribute__((aligned(64)));
+EXPORT void *__libc_stack_end;
+EXPORT int __libc_enable_secure;
+EXPORT char **_dl_argv;
+EXPORT unsigned int __rseq_size;
+EXPORT ptrdiff_t __rseq_offset = PD_rseq_area;
+EXPORT unsigned int __rseq_flags;
+EXPORT char __nptl_initial_report_events;
+
+/* Defines the GLIBC_2.34 version node, as glibc's ld.so does; never called. */
+EXPORT void __rtld_version_placeholder(void) {}
+
+/* --- TLS for threads libc creates ----------------------------------------------------- */
+static dtv_t *tcb_dtv(void *tcb) { return LM(tcb, PD_header_dtv, dtv_t *); }
+
+/* Fills a thread's DTV and (if init_tls) its static TLS blocks from the TLS images.
+ * libc calls it directly when it reuses a cached stack, after freeing every to_free. */
+EXPORT void *_dl_allocate_tls_init(void *tcb, bool init_tls)
+{
+	if (!tcb)
+		return NULL;
+	dtv_t *dtv = tcb_dtv(tcb);
+	if (dtv[-1].counter < R.tls_max_modid) {
+		/* Too small for the modules loaded since: a bigger copy, ours to free later. */
+		size_t n = R.tls_max_modid + DTV_SURPLUS;
+		dtv_t *nd = rt_calloc(n + 2, sizeof *nd);
+		if (!nd)
+			return NULL;
+		memcpy(nd + 1, dtv, (dtv[-1].counter + 1) * sizeof *nd);
+		nd[0].counter = n;
+		dtv = nd + 1;
+		LM(tcb, PD_header_dtv, dtv_t *) = dtv;
+	}
+	for (size_t id = 1; id <= R.tls_max_modid; id++) {
+		struct dso *d = tls_module(id);
+		dtv[id].to_free = NULL;
+		if (!d || !d->tls_static) {
+			dtv[id].val = TLS_DTV_UNALLOCATED;
+			continue;
+		}
+		char *block = (char *)tcb - d->tls_offset;
+		dtv[id].val = block;
+		if (init_tls) {
+			memcpy(block, d->tls_image, d->tls_filesz);
+			memset(block + d->tls_filesz, 0, d->tls_memsz - d->tls_filesz);
+		}
+	}
+	dtv[0].counter = R.tls_generation;
+	return tcb;
+}
+
+/* A new thread's DTV: `mem` is its struct pthread, with the static TLS area below it. */
+EXPORT void *_dl_allocate_tls(void *mem)
+{
+	if (!mem)
+		return NULL; /* libc always allocates the block itself */
+	size_t n = R.tls_max_modid + DTV_SURPLUS;
+	dtv_t *dtv = rt_calloc(n + 2, sizeof *dtv);
+	if (!dtv)
+		return NULL;
+	dtv[0].counter = n;
+	LM(mem, PD_header_dtv, dtv_t *) = dtv + 1;
+	return _dl_allocate_tls_init(mem, true);
+}
+
+EXPORT void _dl_deallocate_tls(void *tcb, bool dealloc_tcb)
+{
+	dtv_t *dtv = tcb_dtv(tcb);
+	for (size_t i = 1; i <= dtv[-1].counter; i++)
+		if (dtv[i].to_free && glibc_libc.free)
+			glibc_libc.free(dtv[i].to_free);
+	if (dtv != LM(_rtld_global, GL__dl_initial_dtv, dtv_t *))
+		rt_free(dtv - 1);
+	(void)dealloc_tcb; /* libc always passes false: the block is part of its stack */
+}
+
+EXPORT void _dl_get_tls_static_info(size_t *size, size_t *align)
+{
+	*size = LM(_rtld_global_ro, GLRO__dl_tls_static_size, size_t);
+	*align = LM(_rtld_global_ro, GLRO__dl_tls_static_align, size_t);
+}
+
+/* pthread_create with an executable stack (GL(dl_stack_flags) has PF_X). */
+EXPORT int __nptl_change_stack_perm(void *pd)
+{
+	char *block = LM(pd, PD_stackblock, char *);
+	size_t size = LM(pd, PD_stackblock_size, size_t), guard = LM(pd, PD_guardsize, size_t);
+	long r = sys_mprotect(block + guard, size - guard, PROT_READ_ | PROT_WRITE_ | PROT_EXEC_);
+	return r < 0 ? (int)-r : 0;
+}
+
+/* --- tunables --------------------------------------------------------------------------- */
+static const struct {
+	const char *name;
+	int type;
+	int64_t def;
+} tunables[TUNABLE_COUNT] = {TUNABLE_TABLE};
+
+/* Stores tunable `id`'s value with its exact type (the caller passes the address of a local
+ * of that type: writing 8 bytes into an int32 would clobber its neighbour). GLIBC_TUNABLES is
+ * not parsed yet, so every tunable has its default and the callback is never called. */
+EXPORT void __tunable_get_val(unsigned id, void *valp, void (*cb)(void *))
+{
+	(void)cb;
+	if (id >= TUNABLE_COUNT)
+		return;
+	switch (tunables[id].type) {
+	case 0: *(int32_t *)valp = (int32_t)tunables[id].def; break;
+	case 1: *(uint64_t *)valp = (uint64_t)tunables[id].def; break;
+	case 2: *(size_t *)valp = (size_t)tunables[id].def; break;
+	default: *(const char **)valp = NULL; break;
+	}
+}
+
+/* --- objects and errors ----------------------------------------------------------------- */
+EXPORT void *_dl_find_dso_for_object(uintptr_t addr)
+{
+	for (struct dso *d = R.head; d; d = d->next)
+		if (d->personality && addr >= d->map_start && addr < d->map_start + d->map_len &&
+		    dso_contains(d, addr, 1, 0))
+			return d->personality;
+	return NULL;
+}
+
+struct dl_exception {
+	const char *objname;
+	const char *errstring;
+	char *message_buffer;
+};
+
+/* One buffer holding the message then the object name; freed by GLRO(dl_error_free). */
+EXPORT void _dl_exception_create(struct dl_exception *e, const char *objname, const char *msg)
+{
+	if (!objname)
+		objname = "";
+	size_t lm = strlen(msg) + 1, lo = strlen(objname) + 1;
+	char *buf = rt_malloc(lm + lo);
+	if (!buf) {
+		e->objname = "";
+		e->errstring = "out of memory";
+		e->message_buffer = NULL;
+		return;
+	}
+	memcpy(buf, msg, lm);
+	memcpy(buf + lm, objname, lo);
+	e->errstring = buf;
+	e->objname = buf + lm;
+	e->message_buffer = buf;
+}
+
+EXPORT void _dl_fatal_printf(const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	rt_vdprintf(2, fmt, ap);
+	va_end(ap);
+	sys_exit_group(127);
+}
+
+/* No audit modules: these are called unconditionally (preinit) or never. */
+EXPORT void _dl_audit_preinit(void *map) { (void)map; }
+EXPORT void _dl_audit_symbind_alt(void *l, const void *ref, void **value, void *result)
+{
+	(void)l, (void)ref, (void)value, (void)result;
+}
+
+/* dlinfo(RTLD_DI_SERINFO/SERINFOSIZE): the search path. Reported empty for now. */
+struct dl_serinfo {
+	size_t dls_size;
+	unsigned dls_cnt;
+};
+EXPORT void _dl_rtld_di_serinfo(void *loader, struct dl_serinfo *si, bool counting)
+{
+	(void)loader;
+	if (counting) {
+		si->dls_size = sizeof *si;
+		si->dls_cnt = 0;
+	}
+}
+
+EXPORT void *_dl_x86_get_cpu_features(void) { return _rtld_global_ro + GLRO__dl_x86_cpu_features; }
+EXPORT void _dl_mcount(uintptr_t from, uintptr_t to) { (void)from, (void)to; }

@@ -1,0 +1,57 @@
+/* The glibc 2.36 personality: what the system's libc.so.6 needs from its dynamic linker
+ * (../shared/glibc-2.36-abi.md). Active only when libc.so.6 is loaded; the generic linker
+ * calls the hooks below and knows nothing else of glibc. */
+#ifndef MMLD_GLIBC_H
+#define MMLD_GLIBC_H
+#include "../rtld.h"
+#include "abi.h"
+
+/* Is libc.so.6 loaded? If so, checks its build-id against the one abi.h was generated
+ * for (refusing to run on wrong offsets) and returns true. */
+HIDDEN bool glibc_detect(void);
+/* After the TLS layout and the main thread's TCB exist, before any relocation: fills
+ * _rtld_global(_ro) (CPU features included: libc's IFUNC resolvers read them while libc is
+ * relocated), the glibc-layout link_maps, and the main thread's struct pthread. */
+HIDDEN void glibc_before_reloc(uintptr_t *sp);
+/* After relocation and the TLS image copy, before any initialiser: __libc_early_init. */
+HIDDEN void glibc_after_reloc(void);
+/* Objects added by dlopen: link_maps, list and counters. */
+HIDDEN void glibc_add_objects(struct dso *first);
+
+/* linkmap.c */
+#define LM(map, off, type) (*(type *)((char *)(map) + (off)))
+/* The glibc-layout link_map of d (allocated with a back pointer to d after it). */
+HIDDEN void *glibc_map_of(struct dso *d);
+HIDDEN struct dso *glibc_dso_of(const void *map);
+HIDDEN void glibc_build_map(struct dso *d);
+HIDDEN void glibc_link_list(void);
+/* The global scope as a glibc r_scope_elem (what l_scope[0] points to). */
+HIDDEN void *glibc_global_scope_elem(void);
+HIDDEN void glibc_update_global_scope(void);
+
+/* cpu.c: dl_x86_cpu_features and the cache sizes memcpy's thresholds come from. */
+HIDDEN void glibc_cpu_features(char *glro);
+
+/* dlfcn.c: the functions libc calls through _rtld_global_ro. */
+HIDDEN void glibc_fill_dlfcn_hooks(char *glro);
+/* libc's own functions the personality calls (looked up once libc is relocated). */
+struct glibc_libc_fns {
+	void (*signal_error)(int errcode, const char *objname, const char *occasion, const char *errstring);
+	int (*catch_error)(const char **, const char **, bool *, void (*)(void *), void *);
+	void *(*malloc)(size_t);
+	void (*free)(void *);
+	void *(*calloc)(size_t, size_t);
+};
+extern struct glibc_libc_fns glibc_libc HIDDEN;
+extern bool glibc_active HIDDEN;
+
+/* exports.c: the data libc imports. */
+extern char _rtld_global[] EXPORT;
+extern char _rtld_global_ro[] EXPORT;
+extern void *__libc_stack_end EXPORT;
+extern int __libc_enable_secure EXPORT;
+extern char **_dl_argv EXPORT;
+extern unsigned int __rseq_size EXPORT;
+extern char __nptl_initial_report_events EXPORT;
+EXPORT void *_dl_find_dso_for_object(uintptr_t addr);
+#endif

@@ -1,0 +1,179 @@
+/* glibc-layout link_maps: one 1192-byte record per object, in glibc 2.36's layout, which
+ * libc reads (its list from _rtld_global, l_info[] for the program's constructors, l_phdr
+ * for dl_iterate_phdr, l_tls_modid, ...). Each is followed by a pointer back to our struct
+ * dso, so a map libc hands back (a dlopen handle, a scope entry) leads to our record.
+ * .dynamic is left as the file has it and l_ld_readonly is set: libc then adds l_addr to
+ * every d_ptr it reads (glibc's D_PTR), instead of us rewriting .dynamic in place. */
+#include "glibc.h"
+
+struct map_block {
+	char map[LINK_MAP_SIZE];
+	struct dso *dso;
+};
+
+/* The global scope: an r_scope_elem {struct link_map **r_list; unsigned r_nlist}. */
+static struct {
+	void **r_list;
+	unsigned r_nlist;
+} global_scope;
+static size_t global_cap;
+
+void *glibc_map_of(struct dso *d) { return d->personality; }
+struct dso *glibc_dso_of(const void *map) { return map ? ((const struct map_block *)map)->dso : NULL; }
+void *glibc_global_scope_elem(void) { return &global_scope; }
+
+static void set_bit(void *map, int byte, int bit, bool on)
+{
+	unsigned char *b = (unsigned char *)map + byte;
+	if (on)
+		*b |= (unsigned char)(1u << bit);
+	else
+		*b &= (unsigned char)~(1u << bit);
+}
+
+/* l_info index of a dynamic tag, glibc's DT_*, VERSYMIDX, VALIDX, ADDRIDX scheme; -1 if none. */
+static int info_index(int64_t tag)
+{
+	if (tag >= 0 && tag < DT_NUM_DIRECT)
+		return (int)tag;
+	if (tag >= 0x6ffffff0 && tag <= 0x6fffffff)           /* VERSYMIDX */
+		return DT_NUM_DIRECT + (int)(0x6fffffff - tag);
+	if (tag >= 0x6ffffd00 && tag <= 0x6ffffdff)           /* VALIDX: after 3 "extra" slots */
+		return DT_NUM_DIRECT + 16 + 3 + (int)(0x6ffffdff - tag);
+	if (tag >= 0x6ffffe00 && tag <= 0x6ffffeff)           /* ADDRIDX */
+		return DT_NUM_DIRECT + 16 + 3 + 12 + (int)(0x6ffffeff - tag);
+	return -1;
+}
+
+void glibc_build_map(struct dso *d)
+{
+	if (d->personality)
+		return;
+	struct map_block *b = rt_calloc(1, sizeof *b);
+	if (!b)
+		die_load(NULL, "out of memory");
+	b->dso = d;
+	char *m = b->map;
+	d->personality = m;
+	LM(m, LM_l_addr, uintptr_t) = d->load_bias;
+	const char *name = d->kind == DSO_MAIN ? "" : d->kind == DSO_VDSO ? d->name : dso_display(d);
+	LM(m, LM_l_name, const char *) = name;
+	LM(m, LM_l_ld, void *) = d->dynamic;
+	LM(m, LM_l_real, void *) = m;
+	LM(m, LM_l_ns, long) = 0;
+	char *ln = rt_calloc(1, LIBNAME_LIST_SIZE);
+	if (!ln)
+		die_load(NULL, "out of memory");
+	LM(ln, LN_name, const char *) = d->soname ? d->soname : name;
+	LM(ln, LN_dont_free, int) = 1;
+	LM(m, LM_l_libname, void *) = ln;
+	if (d->dynamic)
+		for (Elf64_Dyn *e = d->dynamic; e->d_tag != DT_NULL; e++) {
+			int i = info_index(e->d_tag);
+			if (i >= 0 && i < 80 && !LM(m, LM_l_info + 8 * i, void *))
+				LM(m, LM_l_info + 8 * i, Elf64_Dyn *) = e;
+		}
+	LM(m, LM_l_phdr, const void *) = d->phdr;
+	LM(m, LM_l_phnum, uint16_t) = d->phnum;
+	LM(m, LM_l_entry, uintptr_t) = d->entry;
+	LM(m, LM_l_map_start, uintptr_t) = d->map_start;
+	LM(m, LM_l_map_end, uintptr_t) = d->map_start + d->map_len;
+	LM(m, LM_l_text_end, uintptr_t) = d->map_start + d->map_len;
+	LM(m, LM_l_origin, const char *) = (const char *)-1; /* "unknown", as glibc marks it */
+	if (d->gnu_hash) {
+		LM(m, LM_l_nbuckets, uint32_t) = d->gnu_hash[0];
+		LM(m, LM_l_gnu_bitmask_idxbits, uint32_t) = d->gnu_hash[2] - 1;
+		LM(m, LM_l_gnu_shift, uint32_t) = d->gnu_hash[3];
+		LM(m, LM_l_gnu_bitmask, const void *) = d->gnu_bloom;
+		LM(m, LM_l_gnu_buckets, const void *) = d->gnu_buckets;
+		LM(m, LM_l_gnu_chain_zero, const void *) = d->gnu_chain - d->gnu_hash[1];
+	} else if (d->sysv_hash) {
+		LM(m, LM_l_nbuckets, uint32_t) = d->sysv_hash[0];
+	}
+	LM(m, LM_l_flags, uint32_t) = (uint32_t)d->flags;
+	LM(m, LM_l_flags_1, uint32_t) = (uint32_t)d->flags_1;
+	LM(m, LM_l_tls_modid, size_t) = d->tls_modid;
+	LM(m, LM_l_tls_offset, size_t) = d->tls_static ? (size_t)d->tls_offset : 0;
+	LM(m, LM_l_tls_blocksize, size_t) = d->tls_memsz;
+	LM(m, LM_l_tls_align, size_t) = d->tls_align;
+	LM(m, LM_l_tls_firstbyte_offset, size_t) = d->tls_firstbyte;
+	LM(m, LM_l_tls_initimage, const void *) = d->tls_image;
+	LM(m, LM_l_tls_initimage_size, size_t) = d->tls_filesz;
+	LM(m, LM_l_relro_addr, uintptr_t) = d->relro_start;
+	LM(m, LM_l_relro_size, size_t) = d->relro_len;
+	LM(m, LM_l_direct_opencount, unsigned) = 1;
+	/* l_type: 0 executable, 1 library, 2 loaded by dlopen. */
+	unsigned char *tb = (unsigned char *)m + LM_l_type_BYTE;
+	*tb = (unsigned char)((*tb & ~(3u << LM_l_type_BIT)) |
+			      ((d->kind == DSO_MAIN ? 0u : d->dlopened ? 2u : 1u) << LM_l_type_BIT));
+	set_bit(m, LM_l_relocated_BYTE, LM_l_relocated_BIT, true);
+	set_bit(m, LM_l_ld_readonly_BYTE, LM_l_ld_readonly_BIT, true);
+	set_bit(m, LM_l_contiguous_BYTE, LM_l_contiguous_BIT, true);
+	set_bit(m, LM_l_main_map_BYTE, LM_l_main_map_BIT, d->kind == DSO_MAIN);
+	set_bit(m, LM_l_global_BYTE, LM_l_global_BIT, d->in_global_scope);
+	/* Lookup scopes, opaque to libc and handed back to our dl_lookup_symbol_x:
+	 * l_scope = {&global scope, own search list (dlopen RTLD_LOCAL), NULL};
+	 * l_local_scope[0] = the object's own search list (l_searchlist). */
+	void **scope = (void **)(m + LM_l_scope_mem);
+	scope[0] = &global_scope;
+	LM(m, LM_l_scope, void **) = scope;
+	LM(m, LM_l_scope_max, size_t) = 4;
+	LM(m, LM_l_local_scope, void *) = m + LM_l_searchlist;
+	if (!d->in_global_scope)
+		scope[1] = m + LM_l_searchlist;
+	if (d->search_list) {
+		void **list = rt_calloc(d->nsearch_list + 1, sizeof *list);
+		if (!list)
+			die_load(NULL, "out of memory");
+		for (size_t i = 0; i < d->nsearch_list; i++) {
+			glibc_build_map(d->search_list[i]);
+			list[i] = d->search_list[i]->personality;
+		}
+		LM(m, LM_l_searchlist + SCOPE_r_list, void **) = list;
+		LM(m, LM_l_searchlist + SCOPE_r_nlist, unsigned) = (unsigned)d->nsearch_list;
+	}
+}
+
+void glibc_update_global_scope(void)
+{
+	if (R.nscope > global_cap) {
+		size_t cap = R.nscope * 2;
+		void **l = rt_realloc(global_scope.r_list, cap * sizeof *l);
+		if (!l)
+			die_load(NULL, "out of memory");
+		global_scope.r_list = l;
+		global_cap = cap;
+	}
+	for (size_t i = 0; i < R.nscope; i++) {
+		glibc_build_map(R.scope[i]);
+		global_scope.r_list[i] = R.scope[i]->personality;
+	}
+	global_scope.r_nlist = (unsigned)R.nscope;
+}
+
+/* The list libc walks (GL(dl_ns)[0]._ns_loaded): every object in our load order, which
+ * is glibc's (program, vDSO, libraries, ld.so). */
+void glibc_link_list(void)
+{
+	void *prev = NULL;
+	size_t n = 0;
+	for (struct dso *d = R.head; d; d = d->next) {
+		glibc_build_map(d);
+		void *m = d->personality;
+		LM(m, LM_l_prev, void *) = prev;
+		LM(m, LM_l_next, void *) = NULL;
+		if (prev)
+			LM(prev, LM_l_next, void *) = m;
+		prev = m;
+		n++;
+	}
+	LM(_rtld_global, NS__ns_loaded, void *) = R.head->personality;
+	LM(_rtld_global, NS__ns_nloaded, unsigned) = (unsigned)n;
+	LM(_rtld_global, GL__dl_load_adds, unsigned long long) = n;
+	glibc_update_global_scope();
+	/* The program's own search list is the global scope. */
+	void *mm = R.main->personality;
+	LM(mm, LM_l_searchlist + SCOPE_r_list, void **) = global_scope.r_list;
+	LM(mm, LM_l_searchlist + SCOPE_r_nlist, unsigned) = global_scope.r_nlist;
+	LM(_rtld_global, NS__ns_main_searchlist, void *) = mm + LM_l_searchlist;
+}

@@ -1,0 +1,217 @@
+/* Step 10 for glibc programs: what libc.so.6 expects its dynamic linker to have done, in
+ * the order glibc's own ld.so does it (glibc-2.36-abi.md 3.1). */
+#include "glibc.h"
+#include "../hash.h"
+#include "../lookup.h"
+#include "../tls.h"
+
+bool glibc_active;
+struct glibc_libc_fns glibc_libc;
+static struct dso *libc;
+
+#define GL(off, type) LM(_rtld_global, off, type)
+#define GLRO(off, type) LM(_rtld_global_ro, off, type)
+
+/* The build-id of d as lowercase hex, from its PT_NOTE segments; "" if none. */
+static void build_id(const struct dso *d, char *out, size_t outlen)
+{
+	out[0] = 0;
+	for (size_t i = 0; i < d->phnum; i++) {
+		const Elf64_Phdr *p = &d->phdr[i];
+		if (p->p_type != PT_NOTE)
+			continue;
+		const char *n = (const char *)(d->load_bias + p->p_vaddr), *end = n + p->p_memsz;
+		while (n + 12 <= end) {
+			uint32_t namesz = ((const uint32_t *)n)[0], descsz = ((const uint32_t *)n)[1];
+			uint32_t type = ((const uint32_t *)n)[2];
+			const char *name = n + 12, *desc = name + ((namesz + 3) & ~3u);
+			if (desc + descsz > end)
+				break;
+			if (type == 3 && namesz == 4 && memcmp(name, "GNU", 4) == 0) {
+				size_t o = 0;
+				for (uint32_t k = 0; k < descsz && o + 3 <= outlen; k++)
+					o += (size_t)rt_snprintf(out + o, outlen - o, "%02x", (unsigned char)desc[k]);
+				return;
+			}
+			n = desc + ((descsz + 3) & ~3u);
+		}
+	}
+}
+
+bool glibc_detect(void)
+{
+	for (struct dso *d = R.head; d; d = d->next)
+		if (d->soname && strcmp(d->soname, "libc.so.6") == 0 && !d->missing)
+			libc = d;
+	if (!libc)
+		return false;
+	char id[128];
+	build_id(libc, id, sizeof id);
+	if (strcmp(id, GLIBC_LIBC_BUILD_ID) != 0)
+		die_load(dso_display(libc),
+			 "libc.so.6 build-id %s is not the one ld-mmld.so was built for (%s, glibc %s): "
+			 "rebuild mmld against this glibc (rtld/glibc/gen-abi.sh)",
+			 id[0] ? id : "(none)", GLIBC_LIBC_BUILD_ID, GLIBC_ABI_VERSION);
+	glibc_active = true;
+	return true;
+}
+
+/* A symbol's address in one object, by name and version (NULL: any). */
+static uintptr_t sym_in(struct dso *d, const char *name, const char *version)
+{
+	struct dso_version v = {.name = version, .hash = version ? elf_hash(version) : 0};
+	struct sym_query q = {.name = name, .gnu_hash = gnu_hash(name), .version = version ? &v : NULL};
+	const Elf64_Sym *s = d ? lookup_in_dso(d, &q) : NULL;
+	if (!s)
+		return 0;
+	struct sym_def def = {s, d};
+	return sym_address(&def);
+}
+
+static void init_mutex(size_t off) { GL(off + MUTEX_KIND, int) = 1; /* PTHREAD_MUTEX_RECURSIVE_NP */ }
+
+static void list_init(size_t off)
+{
+	void **l = (void **)(_rtld_global + off);
+	l[0] = l;
+	l[1] = l;
+}
+
+static void list_add(void **head, void **entry)
+{
+	/* glibc's list_add: entry goes first. */
+	void **first = (void **)head[0];
+	entry[0] = first;
+	entry[1] = head;
+	first[1] = entry;
+	head[0] = entry;
+}
+
+/* The main thread's struct pthread beyond the header tls.c wrote (abi 3.2). */
+static void init_main_thread(void)
+{
+	char *pd = R.tp;
+	long tid = sys_call3(SYS_set_tid_address, pd + PD_tid, 0, 0);
+	LM(pd, PD_tid, int) = (int)tid;
+	void *head = pd + PD_robust_head;
+	LM(pd, PD_robust_prev, void *) = head;
+	LM(pd, PD_robust_head_list, void *) = head;
+	LM(pd, PD_robust_head_futex_offset, long) = -32; /* offsetof(__list) - offsetof(__lock) in a mutex */
+	LM(pd, PD_robust_head_list_op_pending, void *) = NULL;
+	sys_call3(SYS_set_robust_list, head, 24, 0);
+	LM(pd, PD_specific, void *) = pd + PD_specific_1stblock;
+	LM(pd, PD_report_events, char) = __nptl_initial_report_events;
+	LM(pd, PD_user_stack, char) = 1;
+	LM(pd, PD_stackblock_size, size_t) = (size_t)__libc_stack_end;
+	/* rseq is not registered: cpu_id -2 (RSEQ_CPU_ID_REGISTRATION_FAILED) tells libc so, and
+	 * new threads then do not register either (their creator's cpu_id is negative). */
+	LM(pd, PD_rseq_area_cpu_id, int) = -2;
+	__rseq_size = 0;
+	list_add((void **)(_rtld_global + GL__dl_stack_user), (void **)(pd + PD_list));
+}
+
+static void fill_rtld_global(void)
+{
+	GL(GL__dl_nns, size_t) = 1;
+	init_mutex(GL__dl_load_lock);
+	init_mutex(GL__dl_load_write_lock);
+	init_mutex(GL__dl_load_tls_lock);
+	list_init(GL__dl_stack_used);
+	list_init(GL__dl_stack_user);
+	list_init(GL__dl_stack_cache);
+	/* glibc's default without PT_GNU_STACK is an executable stack (rtld.c:1254). */
+	uint32_t flags = PF_R | PF_W | PF_X;
+	for (size_t i = 0; i < R.main->phnum; i++)
+		if (R.main->phdr[i].p_type == PT_GNU_STACK)
+			flags = R.main->phdr[i].p_flags;
+	GL(GL__dl_stack_flags, uint32_t) = flags;
+	GL(GL__dl_tls_max_dtv_idx, size_t) = R.tls_max_modid;
+	GL(GL__dl_tls_static_nelem, size_t) = R.tls_max_modid;
+	GL(GL__dl_tls_generation, size_t) = R.tls_generation;
+	GL(GL__dl_initial_dtv, void *) = LM(R.tp, PD_header_dtv, void *);
+	/* _dl_all_dirs == GLRO(dl_init_all_dirs), non-NULL: rtld_active() tests it. */
+	static void *dummy_dir[8];
+	GL(GL__dl_all_dirs, void *) = dummy_dir;
+	GLRO(GLRO__dl_init_all_dirs, void *) = dummy_dir;
+	LM(_rtld_global, NS_libc_map, void *) = glibc_map_of(libc);
+}
+
+static void fill_rtld_global_ro(void)
+{
+	char *glro = _rtld_global_ro;
+	GLRO(GLRO__dl_debug_mask, int) = 0;
+	const char *plat = R.aux[AT_PLATFORM] ? (const char *)R.aux[AT_PLATFORM] : "x86_64";
+	GLRO(GLRO__dl_platform, const char *) = plat;
+	GLRO(GLRO__dl_platformlen, size_t) = strlen(plat);
+	GLRO(GLRO__dl_pagesize, size_t) = R.pagesize;
+	/* Without AT_MINSIGSTKSZ glibc falls back to MINSIGSTKSZ; sysconf asserts it is not 0. */
+	GLRO(GLRO__dl_minsigstacksize, size_t) = R.aux[AT_MINSIGSTKSZ] ? R.aux[AT_MINSIGSTKSZ] : 2048;
+	GLRO(GLRO__dl_inhibit_cache, int) = R.inhibit_cache;
+	GLRO(GLRO__dl_clktck, int) = R.aux[AT_CLKTCK] ? (int)R.aux[AT_CLKTCK] : 100;
+	GLRO(GLRO__dl_debug_fd, int) = 2;
+	GLRO(GLRO__dl_lazy, int) = !R.bind_now;
+	GLRO(GLRO__dl_fpu_control, uint16_t) = R.aux[AT_FPUCW] ? (uint16_t)R.aux[AT_FPUCW] : 0x037f;
+	GLRO(GLRO__dl_hwcap, uint64_t) = 1u << 1; /* glibc's HWCAP_X86_64, not the kernel's word */
+	GLRO(GLRO__dl_hwcap2, uint64_t) = R.aux[AT_HWCAP2];
+	GLRO(GLRO__dl_auxv, void *) = R.auxv;
+	glibc_cpu_features(glro);
+	/* glibc counts the TCB (struct pthread) in the static size. */
+	GLRO(GLRO__dl_tls_static_size, size_t) = R.tls_static_size + PTHREAD_SIZE;
+	GLRO(GLRO__dl_tls_static_align, size_t) = R.tls_static_align;
+	GLRO(GLRO__dl_tls_static_surplus, size_t) = TLS_STATIC_SURPLUS;
+	GLRO(GLRO__dl_sysinfo_dso, uintptr_t) = R.aux[AT_SYSINFO_EHDR];
+	GLRO(GLRO__dl_dso_sort_algo, int) = 2;
+	/* The vDSO: clock_gettime and friends call these directly (NULL: a system call). The
+	 * time/gettimeofday IFUNCs would search dl_sysinfo_map, which stays NULL. */
+	if (R.vdso && R.vdso->dynamic) {
+		GLRO(GLRO__dl_vdso_clock_gettime64, uintptr_t) = sym_in(R.vdso, "__vdso_clock_gettime", "LINUX_2.6");
+		GLRO(GLRO__dl_vdso_gettimeofday, uintptr_t) = sym_in(R.vdso, "__vdso_gettimeofday", "LINUX_2.6");
+		GLRO(GLRO__dl_vdso_time, uintptr_t) = sym_in(R.vdso, "__vdso_time", "LINUX_2.6");
+		GLRO(GLRO__dl_vdso_getcpu, uintptr_t) = sym_in(R.vdso, "__vdso_getcpu", "LINUX_2.6");
+		GLRO(GLRO__dl_vdso_clock_getres_time64, uintptr_t) = sym_in(R.vdso, "__vdso_clock_getres", "LINUX_2.6");
+	}
+	glibc_fill_dlfcn_hooks(glro);
+	/* libc raises dlopen/dlsym errors through its own catcher (abi 1.2, row 832). */
+	GLRO(GLRO__dl_catch_error, uintptr_t) = sym_in(libc, "_dl_catch_error", "GLIBC_PRIVATE");
+}
+
+void glibc_before_reloc(uintptr_t *sp)
+{
+	__libc_stack_end = sp;
+	__libc_enable_secure = R.secure;
+	_dl_argv = R.argv;
+	glibc_link_list();
+	fill_rtld_global();
+	fill_rtld_global_ro();
+	init_main_thread();
+}
+
+void glibc_after_reloc(void)
+{
+	/* What libc's free() is must be what the program sees (it may interpose malloc). */
+	struct sym_def def;
+	if (lookup_global("malloc", &def))
+		glibc_libc.malloc = (void *(*)(size_t))sym_address(&def);
+	if (lookup_global("free", &def))
+		glibc_libc.free = (void (*)(void *))sym_address(&def);
+	if (lookup_global("calloc", &def))
+		glibc_libc.calloc = (void *(*)(size_t, size_t))sym_address(&def);
+	R.tls_malloc = glibc_libc.malloc;
+	glibc_libc.signal_error = (void (*)(int, const char *, const char *, const char *))sym_in(
+		libc, "_dl_signal_error", "GLIBC_PRIVATE");
+	void (*early_init)(bool) = (void (*)(bool))sym_in(libc, "__libc_early_init", "GLIBC_PRIVATE");
+	if (!early_init)
+		die_load(dso_display(libc), "no __libc_early_init@GLIBC_PRIVATE");
+	if (DEBUG_ON(DBG_FILES))
+		dbg("calling __libc_early_init(true)");
+	early_init(true);
+}
+
+void glibc_add_objects(struct dso *first)
+{
+	for (struct dso *d = first; d; d = d->next)
+		glibc_build_map(d);
+	glibc_link_list();
+	GL(GL__dl_tls_max_dtv_idx, size_t) = R.tls_max_modid;
+	GL(GL__dl_tls_generation, size_t) = R.tls_generation;
+}
