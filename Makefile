@@ -24,7 +24,8 @@ RTLD := $(BUILD)/ld-mmld.so
 all: rtld loader testprogs
 
 # Debian packages the build and the tests need; `make deps` installs the missing ones.
-DEPS := gcc g++ make binutils libc6-dev libelf-dev libcmocka-dev util-linux xz-utils
+DEPS := gcc g++ make binutils libc6-dev libelf-dev libcmocka-dev util-linux xz-utils \
+	libc6-dbg gdb strace python3 perl git clang-14
 deps:
 	@missing=""; for p in $(DEPS); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
 	if [ -n "$$missing" ]; then \
@@ -45,20 +46,23 @@ rtld: $(RTLD) $(BUILD)/.image-checked
 
 $(BUILD)/rtld/%.o: rtld/%.c $(wildcard rtld/*.h rtld/*/*.h) Makefile
 	@mkdir -p $(dir $@)
-	$(CC) $(RTLD_CFLAGS) -MMD -c $< -o $@
+	@echo "  CC      $<"
+	@$(CC) $(RTLD_CFLAGS) -MMD -c $< -o $@
 
 $(BUILD)/rtld/%.o: rtld/%.S Makefile
 	@mkdir -p $(dir $@)
-	$(CC) -c $< -o $@
+	@echo "  AS      $<"
+	@$(CC) -c $< -o $@
 
 $(RTLD): $(RTLD_OBJS) linker-scripts/ld-mmld.lds linker-scripts/ld-mmld.map
-	$(CC) $(RTLD_LDFLAGS) -o $@ $(RTLD_OBJS) -lgcc
+	@echo "  LD      $@"
+	@$(CC) $(RTLD_LDFLAGS) -o $@ $(RTLD_OBJS) -lgcc
 
 # The image must stand alone: no undefined symbols, no DT_NEEDED, no text relocations, and
 # nothing but relative relocations (self-relocation handles no other kind). And rtld/ must
 # not have included a libc header.
 $(BUILD)/.image-checked: $(RTLD) tests/check-image.sh
-	sh tests/check-image.sh $(RTLD) $(BUILD)/rtld
+	@sh tests/check-image.sh $(RTLD) $(BUILD)/rtld
 	@touch $@
 check-image: $(BUILD)/.image-checked
 

@@ -21,6 +21,8 @@ unit: $(UNIT_BINS)
 
 e2e: rtld testprogs
 	bash tests/e2e/run.sh $(BUILD)
+	bash tests/e2e/system.sh $(BUILD)
+	sh tests/glibc-abi.sh
 
 corpus: rtld
 	bash tests/corpus/run.sh $(BUILD)

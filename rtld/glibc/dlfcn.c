@@ -134,12 +134,13 @@ static void build_search_list(struct dso *root)
 			list[n++] = dep;
 		}
 	for (size_t i = 0; i < n; i++)
-		if (!list[i]->search_list && list[i]->dlopened) {
+		if (!list[i]->search_list && list[i]->dlopened && !list[i]->in_global_scope) {
 			list[i]->search_list = list;
 			list[i]->nsearch_list = n;
 		}
 	root->search_list = list;
 	root->nsearch_list = n;
+	glibc_set_search_list(root);
 }
 
 static void *dl_open(const char *file, int mode, const void *caller, long nsid, int argc, char **argv, char **env)
@@ -151,6 +152,8 @@ static void *dl_open(const char *file, int mode, const void *caller, long nsid, 
 	struct dso *existing = deps_find_loaded(file);
 	if (existing && existing->personality) {
 		existing->refcount++;
+		if (!existing->search_list && existing->kind != DSO_MAIN)
+			build_search_list(existing); /* dlsym on the handle searches it */
 		if ((mode & RTLD_GLOBAL_) && !existing->in_global_scope) {
 			deps_scope_add(existing);
 			glibc_update_global_scope();
@@ -183,6 +186,8 @@ static void *dl_open(const char *file, int mode, const void *caller, long nsid, 
 		open_rollback_tail = NULL;
 		if (!d->personality)
 			glibc_build_map(d);
+		if (!d->search_list && d->kind != DSO_MAIN)
+			build_search_list(d);
 		d->refcount++;
 		return d->personality;
 	}
@@ -204,8 +209,7 @@ static void *dl_open(const char *file, int mode, const void *caller, long nsid, 
 	if (mode & RTLD_GLOBAL_)
 		for (struct dso *n = first; n; n = n->next)
 			deps_scope_add(n);
-	else
-		build_search_list(d);
+	build_search_list(d);
 	tls_add_modules(first);
 	bool now = (mode & RTLD_NOW_) || R.bind_now;
 	for (struct dso *n = R.tail; n && n != first->prev; n = n->prev) {

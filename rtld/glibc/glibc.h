@@ -24,6 +24,9 @@ HIDDEN void glibc_add_objects(struct dso *first);
 HIDDEN void *glibc_map_of(struct dso *d);
 HIDDEN struct dso *glibc_dso_of(const void *map);
 HIDDEN void glibc_build_map(struct dso *d);
+/* Copies d->search_list (its dependency closure) into the map's l_searchlist, which dlsym
+ * on a handle searches. */
+HIDDEN void glibc_set_search_list(struct dso *d);
 HIDDEN void glibc_link_list(void);
 /* The global scope as a glibc r_scope_elem (what l_scope[0] points to). */
 HIDDEN void *glibc_global_scope_elem(void);

@@ -121,17 +121,23 @@ void glibc_build_map(struct dso *d)
 	LM(m, LM_l_local_scope, void *) = m + LM_l_searchlist;
 	if (!d->in_global_scope)
 		scope[1] = m + LM_l_searchlist;
-	if (d->search_list) {
-		void **list = rt_calloc(d->nsearch_list + 1, sizeof *list);
-		if (!list)
-			die_load(NULL, "out of memory");
-		for (size_t i = 0; i < d->nsearch_list; i++) {
-			glibc_build_map(d->search_list[i]);
-			list[i] = d->search_list[i]->personality;
-		}
-		LM(m, LM_l_searchlist + SCOPE_r_list, void **) = list;
-		LM(m, LM_l_searchlist + SCOPE_r_nlist, unsigned) = (unsigned)d->nsearch_list;
+	glibc_set_search_list(d);
+}
+
+void glibc_set_search_list(struct dso *d)
+{
+	char *m = d->personality;
+	if (!m || !d->search_list)
+		return;
+	void **list = rt_calloc(d->nsearch_list + 1, sizeof *list);
+	if (!list)
+		die_load(NULL, "out of memory");
+	for (size_t i = 0; i < d->nsearch_list; i++) {
+		glibc_build_map(d->search_list[i]);
+		list[i] = d->search_list[i]->personality;
 	}
+	LM(m, LM_l_searchlist + SCOPE_r_list, void **) = list;
+	LM(m, LM_l_searchlist + SCOPE_r_nlist, unsigned) = (unsigned)d->nsearch_list;
 }
 
 void glibc_update_global_scope(void)
