@@ -121,7 +121,6 @@ struct start_result {
  * from here into rtld_start_c, above the relocation. */
 __attribute__((noinline)) static struct start_result rtld_main(uintptr_t *sp, uintptr_t self_bias)
 {
-	R.t_start = rt_now_ns();
 	stack_decode(sp);                                        /* 3: argv, envp, auxv */
 	setup_xsave();                                           /* 3c: how the trampoline saves vectors */
 	R.self = map_adopt_image(&__ehdr_start, self_bias, DSO_RTLD);
@@ -130,6 +129,8 @@ __attribute__((noinline)) static struct start_result rtld_main(uintptr_t *sp, ui
 	R.direct = R.aux[AT_ENTRY] == (uintptr_t)_dl_start;
 	R.progname = R.argv[0];
 	options_from_env();                                      /* 3b: LD_* variables */
+	if (DEBUG_ON(DBG_STATISTICS))                            /* a clock read only when asked for */
+		R.t_start = rt_now_ns();
 	if (R.secure)                                            /* privileged: children must not see them */
 		sp = stack_remove_env(sp, options_env_unsafe);
 

@@ -22,6 +22,7 @@ unit: $(UNIT_BINS)
 e2e: rtld testprogs
 	bash tests/e2e/run.sh $(BUILD)
 	bash tests/e2e/system.sh $(BUILD)
+	bash tests/e2e/glibc.sh $(BUILD)
 	sh tests/glibc-abi.sh
 
 corpus: rtld

@@ -1,10 +1,27 @@
-# Ordinary programs built against glibc, for the glibc personality (issue 3). The system
-# loader runs them today; the e2e tests compare ld-mmld.so against it once it can.
+# Ordinary programs built against glibc, for the glibc personality. The e2e tests run each
+# through ld-mmld.so and through the system loader and compare (tests/e2e/glibc.sh).
 TPG := $(TP)/glibc
+GLIBC_CFLAGS := -std=gnu11 -O2 -g -Wall -Wextra -Werror
 $(TPG)/%: testprogs/glibc/%.c
 	@mkdir -p $(dir $@)
-	$(CC) -std=gnu11 -O2 -g -Wall -Wextra -Werror -o $@ $< -lpthread -ldl
+	$(CC) $(GLIBC_CFLAGS) -o $@ $< -lpthread -ldl
 $(TPG)/%: testprogs/glibc/%.cc
 	@mkdir -p $(dir $@)
 	g++ -O2 -g -Wall -Wextra -Werror -o $@ $<
-TP_GLIBC := $(TPG)/hello $(TPG)/threads $(TPG)/throw
+$(TPG)/lib%.so: testprogs/glibc/%.c
+	@mkdir -p $(dir $@)
+	$(CC) $(GLIBC_CFLAGS) -fPIC -shared -o $@ $< -Wl,-rpath,'$$ORIGIN' -Wl,-soname,$(notdir $@)
+$(TPG)/libdl_b.so: testprogs/glibc/dl_b.c $(TPG)/libdl_c.so
+	$(CC) $(GLIBC_CFLAGS) -fPIC -shared -o $@ $< -Wl,-rpath,'$$ORIGIN' -Wl,-soname,libdl_b.so -Wl,--no-as-needed $(TPG)/libdl_c.so -ldl
+$(TPG)/libthrow.so: testprogs/glibc/throw_lib.cc
+	@mkdir -p $(dir $@)
+	g++ -O2 -g -fPIC -shared -o $@ $< -Wl,-soname,libthrow.so
+$(TPG)/dltest: testprogs/glibc/dltest.c $(TPG)/libdl_a.so $(TPG)/libdl_b.so $(TPG)/libdl_c.so $(TPG)/libdl_undef.so
+	$(CC) $(GLIBC_CFLAGS) -o $@ $< -Wl,-rpath,'$$ORIGIN' -ldl -lpthread
+$(TPG)/cxx_across: testprogs/glibc/cxx_across.cc $(TPG)/libthrow.so
+	g++ -O2 -g -Wall -Wextra -Werror -o $@ $< -Wl,-rpath,'$$ORIGIN' $(TPG)/libthrow.so
+# The same with ld-mmld.so as PT_INTERP: started by the kernel, debugged by gdb.
+$(TPG)/dltest-interp: testprogs/glibc/dltest.c $(TPG)/dltest
+	$(CC) $(GLIBC_CFLAGS) -o $@ $< -Wl,-rpath,'$$ORIGIN' -ldl -lpthread -Wl,--dynamic-linker=$(abspath $(RTLD))
+TP_GLIBC := $(TPG)/hello $(TPG)/threads $(TPG)/throw $(TPG)/dltest $(TPG)/cxx_across $(TPG)/lifecycle \
+	$(TPG)/dltest-interp

@@ -1,0 +1,63 @@
+#!/usr/bin/env bash
+# The glibc-linked test programs (testprogs/glibc): each runs through ld-mmld.so and normally,
+# and must print the same and exit alike. Plus what only shows from outside: gdb on a
+# program whose PT_INTERP is ld-mmld.so, and clock_gettime served by the vDSO.
+# usage: glibc.sh BUILD_DIR
+set -u
+BUILD=$(cd "${1:-build}" && pwd)
+RTLD=$BUILD/ld-mmld.so
+TPG=$BUILD/testprogs/glibc
+EXPECTED=$(cd "$(dirname "$0")" && pwd)/expected
+. "$(dirname "$0")/lib.sh"
+cd "$TPG"
+
+same() {
+	local name=$1; shift
+	run_cmd "$TMPD/ours" -- "$RTLD" "$@"
+	run_cmd "$TMPD/sys" -- "$@"
+	if ! cmp -s "$TMPD/ours.out" "$TMPD/sys.out"; then
+		diff "$TMPD/sys.out" "$TMPD/ours.out" >"$TMPD/detail"
+		cat "$TMPD/ours.err" >>"$TMPD/detail"
+		bad "$name" "stdout differs from the normal run (< normal, > ld-mmld.so)"; return
+	fi
+	if [ "$(cat "$TMPD/ours.rc")" != "$(cat "$TMPD/sys.rc")" ]; then
+		cp "$TMPD/ours.err" "$TMPD/detail"
+		bad "$name" "exit status $(cat "$TMPD/ours.rc"), normally $(cat "$TMPD/sys.rc")"; return
+	fi
+	[ -s "$TMPD/ours.out" ] || { bad "$name" "printed nothing"; return; }
+	ok "$name"
+}
+
+same glibc-hello ./hello one two
+same glibc-threads-tls ./threads
+same glibc-cxx-throw ./throw
+same glibc-cxx-throw-across-libraries ./cxx_across
+same glibc-dlfcn ./dltest
+same glibc-lifecycle ./lifecycle
+run_cmd "$TMPD/ours" LD_BIND_NOW=1 -- "$RTLD" ./dltest
+run_cmd "$TMPD/sys" LD_BIND_NOW=1 -- ./dltest
+check glibc-bind-now "LD_BIND_NOW=1 dltest differs from the normal run" cmp "$TMPD/ours.out" "$TMPD/sys.out"
+
+# Started by the kernel with ld-mmld.so as PT_INTERP: same output as the normal program.
+run_cmd "$TMPD/interp" -- ./dltest-interp
+run_cmd "$TMPD/normal" -- ./dltest
+check glibc-pt-interp "dltest-interp (PT_INTERP ld-mmld.so) differs from dltest" cmp "$TMPD/interp.out" "$TMPD/normal.out"
+
+# gdb: a pending breakpoint in a dlopen'ed library is hit, and the libraries are listed.
+if command -v gdb >/dev/null; then
+	timeout 120 gdb -nx -batch -ex 'set breakpoint pending on' -ex 'break a_get' -ex run \
+		-ex 'info sharedlibrary' -ex 'bt 1' -ex kill ./dltest-interp >"$TMPD/gdb.out" 2>&1 </dev/null
+	check gdb-breakpoint-in-dlopened-library "gdb did not stop in a_get" grep -q '^Breakpoint 1, a_get ()' "$TMPD/gdb.out"
+	check gdb-info-sharedlibrary "gdb does not list ld-mmld.so, libc.so.6 and libdl_a.so" sh -c \
+		"grep -q 'ld-mmld.so' '$TMPD/gdb.out' && grep -q 'libc.so.6' '$TMPD/gdb.out' && grep -q 'libdl_a.so' '$TMPD/gdb.out'"
+fi
+
+# The vDSO serves clock_gettime: no system call for it.
+if command -v strace >/dev/null; then
+	strace -f -e trace=clock_gettime -o "$TMPD/strace.out" "$RTLD" ./lifecycle >/dev/null 2>&1
+	check vdso-clock-gettime "clock_gettime made system calls: $(grep -c clock_gettime "$TMPD/strace.out" 2>/dev/null)" \
+		sh -c "! grep -q 'clock_gettime(' '$TMPD/strace.out'"
+fi
+
+echo "glibc: $PASS passed, $FAIL failed"
+[ "$FAIL" = 0 ]
