@@ -90,6 +90,8 @@ struct dso {
 	bool relocated;
 	bool textrel;                 /* DT_TEXTREL: segments made writable while relocating */
 	bool bind_now;
+	uintptr_t write_lo, write_hi; /* span of the segments relocations may write */
+	bool write_contiguous;        /* nothing read-only inside that span: one compare suffices */
 	uint64_t nrelocs, nrelative, nsymbolic; /* counts for LD_DEBUG=statistics */
 
 	/* --- initialisation (init.c) --- */

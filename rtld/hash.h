@@ -8,7 +8,7 @@ static inline uint32_t gnu_hash(const char *s)
 {
 	uint32_t h = 5381;
 	for (const unsigned char *p = (const unsigned char *)s; *p; p++)
-		h = h * 33 + *p;
+		h = (h << 5) + h + *p; /* h * 33 + c */
 	return h;
 }
 

@@ -80,16 +80,75 @@ static void textrel_protect(struct dso *d, bool writable)
 	}
 }
 
-static void apply_table(struct dso *d, uintptr_t table, size_t size, bool lazy, bool irelative_pass)
+/* The span relocations may write: the writable segments (all of them with text
+ * relocations). Computed once, so the check per relocation is two compares. */
+static void compute_write_span(struct dso *d)
 {
-	const Elf64_Rela *r = (const Elf64_Rela *)table;
-	size_t n = size / sizeof *r;
-	for (size_t i = 0; i < n; i++) {
-		uint32_t type = R_TYPE(r[i].r_info);
-		if ((type == R_X86_64_IRELATIVE) != irelative_pass)
+	uintptr_t lo = UINTPTR_MAX, hi = 0;
+	for (size_t i = 0; i < d->phnum; i++) {
+		const Elf64_Phdr *p = &d->phdr[i];
+		if (p->p_type != PT_LOAD || (!(p->p_flags & PF_W) && !d->textrel))
 			continue;
-		arch_apply_rela(d, &r[i], lazy);
+		if (d->load_bias + p->p_vaddr < lo)
+			lo = d->load_bias + p->p_vaddr;
+		if (d->load_bias + p->p_vaddr + p->p_memsz > hi)
+			hi = d->load_bias + p->p_vaddr + p->p_memsz;
 	}
+	d->write_lo = lo;
+	d->write_hi = hi;
+	/* Contiguous if no read-only segment lies inside the span. */
+	d->write_contiguous = true;
+	for (size_t i = 0; i < d->phnum; i++) {
+		const Elf64_Phdr *p = &d->phdr[i];
+		uintptr_t s = d->load_bias + p->p_vaddr;
+		if (p->p_type == PT_LOAD && !(p->p_flags & PF_W) && !d->textrel && s < hi && s + p->p_memsz > lo)
+			d->write_contiguous = false;
+	}
+}
+
+/* Returns true if the table holds IRELATIVE entries (left for a second pass). */
+static bool apply_table(struct dso *d, uintptr_t table, size_t size, bool lazy, bool irelative_pass)
+{
+	const Elf64_Rela *r = (const Elf64_Rela *)table, *end = r + size / sizeof *r;
+	const uintptr_t b = d->load_bias, lo = d->write_lo, hi = d->write_hi;
+	const bool fast = d->write_contiguous && hi > lo + 8;
+	bool irelative = false;
+	/* Counted in a local: a field of *d would be reloaded and stored on every iteration,
+	 * since the compiler must assume the relocated word might alias it. */
+	uint64_t nrelative = 0;
+	if (fast && !irelative_pass) {
+		/* Linkers put the RELATIVE entries first (DT_RELACOUNT says how many): the tightest
+		 * loop we can make safe. r_info == 8 is "symbol 0, type RELATIVE"; one unsigned compare
+		 * keeps the word inside the writable span. Anything else leaves for the loop below. */
+		const Elf64_Rela *start = r;
+		const uintptr_t span = hi - 8 - lo, first = lo - b;
+		for (; r < end && r->r_info == R_X86_64_RELATIVE && r->r_offset - first <= span; r++)
+			*(uint64_t *)(b + r->r_offset) = b + (uint64_t)r->r_addend;
+		nrelative = (uint64_t)(r - start);
+	}
+	for (; r < end; r++) {
+		uint32_t type = R_TYPE(r->r_info);
+		/* The common case, inline: most relocations of a large library are RELATIVE. */
+		if (type == R_X86_64_RELATIVE && !irelative_pass) {
+			uintptr_t where = b + r->r_offset;
+			if (__builtin_expect(fast && where >= lo && where <= hi - 8, 1)) {
+				*(uint64_t *)where = b + (uint64_t)r->r_addend;
+				nrelative++;
+				continue;
+			}
+		}
+		if (type == R_X86_64_IRELATIVE) {
+			irelative = true;
+			if (irelative_pass)
+				arch_apply_rela(d, r, lazy);
+			continue;
+		}
+		if (!irelative_pass)
+			arch_apply_rela(d, r, lazy);
+	}
+	d->nrelative += nrelative;
+	d->nrelocs += nrelative;
+	return irelative;
 }
 
 void reloc_object(struct dso *d)
@@ -109,17 +168,19 @@ void reloc_object(struct dso *d)
 		d->nrelative += n;
 		d->nrelocs += n;
 	}
+	compute_write_span(d);
 	bool lazy = !(d->bind_now || R.bind_now) && R.mode == MODE_RUN;
+	bool irel_rela = false, irel_plt = false;
 	if (d->has_dyn[DT_RELA])
-		apply_table(d, d->load_bias + d->dyn[DT_RELA], d->dyn[DT_RELASZ], false, false);
+		irel_rela = apply_table(d, d->load_bias + d->dyn[DT_RELA], d->dyn[DT_RELASZ], false, false);
 	if (d->has_dyn[DT_JMPREL]) {
 		if (lazy)
 			arch_setup_lazy(d);
-		apply_table(d, d->load_bias + d->dyn[DT_JMPREL], d->dyn[DT_PLTRELSZ], lazy, false);
+		irel_plt = apply_table(d, d->load_bias + d->dyn[DT_JMPREL], d->dyn[DT_PLTRELSZ], lazy, false);
 	}
-	if (d->has_dyn[DT_RELA])
+	if (irel_rela)
 		apply_table(d, d->load_bias + d->dyn[DT_RELA], d->dyn[DT_RELASZ], false, true);
-	if (d->has_dyn[DT_JMPREL])
+	if (irel_plt)
 		apply_table(d, d->load_bias + d->dyn[DT_JMPREL], d->dyn[DT_PLTRELSZ], false, true);
 	if (d->textrel)
 		textrel_protect(d, false);

@@ -19,10 +19,11 @@ $(BUILD)/tests/test_%: tests/unit/test_%.c $(HOSTED_OBJS)
 unit: $(UNIT_BINS)
 	@set -e; for t in $(UNIT_BINS); do $$t; done
 
-e2e: rtld testprogs
+e2e: rtld testprogs loader
 	bash tests/e2e/run.sh $(BUILD)
 	bash tests/e2e/system.sh $(BUILD)
 	bash tests/e2e/glibc.sh $(BUILD)
+	bash tests/e2e/mmld-run.sh $(BUILD)
 	sh tests/glibc-abi.sh
 
 corpus: rtld
@@ -32,3 +33,14 @@ check: all
 	@$(MAKE) --no-print-directory unit
 	@$(MAKE) --no-print-directory e2e
 	@$(MAKE) --no-print-directory corpus
+
+# make bench: start-up time, ld-mmld.so against the system loader in the same run.
+BENCH_RUNS ?= 200
+$(BUILD)/bench-startup: tests/bench/startup.c
+	@mkdir -p $(dir $@)
+	$(CC) $(WARN) -o $@ $<
+bench: rtld $(BUILD)/bench-startup
+	$(BUILD)/bench-startup $(RTLD) $(BENCH_RUNS) \
+		-- true /bin/true \
+		-- "python3 -c pass" /usr/bin/python3 -c pass \
+		-- "clang-14 --version" /usr/bin/clang-14 --version

@@ -17,6 +17,8 @@ struct tlsdesc_dynamic {
 
 bool arch_reloc_target_ok(const struct dso *d, uintptr_t where)
 {
+	if (d->write_contiguous && where >= d->write_lo && where + 8 <= d->write_hi)
+		return true;
 	/* The word must lie in a segment of the object; writable unless text relocations are on.
 	 * A fuzzed r_offset must not make us write anywhere else in the process. */
 	for (size_t i = 0; i < d->phnum; i++) {

@@ -1,0 +1,25 @@
+/* mmld: run programs through ld-mmld.so and see how they are loaded.
+ *   mmld run [--tree] [--] COMMAND [ARGS]   run COMMAND through ld-mmld.so */
+#include "mmld.h"
+#include <stdio.h>
+#include <string.h>
+
+static void usage(FILE *f)
+{
+	fprintf(f, "usage: mmld COMMAND ...\n"
+		   "  run [--tree] [--] PROGRAM [ARGS]   run PROGRAM through ld-mmld.so; with --tree, every\n"
+		   "                                     program it starts too (private mount namespace)\n");
+}
+
+int main(int argc, char **argv)
+{
+	if (argc < 2 || strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0) {
+		usage(argc < 2 ? stderr : stdout);
+		return argc < 2 ? 2 : 0;
+	}
+	if (strcmp(argv[1], "run") == 0)
+		return cmd_run(argc - 2, argv + 2);
+	fprintf(stderr, "mmld: unknown command '%s'\n", argv[1]);
+	usage(stderr);
+	return 2;
+}

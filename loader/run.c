@@ -1,0 +1,135 @@
+/* mmld run [--tree] [--] PROGRAM [ARGS]
+ *
+ * Without --tree: exec ld-mmld.so PROGRAM ARGS (the program itself is loaded by ld-mmld.so;
+ * programs it starts use the system loader as usual).
+ * With --tree: in a private mount namespace, bind-mount ld-mmld.so over the system loader's
+ * file (the target of /lib64/ld-linux-x86-64.so.2), then exec PROGRAM normally. Every
+ * program of the tree then gets ld-mmld.so from the kernel as its PT_INTERP, libc.so.6's
+ * DT_NEEDED on ld-linux-x86-64.so.2 included, and nothing outside the namespace sees the
+ * change. Not root: a user namespace is created too, mapping us to root inside it. */
+#include "mmld.h"
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <sched.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mount.h>
+#include <unistd.h>
+
+#define SYSTEM_LOADER "/lib64/ld-linux-x86-64.so.2"
+
+static int write_file(const char *path, const char *text)
+{
+	int fd = open(path, O_WRONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -1;
+	ssize_t n = write(fd, text, strlen(text));
+	close(fd);
+	return n == (ssize_t)strlen(text) ? 0 : -1;
+}
+
+/* Enters a new mount namespace (and a user namespace if we are not root). */
+static int enter_namespace(void)
+{
+	if (geteuid() == 0) {
+		if (unshare(CLONE_NEWNS) == 0)
+			return 0;
+		if (errno != EPERM)
+			return -1;
+	}
+	uid_t uid = geteuid();
+	gid_t gid = getegid();
+	if (unshare(CLONE_NEWUSER | CLONE_NEWNS) < 0)
+		return -1;
+	char map[64];
+	snprintf(map, sizeof map, "0 %u 1\n", (unsigned)uid);
+	if (write_file("/proc/self/uid_map", map) < 0)
+		return -1;
+	write_file("/proc/self/setgroups", "deny");
+	snprintf(map, sizeof map, "0 %u 1\n", (unsigned)gid);
+	return write_file("/proc/self/gid_map", map);
+}
+
+static int run_tree(const char *rtld, char **argv)
+{
+	char target[PATH_MAX];
+	if (!realpath(SYSTEM_LOADER, target)) {
+		fprintf(stderr, "mmld run --tree: %s: %s\n", SYSTEM_LOADER, strerror(errno));
+		return 127;
+	}
+	char rtld_abs[PATH_MAX];
+	if (!realpath(rtld, rtld_abs)) {
+		fprintf(stderr, "mmld run --tree: %s: %s\n", rtld, strerror(errno));
+		return 127;
+	}
+	if (enter_namespace() < 0) {
+		fprintf(stderr,
+			"mmld run --tree: cannot create a private mount namespace (%s): run as root, or enable "
+			"unprivileged user namespaces (sysctl kernel.unprivileged_userns_clone=1)\n",
+			strerror(errno));
+		return 127;
+	}
+	/* Our mounts must not propagate back to the parent namespace. */
+	if (mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) < 0 ||
+	    mount(rtld_abs, target, NULL, MS_BIND, NULL) < 0) {
+		fprintf(stderr, "mmld run --tree: cannot bind %s over %s: %s\n", rtld_abs, target, strerror(errno));
+		return 127;
+	}
+	char *prog = find_program(argv[0]);
+	if (!prog) {
+		fprintf(stderr, "mmld run: %s: command not found\n", argv[0]);
+		return 127;
+	}
+	execv(prog, argv);
+	fprintf(stderr, "mmld run: %s: %s\n", prog, strerror(errno));
+	return 127;
+}
+
+int cmd_run(int argc, char **argv)
+{
+	int tree = 0, i = 0;
+	for (; i < argc; i++) {
+		if (strcmp(argv[i], "--tree") == 0)
+			tree = 1;
+		else if (strcmp(argv[i], "--") == 0) {
+			i++;
+			break;
+		} else if (argv[i][0] == '-') {
+			fprintf(stderr, "mmld run: unknown option '%s'\n", argv[i]);
+			return 2;
+		} else
+			break;
+	}
+	if (i >= argc) {
+		fprintf(stderr, "usage: mmld run [--tree] [--] PROGRAM [ARGS]\n");
+		return 2;
+	}
+	const char *rtld = rtld_path();
+	if (access(rtld, R_OK) < 0) {
+		fprintf(stderr, "mmld run: %s: %s (set MMLD_RTLD)\n", rtld, strerror(errno));
+		return 127;
+	}
+	if (tree)
+		return run_tree(rtld, argv + i);
+	char *prog = find_program(argv[i]);
+	if (!prog) {
+		fprintf(stderr, "mmld run: %s: command not found\n", argv[i]);
+		return 127;
+	}
+	/* ld-mmld.so --argv0 NAME PROGRAM ARGS: the program sees the argv[0] it was given. */
+	char **nargv = calloc((size_t)(argc - i) + 5, sizeof *nargv);
+	if (!nargv)
+		return 127;
+	int n = 0;
+	nargv[n++] = (char *)rtld;
+	nargv[n++] = "--argv0";
+	nargv[n++] = argv[i];
+	nargv[n++] = prog;
+	for (int k = i + 1; k < argc; k++)
+		nargv[n++] = argv[k];
+	execv(rtld, nargv);
+	fprintf(stderr, "mmld run: %s: %s\n", rtld, strerror(errno));
+	return 127;
+}
