@@ -64,6 +64,7 @@ struct rtld_state {
 	size_t tls_max_modid;
 	size_t tls_static_size;    /* bytes below the thread pointer, incl. surplus */
 	size_t tls_static_align;
+	size_t tls_static_used;    /* bytes below TP given out: start-up modules, then surplus */
 	size_t tls_generation;
 	size_t tcb_size;           /* bytes at and above the thread pointer */
 	void *tp;                  /* main thread's thread pointer */

@@ -46,6 +46,7 @@ void tls_layout(void)
 			    a, offset);
 	}
 	R.tls_static_align = max_align;
+	R.tls_static_used = offset;
 	R.tls_static_size = align_up(offset + TLS_STATIC_SURPLUS, max_align);
 	R.tls_generation = 1;
 }
@@ -115,11 +116,31 @@ void tls_add_modules(struct dso *first)
 			modules_cap = cap;
 		}
 		modules[d->tls_modid] = d;
-		d->tls_static = false; /* a block per thread, allocated on first access */
 		any = true;
+		/* Built for initial-exec access (DF_STATIC_TLS: TPOFF relocations), the module must
+		 * sit at a fixed offset from every thread's TP: take room in the surplus every thread
+		 * was given, if it fits. Otherwise a block per thread, allocated on first access. */
+		size_t off = align_up(R.tls_static_used + d->tls_memsz - d->tls_firstbyte, d->tls_align) + d->tls_firstbyte;
+		if ((d->flags & DF_STATIC_TLS) && d->tls_align <= R.tls_static_align && off <= R.tls_static_size) {
+			d->tls_offset = (ptrdiff_t)off;
+			d->tls_static = true;
+			R.tls_static_used = off;
+		} else
+			d->tls_static = false;
 	}
 	if (any)
 		R.tls_generation++;
+}
+
+void tls_init_static_in_thread(struct dso *first, void *tp)
+{
+	for (struct dso *d = first; d; d = d->next) {
+		if (!d->tls_static || !d->tls_memsz)
+			continue;
+		char *block = (char *)tp - d->tls_offset;
+		memcpy(block, d->tls_image, d->tls_filesz);
+		memset(block + d->tls_filesz, 0, d->tls_memsz - d->tls_filesz);
+	}
 }
 
 static inline dtv_t *current_dtv(void)

@@ -66,12 +66,27 @@ static void rollback(void)
 	open_rollback_tail = NULL;
 }
 
+static void *load_lock(void) { return _rtld_global + GL__dl_load_lock; }
+static void lock(void)
+{
+	if (glibc_libc.mutex_lock)
+		glibc_libc.mutex_lock(load_lock());
+}
+static void unlock(void)
+{
+	if (glibc_libc.mutex_unlock)
+		glibc_libc.mutex_unlock(load_lock());
+}
+
 static void dlopen_error_hook(const char *object, const char *msg)
 {
 	R.error_hook = NULL;
 	rollback();
+	unlock(); /* raise_error does not come back */
 	raise_error(object, msg);
 }
+
+static void init_static_tls(void *tp, void *first) { tls_init_static_in_thread(first, tp); }
 
 /* --- symbol lookup (dlsym, __libc_dlsym, the vDSO IFUNCs) ---------------------------------- */
 static void *dl_lookup_symbol_x(const char *name, void *undef_map, const Elf64_Sym **ref, struct r_scope_elem **scope,
@@ -143,10 +158,26 @@ static void build_search_list(struct dso *root)
 	glibc_set_search_list(root);
 }
 
+static void *dl_open_locked(const char *file, int mode, const void *caller, long nsid, int argc, char **argv,
+			    char **env);
+
+/* glibc holds dl_load_lock (a recursive mutex libc also takes, e.g. in dlsym and dladdr) for
+ * the whole of dlopen, constructors included, so a constructor may dlopen again. */
 static void *dl_open(const char *file, int mode, const void *caller, long nsid, int argc, char **argv, char **env)
 {
-	if (nsid == LM_ID_NEWLM_)
+	lock();
+	void *r = dl_open_locked(file, mode, caller, nsid, argc, argv, env);
+	unlock();
+	return r;
+}
+
+static void *dl_open_locked(const char *file, int mode, const void *caller, long nsid, int argc, char **argv,
+			    char **env)
+{
+	if (nsid == LM_ID_NEWLM_) {
+		unlock();
 		raise_error(file, "dlmopen into a new namespace is not supported by mmld");
+	}
 	if (!file || !*file)
 		return R.main->personality;
 	struct dso *existing = deps_find_loaded(file);
@@ -179,6 +210,7 @@ static void *dl_open(const char *file, int mode, const void *caller, long nsid, 
 			olen = sizeof obj - 1;
 		memcpy(obj, err, olen);
 		obj[olen] = 0;
+		unlock();
 		raise_error(obj, sep ? sep + 2 : err);
 	}
 	if (d->next || d->prev || R.head == d || d == R.self) { /* already loaded under another name */
@@ -219,6 +251,7 @@ static void *dl_open(const char *file, int mode, const void *caller, long nsid, 
 	}
 	for (struct dso *n = first; n; n = n->next)
 		map_protect_relro(n);
+	glibc_for_each_thread(init_static_tls, first); /* initial-exec TLS of new modules */
 	glibc_add_objects(first);
 	glibc_update_global_scope();
 	debug_publish();

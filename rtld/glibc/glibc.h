@@ -44,7 +44,11 @@ struct glibc_libc_fns {
 	void *(*malloc)(size_t);
 	void (*free)(void *);
 	void *(*calloc)(size_t, size_t);
+	int (*mutex_lock)(void *);
+	int (*mutex_unlock)(void *);
 };
+/* Calls fn(tp) for every thread libc knows (GL(dl_stack_used) and GL(dl_stack_user)). */
+HIDDEN void glibc_for_each_thread(void (*fn)(void *tp, void *arg), void *arg);
 extern struct glibc_libc_fns glibc_libc HIDDEN;
 extern bool glibc_active HIDDEN;
 

@@ -197,6 +197,8 @@ void glibc_after_reloc(void)
 	if (lookup_global("calloc", &def))
 		glibc_libc.calloc = (void *(*)(size_t, size_t))sym_address(&def);
 	R.tls_malloc = glibc_libc.malloc;
+	glibc_libc.mutex_lock = (int (*)(void *))sym_in(libc, "pthread_mutex_lock", "GLIBC_2.2.5");
+	glibc_libc.mutex_unlock = (int (*)(void *))sym_in(libc, "pthread_mutex_unlock", "GLIBC_2.2.5");
 	glibc_libc.signal_error = (void (*)(int, const char *, const char *, const char *))sym_in(
 		libc, "_dl_signal_error", "GLIBC_PRIVATE");
 	void (*early_init)(bool) = (void (*)(bool))sym_in(libc, "__libc_early_init", "GLIBC_PRIVATE");
@@ -205,6 +207,18 @@ void glibc_after_reloc(void)
 	if (DEBUG_ON(DBG_FILES))
 		dbg("calling __libc_early_init(true)");
 	early_init(true);
+}
+
+void glibc_for_each_thread(void (*fn)(void *tp, void *arg), void *arg)
+{
+	/* The lists hold each struct pthread's `list` member. The caller holds dl_load_lock; a
+	 * thread being created concurrently gets the images from _dl_allocate_tls_init. */
+	static const size_t heads[2] = {GL__dl_stack_used, GL__dl_stack_user};
+	for (int h = 0; h < 2; h++) {
+		void **head = (void **)(_rtld_global + heads[h]);
+		for (void **e = head[0]; e && e != head; e = e[0])
+			fn((char *)e - PD_list, arg);
+	}
 }
 
 void glibc_add_objects(struct dso *first)

@@ -32,6 +32,17 @@ static int phdr_cb(struct dl_phdr_info *info, size_t size, void *data)
 	return 0;
 }
 
+/* A thread that exists before libdl_ie.so is loaded, then reads its initial-exec TLS. */
+static pthread_barrier_t before, after;
+static int (*ie_get)(void);
+static void *early_thread(void *arg)
+{
+	(void)arg;
+	pthread_barrier_wait(&before);
+	pthread_barrier_wait(&after);
+	return (void *)(long)ie_get();
+}
+
 static void *tls_thread(void *arg)
 {
 	int *(*addr)(void) = arg;
@@ -103,6 +114,22 @@ int main(void)
 		int (*h)(void) = (int (*)(void))dlsym(u, "harmless");
 		printf("harmless() = %d\n", h ? h() : -1);
 	}
+
+	/* Initial-exec TLS in a dlopen'ed library, seen by a thread that was already running. */
+	pthread_barrier_init(&before, NULL, 2);
+	pthread_barrier_init(&after, NULL, 2);
+	pthread_t early;
+	pthread_create(&early, NULL, early_thread, NULL);
+	pthread_barrier_wait(&before);
+	void *ie = dlopen("libdl_ie.so", RTLD_NOW);
+	printf("dlopen libdl_ie.so (initial-exec TLS): %s\n", ie ? "ok" : dlerror());
+	ie_get = (int (*)(void))dlsym(ie, "ie_get");
+	void (*ie_set)(int) = (void (*)(int))dlsym(ie, "ie_set");
+	ie_set(18);
+	pthread_barrier_wait(&after);
+	void *early_value;
+	pthread_join(early, &early_value);
+	printf("ie_var: main thread %d, earlier thread %ld\n", ie_get(), (long)early_value);
 
 	/* NODELETE: still there after dlclose. */
 	void *c = dlopen("libdl_c.so", RTLD_NOW | RTLD_NODELETE);

@@ -16,7 +16,8 @@ $(TPG)/libdl_b.so: testprogs/glibc/dl_b.c $(TPG)/libdl_c.so
 $(TPG)/libthrow.so: testprogs/glibc/throw_lib.cc
 	@mkdir -p $(dir $@)
 	g++ -O2 -g -fPIC -shared -o $@ $< -Wl,-soname,libthrow.so
-$(TPG)/dltest: testprogs/glibc/dltest.c $(TPG)/libdl_a.so $(TPG)/libdl_b.so $(TPG)/libdl_c.so $(TPG)/libdl_undef.so
+$(TPG)/dltest: testprogs/glibc/dltest.c $(TPG)/libdl_a.so $(TPG)/libdl_b.so $(TPG)/libdl_c.so $(TPG)/libdl_undef.so \
+		$(TPG)/libdl_ie.so
 	$(CC) $(GLIBC_CFLAGS) -o $@ $< -Wl,-rpath,'$$ORIGIN' -ldl -lpthread
 $(TPG)/cxx_across: testprogs/glibc/cxx_across.cc $(TPG)/libthrow.so
 	g++ -O2 -g -Wall -Wextra -Werror -o $@ $< -Wl,-rpath,'$$ORIGIN' $(TPG)/libthrow.so
