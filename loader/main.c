@@ -8,7 +8,10 @@ static void usage(FILE *f)
 {
 	fprintf(f, "usage: mmld COMMAND ...\n"
 		   "  run [--tree] [--] PROGRAM [ARGS]   run PROGRAM through ld-mmld.so; with --tree, every\n"
-		   "                                     program it starts too (private mount namespace)\n");
+		   "                                     program it starts too (private mount namespace)\n"
+		   "  share -n N [--at loaded|entry|exit|SECONDS] [--loader mmld|system] [--load=read]\n"
+		   "        [--compare | --compare-load] [--json] [--svg FILE] -- PROGRAM [ARGS]\n"
+		   "                                     what N processes cost in memory, and what sharing saves\n");
 }
 
 int main(int argc, char **argv)
@@ -19,6 +22,8 @@ int main(int argc, char **argv)
 	}
 	if (strcmp(argv[1], "run") == 0)
 		return cmd_run(argc - 2, argv + 2);
+	if (strcmp(argv[1], "share") == 0)
+		return cmd_share(argc - 2, argv + 2);
 	fprintf(stderr, "mmld: unknown command '%s'\n", argv[1]);
 	usage(stderr);
 	return 2;

@@ -42,6 +42,7 @@ struct dso {
 	size_t relro_len;
 	uint32_t stack_flags;         /* PT_GNU_STACK p_flags (PF_X wanted executable stack) */
 	bool mapped_by_kernel;        /* the program when started through PT_INTERP */
+	bool load_by_read_dso;        /* segments copied with read() (MMLD_LOAD=read), not mapped */
 
 	/* --- TLS, from PT_TLS (map.c) and layout (tls.c) --- */
 	const void *tls_image;        /* initialisation image (run-time address) */

@@ -1,5 +1,7 @@
 /* Step 11: initialisers, and the finaliser handed to the program. */
 #include "init.h"
+#include "hold.h"
+#include "pages.h"
 
 typedef void (*init_fn)(int, char **, char **);
 typedef void (*fini_fn)(void);
@@ -114,6 +116,9 @@ void init_run_all(void)
 
 void rtld_fini(void)
 {
+	hold_at(STOP_EXIT);
+	if (DEBUG_ON(DBG_PAGES))
+		pages_report();
 	for (size_t i = norder; i-- > 0;) {
 		struct dso *d = order[i];
 		if (!d->init_done || d->fini_done || d->kind == DSO_VDSO || d->kind == DSO_RTLD)

@@ -10,6 +10,8 @@
 #include "tls.h"
 #include "versions.h"
 #include "glibc/glibc.h"
+#include "hold.h"
+#include "search.h"
 
 struct rtld_state R;
 
@@ -188,6 +190,7 @@ __attribute__((noinline)) static struct start_result rtld_main(uintptr_t *sp, ui
 
 	deps_preload(R.preload);                                 /* 5: LD_PRELOAD, then DT_NEEDED */
 	deps_load_all();
+	search_release_cache();
 	if (R.self->in_global_scope)                             /* listed (last) only if needed, as glibc */
 		deps_append(R.self);
 	for (struct dso *d = R.head; d; d = d->next)             /* 6: needed versions exist */
@@ -212,6 +215,7 @@ __attribute__((noinline)) static struct start_result rtld_main(uintptr_t *sp, ui
 			map_protect_relro(d);
 	map_protect_relro(R.self);
 	tls_init_images();                                       /* 7b: TLS images hold relocated data */
+	hold_at(STOP_LOADED);                                    /* MMLD_STOP=loaded: measured here */
 	if (glibc)                                               /* 10b: __libc_early_init */
 		glibc_after_reloc();
 	uint32_t stack_x = 0;
@@ -225,6 +229,7 @@ __attribute__((noinline)) static struct start_result rtld_main(uintptr_t *sp, ui
 	init_run_all();                                          /* 11: initialisers */
 	if (DEBUG_ON(DBG_FILES))
 		dbg("transferring control: %s", dso_display(R.main));
+	hold_at(STOP_ENTRY);
 	return (struct start_result){R.main->entry, sp};         /* 12: start.S jumps there */
 }
 

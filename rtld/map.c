@@ -112,6 +112,20 @@ static int read_at(int fd, void *buf, size_t n, uint64_t off)
 	return 0;
 }
 
+/* Names an anonymous copy "mmld:PATH" (shown as [anon:mmld:PATH] in /proc/PID/maps), so
+ * mmld share can still tell which object it belongs to. Best effort: Linux 5.17 and later. */
+static void name_copy(uintptr_t addr, size_t len, const char *path)
+{
+	char name[80];
+	if (rt_snprintf(name, sizeof name, "mmld:%s", path) >= (int)sizeof name)
+		return;
+	for (char *c = name; *c; c++)
+		if (*c == '[' || *c == ']' || *c == '\\' || *c == '$' || *c == '`' || *c < ' ')
+			return;
+	sys_call6(157 /* prctl */, 0x53564d41 /* PR_SET_VMA */, 0 /* PR_SET_VMA_ANON_NAME */, (long)addr, (long)len,
+		  (long)name, 0);
+}
+
 struct dso *map_file(const char *path, int fd, char *err, size_t errlen, bool *wrong_class)
 {
 	struct kstat st;
@@ -202,7 +216,19 @@ struct dso *map_file(const char *path, int fd, char *err, size_t errlen, bool *w
 		uintptr_t file_end = seg + p->p_filesz;
 		uintptr_t mem_end = seg + p->p_memsz;
 		/* Move 2: the file-backed part. */
-		if (p->p_filesz) {
+		if (p->p_filesz && R.load_by_read) {
+			/* MMLD_LOAD=read, the "traditional I/O" path the memory report contrasts with:
+			 * private anonymous pages filled with read(), so nothing is shared. */
+			size_t len = ((file_end + pg - 1) & ~(pg - 1)) - page;
+			long r = traced_mmap(path, page, len, PROT_READ_ | PROT_WRITE_, MAP_PRIVATE_ | MAP_FIXED_ | MAP_ANONYMOUS_,
+					     -1, 0);
+			if (mmap_failed(r) || read_at(fd, (void *)page, file_end - page, p->p_offset & ~(pg - 1)) < 0 ||
+			    sys_mprotect((void *)page, len, prot) < 0) {
+				rt_snprintf(err, errlen, "failed to read segment from shared object");
+				goto fail;
+			}
+			name_copy(page, len, path);
+		} else if (p->p_filesz) {
 			size_t len = ((file_end + pg - 1) & ~(pg - 1)) - page;
 			long r = traced_mmap(path, page, len, prot, MAP_PRIVATE_ | MAP_FIXED_, fd, p->p_offset & ~(pg - 1));
 			if (mmap_failed(r)) {
@@ -249,6 +275,7 @@ struct dso *map_file(const char *path, int fd, char *err, size_t errlen, bool *w
 	d->dev = st.st_dev;
 	d->ino = st.st_ino;
 	d->kind = DSO_LIB;
+	d->load_by_read_dso = R.load_by_read;
 	d->phnum = eh.e_phnum;
 	/* The program headers in mapped memory if a PT_LOAD holds them (PT_PHDR or the segment
 	 * covering e_phoff); otherwise keep our copy. */

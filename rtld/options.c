@@ -20,6 +20,7 @@ static const struct {
 	{"statistics", DBG_STATISTICS, "display relocation statistics"},
 	{"maps", DBG_MAPS, "display every mmap and mprotect (mmld)"},
 	{"init", DBG_INIT, "display initialiser and finaliser calls (mmld)"},
+	{"pages", DBG_PAGES, "at exit, this process's pages per object: mapped, resident, shared, copied (mmld)"},
 	{"all", ~0u, "all previous options combined"},
 };
 #define NDEBUG_NAMES (sizeof debug_names / sizeof debug_names[0])
@@ -62,7 +63,7 @@ static const char *const unsafe_vars[] = {
 	"GCONV_PATH", "GETCONF_DIR", "GLIBC_TUNABLES", "HOSTALIASES", "LD_AUDIT", "LD_DEBUG", "LD_DEBUG_OUTPUT",
 	"LD_DYNAMIC_WEAK", "LD_HWCAP_MASK", "LD_LIBRARY_PATH", "LD_ORIGIN_PATH", "LD_PRELOAD", "LD_PROFILE",
 	"LD_SHOW_AUXV", "LD_USE_LOAD_BIAS", "LOCALDOMAIN", "LOCPATH", "MALLOC_TRACE", "NIS_PATH", "NLSPATH",
-	"RESOLV_HOST_CONF", "RES_OPTIONS", "TMPDIR", "TZDIR", "MMLD_STOP", "MMLD_LOAD", NULL};
+	"RESOLV_HOST_CONF", "RES_OPTIONS", "TMPDIR", "TZDIR", "MMLD_STOP", "MMLD_LOAD", "MMLD_OBJECTS", NULL};
 
 bool options_env_unsafe(const char *entry)
 {
@@ -94,6 +95,23 @@ void options_from_env(void)
 			if (fd >= 0)
 				R.debug_fd = (int)fd;
 		}
+	}
+	if (!R.secure) {
+		/* mmld's own knobs (both ignored, and removed, in a privileged process). */
+		const char *v = env_get("MMLD_STOP");
+		if (v && strcmp(v, "loaded") == 0)
+			R.stop_at = STOP_LOADED;
+		else if (v && strcmp(v, "entry") == 0)
+			R.stop_at = STOP_ENTRY;
+		else if (v && strcmp(v, "exit") == 0)
+			R.stop_at = STOP_EXIT;
+		else if (v && *v)
+			rt_dprintf(2, "warning: MMLD_STOP=%s unknown; use loaded, entry or exit\n", v);
+		v = env_get("MMLD_LOAD");
+		if (v && strcmp(v, "read") == 0)
+			R.load_by_read = true;
+		else if (v && *v && strcmp(v, "mmap") != 0)
+			rt_dprintf(2, "warning: MMLD_LOAD=%s unknown; use mmap or read\n", v);
 	}
 	const char *bn = env_get("LD_BIND_NOW");
 	R.bind_now = bn && *bn;

@@ -26,7 +26,11 @@ enum {
 	DBG_STATISTICS = 1 << 7,
 	DBG_MAPS = 1 << 8,
 	DBG_INIT = 1 << 9,
+	DBG_PAGES = 1 << 10,
 };
+
+/* MMLD_STOP: where the process stops itself (SIGSTOP) so `mmld share` can measure it. */
+enum stop_point { STOP_NONE, STOP_LOADED, STOP_ENTRY, STOP_EXIT };
 
 enum rtld_mode { MODE_RUN, MODE_LIST, MODE_VERIFY };
 
@@ -51,6 +55,8 @@ struct rtld_state {
 	const char *argv0;         /* --argv0 */
 	bool bind_now;             /* LD_BIND_NOW */
 	bool inhibit_cache;
+	enum stop_point stop_at;   /* MMLD_STOP=loaded|entry|exit */
+	bool load_by_read;         /* MMLD_LOAD=read: copy segments instead of mapping them */
 	unsigned debug;            /* DBG_* mask from LD_DEBUG */
 	int debug_fd;
 

@@ -13,6 +13,17 @@ static const char *cache_data;
 static size_t cache_size;
 static bool cache_tried;
 
+void search_release_cache(void)
+{
+	/* The cache is needed while libraries are searched; afterwards its pages would only sit
+	 * in every process (glibc unmaps it too). A later dlopen maps it again. */
+	if (cache_data)
+		sys_munmap((void *)cache_data, cache_size);
+	cache_data = NULL;
+	cache_size = 0;
+	cache_tried = false;
+}
+
 static void cache_open(void)
 {
 	cache_tried = true;

@@ -10,6 +10,8 @@
  * Returns NULL with "OBJECT: problem" in err (OBJECT: the file that was
  * opened and found unusable, or the name when nothing was found) when nothing usable is found. */
 HIDDEN struct dso *search_and_map(const char *name, struct dso *requester, char *err, size_t errlen);
+/* Unmaps /etc/ld.so.cache once start-up has loaded everything (dlopen maps it again). */
+HIDDEN void search_release_cache(void);
 /* The directory of d's file, for $ORIGIN. */
 HIDDEN const char *search_origin(struct dso *d);
 /* The default directories, for messages and --help. */

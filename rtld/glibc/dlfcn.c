@@ -257,6 +257,7 @@ static void *dl_open_locked(const char *file, int mode, const void *caller, long
 	debug_publish();
 	R.error_hook = NULL;
 	open_rollback_tail = NULL;
+	search_release_cache();
 	/* Constructors run with libc's argc/argv/environ; an error in one is the program's. */
 	init_run_new(first, argc, argv, env);
 	if (mode & RTLD_NODELETE_)

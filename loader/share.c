@@ -1,0 +1,368 @@
+/* mmld share: what N processes of one program cost in physical memory, and what sharing
+ * saves. See report.h and account.h for the numbers; this file starts the processes, holds
+ * them at one point of their life, has them measured, and lets them finish.
+ *
+ *   mmld share -n N [--at loaded|entry|exit|SECONDS] [--loader mmld|system] [--load=read]
+ *              [--compare | --compare-load] [--json] [--svg FILE] -- PROGRAM ARGS */
+#include "mmld.h"
+#include "report.h"
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <spawn.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ptrace.h>
+#include <sys/user.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+extern char **environ;
+
+struct options {
+	int n;
+	const char *at;     /* loaded, entry, exit, or seconds */
+	double seconds;     /* > 0: sample after this delay */
+	bool system;        /* the system loader instead of ld-mmld.so */
+	bool read_load;     /* MMLD_LOAD=read */
+	bool compare, compare_load, json;
+	const char *svg;
+	char **argv;        /* PROGRAM ARGS */
+	char *prog;         /* resolved path */
+	char *objects_dir;  /* where ld-mmld.so writes its object tables (MMLD_OBJECTS) */
+};
+
+static void quiet_stdio(void)
+{
+	int fd = open("/dev/null", O_RDWR);
+	if (fd >= 0) {
+		dup2(fd, 0);
+		dup2(fd, 1);
+		dup2(fd, 2);
+		if (fd > 2)
+			close(fd);
+	}
+}
+
+/* Starts one process. mmld: ld-mmld.so stops itself (MMLD_STOP). system with a named point:
+ * traced, so we can stop it at its entry or its exit. */
+static pid_t start_one(const struct options *o, bool system, bool read_load, bool traced)
+{
+	pid_t pid = fork();
+	if (pid != 0)
+		return pid;
+	quiet_stdio();
+	if (system) {
+		if (traced)
+			ptrace(PTRACE_TRACEME, 0, NULL, NULL);
+		execv(o->prog, o->argv);
+		_exit(127);
+	}
+	if (o->seconds <= 0)
+		setenv("MMLD_STOP", o->at, 1);
+	if (o->objects_dir)
+		setenv("MMLD_OBJECTS", o->objects_dir, 1);
+	if (read_load)
+		setenv("MMLD_LOAD", "read", 1);
+	int n = 0;
+	while (o->argv[n])
+		n++;
+	char **argv = calloc((size_t)n + 5, sizeof *argv);
+	argv[0] = (char *)rtld_path();
+	argv[1] = "--argv0";
+	argv[2] = o->argv[0];
+	argv[3] = o->prog;
+	for (int i = 1; i < n; i++)
+		argv[3 + i] = o->argv[i];
+	execv(argv[0], argv);
+	_exit(127);
+}
+
+static unsigned long read_entry(pid_t pid)
+{
+	char name[64];
+	snprintf(name, sizeof name, "/proc/%d/auxv", (int)pid);
+	FILE *f = fopen(name, "r");
+	unsigned long v[2], entry = 0;
+	while (f && fread(v, sizeof v, 1, f) == 1 && v[0])
+		if (v[0] == 9 /* AT_ENTRY */)
+			entry = v[1];
+	if (f)
+		fclose(f);
+	return entry;
+}
+
+/* Drives a traced process (system loader) to the point; true if it got there. */
+static bool trace_to_point(pid_t pid, const char *at)
+{
+	int st;
+	if (waitpid(pid, &st, 0) < 0 || !WIFSTOPPED(st))
+		return false; /* the stop after exec */
+	ptrace(PTRACE_SETOPTIONS, pid, NULL, (void *)(long)(PTRACE_O_TRACEEXIT | PTRACE_O_EXITKILL));
+	unsigned long entry = 0, orig = 0;
+	bool at_exit = strcmp(at, "exit") == 0;
+	if (!at_exit) {
+		entry = read_entry(pid);
+		errno = 0;
+		orig = (unsigned long)ptrace(PTRACE_PEEKTEXT, pid, (void *)entry, NULL);
+		if (!entry || errno)
+			return false;
+		ptrace(PTRACE_POKETEXT, pid, (void *)entry, (void *)((orig & ~0xffUL) | 0xcc));
+	}
+	int sig = 0;
+	for (;;) {
+		if (ptrace(PTRACE_CONT, pid, NULL, (void *)(long)sig) < 0 || waitpid(pid, &st, 0) < 0 || !WIFSTOPPED(st))
+			return false;
+		sig = WSTOPSIG(st);
+		if (at_exit && st >> 8 == (SIGTRAP | (PTRACE_EVENT_EXIT << 8)))
+			return true;
+		if (!at_exit && sig == SIGTRAP) {
+			struct user_regs_struct regs;
+			ptrace(PTRACE_GETREGS, pid, NULL, &regs);
+			if (regs.rip == entry + 1) {
+				ptrace(PTRACE_POKETEXT, pid, (void *)entry, (void *)orig);
+				regs.rip = entry;
+				ptrace(PTRACE_SETREGS, pid, NULL, &regs);
+				return true;
+			}
+		}
+		if (sig == SIGTRAP)
+			sig = 0;
+	}
+}
+
+static void finish(pid_t *pids, bool *held, int n, bool traced, struct run_result *r)
+{
+	for (int i = 0; i < n; i++) {
+		if (pids[i] <= 0)
+			continue;
+		if (traced && held[i])
+			ptrace(PTRACE_DETACH, pids[i], NULL, NULL);
+		else if (held[i])
+			kill(pids[i], SIGCONT);
+	}
+	int signalled = 0, bad_status = 0;
+	for (int i = 0; i < n; i++) {
+		if (pids[i] <= 0)
+			continue;
+		int st;
+		while (waitpid(pids[i], &st, 0) > 0) {
+			if (WIFSTOPPED(st)) { /* a traced stop left over */
+				ptrace(PTRACE_DETACH, pids[i], NULL, (void *)(long)(WSTOPSIG(st) == SIGTRAP ? 0 : WSTOPSIG(st)));
+				continue;
+			}
+			if (WIFEXITED(st) && WEXITSTATUS(st) == 0)
+				r->exited_ok++;
+			else if (WIFEXITED(st))
+				bad_status++;
+			else
+				signalled++;
+			break;
+		}
+	}
+	if (bad_status || signalled)
+		snprintf(r->notes + strlen(r->notes), sizeof r->notes - strlen(r->notes),
+			 "%d exited with a non-zero status, %d were killed by a signal", bad_status, signalled);
+}
+
+static int measure(const struct options *o, bool system, bool read_load, const char *label, struct run_result *r)
+{
+	memset(r, 0, sizeof *r);
+	r->label = label;
+	r->n = o->n;
+	acct_init(&r->acct);
+	bool traced = system && o->seconds <= 0;
+	pid_t *pids = calloc((size_t)o->n, sizeof *pids);
+	bool *held = calloc((size_t)o->n, sizeof *held);
+	for (int i = 0; i < o->n; i++) {
+		pids[i] = start_one(o, system, read_load, traced);
+		if (traced)
+			held[i] = trace_to_point(pids[i], o->at);
+	}
+	if (o->seconds > 0) {
+		struct timespec ts = {(time_t)o->seconds, (long)((o->seconds - (time_t)o->seconds) * 1e9)};
+		nanosleep(&ts, NULL);
+		for (int i = 0; i < o->n; i++)
+			kill(pids[i], SIGSTOP);
+	}
+	if (!traced)
+		for (int i = 0; i < o->n; i++) {
+			int st;
+			if (waitpid(pids[i], &st, WUNTRACED) == pids[i] && WIFSTOPPED(st))
+				held[i] = true;
+			else {
+				if (WIFEXITED(st) && WEXITSTATUS(st) == 0)
+					r->exited_ok++;
+				pids[i] = 0; /* gone before the point */
+			}
+		}
+	int notheld = 0;
+	for (int i = 0; i < o->n; i++) {
+		struct known_object *known = NULL;
+		int nknown = o->objects_dir ? known_objects_read(o->objects_dir, pids[i], &known) : 0;
+		if (held[i] && acct_process(&r->acct, pids[i], known, nknown) == 0)
+			r->measured++;
+		else
+			notheld++;
+		for (int k = 0; k < nknown; k++)
+			free(known[k].path);
+		free(known);
+	}
+	if (notheld)
+		snprintf(r->notes, sizeof r->notes, "%d did not reach the point; ", notheld);
+	finish(pids, held, o->n, traced, r);
+	free(pids);
+	free(held);
+	return r->measured ? 0 : -1;
+}
+
+/* Median start-up wall time of `runs` unheld runs (compare-load). */
+static double startup_ms(const struct options *o, bool read_load, int runs)
+{
+	double *t = calloc((size_t)runs, sizeof *t);
+	for (int i = 0; i < runs; i++) {
+		struct timespec a, b;
+		clock_gettime(CLOCK_MONOTONIC, &a);
+		struct options q = *o;
+		q.seconds = 1; /* no MMLD_STOP */
+		pid_t pid = start_one(&q, false, read_load, false);
+		int st;
+		waitpid(pid, &st, 0);
+		clock_gettime(CLOCK_MONOTONIC, &b);
+		t[i] = (double)(b.tv_sec - a.tv_sec) * 1e3 + (double)(b.tv_nsec - a.tv_nsec) / 1e6;
+	}
+	for (int i = 1; i < runs; i++)
+		for (int j = i; j > 0 && t[j] < t[j - 1]; j--) {
+			double x = t[j];
+			t[j] = t[j - 1];
+			t[j - 1] = x;
+		}
+	double m = t[runs / 2];
+	free(t);
+	return m;
+}
+
+static void usage(void)
+{
+	fprintf(stderr, "usage: mmld share -n N [--at loaded|entry|exit|SECONDS] [--loader mmld|system] [--load=read]\n"
+			"                  [--compare | --compare-load] [--json] [--svg FILE] -- PROGRAM [ARGS]\n");
+}
+
+int cmd_share(int argc, char **argv)
+{
+	struct options o = {.n = 4, .at = "exit"};
+	int i = 0;
+	for (; i < argc; i++) {
+		const char *a = argv[i];
+		if (strcmp(a, "--") == 0) {
+			i++;
+			break;
+		} else if (strcmp(a, "-n") == 0 && i + 1 < argc)
+			o.n = atoi(argv[++i]);
+		else if (strcmp(a, "--at") == 0 && i + 1 < argc)
+			o.at = argv[++i];
+		else if (strcmp(a, "--loader") == 0 && i + 1 < argc) {
+			const char *l = argv[++i];
+			if (strcmp(l, "system") == 0)
+				o.system = true;
+			else if (strcmp(l, "mmld") != 0) {
+				fprintf(stderr, "mmld share: --loader must be mmld or system\n");
+				return 2;
+			}
+		} else if (strcmp(a, "--load=read") == 0)
+			o.read_load = true;
+		else if (strcmp(a, "--load=mmap") == 0)
+			o.read_load = false;
+		else if (strcmp(a, "--compare") == 0)
+			o.compare = true;
+		else if (strcmp(a, "--compare-load") == 0)
+			o.compare_load = true;
+		else if (strcmp(a, "--json") == 0)
+			o.json = true;
+		else if (strcmp(a, "--svg") == 0 && i + 1 < argc)
+			o.svg = argv[++i];
+		else if (a[0] == '-') {
+			fprintf(stderr, "mmld share: unknown option '%s'\n", a);
+			usage();
+			return 2;
+		} else
+			break;
+	}
+	if (i >= argc || o.n < 1 || o.n > 4096) {
+		usage();
+		return 2;
+	}
+	if (strcmp(o.at, "loaded") && strcmp(o.at, "entry") && strcmp(o.at, "exit")) {
+		char *end;
+		o.seconds = strtod(o.at, &end);
+		if (*end || o.seconds <= 0) {
+			fprintf(stderr, "mmld share: --at takes loaded, entry, exit or a number of seconds\n");
+			return 2;
+		}
+	}
+	o.argv = argv + i;
+	o.prog = find_program(o.argv[0]);
+	if (!o.prog) {
+		fprintf(stderr, "mmld share: %s: command not found\n", o.argv[0]);
+		return 127;
+	}
+	if (o.system && !strcmp(o.at, "loaded"))
+		o.at = "entry"; /* the system loader gives us no earlier point than the entry */
+	char tmpl[] = "/tmp/mmld-share-XXXXXX";
+	o.objects_dir = mkdtemp(tmpl);
+
+	struct run_result runs[2];
+	int nruns = 1;
+	if (o.compare) {
+		if (measure(&o, false, o.read_load, "mmld", &runs[0]) < 0 ||
+		    measure(&o, true, false, "system", &runs[1]) < 0) {
+			fprintf(stderr, "mmld share: no process reached the point (%s)\n", runs[0].notes);
+			return 1;
+		}
+		nruns = 2;
+	} else if (o.compare_load) {
+		if (measure(&o, false, false, "mmap", &runs[0]) < 0 || measure(&o, false, true, "read", &runs[1]) < 0) {
+			fprintf(stderr, "mmld share: no process reached the point\n");
+			return 1;
+		}
+		runs[0].startup_ms = startup_ms(&o, false, 9);
+		runs[1].startup_ms = startup_ms(&o, true, 9);
+		nruns = 2;
+	} else if (measure(&o, o.system, o.read_load, o.system ? "system" : o.read_load ? "mmld (read)" : "mmld",
+			   &runs[0]) < 0) {
+		fprintf(stderr, "mmld share: %s: no process reached the point (%s)\n", o.argv[0], runs[0].notes);
+		return 1;
+	}
+	if (o.json)
+		report_json(stdout, runs, nruns, o.argv[0], o.at);
+	else if (nruns == 2) {
+		for (int k = 0; k < 2; k++) {
+			report_table(stdout, &runs[k], o.at);
+			printf("\n");
+		}
+		report_compare(stdout, &runs[0], &runs[1]);
+	} else
+		report_table(stdout, &runs[0], o.at);
+	if (o.svg) {
+		FILE *f = fopen(o.svg, "w");
+		if (!f) {
+			fprintf(stderr, "mmld share: %s: %s\n", o.svg, strerror(errno));
+			return 1;
+		}
+		char title[256];
+		snprintf(title, sizeof title, "mmld share -n %d: %s", o.n, o.argv[0]);
+		report_svg(f, &runs[0], title);
+		fclose(f);
+	}
+	for (int k = 0; k < nruns; k++)
+		acct_free(&runs[k].acct);
+	if (o.objects_dir) {
+		char cmd[256];
+		snprintf(cmd, sizeof cmd, "rm -rf '%s'", o.objects_dir);
+		if (system(cmd) != 0)
+			fprintf(stderr, "mmld share: could not remove %s\n", o.objects_dir);
+	}
+	return 0;
+}

@@ -1,0 +1,39 @@
+/* MMLD_STOP: `mmld share` starts N copies of a program and measures them all at one point
+ * of their life. Each copy stops itself there with SIGSTOP; mmld waits until all have
+ * stopped (waitpid WUNTRACED), reads /proc, then continues them with SIGCONT.
+ *   loaded  after relocation and RELRO, before any initialiser runs
+ *   entry   just before jumping to the program's entry point
+ *   exit    when the program exits, before any finaliser (its memory at its largest) */
+#include "hold.h"
+#include "stack.h"
+
+/* MMLD_OBJECTS=DIR: before stopping, write DIR/PID with one line per object:
+ *   LOAD_BIAS MAP_START MAP_LEN PATH   (hexadecimal addresses)
+ * so mmld can attribute memory /proc/PID/maps cannot name: the anonymous copies of
+ * MMLD_LOAD=read, on kernels without named anonymous mappings. */
+static void write_objects(void)
+{
+	const char *dir = env_get("MMLD_OBJECTS");
+	if (!dir || !*dir || R.secure)
+		return;
+	char path[4096];
+	rt_snprintf(path, sizeof path, "%s/%ld", dir, sys_getpid());
+	long fd = sys_open(path, O_WRONLY_ | O_CREAT_ | O_TRUNC_ | O_CLOEXEC_, 0600);
+	if (fd < 0)
+		return;
+	for (struct dso *d = R.head; d; d = d->next)
+		if (!d->missing && d->map_len && d->kind != DSO_VDSO)
+			rt_dprintf((int)fd, "%lx %lx %lx %s\n", (unsigned long)d->load_bias, (unsigned long)d->map_start,
+				   (unsigned long)d->map_len, d->kind == DSO_MAIN && d->mapped_by_kernel ? "-" : dso_display(d));
+	sys_close((int)fd);
+}
+
+void hold_at(enum stop_point p)
+{
+	if (R.stop_at != p)
+		return;
+	write_objects();
+	if (DEBUG_ON(DBG_FILES))
+		dbg("MMLD_STOP: stopping (SIGSTOP)");
+	sys_kill(sys_getpid(), SIGSTOP_);
+}
