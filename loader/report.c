@@ -216,8 +216,9 @@ void report_json(FILE *f, const struct run_result *runs, int nruns, const char *
 				"\"reloc_dirty_kib\": %llu, \"classes\": {",
 				KIB(o->rss), KIB(o->unique), KIB(o->rss - o->unique), KIB(o->private_dirty), KIB(o->reloc_dirty));
 			for (int k = 0; k < CLASS_NCLASSES; k++)
-				fprintf(f, "%s\"%s\": {\"rss_kib\": %llu, \"unique_kib\": %llu}", k ? ", " : "", class_names[k],
-					KIB(o->cls[k].rss), KIB(o->cls[k].unique));
+				fprintf(f, "%s\"%s\": {\"rss_kib\": %llu, \"unique_kib\": %llu, \"private_dirty_kib\": %llu}",
+					k ? ", " : "", class_names[k], KIB(o->cls[k].rss), KIB(o->cls[k].unique),
+					KIB(o->cls[k].private_dirty));
 			fprintf(f, "}}");
 		}
 		fprintf(f,

@@ -143,6 +143,11 @@ $(eval $(call tp_prog,missing-lib,hello.c,$(TP)/gone/libgone.so))
 $(eval $(call tp_prog,stack,stack_main.c))
 $(eval $(call tp_prog,stack-exec,stack_main.c,,,-Wl$(comma)-z$(comma)execstack))
 
+# Known answers for mmld share (tests/e2e/share.sh): exact text, data, read-only data and
+# relocated pages.
+$(eval $(call tp_lib,share/libknown.so,share/known_lib.c))
+$(eval $(call tp_prog,share/known,share/known_prog.c,$(TP)/share/libknown.so,,-Wl$(comma)-rpath$(comma)'$$$$ORIGIN'))
+
 include testprogs/glibc/glibc.mk
 
 testprogs: $(TP_ALL) $(TP_GLIBC)

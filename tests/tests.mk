@@ -16,14 +16,26 @@ $(BUILD)/tests/test_%: tests/unit/test_%.c $(HOSTED_OBJS)
 	@mkdir -p $(dir $@)
 	$(CC) $(TEST_CFLAGS) -o $@ $< $(HOSTED_OBJS) -lcmocka
 
-unit: $(UNIT_BINS)
-	@set -e; for t in $(UNIT_BINS); do $$t; done
+# The loader's pure pieces (accounting, /proc parsing, ELF reading) against libc and libelf.
+LOADER_UNIT_NAMES := account elfinfo
+LOADER_UNIT_BINS := $(patsubst %,$(BUILD)/tests/test_%,$(LOADER_UNIT_NAMES))
+LOADER_TEST_OBJS := $(BUILD)/loader/account.o $(BUILD)/loader/measure.o $(BUILD)/loader/proc.o $(BUILD)/loader/elfinfo.o
+$(BUILD)/tests/test_account: tests/unit/test_account.c $(LOADER_TEST_OBJS)
+	@mkdir -p $(dir $@)
+	$(CC) $(WARN) -D_GNU_SOURCE -I loader -o $@ $< $(LOADER_TEST_OBJS) -lcmocka -lelf
+$(BUILD)/tests/test_elfinfo: tests/unit/test_elfinfo.c $(LOADER_TEST_OBJS)
+	@mkdir -p $(dir $@)
+	$(CC) $(WARN) -D_GNU_SOURCE -I loader -o $@ $< $(LOADER_TEST_OBJS) -lcmocka -lelf
+
+unit: $(UNIT_BINS) $(LOADER_UNIT_BINS)
+	@set -e; for t in $(UNIT_BINS) $(LOADER_UNIT_BINS); do $$t; done
 
 e2e: rtld testprogs loader
 	bash tests/e2e/run.sh $(BUILD)
 	bash tests/e2e/system.sh $(BUILD)
 	bash tests/e2e/glibc.sh $(BUILD)
 	bash tests/e2e/mmld-run.sh $(BUILD)
+	bash tests/e2e/share.sh $(BUILD)
 	sh tests/glibc-abi.sh
 
 corpus: rtld
@@ -39,8 +51,10 @@ BENCH_RUNS ?= 200
 $(BUILD)/bench-startup: tests/bench/startup.c
 	@mkdir -p $(dir $@)
 	$(CC) $(WARN) -o $@ $<
-bench: rtld $(BUILD)/bench-startup
+bench: rtld loader $(BUILD)/bench-startup
 	$(BUILD)/bench-startup $(RTLD) $(BENCH_RUNS) \
 		-- true /bin/true \
 		-- "python3 -c pass" /usr/bin/python3 -c pass \
 		-- "clang-14 --version" /usr/bin/clang-14 --version
+	@echo
+	@sh tests/bench/share.sh $(BUILD)

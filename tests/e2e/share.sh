@@ -1,0 +1,95 @@
+#!/usr/bin/env bash
+# mmld share: known answers, and the modes. testprogs/share/known has 512 KiB of text it
+# executes and 256 KiB of data it writes; libknown.so 1 MiB of read-only data it reads and
+# 4096 relocated pointers (8 pages). Exact physical accounting needs frame numbers
+# (CAP_SYS_ADMIN); without them the known-answer part is skipped.
+# usage: share.sh BUILD_DIR
+set -u
+BUILD=$(cd "${1:-build}" && pwd)
+MMLD=$BUILD/mmld
+KNOWN=$BUILD/testprogs/share/known
+EXPECTED=$(cd "$(dirname "$0")" && pwd)/expected
+. "$(dirname "$0")/lib.sh"
+cd "$TMPD"
+
+# field JSON OBJECT-SUBSTRING EXPR: prints a number from mmld share --json.
+field() {
+	python3 -c '
+import json, sys
+d = json.load(open(sys.argv[1]))
+o = next(o for o in d["objects"] if o["path"].endswith(sys.argv[2]))
+print(eval(sys.argv[3], {}, {"o": o, "c": o["classes"], "t": d["total"]}))' "$@"
+}
+
+if [ "$(id -u)" = 0 ]; then
+	for n in 1 2 4 8; do
+		"$MMLD" share -n $n --json -- "$KNOWN" >"n$n.json" 2>"n$n.err" || cat "n$n.err"
+	done
+	# N = 1: the known sizes, plus at most a few pages of code and data around them.
+	check known-text "512 KiB of executed text not all resident" \
+		sh -c "v=\$($(declare -f field); field n1.json /known 'c[\"text\"][\"unique_kib\"]'); [ \$v -ge 512 ] && [ \$v -le 544 ]"
+	check known-data "256 KiB of written data not all private" \
+		sh -c "v=\$($(declare -f field); field n1.json /known 'c[\"data\"][\"private_dirty_kib\"]'); [ \$v -ge 256 ] && [ \$v -le 272 ]"
+	check known-rodata "1 MiB of read data not all resident" \
+		sh -c "v=\$($(declare -f field); field n1.json /libknown.so 'c[\"rodata\"][\"unique_kib\"]'); [ \$v -ge 1024 ] && [ \$v -le 1152 ]"
+	check known-relocated "the 8 pages of relocated pointers are not relocation-dirty" \
+		sh -c "v=\$($(declare -f field); field n1.json /libknown.so 'o[\"reloc_dirty_kib\"]'); [ \$v -ge 32 ] && [ \$v -le 40 ]"
+	# N = 2, 4, 8: shared stays one copy, private grows N-fold, exactly.
+	for n in 2 4 8; do
+		check "known-n$n-text-shared" "text: not N x resident over one copy" python3 -c "
+import json
+b = next(o for o in json.load(open('n1.json'))['objects'] if o['path'].endswith('/known'))['classes']['text']
+x = next(o for o in json.load(open('n$n.json'))['objects'] if o['path'].endswith('/known'))['classes']['text']
+assert x['unique_kib'] == b['unique_kib'] and x['rss_kib'] == $n * b['rss_kib'], (b, x)"
+		check "known-n$n-data-private" "data: not N private copies" python3 -c "
+import json
+b = next(o for o in json.load(open('n1.json'))['objects'] if o['path'].endswith('/known'))['classes']['data']
+x = next(o for o in json.load(open('n$n.json'))['objects'] if o['path'].endswith('/known'))['classes']['data']
+assert x['unique_kib'] == $n * b['unique_kib'] and x['private_dirty_kib'] == $n * b['private_dirty_kib'], (b, x)"
+		check "known-n$n-rodata-shared" "read-only data: not one copy" python3 -c "
+import json
+b = next(o for o in json.load(open('n1.json'))['objects'] if o['path'].endswith('/libknown.so'))
+x = next(o for o in json.load(open('n$n.json'))['objects'] if o['path'].endswith('/libknown.so'))
+assert x['classes']['rodata']['unique_kib'] == b['classes']['rodata']['unique_kib'], (b, x)
+# Resident: the 1 MiB read is there in every process; a page of the library's headers or
+# tables may or may not be, as the kernel's fault-around maps neighbours of a faulting page.
+assert $n * (b['classes']['rodata']['rss_kib'] - 4) <= x['classes']['rodata']['rss_kib'] <= $n * b['classes']['rodata']['rss_kib'], (b, x)
+assert x['reloc_dirty_kib'] == $n * b['reloc_dirty_kib'], (b, x)
+assert x['saved_kib'] == x['rss_kib'] - x['unique_kib']"
+	done
+	# read() instead of mmap: nothing of the library is shared.
+	"$MMLD" share -n 2 --load=read --json -- "$KNOWN" >read.json 2>read.err
+	check load-read-shares-nothing "with MMLD_LOAD=read the library's pages are shared" python3 -c "
+import json
+o = next(o for o in json.load(open('read.json'))['objects'] if o['path'].endswith('/libknown.so'))
+assert o['unique_kib'] == o['rss_kib'] and o['rss_kib'] >= 2 * 1024, o"
+else
+	echo "skip known-answer tests: frame numbers need root"
+fi
+
+# The modes, on a real program.
+run_cmd "$TMPD/cmp" -- "$MMLD" share -n 2 --compare -- /usr/bin/python3 -c pass
+check compare-both-loaders "--compare does not show both loaders' objects" sh -c \
+	"grep -q 'ld-mmld.so' '$TMPD/cmp.out' && grep -q 'ld-linux-x86-64.so.2' '$TMPD/cmp.out' && grep -q '^total' '$TMPD/cmp.out'"
+run_cmd "$TMPD/cl" -- "$MMLD" share -n 2 --compare-load -- /usr/bin/python3 -c pass
+check compare-load "--compare-load shows no start-up times" grep -q 'start-up (median)' "$TMPD/cl.out"
+run_cmd "$TMPD/svg" -- "$MMLD" share -n 2 --svg "$TMPD/out.svg" -- /usr/bin/python3 -c pass
+check svg "--svg wrote no bars" sh -c "grep -q '<svg' '$TMPD/out.svg' && [ \$(grep -c '<rect' '$TMPD/out.svg') -gt 4 ]"
+run_cmd "$TMPD/sys" -- "$MMLD" share -n 2 --loader system --at entry -- /usr/bin/python3 -c pass
+check system-at-entry "the system loader's processes were not held at their entry" \
+	grep -q '2 measured, 2 exited with status 0' "$TMPD/sys.out"
+run_cmd "$TMPD/sec" -- "$MMLD" share -n 2 --at 0.2 -- /bin/sleep 1
+check at-seconds "--at SECONDS did not sample both processes" grep -q '2 measured, 2 exited with status 0' "$TMPD/sec.out"
+run_cmd "$TMPD/bad" -- "$MMLD" share -n 2 --at sometime -- /bin/true
+check bad-at "a bad --at is not refused" sh -c "[ \$(cat '$TMPD/bad.rc') = 2 ]"
+run_cmd "$TMPD/fail" -- "$MMLD" share -n 2 -- /bin/false
+check failing-program-reported "a program failing at exit is not reported" \
+	grep -q '2 exited with a non-zero status' "$TMPD/fail.out"
+
+# LD_DEBUG=pages: ld-mmld.so's own report of this process.
+run_cmd "$TMPD/pages" LD_DEBUG=pages -- "$BUILD/ld-mmld.so" "$KNOWN"
+check ld-debug-pages "LD_DEBUG=pages does not count libknown.so's 9 relocation-written pages" \
+	grep -Eq 'libknown\.so +[0-9]+ +[0-9]+ +[0-9]+ +[0-9]+ +9$' "$TMPD/pages.err"
+
+echo "share: $PASS passed, $FAIL failed"
+[ "$FAIL" = 0 ]
