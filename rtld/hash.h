@@ -6,10 +6,22 @@
 /* DT_GNU_HASH: Dan Bernstein's h*33 + c, from 5381. */
 static inline uint32_t gnu_hash(const char *s)
 {
+	/* h = h * 33 + c, four characters per round where the name allows: C++ names run to
+	 * hundreds of bytes and every relocation's symbol is hashed. */
+	const unsigned char *p = (const unsigned char *)s;
 	uint32_t h = 5381;
-	for (const unsigned char *p = (const unsigned char *)s; *p; p++)
-		h = (h << 5) + h + *p; /* h * 33 + c */
-	return h;
+	for (;;) {
+		if (!p[0])
+			return h;
+		if (!p[1])
+			return h * 33 + p[0];
+		if (!p[2])
+			return (h * 33 + p[0]) * 33 + p[1];
+		if (!p[3])
+			return ((h * 33 + p[0]) * 33 + p[1]) * 33 + p[2];
+		h = h * (33u * 33 * 33 * 33) + p[0] * (33u * 33 * 33) + p[1] * (33u * 33) + p[2] * 33u + p[3];
+		p += 4;
+	}
 }
 
 /* DT_HASH (System V gABI); also the hash stored in version records. */

@@ -33,9 +33,11 @@ static const Elf64_Sym *match(const struct dso *d, size_t i, const struct sym_qu
 	if (i >= d->nsyms)
 		return NULL;
 	const Elf64_Sym *s = &d->symtab[i];
-	if (s->st_name >= d->strsz || strcmp(d->strtab + s->st_name, q->name) != 0)
+	if (!sym_usable(s, q))
 		return NULL;
-	if (!sym_usable(s, q) || !version_matches(d, i, q->version))
+	if (s != q->ref && (s->st_name >= d->strsz || strcmp(d->strtab + s->st_name, q->name) != 0))
+		return NULL;
+	if (!version_matches(d, i, q->version))
 		return NULL;
 	return s;
 }
@@ -136,7 +138,7 @@ bool lookup_reloc_symbol(struct dso *req, size_t symidx, bool plt, bool copy, st
 		out->dso = req;
 		return true;
 	}
-	struct sym_query q = {.name = dso_str(req, ref->st_name), .plt = plt, .copy = copy};
+	struct sym_query q = {.name = dso_str(req, ref->st_name), .plt = plt, .copy = copy, .ref = ref};
 	q.gnu_hash = gnu_hash(q.name);
 	if (req->versym && symidx < req->nversym) {
 		uint16_t idx = req->versym[symidx] & VERSYM_INDEX;

@@ -9,6 +9,8 @@ struct sym_query {
 	const struct dso_version *version; /* NULL: unversioned */
 	bool plt;        /* a JUMP_SLOT: an undefined symbol's PLT address is no definition */
 	bool copy;       /* a COPY relocation: search everything but the program itself */
+	const Elf64_Sym *ref; /* the referring symbol-table entry, if any: no name compare needed
+				 when a candidate is that very entry (an object referring to itself) */
 };
 
 struct sym_def {

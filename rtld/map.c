@@ -9,10 +9,13 @@
  *   LOAD  0x002e10 0x003e10  0x000220 0x001228 RW
  *
  * spans link-time addresses [0, 0x5038), rounded to pages [0, 0x6000). We:
- *  1. reserve 0x6000 bytes PROT_NONE where the kernel likes (ET_DYN; ET_EXEC must sit at its
- *     link-time addresses): say at 0x7f0000000000, so load_bias = 0x7f0000000000;
- *  2. overlay each PT_LOAD from the file with MAP_PRIVATE|MAP_FIXED, from the page holding
- *     its first byte: the RW one is mapped at bias+0x3000, file offset 0x2000, length
+ *  1. reserve 0x6000 bytes where the kernel likes (ET_DYN; ET_EXEC must sit at its link-time
+ *     addresses): say at 0x7f0000000000, so load_bias = 0x7f0000000000. The reservation is
+ *     the first segment itself, mapped read-only from file offset 0 over the whole span (one
+ *     mmap fewer per object, as glibc does); a segment alignment above the page size needs an
+ *     anonymous PROT_NONE reservation, over-sized and trimmed, instead;
+ *  2. overlay each other PT_LOAD from the file with MAP_PRIVATE|MAP_FIXED, from the page
+ *     holding its first byte: the RW one is mapped at bias+0x3000, file offset 0x2000, length
  *     page_up(0xe10 + 0x220) = 0x2000 bytes. Pages never written stay the page cache's own,
  *     shared by every process mapping the file;
  *  3. zero the tail of the last file page, bias+0x4030..0x5000, which the file mapping filled
@@ -20,7 +23,7 @@
  *     copy);
  *  4. map anonymous zero pages for the rest of bss: nothing here, since bss ends at 0x5038,
  *     inside the page zeroed in step 3.
- * Gaps between segments stay reserved PROT_NONE, so nothing else lands inside the object.
+ * Gaps between segments stay reserved (made PROT_NONE), so nothing else lands inside the object.
  * Every failure unmaps the whole reservation. */
 #include "map.h"
 #include "elfcheck.h"
@@ -126,10 +129,16 @@ static void name_copy(uintptr_t addr, size_t len, const char *path)
 		  (long)name, 0);
 }
 
-struct dso *map_file(const char *path, int fd, char *err, size_t errlen, bool *wrong_class)
+struct dso *map_file(const char *path, int fd, const struct kstat *stp, char *err, size_t errlen, bool *wrong_class)
 {
 	struct kstat st;
 	Elf64_Ehdr eh;
+	/* The ELF header and, in almost every file, the program headers right after it: one read
+	 * for both (glibc reads 832 bytes for the same reason). */
+	union {
+		Elf64_Ehdr eh;
+		char bytes[1024];
+	} head;
 	Elf64_Phdr *ph = NULL;
 	struct dso *d = NULL;
 	uintptr_t base = 0;
@@ -137,7 +146,9 @@ struct dso *map_file(const char *path, int fd, char *err, size_t errlen, bool *w
 	const size_t pg = R.pagesize;
 
 	*wrong_class = false;
-	if (sys_fstat(fd, &st) < 0) {
+	if (stp)
+		st = *stp;
+	else if (sys_fstat(fd, &st) < 0) {
 		rt_snprintf(err, errlen, "cannot stat shared object");
 		return NULL;
 	}
@@ -146,18 +157,22 @@ struct dso *map_file(const char *path, int fd, char *err, size_t errlen, bool *w
 		return NULL;
 	}
 	uint64_t fsize = (uint64_t)st.st_size;
-	memset(&eh, 0, sizeof eh);
-	if (read_at(fd, &eh, fsize < sizeof eh ? fsize : sizeof eh, 0) < 0) {
+	size_t head_len = fsize < sizeof head ? (size_t)fsize : sizeof head;
+	memset(&head, 0, sizeof head);
+	if (read_at(fd, &head, head_len, 0) < 0) {
 		rt_snprintf(err, errlen, "cannot read file data");
 		return NULL;
 	}
+	eh = head.eh;
 	if (elf_check_ehdr(&eh, fsize, err, errlen) < 0) {
 		*wrong_class = fsize >= sizeof eh && memcmp(eh.e_ident, ELFMAG, SELFMAG) == 0 &&
 			       (eh.e_ident[EI_CLASS] != ELFCLASS64 || eh.e_machine != EM_X86_64);
 		return NULL;
 	}
 	ph = rt_malloc(eh.e_phnum * sizeof *ph);
-	if (!ph || read_at(fd, ph, eh.e_phnum * sizeof *ph, eh.e_phoff) < 0) {
+	if (ph && eh.e_phoff + eh.e_phnum * sizeof *ph <= head_len)
+		memcpy(ph, head.bytes + eh.e_phoff, eh.e_phnum * sizeof *ph);
+	else if (!ph || read_at(fd, ph, eh.e_phnum * sizeof *ph, eh.e_phoff) < 0) {
 		rt_snprintf(err, errlen, "cannot read program headers");
 		goto fail;
 	}
@@ -166,6 +181,7 @@ struct dso *map_file(const char *path, int fd, char *err, size_t errlen, bool *w
 
 	/* The span of every PT_LOAD, in link-time addresses, and the largest alignment asked for. */
 	uintptr_t lo = UINTPTR_MAX, hi = 0, max_align = pg;
+	const Elf64_Phdr *first_premapped = NULL; /* the segment the reservation already maps */
 	for (size_t i = 0; i < eh.e_phnum; i++) {
 		if (ph[i].p_type != PT_LOAD)
 			continue;
@@ -191,6 +207,21 @@ struct dso *map_file(const char *path, int fd, char *err, size_t errlen, bool *w
 			goto fail;
 		}
 		base = lo;
+	} else if (max_align <= pg && !R.load_by_read) {
+		/* The reservation is the first segment itself, mapped from the file over the whole
+		 * span: one mmap fewer per object. The other segments replace the rest below, and
+		 * any hole between segments is made inaccessible (it holds file bytes). */
+		const Elf64_Phdr *first = NULL;
+		for (size_t i = 0; i < eh.e_phnum && !first; i++)
+			if (ph[i].p_type == PT_LOAD)
+				first = &ph[i];
+		long r = traced_mmap(path, 0, span, map_prot(first->p_flags), MAP_PRIVATE_, fd, first->p_offset & ~(pg - 1));
+		if (mmap_failed(r)) {
+			rt_snprintf(err, errlen, "cannot map %#lx bytes of shared object", (unsigned long)span);
+			goto fail;
+		}
+		base = (uintptr_t)r;
+		first_premapped = first;
 	} else {
 		size_t extra = max_align > pg ? max_align - pg : 0;
 		long r = traced_mmap(path, 0, span + extra, PROT_NONE_, MAP_PRIVATE_ | MAP_ANONYMOUS_, -1, 0);
@@ -228,7 +259,7 @@ struct dso *map_file(const char *path, int fd, char *err, size_t errlen, bool *w
 				goto fail;
 			}
 			name_copy(page, len, path);
-		} else if (p->p_filesz) {
+		} else if (p->p_filesz && p != first_premapped) {
 			size_t len = ((file_end + pg - 1) & ~(pg - 1)) - page;
 			long r = traced_mmap(path, page, len, prot, MAP_PRIVATE_ | MAP_FIXED_, fd, p->p_offset & ~(pg - 1));
 			if (mmap_failed(r)) {
@@ -260,6 +291,25 @@ struct dso *map_file(const char *path, int fd, char *err, size_t errlen, bool *w
 				goto fail;
 			}
 		}
+	}
+
+	if (first_premapped) {
+		/* Pages of the span no segment covers still map the file: make them inaccessible. */
+		uintptr_t covered = base;
+		for (size_t i = 0; i < eh.e_phnum; i++) {
+			if (ph[i].p_type != PT_LOAD || !ph[i].p_memsz)
+				continue;
+			uintptr_t s = (bias + ph[i].p_vaddr) & ~(pg - 1);
+			uintptr_t e = (bias + ph[i].p_vaddr + ph[i].p_memsz + pg - 1) & ~(pg - 1);
+			if (s > covered)
+				sys_mprotect((void *)covered, s - covered, PROT_NONE_);
+			if (e > covered)
+				covered = e;
+		}
+		/* The tail of the first segment's mapping past its own pages is the file too, but
+		 * the next segment's mapping replaced it unless the first segment is the only one. */
+		if (covered < base + span)
+			sys_mprotect((void *)covered, base + span - covered, PROT_NONE_);
 	}
 
 	d = rt_calloc(1, sizeof *d);

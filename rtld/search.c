@@ -102,7 +102,8 @@ static struct dso *try_file(const char *path, const char *name, char *err, size_
 		return NULL;
 	}
 	struct kstat st;
-	if (sys_fstat((int)fd, &st) == 0) {
+	bool have_st = sys_fstat((int)fd, &st) == 0;
+	if (have_st) {
 		struct dso *same = deps_find_file(st.st_dev, st.st_ino);
 		if (same) {
 			sys_close((int)fd);
@@ -110,7 +111,7 @@ static struct dso *try_file(const char *path, const char *name, char *err, size_
 		}
 	}
 	bool wrong_class = false;
-	struct dso *d = map_file(path, (int)fd, err, errlen, &wrong_class);
+	struct dso *d = map_file(path, (int)fd, have_st ? &st : NULL, err, errlen, &wrong_class);
 	sys_close((int)fd);
 	if (!d) {
 		*fatal = !wrong_class;

@@ -116,7 +116,8 @@ void *rt_calloc(size_t count, size_t size)
 	if (size && count > SIZE_MAX / size)
 		return NULL;
 	void *p = rt_malloc(count * size);
-	if (p)
+	/* A large block is a fresh mapping, already zero: touching it would only fault it in. */
+	if (p && !((struct header *)p - 1)->large)
 		memset(p, 0, count * size);
 	return p;
 }
