@@ -1,12 +1,13 @@
 /* GLRO(dl_x86_cpu_features): read by libc's IFUNC resolvers while libc is being relocated,
  * and by memcpy/memmove, which copy the cache thresholds into their own variables.
  *
- * What we fill: the vendor and family/model, the raw CPUID words of the nine leaves glibc
- * records, and cache sizes from CPUID leaf 4 (Intel) or 0x8000001D (AMD). What we leave at
- * zero, deliberately: the "active" bits and the "preferred" flags. With them zero every
- * resolver picks the baseline x86-64 implementation, which is correct on every CPU. Marking
- * AVX2 or AVX-512 active needs glibc's whole usability logic (XCR0 state, errata), and a
- * mistake there is a SIGILL, so that is a later, measured step.
+ * What we fill: the vendor and family/model; the raw CPUID words of the nine leaves glibc
+ * records; the "active" words, which say what user space may use (a feature the CPU has is
+ * usable at once, or only if XCR0 shows the OS saves the registers it needs: YMM for AVX,
+ * opmask and ZMM for AVX-512, the tile state for AMX); the "preferred" tuning flags; the ISA
+ * level; and cache sizes from CPUID leaf 4 (Intel) or 0x8000001D (AMD), with the memcpy
+ * thresholds glibc derives from them. The active rules are glibc 2.36's; tests/e2e/glibc.sh
+ * compares every word with what the system loader computes on the same machine.
  * The one zero that is fatal is the non-temporal threshold (memcpy of more than 128 bytes
  * then loops until it faults: glibc-2.36-abi.md 2.4), hence the floor below. */
 #include "glibc.h"
@@ -54,6 +55,180 @@ static void read_caches(uint32_t leaf, struct caches *c)
 	}
 }
 
+/* Which CPUID bits become active, per glibc leaf index and register (eax, ebx, ecx, edx). */
+#define B(n) (1u << (n))
+enum { EAX, EBX, ECX, EDX };
+static const uint32_t usable_always[9][4] = {
+	/* 1: ecx SSE3 PCLMULQDQ SSSE3 CMPXCHG16B SSE4_1 SSE4_2 MOVBE POPCNT AES OSXSAVE RDRAND;
+	 *    edx TSC CX8 CMOV CLFSH MMX FXSR SSE SSE2 HTT */
+	[0] = {0, 0, B(0) | B(1) | B(9) | B(13) | B(19) | B(20) | B(22) | B(23) | B(25) | B(27) | B(30),
+	       B(4) | B(8) | B(15) | B(19) | B(23) | B(24) | B(25) | B(26) | B(28)},
+	/* 7.0: ebx BMI1 HLE BMI2 ERMS RDSEED ADX CLFLUSHOPT CLWB SHA; ecx PREFETCHWT1 OSPKE
+	 *      WAITPKG GFNI RDPID CLDEMOTE MOVDIRI MOVDIR64B; edx FSRM RTM_ALWAYS_ABORT SERIALIZE
+	 *      TSXLDTRK */
+	[1] = {0, B(3) | B(4) | B(8) | B(9) | B(18) | B(19) | B(23) | B(24) | B(29),
+	       B(0) | B(4) | B(5) | B(8) | B(22) | B(25) | B(27) | B(28), B(4) | B(11) | B(14) | B(16)},
+	/* 0x80000001: ecx LAHF64_SAHF64 LZCNT SSE4A PREFETCHW TBM; edx RDTSCP */
+	[2] = {0, 0, B(0) | B(5) | B(6) | B(8) | B(21), B(27)},
+	/* 0x80000008: ebx WBNOINVD */
+	[5] = {0, B(9), 0, 0},
+	/* 7.1: eax FZLRM FSRS FSRCS */
+	[6] = {B(10) | B(11) | B(12), 0, 0, 0},
+	/* 0x14: ebx PTWRITE */
+	[8] = {0, B(4), 0, 0},
+};
+/* Usable if XCR0 has the XMM and YMM states: 1: ecx FMA AVX F16C; 7.0: ebx AVX2, ecx VAES
+ * VPCLMULQDQ; 0x80000001: ecx XOP FMA4; 7.1: eax AVX_VNNI. */
+static const uint32_t usable_avx[9][4] = {
+	[0] = {0, 0, B(12) | B(28) | B(29), 0},
+	[1] = {0, B(5), B(9) | B(10), 0},
+	[2] = {0, 0, B(11) | B(16), 0},
+	[6] = {B(4), 0, 0, 0},
+};
+/* Usable if also opmask and both ZMM halves, and AVX512F itself: 7.0: ebx F DQ IFMA PF ER CD
+ * BW VL, ecx VBMI VBMI2 VNNI BITALG VPOPCNTDQ, edx 4VNNIW 4FMAPS VP2INTERSECT FP16; 7.1: eax
+ * BF16. */
+static const uint32_t usable_avx512[9][4] = {
+	[1] = {0, B(16) | B(17) | B(21) | B(26) | B(27) | B(28) | B(30) | B(31), B(1) | B(6) | B(11) | B(12) | B(14),
+	       B(2) | B(3) | B(8) | B(23)},
+	[6] = {B(5), 0, 0, 0},
+};
+/* Usable with the AMX tile states: 7.0 edx AMX_BF16 AMX_TILE AMX_INT8. */
+static const uint32_t usable_amx[9][4] = {[1] = {0, 0, 0, B(22) | B(24) | B(25)}};
+
+/* glibc's preferred[0] bits (sysdeps/x86/include/cpu-features-preferred_feature_index_1.def). */
+enum {
+	PREF_FAST_REP_STRING = B(0),
+	PREF_FAST_UNALIGNED_LOAD = B(3),
+	PREF_PMINUB = B(4),
+	PREF_FAST_UNALIGNED_COPY = B(5),
+	PREF_I586 = B(6),
+	PREF_I686 = B(7),
+	PREF_AVX_FAST_UNALIGNED_LOAD = B(9),
+	PREF_NO_VZEROUPPER = B(10),
+	PREF_NO_AVX512 = B(12),
+};
+
+static bool has(const uint32_t w[9][8], int idx, int reg, int bit) { return (w[idx][reg] >> bit) & 1; }
+
+/* Fills the active words (w[i][4..7]) from the CPUID words (w[i][0..3]). */
+static void compute_active(uint32_t w[9][8], int kind)
+{
+	bool osxsave = has(w, 0, ECX, 27);
+	uint64_t xcr0 = 0;
+	if (osxsave) {
+		uint32_t lo, hi;
+		__asm__ volatile("xgetbv" : "=a"(lo), "=d"(hi) : "c"(0));
+		xcr0 = ((uint64_t)hi << 32) | lo;
+	}
+	bool ymm = (xcr0 & 6) == 6, avx = ymm && has(w, 0, ECX, 28);
+	bool zmm = ymm && (xcr0 & 0xe0) == 0xe0, avx512 = zmm && has(w, 1, EBX, 16);
+	bool amx = (xcr0 & 0x60000) == 0x60000;
+	for (int i = 0; i < 9; i++)
+		for (int r = 0; r < 4; r++) {
+			uint32_t m = usable_always[i][r];
+			if (avx)
+				m |= usable_avx[i][r];
+			if (avx512)
+				m |= usable_avx512[i][r];
+			if (amx && osxsave)
+				m |= usable_amx[i][r];
+			w[i][4 + r] = w[i][r] & m;
+		}
+	/* RTM only where the CPU does not always abort transactions. */
+	if (has(w, 1, EBX, 11) && !has(w, 1, EDX, 11))
+		w[1][4 + EBX] |= B(11);
+	if (osxsave) {
+		w[0][4 + ECX] |= w[0][ECX] & B(26);                 /* XSAVE */
+		w[3][4 + EAX] |= w[3][EAX] & (B(0) | B(1) | B(2) | B(4)); /* XSAVEOPT XSAVEC XGETBV_ECX_1 XFD */
+	}
+	if (has(w, 1, ECX, 4))
+		w[1][4 + ECX] |= w[1][ECX] & B(3); /* PKU, with OSPKE */
+	if (has(w, 7, EBX, 0)) {                    /* Key Locker, with AESKLE */
+		w[7][4 + EBX] |= w[7][EBX] & (B(0) | B(2));
+		w[1][4 + ECX] |= w[1][ECX] & B(23);
+	}
+	(void)kind;
+}
+
+/* The x86-64 ISA levels (psABI) the active features reach: bit 0 baseline, 1 v2, 2 v3, 3 v4. */
+static unsigned isa_level(uint32_t w[9][8])
+{
+	uint32_t c1 = w[0][4 + ECX], b7 = w[1][4 + EBX], c81 = w[2][4 + ECX];
+	unsigned level = 1;
+	bool v2 = (c1 & (B(0) | B(9) | B(13) | B(19) | B(20) | B(23))) == (B(0) | B(9) | B(13) | B(19) | B(20) | B(23)) &&
+		  (c81 & B(0));
+	bool v3 = v2 && (c1 & (B(12) | B(22) | B(28) | B(29))) == (B(12) | B(22) | B(28) | B(29)) &&
+		  (b7 & (B(3) | B(5) | B(8))) == (B(3) | B(5) | B(8)) && (c81 & B(5));
+	bool v4 = v3 && (b7 & (B(16) | B(17) | B(28) | B(30) | B(31))) == (B(16) | B(17) | B(28) | B(30) | B(31));
+	if (v2)
+		level |= 2;
+	if (v3)
+		level |= 4;
+	if (v4)
+		level |= 8;
+	return level;
+}
+
+/* AMD's associativity encoding in CPUID 0x80000006 (the same one glibc decodes). */
+static uint64_t amd_assoc(uint32_t code, uint64_t size, uint32_t line)
+{
+	static const uint8_t ways[16] = {0, 1, 2, 0, 4, 0, 8, 0, 16, 0, 32, 48, 64, 96, 128, 0};
+	if (code == 15)
+		return line ? size / line : 0;
+	return ways[code & 15];
+}
+
+/* AMD: sizes from the legacy leaves 0x80000005 (L1) and 0x80000006 (L2, L3), as glibc reads
+ * them; the L3 there is the whole chip's, and the share per thread counts the threads of one
+ * core complex (CCX) on Zen (family 0x17 and later). */
+static void amd_caches(struct caches *c, uint32_t max_ext, unsigned family, uint64_t *shared, uint64_t *per_thread)
+{
+	uint32_t r5[4] = {0}, r6[4] = {0}, r[4];
+	if (max_ext >= 0x80000005)
+		cpuid(0x80000005, 0, r5);
+	if (max_ext >= 0x80000006)
+		cpuid(0x80000006, 0, r6);
+	c->l1d = (r5[2] >> 14) & 0x3fc00;
+	c->l1d_assoc = ((r5[2] >> 16) & 0xff) == 0xff ? (r5[2] >> 14) & 0x3fc00 : (r5[2] >> 16) & 0xff;
+	c->l1d_line = r5[2] & 0xff;
+	c->l1i = (r5[3] >> 14) & 0x3fc00;
+	c->l1i_line = r5[3] & 0xff;
+	bool l2 = (r6[2] & 0xf000) != 0, l3 = (r6[3] & 0xf000) != 0;
+	c->l2 = l2 ? (r6[2] >> 6) & 0x3fffc00 : 0;
+	c->l2_line = l2 ? r6[2] & 0xff : 0;
+	c->l2_assoc = amd_assoc((r6[2] >> 12) & 0xf, c->l2, r6[2] & 0xff);
+	c->l3 = l3 ? (uint64_t)(r6[3] & 0x3ffc0000) << 1 : 0;
+	c->l3_line = l3 ? r6[3] & 0xff : 0;
+	c->l3_assoc = amd_assoc((r6[3] >> 12) & 0xf, c->l3, r6[3] & 0xff);
+	c->l4 = (uint64_t)-1; /* glibc reports no L4 on AMD as -1 */
+	*shared = c->l3;
+	*per_thread = c->l3;
+	if (!c->l3) {
+		*shared = *per_thread = c->l2;
+		return;
+	}
+	unsigned threads = 0;
+	if (max_ext >= 0x80000008) {
+		cpuid(0x80000008, 0, r);
+		threads = 1u << ((r[2] >> 12) & 0xf);
+	}
+	if (threads == 0 || family >= 0x17) {
+		cpuid(1, 0, r);
+		if (r[3] & (1u << 28))
+			threads = (r[1] >> 16) & 0xff;
+	}
+	if (threads)
+		*per_thread /= threads;
+	if (family >= 0x17) {
+		cpuid(0x8000001d, 3, r);
+		*per_thread *= ((r[0] >> 14) & 0xfff) + 1;
+	} else {
+		*shared += c->l2;
+		*per_thread += c->l2;
+	}
+}
+
 void glibc_cpu_features(char *glro)
 {
 	uint32_t r[4];
@@ -81,35 +256,64 @@ void glibc_cpu_features(char *glro)
 	LM(glro, F(basic_model), unsigned) = model;
 	LM(glro, F(basic_stepping), unsigned) = r[0] & 0xf;
 
-	/* features[i].cpuid: {eax, ebx, ecx, edx} of glibc's nine leaves; .active stays 0. */
+	/* features[i] = {cpuid eax, ebx, ecx, edx; active eax, ebx, ecx, edx} of glibc's nine
+	 * leaves, in glibc's order. */
 	static const struct { uint32_t leaf, sub; } leaves[9] = {
 		{1, 0}, {7, 0}, {0x80000001, 0}, {0xd, 1}, {0x80000007, 0}, {0x80000008, 0}, {7, 1}, {0x19, 0}, {0x14, 0},
 	};
+	uint32_t w[9][8] = {{0}};
 	for (int i = 0; i < 9; i++) {
 		uint32_t lim = leaves[i].leaf >= 0x80000000 ? max_ext : max;
 		if (leaves[i].leaf > lim)
 			continue;
 		cpuid(leaves[i].leaf, leaves[i].sub, r);
-		memcpy(glro + F(features) + 32 * i, r, 16);
+		memcpy(w[i], r, 16);
 	}
+	compute_active(w, kind);
+	memcpy(glro + F(features), w, sizeof w);
+	LM(glro, F(isa_1), unsigned) = isa_level(w);
+	bool avx2 = has(w, 1, EBX + 4, 5), avx512f = has(w, 1, EBX + 4, 16), avx512er = has(w, 1, EBX + 4, 27);
+	uint32_t pref = PREF_I586 | PREF_I686;
+	if (avx2)
+		pref |= PREF_AVX_FAST_UNALIGNED_LOAD;
+	if (kind == 1 && family == 6)
+		pref |= PREF_FAST_REP_STRING | PREF_FAST_UNALIGNED_LOAD | PREF_FAST_UNALIGNED_COPY | PREF_PMINUB;
+	if (kind == 1 && avx512f && !avx512er)
+		pref |= PREF_NO_AVX512; /* glibc keeps memcpy off 512-bit registers on Intel but Xeon Phi */
+	if (avx512er)
+		pref |= PREF_NO_VZEROUPPER;
+	LM(glro, F(preferred), uint32_t) = pref;
 
 	struct caches c = {0};
-	if (kind == 2 && max_ext >= 0x8000001d)
-		read_caches(0x8000001d, &c);
-	else if (max >= 4)
-		read_caches(4, &c);
-	uint64_t shared = c.l3 ? c.l3 : c.l2;
+	uint64_t shared, per_thread;
+	if (kind == 2)
+		amd_caches(&c, max_ext, family, &shared, &per_thread);
+	else {
+		if (max >= 4)
+			read_caches(4, &c);
+		shared = per_thread = c.l3 ? c.l3 : c.l2;
+	}
 	uint64_t data = c.l1d ? c.l1d : 32 * 1024;
 	if (!shared)
-		shared = 1024 * 1024;
-	/* glibc's rule (sysdeps/x86/dl-cacheinfo.h): 3/4 of the shared cache, at least 0x4040. */
-	uint64_t nt = shared * 3 / 4;
+		shared = per_thread = 1024 * 1024;
+	/* glibc's rule (sysdeps/x86/dl-cacheinfo.h): a quarter of the shared cache, but at least
+	 * 3/4 of one thread's share (only that without ERMS), within [0x4040, SIZE_MAX >> 4]. */
+	uint64_t low = per_thread * 3 / 4, nt = shared / 4 > low ? shared / 4 : low;
+	if (!has(w, 1, EBX + 4, 9))
+		nt = low;
 	if (nt < 0x4040)
 		nt = 0x4040;
+	if (nt > (uint64_t)-1 >> 4)
+		nt = (uint64_t)-1 >> 4;
 	LM(glro, F(data_cache_size), uint64_t) = data;
 	LM(glro, F(shared_cache_size), uint64_t) = shared;
 	LM(glro, F(non_temporal_threshold), uint64_t) = nt;
-	LM(glro, F(rep_movsb_threshold), uint64_t) = 2048; /* baseline 16-byte vectors: 2048 */
+	/* glibc's rule: 4096 per 16 bytes of vector for AVX-512 or AVX2 copies, 2048 for SSE2;
+	 * 2112 with fast short REP MOVSB (FSRM). */
+	uint64_t movsb = avx512f && !(pref & PREF_NO_AVX512) ? 4096 * 4 : (pref & PREF_AVX_FAST_UNALIGNED_LOAD) ? 4096 * 2 : 2048;
+	if (has(w, 1, EDX + 4, 4))
+		movsb = 2112;
+	LM(glro, F(rep_movsb_threshold), uint64_t) = movsb;
 	LM(glro, F(rep_stosb_threshold), uint64_t) = 2048;
 	LM(glro, F(rep_movsb_stop_threshold), uint64_t) = kind == 2 && c.l2 ? c.l2 : nt;
 	LM(glro, F(level1_icache_size), uint64_t) = c.l1i;

@@ -38,6 +38,20 @@ run_cmd "$TMPD/ours" LD_BIND_NOW=1 -- "$RTLD" ./dltest
 run_cmd "$TMPD/sys" LD_BIND_NOW=1 -- ./dltest
 check glibc-bind-now "LD_BIND_NOW=1 dltest differs from the normal run" cmp "$TMPD/ours.out" "$TMPD/sys.out"
 
+# CPU features: what libc's IFUNC resolvers choose by, and sysconf's cache geometry, as the
+# system loader computes them. On AMD every rule is glibc's; elsewhere the cache geometry and
+# the TSX bits (HLE, RTM: cleared per CPU model for errata) follow rules we do not copy.
+run_cmd "$TMPD/cf-ours" -- "$RTLD" ./cpufeatures
+run_cmd "$TMPD/cf-sys" -- ./cpufeatures
+if grep -q AuthenticAMD /proc/cpuinfo; then
+	check cpu-features "CPU feature words or cache geometry differ from the system loader's" \
+		cmp "$TMPD/cf-ours.out" "$TMPD/cf-sys.out"
+else
+	mask() { grep '^leaf' "$1" | awk '$2 == 1 { $10 = sprintf("%08x", strtonum("0x" $10) - and(strtonum("0x" $10), 0x810)) } { print }'; }
+	check cpu-features "CPU feature words differ from the system loader's" \
+		sh -c "$(declare -f mask); [ \"\$(mask '$TMPD/cf-ours.out')\" = \"\$(mask '$TMPD/cf-sys.out')\" ]"
+fi
+
 # Started by the kernel with ld-mmld.so as PT_INTERP: same output as the normal program.
 run_cmd "$TMPD/interp" -- ./dltest-interp
 run_cmd "$TMPD/normal" -- ./dltest
