@@ -227,6 +227,12 @@
 #define LN_name 0
 #define LN_next 8
 #define LN_dont_free 16
+#define SLOTLIST_len 0
+#define SLOTLIST_next 8
+#define SLOTLIST_slotinfo 16
+#define SLOT_gen 0
+#define SLOT_map 8
+#define SLOT_SIZE 16
 #define SCOPE_r_list 0
 #define SCOPE_r_nlist 8
 

@@ -137,6 +137,10 @@ bit LM link_map l_nodelete_pending
 bit LM link_map l_cet
 echo
 off LN libname_list name next dont_free
+off SLOTLIST dtv_slotinfo_list len next slotinfo
+off SLOT dtv_slotinfo gen map
+set -- $(q 'sizeof(struct dtv_slotinfo)')
+echo "#define SLOT_SIZE $1"
 off SCOPE r_scope_elem r_list r_nlist
 echo
 off PD pthread header.tcb header.dtv header.self header.multiple_threads header.gscope_flag \

@@ -110,6 +110,8 @@ static void init_main_thread(void)
 	list_add((void **)(_rtld_global + GL__dl_stack_user), (void **)(pd + PD_list));
 }
 
+static void update_slotinfo(void);
+
 static void fill_rtld_global(void)
 {
 	GL(GL__dl_nns, size_t) = 1;
@@ -129,6 +131,7 @@ static void fill_rtld_global(void)
 	GL(GL__dl_tls_static_nelem, size_t) = R.tls_max_modid;
 	GL(GL__dl_tls_generation, size_t) = R.tls_generation;
 	GL(GL__dl_initial_dtv, void *) = LM(R.tp, PD_header_dtv, void *);
+	update_slotinfo();
 	/* _dl_all_dirs == GLRO(dl_init_all_dirs), non-NULL: rtld_active() tests it. */
 	static void *dummy_dir[8];
 	GL(GL__dl_all_dirs, void *) = dummy_dir;
@@ -221,6 +224,32 @@ void glibc_for_each_thread(void (*fn)(void *tp, void *arg), void *arg)
 	}
 }
 
+/* GL(dl_tls_dtv_slotinfo_list): {generation, link_map} per TLS module id. libc's
+ * __libc_freeres walks it (valgrind calls that at exit) and libthread_db reads it to find a
+ * thread's TLS for gdb. One block, rebuilt larger when dlopen adds modules; old blocks are
+ * kept (a reader may hold one). */
+static void update_slotinfo(void)
+{
+	size_t len = R.tls_max_modid + 64;
+	char *list = LM(_rtld_global, GL__dl_tls_dtv_slotinfo_list, char *);
+	if (!list || LM(list, SLOTLIST_len, size_t) < R.tls_max_modid + 1) {
+		list = rt_calloc(1, SLOTLIST_slotinfo + len * SLOT_SIZE);
+		if (!list)
+			die_load(NULL, "out of memory");
+		LM(list, SLOTLIST_len, size_t) = len;
+	}
+	for (size_t id = 1; id <= R.tls_max_modid; id++) {
+		struct dso *d = tls_module(id);
+		char *slot = list + SLOTLIST_slotinfo + id * SLOT_SIZE;
+		if (!d || LM(slot, SLOT_map, void *))
+			continue;
+		glibc_build_map(d);
+		LM(slot, SLOT_gen, size_t) = R.tls_generation;
+		LM(slot, SLOT_map, void *) = d->personality;
+	}
+	LM(_rtld_global, GL__dl_tls_dtv_slotinfo_list, char *) = list;
+}
+
 void glibc_add_objects(struct dso *first)
 {
 	for (struct dso *d = first; d; d = d->next)
@@ -228,4 +257,5 @@ void glibc_add_objects(struct dso *first)
 	glibc_link_list();
 	GL(GL__dl_tls_max_dtv_idx, size_t) = R.tls_max_modid;
 	GL(GL__dl_tls_generation, size_t) = R.tls_generation;
+	update_slotinfo();
 }

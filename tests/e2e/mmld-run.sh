@@ -32,6 +32,14 @@ else
 		grep -q '^ld-mmld.so (mmld)' "$TMPD/t.out"
 	check tree-outside-unaffected "the system loader changed outside the tree" \
 		sh -c "/lib64/ld-linux-x86-64.so.2 --version | grep -q GLIBC"
+	# valgrind loads the program's PT_INTERP, here ld-mmld.so, under emulation, and calls libc's
+	# __libc_freeres at exit, which walks the loader's TLS bookkeeping.
+	if command -v valgrind >/dev/null; then
+		run_cmd "$TMPD/vg" -- "$MMLD" run --tree -- valgrind -q --error-exitcode=9 --leak-check=full \
+			/usr/bin/python3 -c 'import json; print("under valgrind")'
+		check tree-valgrind-clean "valgrind reported errors in a program loaded by ld-mmld.so" sh -c \
+			"[ \$(cat '$TMPD/vg.rc') = 0 ] && grep -qx 'under valgrind' '$TMPD/vg.out' && ! grep -q '==' '$TMPD/vg.err'"
+	fi
 	printf 'int main(void) { return 42; }\n' >small.c
 	run_cmd "$TMPD/c" -- "$MMLD" run --tree -- clang-14 -O2 small.c -o small
 	check tree-clang-compiles-and-links "clang-14 could not compile and link with every process through ld-mmld.so" \
