@@ -263,44 +263,45 @@
 #define PD_rseq_area 2336
 #define PD_rseq_area_cpu_id 2340
 
-/* Tunables, in the build's id order: {name, type (0 int32, 1 uint64, 2 size_t, 3 string), default}. */
+/* Tunables, in the build's id order: {name, type (0 int32, 1 uint64, 2 size_t, 3 string),
+ * default, min, max, environment alias, security level (0 erase, 1 ignore, 2 none in AT_SECURE)}. */
 #define TUNABLE_TABLE \
-	{"glibc.rtld.nns", 2, 4}, \
-	{"glibc.elision.skip_lock_after_retries\000\000\000\000", 0, 3}, \
-	{"glibc.malloc.trim_threshold", 2, 0}, \
-	{"glibc.malloc.perturb", 0, 0}, \
-	{"glibc.cpu.x86_shared_cache_size\000\000\000\000\000\000\000\000\000\000", 2, 0}, \
-	{"glibc.pthread.rseq", 0, 1}, \
-	{"glibc.mem.tagging", 0, 0}, \
-	{"glibc.elision.tries", 0, 3}, \
-	{"glibc.elision.enable", 0, 0}, \
-	{"glibc.malloc.hugetlb", 2, 0}, \
-	{"glibc.cpu.x86_rep_movsb_threshold\000\000\000\000\000\000\000\000", 2, 0}, \
-	{"glibc.malloc.mxfast", 2, 0}, \
-	{"glibc.rtld.dynamic_sort", 0, 2}, \
-	{"glibc.elision.skip_lock_busy", 0, 3}, \
-	{"glibc.malloc.top_pad", 2, 0}, \
-	{"glibc.cpu.x86_rep_stosb_threshold\000\000\000\000\000\000\000\000", 2, 2048}, \
-	{"glibc.cpu.x86_non_temporal_threshold\000\000\000\000\000", 2, 0}, \
-	{"glibc.cpu.x86_shstk", 3, 0}, \
-	{"glibc.pthread.stack_cache_size", 2, 41943040}, \
-	{"glibc.gmon.minarcs", 0, 50}, \
-	{"glibc.cpu.hwcap_mask", 1, 6}, \
-	{"glibc.malloc.mmap_max", 0, 0}, \
-	{"glibc.elision.skip_trylock_internal_abort", 0, 3}, \
-	{"glibc.malloc.tcache_unsorted_limit\000\000\000\000\000\000\000", 2, 0}, \
-	{"glibc.cpu.x86_ibt", 3, 0}, \
-	{"glibc.cpu.hwcaps", 3, 0}, \
-	{"glibc.elision.skip_lock_internal_abort\000\000\000", 0, 3}, \
-	{"glibc.malloc.arena_max", 2, 0}, \
-	{"glibc.malloc.mmap_threshold", 2, 0}, \
-	{"glibc.cpu.x86_data_cache_size", 2, 0}, \
-	{"glibc.malloc.tcache_count", 2, 0}, \
-	{"glibc.malloc.arena_test", 2, 0}, \
-	{"glibc.pthread.mutex_spin_count", 0, 100}, \
-	{"glibc.gmon.maxarcs", 0, 1048576}, \
-	{"glibc.rtld.optional_static_tls", 2, 512}, \
-	{"glibc.malloc.tcache_max", 2, 0}, \
-	{"glibc.malloc.check", 0, 0}, \
+	{"glibc.rtld.nns", 2, 4, 1LL, 16LL, "", 0}, \
+	{"glibc.elision.skip_lock_after_retries", 0, 3, 0LL, 2147483647LL, "", 0}, \
+	{"glibc.malloc.trim_threshold", 2, 0, 0LL, -1LL, "MALLOC_TRIM_THRESHOLD_", 1}, \
+	{"glibc.malloc.perturb", 0, 0, 0LL, 255LL, "MALLOC_PERTURB_", 1}, \
+	{"glibc.cpu.x86_shared_cache_size", 2, 0, 0LL, -1LL, "", 0}, \
+	{"glibc.pthread.rseq", 0, 1, 0LL, 1LL, "", 0}, \
+	{"glibc.mem.tagging", 0, 0, 0LL, 255LL, "", 1}, \
+	{"glibc.elision.tries", 0, 3, 0LL, 2147483647LL, "", 0}, \
+	{"glibc.elision.enable", 0, 0, 0LL, 1LL, "", 0}, \
+	{"glibc.malloc.hugetlb", 2, 0, 0LL, -1LL, "", 0}, \
+	{"glibc.cpu.x86_rep_movsb_threshold", 2, 0, 1LL, -1LL, "", 0}, \
+	{"glibc.malloc.mxfast", 2, 0, 0LL, -1LL, "", 1}, \
+	{"glibc.rtld.dynamic_sort", 0, 2, 1LL, 2LL, "", 0}, \
+	{"glibc.elision.skip_lock_busy", 0, 3, 0LL, 2147483647LL, "", 0}, \
+	{"glibc.malloc.top_pad", 2, 0, 0LL, -1LL, "MALLOC_TOP_PAD_", 1}, \
+	{"glibc.cpu.x86_rep_stosb_threshold", 2, 2048, 1LL, -1LL, "", 0}, \
+	{"glibc.cpu.x86_non_temporal_threshold", 2, 0, 0LL, -1LL, "", 0}, \
+	{"glibc.cpu.x86_shstk", 3, 0, 0LL, 0LL, "", 0}, \
+	{"glibc.pthread.stack_cache_size", 2, 41943040, 0LL, -1LL, "", 0}, \
+	{"glibc.gmon.minarcs", 0, 50, 50LL, 2147483647LL, "", 0}, \
+	{"glibc.cpu.hwcap_mask", 1, 6, 0LL, -1LL, "LD_HWCAP_MASK", 0}, \
+	{"glibc.malloc.mmap_max", 0, 0, 0LL, 2147483647LL, "MALLOC_MMAP_MAX_", 1}, \
+	{"glibc.elision.skip_trylock_internal_abort", 0, 3, 0LL, 2147483647LL, "", 0}, \
+	{"glibc.malloc.tcache_unsorted_limit", 2, 0, 0LL, -1LL, "", 0}, \
+	{"glibc.cpu.x86_ibt", 3, 0, 0LL, 0LL, "", 0}, \
+	{"glibc.cpu.hwcaps", 3, 0, 0LL, 0LL, "", 0}, \
+	{"glibc.elision.skip_lock_internal_abort", 0, 3, 0LL, 2147483647LL, "", 0}, \
+	{"glibc.malloc.arena_max", 2, 0, 1LL, -1LL, "MALLOC_ARENA_MAX", 1}, \
+	{"glibc.malloc.mmap_threshold", 2, 0, 0LL, -1LL, "MALLOC_MMAP_THRESHOLD_", 1}, \
+	{"glibc.cpu.x86_data_cache_size", 2, 0, 0LL, -1LL, "", 0}, \
+	{"glibc.malloc.tcache_count", 2, 0, 0LL, -1LL, "", 0}, \
+	{"glibc.malloc.arena_test", 2, 0, 1LL, -1LL, "MALLOC_ARENA_TEST", 1}, \
+	{"glibc.pthread.mutex_spin_count", 0, 100, 0LL, 32767LL, "", 0}, \
+	{"glibc.gmon.maxarcs", 0, 1048576, 50LL, 2147483647LL, "", 0}, \
+	{"glibc.rtld.optional_static_tls", 2, 512, 0LL, -1LL, "", 0}, \
+	{"glibc.malloc.tcache_max", 2, 0, 0LL, -1LL, "", 0}, \
+	{"glibc.malloc.check", 0, 0, 0LL, 3LL, "MALLOC_CHECK_", 0}, \
 
 #endif

@@ -316,6 +316,19 @@ void glibc_cpu_features(char *glro)
 	LM(glro, F(rep_movsb_threshold), uint64_t) = movsb;
 	LM(glro, F(rep_stosb_threshold), uint64_t) = 2048;
 	LM(glro, F(rep_movsb_stop_threshold), uint64_t) = kind == 2 && c.l2 ? c.l2 : nt;
+	/* The glibc.cpu.x86_* tunables override what CPUID said (GLIBC_TUNABLES). */
+	static const struct { const char *name; size_t off; } overrides[] = {
+		{"glibc.cpu.x86_data_cache_size", F(data_cache_size)},
+		{"glibc.cpu.x86_shared_cache_size", F(shared_cache_size)},
+		{"glibc.cpu.x86_non_temporal_threshold", F(non_temporal_threshold)},
+		{"glibc.cpu.x86_rep_movsb_threshold", F(rep_movsb_threshold)},
+		{"glibc.cpu.x86_rep_stosb_threshold", F(rep_stosb_threshold)},
+	};
+	for (size_t i = 0; i < sizeof overrides / sizeof overrides[0]; i++) {
+		int64_t v;
+		if (glibc_tunable(overrides[i].name, &v) && v > 0)
+			LM(glro, overrides[i].off, uint64_t) = (uint64_t)v;
+	}
 	LM(glro, F(level1_icache_size), uint64_t) = c.l1i;
 	LM(glro, F(level1_icache_linesize), uint64_t) = c.l1i_line;
 	LM(glro, F(level1_dcache_size), uint64_t) = c.l1d;

@@ -97,29 +97,6 @@ EXPORT int __nptl_change_stack_perm(void *pd)
 	return r < 0 ? (int)-r : 0;
 }
 
-/* --- tunables --------------------------------------------------------------------------- */
-static const struct {
-	const char *name;
-	int type;
-	int64_t def;
-} tunables[TUNABLE_COUNT] = {TUNABLE_TABLE};
-
-/* Stores tunable `id`'s value with its exact type (the caller passes the address of a local
- * of that type: writing 8 bytes into an int32 would clobber its neighbour). GLIBC_TUNABLES is
- * not parsed yet, so every tunable has its default and the callback is never called. */
-EXPORT void __tunable_get_val(unsigned id, void *valp, void (*cb)(void *))
-{
-	(void)cb;
-	if (id >= TUNABLE_COUNT)
-		return;
-	switch (tunables[id].type) {
-	case 0: *(int32_t *)valp = (int32_t)tunables[id].def; break;
-	case 1: *(uint64_t *)valp = (uint64_t)tunables[id].def; break;
-	case 2: *(size_t *)valp = (size_t)tunables[id].def; break;
-	default: *(const char **)valp = NULL; break;
-	}
-}
-
 /* --- objects and errors ----------------------------------------------------------------- */
 EXPORT void *_dl_find_dso_for_object(uintptr_t addr)
 {

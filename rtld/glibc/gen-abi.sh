@@ -149,17 +149,22 @@ off PD pthread header.tcb header.dtv header.self header.multiple_threads header.
 	specific_1stblock specific report_events user_stack stackblock stackblock_size guardsize \
 	reported_guardsize rseq_area rseq_area.cpu_id
 echo
-echo "/* Tunables, in the build's id order: {name, type (0 int32, 1 uint64, 2 size_t, 3 string), default}. */"
+echo "/* Tunables, in the build's id order: {name, type (0 int32, 1 uint64, 2 size_t, 3 string),"
+echo " * default, min, max, environment alias, security level (0 erase, 1 ignore, 2 none in AT_SECURE)}. */"
 echo "#define TUNABLE_TABLE \\"
 n=$(q 'sizeof(tunable_list)/sizeof(tunable_list[0])')
 i=0 args=""
 while [ "$i" -lt "$n" ]; do
 	args="$args -ex 'print tunable_list[$i].name' -ex 'print (int)tunable_list[$i].type.type_code'"
-	args="$args -ex 'print tunable_list[$i].val.numval'"
+	args="$args -ex 'print tunable_list[$i].val.numval' -ex 'print tunable_list[$i].type.min'"
+	args="$args -ex 'print tunable_list[$i].type.max' -ex 'print tunable_list[$i].env_alias'"
+	args="$args -ex 'print (int)tunable_list[$i].security_level'"
 	i=$((i + 1))
 done
 eval gdb -nx -batch $args "$LDSO" 2>/dev/null | sed -n 's/^\$[0-9]* = //p' |
-	awk '{ v[NR % 3] = $0 } NR % 3 == 0 {
-		name = v[1]; sub(/^"/, "", name); sub(/".*/, "", name)
-		printf "\t{\"%s\", %s, %s}, \\\n", name, v[2], v[0] }'
+	awk '{ v[(NR - 1) % 7] = $0 } NR % 7 == 0 {
+		name = v[0]; sub(/^"/, "", name); sub(/(\\000|").*/, "", name)
+		alias = v[5]; sub(/^"/, "", alias); sub(/(\\000|").*/, "", alias)
+		if (substr(v[5], 1, 1) != "\"") alias = ""  # gdb prints an empty array as '\000' <repeats N>
+		printf "\t{\"%s\", %s, %s, %sLL, %sLL, \"%s\", %s}, \\\n", name, v[1], v[2], v[3], v[4], alias, v[6] }'
 printf '\n#endif\n'

@@ -32,6 +32,11 @@ HIDDEN void glibc_link_list(void);
 HIDDEN void *glibc_global_scope_elem(void);
 HIDDEN void glibc_update_global_scope(void);
 
+/* tunables.c: GLIBC_TUNABLES and its aliases, read before anything asks for a tunable. */
+HIDDEN void glibc_tunables_init(void);
+/* A numeric tunable's value if it was set; false if it has its default. */
+HIDDEN bool glibc_tunable(const char *name, int64_t *out);
+
 /* cpu.c: dl_x86_cpu_features and the cache sizes memcpy's thresholds come from. */
 HIDDEN void glibc_cpu_features(char *glro);
 

@@ -183,6 +183,7 @@ void glibc_before_reloc(uintptr_t *sp)
 	__libc_stack_end = sp;
 	__libc_enable_secure = R.secure;
 	_dl_argv = R.argv;
+	glibc_tunables_init();
 	glibc_link_list();
 	fill_rtld_global();
 	fill_rtld_global_ro();

@@ -38,6 +38,20 @@ run_cmd "$TMPD/ours" LD_BIND_NOW=1 -- "$RTLD" ./dltest
 run_cmd "$TMPD/sys" LD_BIND_NOW=1 -- ./dltest
 check glibc-bind-now "LD_BIND_NOW=1 dltest differs from the normal run" cmp "$TMPD/ours.out" "$TMPD/sys.out"
 
+# Tunables: GLIBC_TUNABLES and the old aliases, with glibc's parsing rules (bases, ranges,
+# precedence, malformed entries), seen through malloc's perturb byte.
+i=0
+for e in "GLIBC_TUNABLES=glibc.malloc.perturb=90" "MALLOC_PERTURB_=90" "GLIBC_TUNABLES=glibc.malloc.perturb=0x5a" \
+	"GLIBC_TUNABLES=glibc.malloc.perturb=999" "GLIBC_TUNABLES=glibc.malloc.perturb=3 MALLOC_PERTURB_=90" \
+	"GLIBC_TUNABLES=bogus:glibc.malloc.perturb=90" "GLIBC_TUNABLES=:::glibc.malloc.perturb=1:" \
+	"GLIBC_TUNABLES=glibc.malloc.perturb=7:glibc.malloc.check=1"; do
+	i=$((i + 1))
+	run_cmd "$TMPD/tu-ours" $e -- "$RTLD" ./tunables
+	run_cmd "$TMPD/tu-sys" $e -- ./tunables
+	check "tunables-$i" "$e: malloc saw another value than under the system loader" \
+		sh -c "cmp -s '$TMPD/tu-ours.out' '$TMPD/tu-sys.out' && grep -q 'starts with' '$TMPD/tu-ours.out'"
+done
+
 # CPU features: what libc's IFUNC resolvers choose by, and sysconf's cache geometry, as the
 # system loader computes them. On AMD every rule is glibc's; elsewhere the cache geometry and
 # the TSX bits (HLE, RTM: cleared per CPU model for errata) follow rules we do not copy.

@@ -1,0 +1,143 @@
+/* glibc's tunables: GLIBC_TUNABLES=name=value:name=value and the older variables that alias
+ * some of them (MALLOC_ARENA_MAX, MALLOC_PERTURB_...). glibc's loader parses them and libc
+ * asks for each value through __tunable_get_val, with the build's numeric id (abi.h).
+ * Numbers are read as C does (0x hex, leading 0 octal, else decimal); a value outside the
+ * tunable's [min, max] is ignored; GLIBC_TUNABLES wins over an alias; in a privileged
+ * process (AT_SECURE) only tunables of security level "none" count. */
+#include "glibc.h"
+#include "../stack.h"
+
+struct tunable_def {
+	const char *name;
+	int type; /* 0 int32, 1 uint64, 2 size_t, 3 string */
+	int64_t def, min, max;
+	const char *alias;
+	int seclevel; /* 0 erase, 1 ignore, 2 none */
+};
+static const struct tunable_def defs[TUNABLE_COUNT] = {TUNABLE_TABLE};
+
+/* The value libc sees (glibc's tunable_val_t: a number or a string). */
+typedef union {
+	int64_t numval;
+	const char *strval;
+} tunable_val;
+
+static tunable_val values[TUNABLE_COUNT];
+static bool set[TUNABLE_COUNT];
+static bool ready;
+
+static uint64_t parse_number(const char *s)
+{
+	uint64_t base = 10, v = 0;
+	if (s[0] == '0' && (s[1] == 'x' || s[1] == 'X')) {
+		base = 16;
+		s += 2;
+	} else if (s[0] == '0')
+		base = 8;
+	for (;; s++) {
+		unsigned d;
+		if (*s >= '0' && *s <= '9')
+			d = (unsigned)(*s - '0');
+		else if (base == 16 && *s >= 'a' && *s <= 'f')
+			d = (unsigned)(*s - 'a' + 10);
+		else if (base == 16 && *s >= 'A' && *s <= 'F')
+			d = (unsigned)(*s - 'A' + 10);
+		else
+			break;
+		if (d >= base)
+			break;
+		v = v * base + d;
+	}
+	return v;
+}
+
+static void initialize(size_t id, const char *text)
+{
+	const struct tunable_def *t = &defs[id];
+	if (R.secure && t->seclevel != 2)
+		return;
+	if (t->type == 3) {
+		values[id].strval = text;
+		set[id] = true;
+		return;
+	}
+	uint64_t v = parse_number(text);
+	bool ok = t->type == 0 ? (int64_t)v >= t->min && (int64_t)v <= t->max
+			       : v >= (uint64_t)t->min && v <= (uint64_t)t->max;
+	if (!ok)
+		return;
+	values[id].numval = (int64_t)v;
+	set[id] = true;
+}
+
+static void parse_glibc_tunables(const char *s)
+{
+	while (*s) {
+		const char *eq = s, *end;
+		while (*eq && *eq != '=' && *eq != ':')
+			eq++;
+		if (*eq == ':') { /* no value: skip the entry, as glibc does */
+			s = eq + 1;
+			continue;
+		}
+		if (!*eq)
+			return;
+		end = eq + 1;
+		while (*end && *end != ':')
+			end++;
+		for (size_t id = 0; id < TUNABLE_COUNT; id++)
+			if (strlen(defs[id].name) == (size_t)(eq - s) && strncmp(defs[id].name, s, (size_t)(eq - s)) == 0) {
+				char *text = rt_strndup(eq + 1, (size_t)(end - eq - 1));
+				if (text)
+					initialize(id, text);
+				break;
+			}
+		s = *end ? end + 1 : end;
+	}
+}
+
+void glibc_tunables_init(void)
+{
+	for (size_t id = 0; id < TUNABLE_COUNT; id++)
+		values[id].numval = defs[id].def;
+	/* Aliases first, so that GLIBC_TUNABLES, parsed last, wins. */
+	for (size_t id = 0; id < TUNABLE_COUNT; id++)
+		if (defs[id].alias[0]) {
+			const char *v = env_get(defs[id].alias);
+			if (v)
+				initialize(id, v);
+		}
+	const char *gt = env_get("GLIBC_TUNABLES");
+	if (gt)
+		parse_glibc_tunables(gt);
+	ready = true;
+}
+
+bool glibc_tunable(const char *name, int64_t *out)
+{
+	for (size_t id = 0; id < TUNABLE_COUNT; id++)
+		if (set[id] && strcmp(defs[id].name, name) == 0) {
+			*out = values[id].numval;
+			return true;
+		}
+	return false;
+}
+
+/* Stores tunable `id`'s value with its exact type (the caller passes the address of a local
+ * of that type: 8 bytes into an int32 would clobber its neighbour), then calls the callback
+ * if the tunable was set. */
+EXPORT void __tunable_get_val(unsigned id, void *valp, void (*cb)(tunable_val *))
+{
+	if (id >= TUNABLE_COUNT)
+		return;
+	if (!ready)
+		glibc_tunables_init();
+	switch (defs[id].type) {
+	case 0: *(int32_t *)valp = (int32_t)values[id].numval; break;
+	case 1: *(uint64_t *)valp = (uint64_t)values[id].numval; break;
+	case 2: *(size_t *)valp = (size_t)values[id].numval; break;
+	default: *(const char **)valp = values[id].strval; break;
+	}
+	if (set[id] && cb)
+		cb(&values[id]);
+}
