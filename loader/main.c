@@ -11,7 +11,9 @@ static void usage(FILE *f)
 		   "                                     program it starts too (private mount namespace)\n"
 		   "  share -n N [--at loaded|entry|exit|SECONDS] [--loader mmld|system] [--load=read]\n"
 		   "        [--compare | --compare-load] [--json] [--svg FILE] -- PROGRAM [ARGS]\n"
-		   "                                     what N processes cost in memory, and what sharing saves\n");
+		   "                                     what N processes cost in memory, and what sharing saves\n"
+		   "  inspect FILE                       an ELF file's load plan: pages, protections, what\n"
+		   "                                     stays shared and what relocations make private\n");
 }
 
 int main(int argc, char **argv)
@@ -24,6 +26,8 @@ int main(int argc, char **argv)
 		return cmd_run(argc - 2, argv + 2);
 	if (strcmp(argv[1], "share") == 0)
 		return cmd_share(argc - 2, argv + 2);
+	if (strcmp(argv[1], "inspect") == 0)
+		return cmd_inspect(argc - 2, argv + 2);
 	fprintf(stderr, "mmld: unknown command '%s'\n", argv[1]);
 	usage(stderr);
 	return 2;

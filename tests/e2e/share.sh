@@ -86,6 +86,19 @@ run_cmd "$TMPD/fail" -- "$MMLD" share -n 2 -- /bin/false
 check failing-program-reported "a program failing at exit is not reported" \
 	grep -q '2 exited with a non-zero status' "$TMPD/fail.out"
 
+# mmld inspect: the load plan, from the file alone.
+run_cmd "$TMPD/insp" -- "$MMLD" inspect "$BUILD/testprogs/share/libknown.so"
+check inspect-relocated-pages "inspect does not find 4096 RELATIVE relocations writing 8 pages of .data.rel.ro" \
+	grep -Eq '^  \.data\.rel\.ro +RELATIVE +4096 +8$' "$TMPD/insp.out"
+check inspect-segments "inspect does not show the 257-page read-only segment and the RELRO one" sh -c \
+	"grep -Eq 'r-- +257  read-only data: shared' '$TMPD/insp.out' && grep -q '9 RELRO (read-only after relocation)' '$TMPD/insp.out'"
+run_cmd "$TMPD/insp" -- "$MMLD" inspect /lib/x86_64-linux-gnu/libc.so.6
+check inspect-libc "inspect of libc.so.6 lacks its interpreter, TLS and RELR relocations" sh -c \
+	"grep -q '^interpreter: /lib64/ld-linux-x86-64.so.2' '$TMPD/insp.out' && grep -q '^thread-local storage' '$TMPD/insp.out' && grep -q 'RELATIVE (RELR)' '$TMPD/insp.out'"
+run_cmd "$TMPD/insp" -- "$MMLD" inspect /etc/hostname
+check inspect-not-elf "inspect of a text file is not one error line with status 1" sh -c \
+	"[ \$(cat '$TMPD/insp.rc') = 1 ] && [ \$(wc -l < '$TMPD/insp.err') = 1 ]"
+
 # LD_DEBUG=pages: ld-mmld.so's own report of this process.
 run_cmd "$TMPD/pages" LD_DEBUG=pages -- "$BUILD/ld-mmld.so" "$KNOWN"
 check ld-debug-pages "LD_DEBUG=pages does not count libknown.so's 9 relocation-written pages" \
