@@ -35,27 +35,33 @@ if [ "$(id -u)" = 0 ]; then
 	check known-relocated "the 8 pages of relocated pointers are not relocation-dirty" \
 		sh -c "v=\$($(declare -f field); field n1.json /libknown.so 'o[\"reloc_dirty_kib\"]'); [ \$v -ge 32 ] && [ \$v -le 40 ]"
 	# N = 2, 4, 8: shared stays one copy, private grows N-fold, exactly.
+	# N = 2, 4, 8. Exact where the programs decide: written data and relocated pages grow
+	# N-fold. Shared classes stay one copy, to within 16 KiB: the kernel's fault-around maps
+	# neighbours of a faulting page (file headers, symbol tables) into some processes and not
+	# others, so a page of those may or may not be there. The known parts are floors.
 	for n in 2 4 8; do
-		check "known-n$n-text-shared" "text: not N x resident over one copy" python3 -c "
+		check "known-n$n" "N = $n does not scale as N = 1 predicts" python3 -c "
 import json
-b = next(o for o in json.load(open('n1.json'))['objects'] if o['path'].endswith('/known'))['classes']['text']
-x = next(o for o in json.load(open('n$n.json'))['objects'] if o['path'].endswith('/known'))['classes']['text']
-assert x['unique_kib'] == b['unique_kib'] and x['rss_kib'] == $n * b['rss_kib'], (b, x)"
-		check "known-n$n-data-private" "data: not N private copies" python3 -c "
-import json
-b = next(o for o in json.load(open('n1.json'))['objects'] if o['path'].endswith('/known'))['classes']['data']
-x = next(o for o in json.load(open('n$n.json'))['objects'] if o['path'].endswith('/known'))['classes']['data']
-assert x['unique_kib'] == $n * b['unique_kib'] and x['private_dirty_kib'] == $n * b['private_dirty_kib'], (b, x)"
-		check "known-n$n-rodata-shared" "read-only data: not one copy" python3 -c "
-import json
-b = next(o for o in json.load(open('n1.json'))['objects'] if o['path'].endswith('/libknown.so'))
-x = next(o for o in json.load(open('n$n.json'))['objects'] if o['path'].endswith('/libknown.so'))
-assert x['classes']['rodata']['unique_kib'] == b['classes']['rodata']['unique_kib'], (b, x)
-# Resident: the 1 MiB read is there in every process; a page of the library's headers or
-# tables may or may not be, as the kernel's fault-around maps neighbours of a faulting page.
-assert $n * (b['classes']['rodata']['rss_kib'] - 4) <= x['classes']['rodata']['rss_kib'] <= $n * b['classes']['rodata']['rss_kib'], (b, x)
-assert x['reloc_dirty_kib'] == $n * b['reloc_dirty_kib'], (b, x)
-assert x['saved_kib'] == x['rss_kib'] - x['unique_kib']"
+def get(f, suffix):
+    return next(o for o in json.load(open(f))['objects'] if o['path'].endswith(suffix))
+b, x = get('n1.json', '/known'), get('n$n.json', '/known')
+bl, xl = get('n1.json', '/libknown.so'), get('n$n.json', '/libknown.so')
+near = lambda v, ref: abs(v - ref) <= 16
+c = lambda o, k: o['classes'][k]
+# text: one copy, N resident copies
+assert near(c(x, 'text')['unique_kib'], c(b, 'text')['unique_kib']), ('text unique', b, x)
+assert abs(c(x, 'text')['rss_kib'] - $n * c(b, 'text')['rss_kib']) <= 16 * $n, ('text rss', b, x)
+assert c(x, 'text')['unique_kib'] >= 512
+# written data: N private copies, exactly
+assert c(x, 'data')['private_dirty_kib'] == $n * c(b, 'data')['private_dirty_kib'], ('data', b, x)
+assert c(x, 'data')['unique_kib'] == $n * c(b, 'data')['unique_kib'], ('data', b, x)
+# the library's read-only megabyte: one copy
+assert near(c(xl, 'rodata')['unique_kib'], c(bl, 'rodata')['unique_kib']) and c(xl, 'rodata')['unique_kib'] >= 1024, ('rodata', bl, xl)
+assert abs(c(xl, 'rodata')['rss_kib'] - $n * c(bl, 'rodata')['rss_kib']) <= 16 * $n, ('rodata rss', bl, xl)
+# relocated pointers: N private copies of the same pages, exactly
+assert xl['reloc_dirty_kib'] == $n * bl['reloc_dirty_kib'] and bl['reloc_dirty_kib'] >= 32, ('reloc', bl, xl)
+assert xl['saved_kib'] == xl['rss_kib'] - xl['unique_kib']
+"
 	done
 	# read() instead of mmap: nothing of the library is shared.
 	"$MMLD" share -n 2 --load=read --json -- "$KNOWN" >read.json 2>read.err
