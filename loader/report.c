@@ -138,6 +138,64 @@ static void json_string(FILE *f, const char *s)
 	fputc('"', f);
 }
 
+/* One entry of "objects". `full` adds mapped_kib, the classes' private dirty and the
+ * relocation breakdown. */
+static void json_object(FILE *f, const struct acct_object *o, bool full)
+{
+	fprintf(f, "{\"path\": ");
+	json_string(f, o->name);
+	fprintf(f,
+		", \"rss_kib\": %llu, \"unique_kib\": %llu, \"saved_kib\": %llu, \"private_dirty_kib\": %llu, "
+		"\"reloc_dirty_kib\": %llu",
+		KIB(o->rss), KIB(o->unique), KIB(o->rss - o->unique), KIB(o->private_dirty), KIB(o->reloc_dirty));
+	if (full)
+		fprintf(f, ", \"mapped_kib\": %llu", KIB(o->mapped));
+	fprintf(f, ", \"classes\": {");
+	for (int k = 0; k < CLASS_NCLASSES; k++)
+		fprintf(f, "%s\"%s\": {\"rss_kib\": %llu, \"unique_kib\": %llu, \"private_dirty_kib\": %llu}",
+			k ? ", " : "", class_names[k], KIB(o->cls[k].rss), KIB(o->cls[k].unique), KIB(o->cls[k].private_dirty));
+	fprintf(f, "}");
+	if (full && o->elf && o->elf->ngroups) {
+		fprintf(f, ", \"relocations\": {\"count\": %zu, \"pages\": %zu, \"by_section\": [", o->elf->nrelocs,
+			o->elf->nreloc_pages);
+		for (size_t g = 0; g < o->elf->ngroups; g++) {
+			fprintf(f, "%s{\"section\": ", g ? ", " : "");
+			json_string(f, o->elf->groups[g].section);
+			fprintf(f, ", \"type\": ");
+			json_string(f, o->elf->groups[g].type);
+			fprintf(f, ", \"relocs\": %zu, \"pages\": %zu}", o->elf->groups[g].relocs, o->elf->groups[g].pages);
+		}
+		fprintf(f, "]}");
+	}
+	fprintf(f, "}");
+}
+
+static void json_total(FILE *f, const struct acct *a)
+{
+	struct acct_object t;
+	acct_totals(a, &t);
+	fprintf(f,
+		"{\"rss_kib\": %llu, \"unique_kib\": %llu, \"saved_kib\": %llu, \"saved_percent\": %.1f, "
+		"\"private_dirty_kib\": %llu, \"reloc_dirty_kib\": %llu}",
+		KIB(t.rss), KIB(t.unique), KIB(t.rss - t.unique), t.rss ? 100.0 * (double)(t.rss - t.unique) / (double)t.rss : 0,
+		KIB(t.private_dirty), KIB(t.reloc_dirty));
+}
+
+/* "objects": every object with resident pages. */
+static void json_objects(FILE *f, const struct acct *a, bool full)
+{
+	fprintf(f, "[");
+	int first = 1;
+	for (size_t i = 0; i < a->nobj; i++) {
+		if (!a->obj[i].rss)
+			continue;
+		fprintf(f, "%s\n    ", first ? "" : ",");
+		first = 0;
+		json_object(f, &a->obj[i], full);
+	}
+	fprintf(f, "\n  ]");
+}
+
 static void json_run(FILE *f, const struct run_result *r)
 {
 	const struct acct *a = &r->acct;
@@ -147,46 +205,11 @@ static void json_run(FILE *f, const struct run_result *r)
 		r->exited_ok, a->exact ? "pagemap+kpagecount" : "smaps-pss");
 	if (r->startup_ms > 0)
 		fprintf(f, ", \"startup_ms\": %.3f", r->startup_ms);
-	fprintf(f, ", \"objects\": [");
-	int first = 1;
-	for (size_t i = 0; i < a->nobj; i++) {
-		const struct acct_object *o = &a->obj[i];
-		if (!o->rss)
-			continue;
-		fprintf(f, "%s\n    {\"path\": ", first ? "" : ",");
-		first = 0;
-		json_string(f, o->name);
-		fprintf(f,
-			", \"rss_kib\": %llu, \"unique_kib\": %llu, \"saved_kib\": %llu, \"private_dirty_kib\": %llu, "
-			"\"reloc_dirty_kib\": %llu, \"mapped_kib\": %llu, \"classes\": {",
-			KIB(o->rss), KIB(o->unique), KIB(o->rss - o->unique), KIB(o->private_dirty), KIB(o->reloc_dirty),
-			KIB(o->mapped));
-		for (int k = 0; k < CLASS_NCLASSES; k++)
-			fprintf(f, "%s\"%s\": {\"rss_kib\": %llu, \"unique_kib\": %llu, \"private_dirty_kib\": %llu}",
-				k ? ", " : "", class_names[k], KIB(o->cls[k].rss), KIB(o->cls[k].unique),
-				KIB(o->cls[k].private_dirty));
-		fprintf(f, "}");
-		if (o->elf && o->elf->ngroups) {
-			fprintf(f, ", \"relocations\": {\"count\": %zu, \"pages\": %zu, \"by_section\": [", o->elf->nrelocs,
-				o->elf->nreloc_pages);
-			for (size_t g = 0; g < o->elf->ngroups; g++) {
-				fprintf(f, "%s{\"section\": ", g ? ", " : "");
-				json_string(f, o->elf->groups[g].section);
-				fprintf(f, ", \"type\": ");
-				json_string(f, o->elf->groups[g].type);
-				fprintf(f, ", \"relocs\": %zu, \"pages\": %zu}", o->elf->groups[g].relocs, o->elf->groups[g].pages);
-			}
-			fprintf(f, "]}");
-		}
-		fprintf(f, "}");
-	}
-	struct acct_object t;
-	acct_totals(a, &t);
-	fprintf(f,
-		"\n  ],\n  \"total\": {\"rss_kib\": %llu, \"unique_kib\": %llu, \"saved_kib\": %llu, \"saved_percent\": "
-		"%.1f, \"private_dirty_kib\": %llu, \"reloc_dirty_kib\": %llu}}",
-		KIB(t.rss), KIB(t.unique), KIB(t.rss - t.unique), t.rss ? 100.0 * (double)(t.rss - t.unique) / (double)t.rss : 0,
-		KIB(t.private_dirty), KIB(t.reloc_dirty));
+	fprintf(f, ", \"objects\": ");
+	json_objects(f, a, true);
+	fprintf(f, ",\n  \"total\": ");
+	json_total(f, a);
+	fprintf(f, "}");
 }
 
 void report_json(FILE *f, const struct run_result *runs, int nruns, const char *program, const char *point)
@@ -196,36 +219,14 @@ void report_json(FILE *f, const struct run_result *runs, int nruns, const char *
 	fprintf(f, ", \"at\": ");
 	json_string(f, point);
 	if (nruns == 1) {
+		/* One run: its objects and total at the top level, as the issue asked for them. */
 		fprintf(f, ", \"run\": ");
 		json_run(f, &runs[0]);
-		/* The fields named in the issue, at the top level, for the single-run case. */
-		const struct acct *a = &runs[0].acct;
-		struct acct_object t;
-		acct_totals(a, &t);
-		fprintf(f, ",\n \"objects\": [");
-		int first = 1;
-		for (size_t i = 0; i < a->nobj; i++) {
-			const struct acct_object *o = &a->obj[i];
-			if (!o->rss)
-				continue;
-			fprintf(f, "%s{\"path\": ", first ? "" : ", ");
-			first = 0;
-			json_string(f, o->name);
-			fprintf(f,
-				", \"rss_kib\": %llu, \"unique_kib\": %llu, \"saved_kib\": %llu, \"private_dirty_kib\": %llu, "
-				"\"reloc_dirty_kib\": %llu, \"classes\": {",
-				KIB(o->rss), KIB(o->unique), KIB(o->rss - o->unique), KIB(o->private_dirty), KIB(o->reloc_dirty));
-			for (int k = 0; k < CLASS_NCLASSES; k++)
-				fprintf(f, "%s\"%s\": {\"rss_kib\": %llu, \"unique_kib\": %llu, \"private_dirty_kib\": %llu}",
-					k ? ", " : "", class_names[k], KIB(o->cls[k].rss), KIB(o->cls[k].unique),
-					KIB(o->cls[k].private_dirty));
-			fprintf(f, "}}");
-		}
-		fprintf(f,
-			"],\n \"total\": {\"rss_kib\": %llu, \"unique_kib\": %llu, \"saved_kib\": %llu, \"saved_percent\": "
-			"%.1f}}\n",
-			KIB(t.rss), KIB(t.unique), KIB(t.rss - t.unique),
-			t.rss ? 100.0 * (double)(t.rss - t.unique) / (double)t.rss : 0);
+		fprintf(f, ",\n \"objects\": ");
+		json_objects(f, &runs[0].acct, false);
+		fprintf(f, ",\n \"total\": ");
+		json_total(f, &runs[0].acct);
+		fprintf(f, "}\n");
 		return;
 	}
 	fprintf(f, ", \"runs\": [");

@@ -98,6 +98,29 @@ void map_scan_phdrs(struct dso *d)
 	}
 }
 
+/* The page-aligned link-time span [*lo, *hi) of every PT_LOAD, and the largest alignment
+ * asked for (at least the page size; alignments above 1 GiB are not honoured). */
+static void load_span(const Elf64_Phdr *ph, size_t n, uintptr_t *lo, uintptr_t *hi, uintptr_t *max_align)
+{
+	uintptr_t l = UINTPTR_MAX, h = 0, a = R.pagesize;
+	for (size_t i = 0; i < n; i++) {
+		if (ph[i].p_type != PT_LOAD)
+			continue;
+		if (ph[i].p_vaddr < l)
+			l = ph[i].p_vaddr;
+		if (ph[i].p_vaddr + ph[i].p_memsz > h)
+			h = ph[i].p_vaddr + ph[i].p_memsz;
+		if (ph[i].p_align > a && ph[i].p_align <= (1UL << 30))
+			a = ph[i].p_align;
+	}
+	if (l == UINTPTR_MAX)
+		l = h = 0;
+	*lo = l & ~(R.pagesize - 1);
+	*hi = (h + R.pagesize - 1) & ~(R.pagesize - 1);
+	if (max_align)
+		*max_align = a;
+}
+
 /* Reads exactly n bytes at off; short reads are errors. */
 static int read_at(int fd, void *buf, size_t n, uint64_t off)
 {
@@ -180,20 +203,10 @@ struct dso *map_file(const char *path, int fd, const struct kstat *stp, char *er
 		goto fail;
 
 	/* The span of every PT_LOAD, in link-time addresses, and the largest alignment asked for. */
-	uintptr_t lo = UINTPTR_MAX, hi = 0, max_align = pg;
+	uintptr_t lo, hi, max_align;
 	const Elf64_Phdr *first_premapped = NULL; /* the segment the reservation already maps */
-	for (size_t i = 0; i < eh.e_phnum; i++) {
-		if (ph[i].p_type != PT_LOAD)
-			continue;
-		if (ph[i].p_vaddr < lo)
-			lo = ph[i].p_vaddr;
-		if (ph[i].p_vaddr + ph[i].p_memsz > hi)
-			hi = ph[i].p_vaddr + ph[i].p_memsz;
-		if (ph[i].p_align > max_align && ph[i].p_align <= (1UL << 30))
-			max_align = ph[i].p_align;
-	}
-	lo &= ~(pg - 1);
-	span = ((hi + pg - 1) & ~(pg - 1)) - lo;
+	load_span(ph, eh.e_phnum, &lo, &hi, &max_align);
+	span = hi - lo;
 
 	/* Move 1: reserve the span. ET_DYN goes where the kernel puts it, aligned to the largest
 	 * p_align (so 2 MiB-aligned segments can use huge pages); ET_EXEC must sit at lo. */
@@ -371,19 +384,12 @@ struct dso *map_adopt_program(const Elf64_Phdr *phdr, size_t phnum, uintptr_t en
 	for (size_t i = 0; i < phnum; i++)
 		if (phdr[i].p_type == PT_PHDR)
 			d->load_bias = (uintptr_t)phdr - phdr[i].p_vaddr;
-	uintptr_t lo = UINTPTR_MAX, hi = 0;
-	for (size_t i = 0; i < phnum; i++) {
-		if (phdr[i].p_type != PT_LOAD)
-			continue;
-		if (phdr[i].p_vaddr < lo)
-			lo = phdr[i].p_vaddr;
-		if (phdr[i].p_vaddr + phdr[i].p_memsz > hi)
-			hi = phdr[i].p_vaddr + phdr[i].p_memsz;
-	}
-	if (d->load_bias == 0 && lo != UINTPTR_MAX && lo != 0)
+	uintptr_t lo, hi;
+	load_span(phdr, phnum, &lo, &hi, NULL);
+	if (d->load_bias == 0 && lo != 0)
 		d->e_type = ET_EXEC; /* fixed-address program: PT_PHDR gave bias 0 */
-	d->map_start = d->load_bias + (lo & ~(R.pagesize - 1));
-	d->map_len = ((d->load_bias + hi + R.pagesize - 1) & ~(R.pagesize - 1)) - d->map_start;
+	d->map_start = d->load_bias + lo;
+	d->map_len = hi - lo;
 	map_scan_phdrs(d);
 	return d;
 }
@@ -396,16 +402,10 @@ struct dso *map_adopt_image(const Elf64_Ehdr *eh, uintptr_t bias, enum dso_kind 
 	d->mapped_by_kernel = true;
 	d->load_bias = bias;
 	d->e_type = eh->e_type;
-	uintptr_t lo = UINTPTR_MAX, hi = 0;
-	for (size_t i = 0; i < eh->e_phnum; i++)
-		if (ph[i].p_type == PT_LOAD) {
-			if (ph[i].p_vaddr < lo)
-				lo = ph[i].p_vaddr;
-			if (ph[i].p_vaddr + ph[i].p_memsz > hi)
-				hi = ph[i].p_vaddr + ph[i].p_memsz;
-		}
-	d->map_start = bias + (lo & ~(R.pagesize - 1));
-	d->map_len = ((bias + hi + R.pagesize - 1) & ~(R.pagesize - 1)) - d->map_start;
+	uintptr_t lo, hi;
+	load_span(ph, eh->e_phnum, &lo, &hi, NULL);
+	d->map_start = bias + lo;
+	d->map_len = hi - lo;
 	d->dynamic = NULL;
 	d->relro_start = 0;
 	d->tls_memsz = 0;

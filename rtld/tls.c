@@ -18,23 +18,29 @@ struct dso *tls_module(size_t id) { return id < modules_cap ? modules[id] : NULL
 
 static size_t align_up(size_t v, size_t a) { return (v + a - 1) & ~(a - 1); }
 
+/* Gives d the next module id and records it. */
+static void register_module(struct dso *d)
+{
+	d->tls_modid = ++R.tls_max_modid;
+	if (d->tls_modid >= modules_cap) {
+		size_t cap = modules_cap * 2 > d->tls_modid + 1 ? modules_cap * 2 : d->tls_modid + 16;
+		struct dso **m = rt_realloc(modules, cap * sizeof *m);
+		if (!m)
+			die_load(NULL, "out of memory");
+		memset(m + modules_cap, 0, (cap - modules_cap) * sizeof *m);
+		modules = m;
+		modules_cap = cap;
+	}
+	modules[d->tls_modid] = d;
+}
+
 void tls_layout(void)
 {
 	size_t offset = 0, max_align = 64;
 	for (struct dso *d = R.head; d; d = d->next) {
 		if (!d->tls_memsz || d->kind == DSO_VDSO)
 			continue;
-		d->tls_modid = ++R.tls_max_modid;
-		if (d->tls_modid >= modules_cap) {
-			size_t cap = modules_cap ? modules_cap * 2 : 16;
-			struct dso **m = rt_realloc(modules, cap * sizeof *m);
-			if (!m)
-				die_load(NULL, "out of memory");
-			memset(m + modules_cap, 0, (cap - modules_cap) * sizeof *m);
-			modules = m;
-			modules_cap = cap;
-		}
-		modules[d->tls_modid] = d;
+		register_module(d);
 		size_t a = d->tls_align;
 		offset = align_up(offset + d->tls_memsz - d->tls_firstbyte, a) + d->tls_firstbyte;
 		d->tls_offset = (ptrdiff_t)offset;
@@ -105,17 +111,7 @@ void tls_add_modules(struct dso *first)
 	for (struct dso *d = first; d; d = d->next) {
 		if (!d->tls_memsz || d->tls_modid)
 			continue;
-		d->tls_modid = ++R.tls_max_modid;
-		if (d->tls_modid >= modules_cap) {
-			size_t cap = modules_cap * 2 > d->tls_modid + 1 ? modules_cap * 2 : d->tls_modid + 16;
-			struct dso **m = rt_realloc(modules, cap * sizeof *m);
-			if (!m)
-				die_load(NULL, "out of memory");
-			memset(m + modules_cap, 0, (cap - modules_cap) * sizeof *m);
-			modules = m;
-			modules_cap = cap;
-		}
-		modules[d->tls_modid] = d;
+		register_module(d);
 		any = true;
 		/* Built for initial-exec access (DF_STATIC_TLS: TPOFF relocations), the module must
 		 * sit at a fixed offset from every thread's TP: take room in the surplus every thread

@@ -11,23 +11,6 @@ EXPECTED=$(cd "$(dirname "$0")" && pwd)/expected
 . "$(dirname "$0")/lib.sh"
 cd "$TPG"
 
-same() {
-	local name=$1; shift
-	run_cmd "$TMPD/ours" -- "$RTLD" "$@"
-	run_cmd "$TMPD/sys" -- "$@"
-	if ! cmp -s "$TMPD/ours.out" "$TMPD/sys.out"; then
-		diff "$TMPD/sys.out" "$TMPD/ours.out" >"$TMPD/detail"
-		cat "$TMPD/ours.err" >>"$TMPD/detail"
-		bad "$name" "stdout differs from the normal run (< normal, > ld-mmld.so)"; return
-	fi
-	if [ "$(cat "$TMPD/ours.rc")" != "$(cat "$TMPD/sys.rc")" ]; then
-		cp "$TMPD/ours.err" "$TMPD/detail"
-		bad "$name" "exit status $(cat "$TMPD/ours.rc"), normally $(cat "$TMPD/sys.rc")"; return
-	fi
-	[ -s "$TMPD/ours.out" ] || { bad "$name" "printed nothing"; return; }
-	ok "$name"
-}
-
 same glibc-hello ./hello one two
 same glibc-threads-tls ./threads
 same glibc-cxx-throw ./throw

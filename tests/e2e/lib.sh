@@ -94,6 +94,25 @@ expect_err() {
 	ok "$name"
 }
 
+# same NAME CMD ARGS: `ld-mmld.so CMD ARGS` against CMD ARGS run normally (kernel and
+# system loader): the same stdout and exit status.
+same() {
+	local name=$1; shift
+	run_cmd "$TMPD/ours" -- "$RTLD" "$@"
+	run_cmd "$TMPD/sys" -- "$@"
+	if ! cmp -s "$TMPD/ours.out" "$TMPD/sys.out"; then
+		diff "$TMPD/sys.out" "$TMPD/ours.out" >"$TMPD/detail"
+		cat "$TMPD/ours.err" >>"$TMPD/detail"
+		bad "$name" "stdout differs from the normal run (< normal, > ld-mmld.so)"; return
+	fi
+	if [ "$(cat "$TMPD/ours.rc")" != "$(cat "$TMPD/sys.rc")" ]; then
+		cp "$TMPD/ours.err" "$TMPD/detail"
+		bad "$name" "exit status $(cat "$TMPD/ours.rc"), normally $(cat "$TMPD/sys.rc")"; return
+	fi
+	[ -s "$TMPD/ours.out" ] || { bad "$name" "printed nothing"; return; }
+	ok "$name"
+}
+
 # check NAME DESCRIPTION COMMAND...: a shell condition that must hold.
 check() {
 	local name=$1 what=$2; shift 2

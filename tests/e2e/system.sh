@@ -9,24 +9,6 @@ EXPECTED=$(cd "$(dirname "$0")" && pwd)/expected
 . "$(dirname "$0")/lib.sh"
 cd "$TMPD"
 
-# same NAME CMD ARGS: ld-mmld.so CMD ARGS against CMD ARGS.
-same() {
-	local name=$1; shift
-	run_cmd "$TMPD/ours" -- "$RTLD" "$@"
-	run_cmd "$TMPD/sys" -- "$@"
-	if ! cmp -s "$TMPD/ours.out" "$TMPD/sys.out"; then
-		diff "$TMPD/sys.out" "$TMPD/ours.out" >"$TMPD/detail"
-		cat "$TMPD/ours.err" >>"$TMPD/detail"
-		bad "$name" "stdout differs from the normal run (< normal, > ld-mmld.so)"; return
-	fi
-	if [ "$(cat "$TMPD/ours.rc")" != "$(cat "$TMPD/sys.rc")" ]; then
-		cp "$TMPD/ours.err" "$TMPD/detail"
-		bad "$name" "exit status $(cat "$TMPD/ours.rc"), normally $(cat "$TMPD/sys.rc")"; return
-	fi
-	[ -s "$TMPD/ours.out" ] || { bad "$name" "printed nothing"; return; }
-	ok "$name"
-}
-
 printf 'pear\napple\nfig\n' >fruit.txt
 same true-and-status /bin/sh -c 'true; echo status=$?'
 same true /bin/true --version

@@ -5,6 +5,35 @@
  * program's entry address and the stack pointer to give it (moved past our own arguments
  * in direct mode). The program receives %rdx = the finaliser it must register (ABI 3.4.1). */
 
+/* Saves / restores the whole vector state at (%rsp), which must be 64-byte aligned and hold
+ * rtld_xsave_size bytes. Clobbers %rax and %rdx. */
+	.macro SAVE_VECTORS
+	cmpl $0, rtld_xsave_mode(%rip)
+	je 1f
+	/* XRSTOR faults unless the header's reserved bytes are zero; XSAVE writes only XSTATE_BV. */
+	xor %eax, %eax
+	.irp off, 512, 520, 528, 536, 544, 552, 560, 568
+	mov %rax, \off(%rsp)
+	.endr
+	mov $0xee, %eax		/* SSE, AVX, MPX bounds, AVX-512 opmask and upper ZMM */
+	xor %edx, %edx
+	xsave (%rsp)
+	jmp 2f
+1:	fxsave (%rsp)
+2:
+	.endm
+
+	.macro RESTORE_VECTORS
+	cmpl $0, rtld_xsave_mode(%rip)
+	je 1f
+	mov $0xee, %eax
+	xor %edx, %edx
+	xrstor (%rsp)
+	jmp 2f
+1:	fxrstor (%rsp)
+2:
+	.endm
+
 	.text
 	.globl _dl_start
 	.hidden _dl_start
@@ -57,35 +86,13 @@ _dl_runtime_resolve:
 	push %r10
 	and $-64, %rsp
 	sub rtld_xsave_size(%rip), %rsp
-	cmpl $0, rtld_xsave_mode(%rip)
-	je 1f
-	/* XRSTOR faults unless the header's reserved bytes are zero; XSAVE writes only XSTATE_BV. */
-	xor %eax, %eax
-	mov %rax, 512(%rsp)
-	mov %rax, 520(%rsp)
-	mov %rax, 528(%rsp)
-	mov %rax, 536(%rsp)
-	mov %rax, 544(%rsp)
-	mov %rax, 552(%rsp)
-	mov %rax, 560(%rsp)
-	mov %rax, 568(%rsp)
-	mov $0xee, %eax		/* SSE, AVX, MPX bounds, AVX-512 opmask and upper ZMM */
-	xor %edx, %edx
-	xsave (%rsp)
-	jmp 2f
-1:	fxsave (%rsp)
-2:	mov 8(%rbx), %rdi
+	SAVE_VECTORS
+	mov 8(%rbx), %rdi
 	mov 16(%rbx), %rsi
 	call rtld_lazy_fixup
 	mov %rax, %r11
-	cmpl $0, rtld_xsave_mode(%rip)
-	je 3f
-	mov $0xee, %eax
-	xor %edx, %edx
-	xrstor (%rsp)
-	jmp 4f
-3:	fxrstor (%rsp)
-4:	lea -64(%rbx), %rsp
+	RESTORE_VECTORS
+	lea -64(%rbx), %rsp
 	pop %r10
 	pop %r9
 	pop %r8
@@ -174,32 +181,11 @@ rtld_tlsdesc_dynamic:
 	and $-64, %rsp
 	sub rtld_xsave_size(%rip), %rsp
 	mov %rax, %rdi			/* tls_index-compatible: {module, offset} */
-	cmpl $0, rtld_xsave_mode(%rip)
-	je 2f
-	xor %eax, %eax
-	mov %rax, 512(%rsp)
-	mov %rax, 520(%rsp)
-	mov %rax, 528(%rsp)
-	mov %rax, 536(%rsp)
-	mov %rax, 544(%rsp)
-	mov %rax, 552(%rsp)
-	mov %rax, 560(%rsp)
-	mov %rax, 568(%rsp)
-	mov $0xee, %eax
-	xor %edx, %edx
-	xsave (%rsp)
-	jmp 3f
-2:	fxsave (%rsp)
-3:	call __tls_get_addr
+	SAVE_VECTORS
+	call __tls_get_addr
 	mov %rax, %rsi
-	cmpl $0, rtld_xsave_mode(%rip)
-	je 4f
-	mov $0xee, %eax
-	xor %edx, %edx
-	xrstor (%rsp)
-	jmp 5f
-4:	fxrstor (%rsp)
-5:	mov %rsi, %rax
+	RESTORE_VECTORS
+	mov %rsi, %rax
 	sub %fs:0, %rax
 	lea -48(%rbx), %rsp
 	pop %r11
