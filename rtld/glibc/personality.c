@@ -103,10 +103,20 @@ static void init_main_thread(void)
 	LM(pd, PD_report_events, char) = __nptl_initial_report_events;
 	LM(pd, PD_user_stack, char) = 1;
 	LM(pd, PD_stackblock_size, size_t) = (size_t)__libc_stack_end;
-	/* rseq is not registered: cpu_id -2 (RSEQ_CPU_ID_REGISTRATION_FAILED) tells libc so, and
-	 * new threads then do not register either (their creator's cpu_id is negative). */
-	LM(pd, PD_rseq_area_cpu_id, int) = -2;
-	__rseq_size = 0;
+	/* rseq, as glibc does unless glibc.pthread.rseq=0: register the main thread's area
+	 * (cpu_id -1 until the kernel fills it); libc then registers every new thread too. If the
+	 * kernel refuses (or valgrind), cpu_id -2 (RSEQ_CPU_ID_REGISTRATION_FAILED) tells libc, and
+	 * threads do not try. */
+	int64_t want = 1;
+	glibc_tunable("glibc.pthread.rseq", &want);
+	LM(pd, PD_rseq_area_cpu_id, int) = -1;
+	long r = want ? sys_call6(SYS_rseq, (long)(pd + PD_rseq_area), 32, 0, 0x53053053, 0, 0) : -1;
+	if (r == 0)
+		__rseq_size = 20; /* what glibc 2.36 registers: the ABI's original 20 bytes */
+	else {
+		LM(pd, PD_rseq_area_cpu_id, int) = -2;
+		__rseq_size = 0;
+	}
 	list_add((void **)(_rtld_global + GL__dl_stack_user), (void **)(pd + PD_list));
 }
 
@@ -172,6 +182,17 @@ static void fill_rtld_global_ro(void)
 		GLRO(GLRO__dl_vdso_time, uintptr_t) = sym_in(R.vdso, "__vdso_time", "LINUX_2.6");
 		GLRO(GLRO__dl_vdso_getcpu, uintptr_t) = sym_in(R.vdso, "__vdso_getcpu", "LINUX_2.6");
 		GLRO(GLRO__dl_vdso_clock_getres_time64, uintptr_t) = sym_in(R.vdso, "__vdso_clock_getres", "LINUX_2.6");
+	}
+	/* time() and gettimeofday() are IFUNCs that look their vDSO functions up through
+	 * dl_sysinfo_map with dl_lookup_symbol_x: the vDSO's map, searching itself. */
+	if (R.vdso && R.vdso->dynamic) {
+		static struct dso *self_list[1];
+		self_list[0] = R.vdso;
+		R.vdso->search_list = self_list;
+		R.vdso->nsearch_list = 1;
+		glibc_build_map(R.vdso);
+		glibc_set_search_list(R.vdso);
+		GLRO(GLRO__dl_sysinfo_map, void *) = R.vdso->personality;
 	}
 	glibc_fill_dlfcn_hooks(glro);
 	/* libc raises dlopen/dlsym errors through its own catcher (abi 1.2, row 832). */

@@ -25,4 +25,4 @@ $(TPG)/cxx_across: testprogs/glibc/cxx_across.cc $(TPG)/libthrow.so
 $(TPG)/dltest-interp: testprogs/glibc/dltest.c $(TPG)/dltest
 	$(CC) $(GLIBC_CFLAGS) -o $@ $< -Wl,-rpath,'$$ORIGIN' -ldl -lpthread -Wl,--dynamic-linker=$(abspath $(RTLD))
 TP_GLIBC := $(TPG)/hello $(TPG)/threads $(TPG)/throw $(TPG)/dltest $(TPG)/cxx_across $(TPG)/lifecycle \
-	$(TPG)/dltest-interp $(TPG)/cpufeatures $(TPG)/tunables
+	$(TPG)/dltest-interp $(TPG)/cpufeatures $(TPG)/tunables $(TPG)/rseq_time

@@ -17,6 +17,11 @@ same glibc-cxx-throw ./throw
 same glibc-cxx-throw-across-libraries ./cxx_across
 same glibc-dlfcn ./dltest
 same glibc-lifecycle ./lifecycle
+same glibc-rseq ./rseq_time
+run_cmd "$TMPD/ours" GLIBC_TUNABLES=glibc.pthread.rseq=0 -- "$RTLD" ./rseq_time
+run_cmd "$TMPD/sys" GLIBC_TUNABLES=glibc.pthread.rseq=0 -- ./rseq_time
+check glibc-rseq-off "glibc.pthread.rseq=0 behaves differently from the system loader" sh -c \
+	"cmp -s '$TMPD/ours.out' '$TMPD/sys.out' && grep -q '__rseq_size=0' '$TMPD/ours.out'"
 run_cmd "$TMPD/ours" LD_BIND_NOW=1 -- "$RTLD" ./dltest
 run_cmd "$TMPD/sys" LD_BIND_NOW=1 -- ./dltest
 check glibc-bind-now "LD_BIND_NOW=1 dltest differs from the normal run" cmp "$TMPD/ours.out" "$TMPD/sys.out"
@@ -68,6 +73,9 @@ if command -v strace >/dev/null; then
 	strace -f -e trace=clock_gettime -o "$TMPD/strace.out" "$RTLD" ./lifecycle >/dev/null 2>&1
 	check vdso-clock-gettime "clock_gettime made system calls: $(grep -c clock_gettime "$TMPD/strace.out" 2>/dev/null)" \
 		sh -c "! grep -q 'clock_gettime(' '$TMPD/strace.out'"
+	strace -f -e trace=time,gettimeofday -o "$TMPD/strace2.out" "$RTLD" ./rseq_time >/dev/null 2>&1
+	check vdso-time-gettimeofday "time() or gettimeofday() made system calls" \
+		sh -c "! grep -Eq '^[0-9 ]*(time|gettimeofday)\(' '$TMPD/strace2.out'"
 fi
 
 echo "glibc: $PASS passed, $FAIL failed"
