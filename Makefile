@@ -9,7 +9,7 @@ WARN := -std=gnu11 -O2 -g -Wall -Wextra -Werror
 # exports), no stack protector (it would read %fs before we set it), and no loop turned into
 # a memset/memcpy call (our memset is such a loop).
 RTLD_CFLAGS := $(WARN) -fPIC -ffreestanding -fno-builtin -fno-stack-protector -fvisibility=hidden \
-	-fno-tree-loop-distribute-patterns -fno-plt -fcf-protection=none -I rtld
+	-fno-tree-loop-distribute-patterns -fno-plt -fcf-protection=none -I rtld -I $(BUILD)/gen
 RTLD_LDFLAGS := -nostdlib -shared -Wl,-T,linker-scripts/ld-mmld.lds \
 	-Wl,--version-script=linker-scripts/ld-mmld.map -Wl,-soname,ld-linux-x86-64.so.2 \
 	-Wl,-Bsymbolic -Wl,--no-undefined -Wl,-z,pack-relative-relocs -Wl,--hash-style=both \
@@ -44,7 +44,19 @@ demo: all
 
 rtld: $(RTLD) $(BUILD)/.image-checked
 
-$(BUILD)/rtld/%.o: rtld/%.c $(wildcard rtld/*.h rtld/*/*.h) Makefile
+# glibc's private layout, read from this machine's glibc debug information when gdb and
+# libc6-dbg are there (so a Debian point release of libc6 is followed), else the copy checked
+# in as rtld/glibc/abi.h. Either way libc.so.6's build-id is compiled in and checked at start.
+GLIBC_ABI := $(BUILD)/gen/glibc-abi.h
+$(GLIBC_ABI): rtld/glibc/gen-abi.sh rtld/glibc/abi.h
+	@mkdir -p $(dir $@)
+	@if sh rtld/glibc/gen-abi.sh >$@.tmp 2>/dev/null && grep -q '^#define GL_SIZE [0-9]' $@.tmp; then \
+		mv $@.tmp $@; echo "  GEN     $@ (from this machine's glibc debug information)"; \
+	else \
+		rm -f $@.tmp; cp rtld/glibc/abi.h $@; echo "  GEN     $@ (no gdb/libc6-dbg: the checked-in rtld/glibc/abi.h)"; \
+	fi
+
+$(BUILD)/rtld/%.o: rtld/%.c $(wildcard rtld/*.h rtld/*/*.h) $(GLIBC_ABI) Makefile
 	@mkdir -p $(dir $@)
 	@echo "  CC      $<"
 	@$(CC) $(RTLD_CFLAGS) -MMD -c $< -o $@

@@ -36,7 +36,7 @@ e2e: rtld testprogs loader
 	bash tests/e2e/glibc.sh $(BUILD)
 	bash tests/e2e/mmld-run.sh $(BUILD)
 	bash tests/e2e/share.sh $(BUILD)
-	sh tests/glibc-abi.sh
+	sh tests/glibc-abi.sh $(BUILD)
 
 corpus: rtld
 	bash tests/corpus/run.sh $(BUILD)

@@ -4,7 +4,7 @@
 #ifndef MMLD_GLIBC_H
 #define MMLD_GLIBC_H
 #include "../rtld.h"
-#include "abi.h"
+#include "glibc-abi.h" /* build/gen/: generated from rtld/glibc/gen-abi.sh, or rtld/glibc/abi.h */
 
 /* Is libc.so.6 loaded? If so, checks its build-id against the one abi.h was generated
  * for (refusing to run on wrong offsets) and returns true. */
