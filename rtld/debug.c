@@ -39,11 +39,6 @@ void debug_publish(void)
 	_r_debug.r_map = R.head ? (R.head->personality ? R.head->personality : &maps[0]) : NULL;
 	_r_debug.r_brk = (uintptr_t)_dl_debug_state;
 	_r_debug.r_ldbase = R.self ? R.self->load_bias : 0;
-	if (!first) {
-		/* A dlopen: the debugger re-reads the list between RT_ADD and RT_CONSISTENT. */
-		_r_debug.r_state = 1; /* RT_ADD */
-		_dl_debug_state();
-	}
 	_r_debug.r_state = 0; /* RT_CONSISTENT */
 	/* DT_DEBUG in the program points the debugger at _r_debug; written once, at start-up,
 	 * before RELRO makes the program's .dynamic read-only. */
@@ -51,6 +46,12 @@ void debug_publish(void)
 		for (Elf64_Dyn *e = R.main->dynamic; e->d_tag != DT_NULL; e++)
 			if (e->d_tag == DT_DEBUG && dso_contains(R.main, (uintptr_t)e, sizeof *e, PF_W))
 				e->d_un.d_ptr = (uintptr_t)&_r_debug;
+	_dl_debug_state(); /* the list is consistent: the debugger reads it now */
+}
+
+void debug_announce(int state)
+{
+	_r_debug.r_state = state;
 	_dl_debug_state();
 }
 

@@ -19,6 +19,8 @@ struct r_debug {
 
 extern struct r_debug _r_debug EXPORT;
 EXPORT void _dl_debug_state(void);
-/* Builds the link_map chain of every loaded object and tells the debugger. */
+/* Builds the link_map chain of every loaded object and tells the debugger it is consistent. */
 HIDDEN void debug_publish(void);
+/* Before objects are added (RT_ADD, 1) or removed (RT_DELETE, 2): tells the debugger. */
+HIDDEN void debug_announce(int state);
 #endif

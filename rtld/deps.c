@@ -29,6 +29,26 @@ void deps_append(struct dso *d)
 	R.tail = d;
 }
 
+void deps_remove(struct dso *d)
+{
+	if (d->prev)
+		d->prev->next = d->next;
+	else if (R.head == d)
+		R.head = d->next;
+	if (d->next)
+		d->next->prev = d->prev;
+	else if (R.tail == d)
+		R.tail = d->prev;
+	/* d->next is kept: a lock-free reader (_dl_find_object) standing on d can walk on. */
+	d->prev = NULL;
+	size_t w = 0;
+	for (size_t i = 0; i < R.nscope; i++)
+		if (R.scope[i] != d)
+			R.scope[w++] = R.scope[i];
+	R.nscope = w;
+	d->in_global_scope = false;
+}
+
 void deps_scope_add(struct dso *d)
 {
 	if (d->in_global_scope)

@@ -18,6 +18,8 @@ HIDDEN void deps_preload(const char *list);
 HIDDEN void deps_load_all(void);
 /* The same from `first` on (dlopen: the new object and what it needs). */
 HIDDEN void deps_load_from(struct dso *first);
+/* Takes d off the object list and out of the global scope (dlclose, failed dlopen). */
+HIDDEN void deps_remove(struct dso *d);
 /* Adds d to the global scope (once). */
 HIDDEN void deps_scope_add(struct dso *d);
 #endif

@@ -83,6 +83,9 @@ struct dso {
 	bool in_global_scope;
 	bool dlopened;                /* added by dlopen, not at start-up */
 	size_t refcount;              /* dlopen handles outstanding */
+	bool nodelete;                /* never unloaded: RTLD_NODELETE / DF_1_NODELETE, a unique symbol
+					 in use, or bound to by an object that does not depend on it */
+	bool gc_mark;                 /* dlclose: still needed */
 	struct dso **search_list;     /* outside the global scope (dlopen RTLD_LOCAL): the root's
 					 breadth-first dependency closure, searched after it */
 	size_t nsearch_list;

@@ -114,14 +114,15 @@ void init_run_all(void)
 	}
 }
 
-void rtld_fini(void)
+/* Runs the finalisers of the objects `select` picks (all when NULL), in the reverse of the
+ * initialisation order; each object's once. */
+static void fini_selected(bool (*select)(const struct dso *))
 {
-	hold_at(STOP_EXIT);
-	if (DEBUG_ON(DBG_PAGES))
-		pages_report();
 	for (size_t i = norder; i-- > 0;) {
 		struct dso *d = order[i];
 		if (!d->init_done || d->fini_done || d->kind == DSO_VDSO || d->kind == DSO_RTLD)
+			continue;
+		if (select && !select(d))
 			continue;
 		d->fini_done = true;
 		if (DEBUG_ON(DBG_INIT | DBG_LIBS))
@@ -130,6 +131,25 @@ void rtld_fini(void)
 		if (d->has_dyn[DT_FINI])
 			((fini_fn)(d->load_bias + d->dyn[DT_FINI]))();
 	}
+}
+
+void init_fini_selected(bool (*select)(const struct dso *)) { fini_selected(select); }
+
+void init_forget(const struct dso *d)
+{
+	size_t w = 0;
+	for (size_t i = 0; i < norder; i++)
+		if (order[i] != d)
+			order[w++] = order[i];
+	norder = w;
+}
+
+void rtld_fini(void)
+{
+	hold_at(STOP_EXIT);
+	if (DEBUG_ON(DBG_PAGES))
+		pages_report();
+	fini_selected(NULL);
 	if (DEBUG_ON(DBG_STATISTICS))
 		dbg("finalisers done");
 }

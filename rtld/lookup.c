@@ -102,6 +102,7 @@ static void unique_resolve(const char *name, uint32_t h, struct sym_def *def)
 	struct unique_entry *e = rt_malloc(sizeof *e);
 	if (!e)
 		return;
+	def->dso->nodelete = true; /* the process-wide definition must outlive every user of it */
 	e->name = name;
 	e->def = *def;
 	e->next = *slot;
@@ -124,6 +125,22 @@ static bool search(struct dso **scope, size_t n, const struct sym_query *q, stru
 		}
 	}
 	return false;
+}
+
+/* A dlopen'ed object that `req` now refers to without depending on it (a symbol found in the
+ * global scope) must not be unloaded while req may still call it: glibc records such
+ * "relocation dependencies"; we keep the object for the life of the process. */
+static void keep_if_foreign(const struct dso *req, struct dso *def)
+{
+	if (!def->dlopened || def == req || def->nodelete)
+		return;
+	for (size_t i = 0; i < req->ndeps; i++)
+		if (req->deps[i] == def)
+			return;
+	for (size_t i = 0; i < req->nsearch_list; i++)
+		if (req->search_list[i] == def)
+			return;
+	def->nodelete = true;
 }
 
 bool lookup_reloc_symbol(struct dso *req, size_t symidx, bool plt, bool copy, struct sym_def *out)
@@ -153,8 +170,10 @@ bool lookup_reloc_symbol(struct dso *req, size_t symidx, bool plt, bool copy, st
 			return true;
 		}
 	}
-	if (search(R.scope, R.nscope, &q, copy ? R.main : NULL, out))
+	if (search(R.scope, R.nscope, &q, copy ? R.main : NULL, out)) {
+		keep_if_foreign(req, out->dso);
 		return true;
+	}
 	/* Objects outside the global scope (dlopen RTLD_LOCAL) then search their root's
 	 * dependency closure, the root first. */
 	if (!req->in_global_scope && req->search_list)

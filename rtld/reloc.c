@@ -18,6 +18,12 @@ struct reloc_cache {
 };
 static struct reloc_cache cache;
 
+void reloc_forget(const struct dso *d)
+{
+	if (cache.d == d || cache.def.dso == d)
+		memset(&cache, 0, sizeof cache);
+}
+
 bool reloc_resolve(struct dso *d, size_t symidx, bool plt, bool copy, struct sym_def *def)
 {
 	if (symidx >= d->nsyms_max)

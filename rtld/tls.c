@@ -128,6 +128,14 @@ void tls_add_modules(struct dso *first)
 		R.tls_generation++;
 }
 
+void tls_forget(struct dso *d)
+{
+	if (!d->tls_modid || d->tls_modid >= modules_cap)
+		return;
+	modules[d->tls_modid] = NULL; /* the id is not reused; each thread's block is left behind */
+	R.tls_generation++;
+}
+
 void tls_init_static_in_thread(struct dso *first, void *tp)
 {
 	for (struct dso *d = first; d; d = d->next) {

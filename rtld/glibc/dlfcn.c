@@ -47,23 +47,75 @@ __attribute__((noreturn)) static void raise_error(const char *objname, const cha
 	sys_exit_group(127);
 }
 
-/* Objects a failed dlopen had already added: off the list and out of memory (their
- * constructors never ran). */
+/* --- unloading (dlclose, and a dlopen that failed half way) ------------------------------ */
+static bool doomed(const struct dso *d) { return d->dlopened && !d->gc_mark; }
+
+static void mark(struct dso *d)
+{
+	if (d->gc_mark)
+		return;
+	d->gc_mark = true;
+	for (size_t i = 0; i < d->ndeps; i++)
+		mark(d->deps[i]);
+}
+
+/* Unloads every dlopen'ed object not marked: finalisers (if they were initialised), then off
+ * the list, the scopes and the TLS slots, then unmapped. The records themselves are kept: a
+ * lock-free _dl_find_object may be standing on one. */
+static void unload_unmarked(void)
+{
+	bool any = false;
+	for (struct dso *d = R.head; d; d = d->next)
+		any |= doomed(d);
+	if (!any)
+		return;
+	init_fini_selected(doomed);
+	debug_announce(2); /* RT_DELETE */
+	for (struct dso *d = R.head, *next; d; d = next) {
+		next = d->next;
+		if (!doomed(d))
+			continue;
+		if (DEBUG_ON(DBG_LIBS | DBG_FILES))
+			dbg("file=%s [0];  destroying link map", dso_display(d));
+		deps_remove(d);
+		init_forget(d);
+		tls_forget(d);
+		reloc_forget(d);
+		map_unmap(d);
+		d->missing = true; /* nothing of it answers any more */
+	}
+	glibc_link_list();
+	glibc_update_global_scope();
+	glibc_update_slotinfo();
+	debug_publish();
+}
+
+/* The objects a failed dlopen had already added: unloaded again (their constructors never
+ * ran). */
 static void rollback(void)
 {
 	struct dso *keep = open_rollback_tail;
 	if (!keep)
 		return;
-	for (struct dso *d = keep->next; d;) {
-		struct dso *next = d->next;
-		map_unmap(d);
-		d = next;
-	}
-	keep->next = NULL;
-	R.tail = keep;
-	while (R.nscope && !R.scope[R.nscope - 1]->prev && R.scope[R.nscope - 1] != R.head)
-		R.nscope--;
+	for (struct dso *d = R.head; d; d = d->next)
+		d->gc_mark = true;
+	for (struct dso *d = keep->next; d; d = d->next)
+		d->gc_mark = false;
+	unload_unmarked();
 	open_rollback_tail = NULL;
+}
+
+/* dlclose: what no handle, no start-up object, nothing NODELETE needs any more goes. */
+static void collect(void)
+{
+	for (struct dso *d = R.head; d; d = d->next)
+		d->gc_mark = false;
+	for (struct dso *d = R.head; d; d = d->next) {
+		bool tls_dtors = d->personality && LM(d->personality, LM_l_tls_dtor_count, size_t) > 0;
+		if (!d->dlopened || d->refcount || d->nodelete || (d->flags_1 & DF_1_NODELETE) || tls_dtors)
+			mark(d);
+	}
+	unload_unmarked();
 }
 
 static void *load_lock(void) { return _rtld_global + GL__dl_load_lock; }
@@ -182,6 +234,8 @@ static void *dl_open_locked(const char *file, int mode, const void *caller, long
 		return R.main->personality;
 	struct dso *existing = deps_find_loaded(file);
 	if (existing && existing->personality) {
+		if (mode & RTLD_NODELETE_)
+			existing->nodelete = true;
 		existing->refcount++;
 		if (!existing->search_list && existing->kind != DSO_MAIN)
 			build_search_list(existing); /* dlsym on the handle searches it */
@@ -196,6 +250,7 @@ static void *dl_open_locked(const char *file, int mode, const void *caller, long
 
 	open_rollback_tail = R.tail;
 	R.error_hook = dlopen_error_hook;
+	debug_announce(1); /* RT_ADD */
 	char err[1024];
 	struct dso *d = search_and_map(file, req, err, sizeof err);
 	if (!d) {
@@ -261,17 +316,22 @@ static void *dl_open_locked(const char *file, int mode, const void *caller, long
 	/* Constructors run with libc's argc/argv/environ; an error in one is the program's. */
 	init_run_new(first, argc, argv, env);
 	if (mode & RTLD_NODELETE_)
-		d->refcount = (size_t)-1 / 2;
+		d->nodelete = true;
 	return d->personality;
 }
 
-/* Objects are never unmapped: glibc keeps NODELETE objects and any with thread_local
- * destructors pending too, and keeping them all is always safe. Finalisers run at exit. */
+/* dlclose: one handle less; objects nothing needs any more are unloaded, as glibc does
+ * (except what NODELETE, a unique symbol, a foreign binding or pending thread_local
+ * destructors keep). Under dl_load_lock: finalisers may dlopen or dlclose again. */
 static void dl_close(void *map)
 {
 	struct dso *d = glibc_dso_of(map);
-	if (d && d->refcount)
-		d->refcount--;
+	if (!d || !d->dlopened || !d->refcount)
+		return;
+	lock();
+	d->refcount--;
+	collect();
+	unlock();
 }
 
 /* --- the rest -------------------------------------------------------------------------- */

@@ -52,6 +52,8 @@ struct glibc_libc_fns {
 	int (*mutex_lock)(void *);
 	int (*mutex_unlock)(void *);
 };
+/* GL(dl_tls_dtv_slotinfo_list) after modules were added or unloaded. */
+HIDDEN void glibc_update_slotinfo(void);
 /* Calls fn(tp) for every thread libc knows (GL(dl_stack_used) and GL(dl_stack_user)). */
 HIDDEN void glibc_for_each_thread(void (*fn)(void *tp, void *arg), void *arg);
 extern struct glibc_libc_fns glibc_libc HIDDEN;

@@ -175,7 +175,6 @@ void glibc_link_list(void)
 	}
 	LM(_rtld_global, NS__ns_loaded, void *) = R.head->personality;
 	LM(_rtld_global, NS__ns_nloaded, unsigned) = (unsigned)n;
-	LM(_rtld_global, GL__dl_load_adds, unsigned long long) = n;
 	glibc_update_global_scope();
 	/* The program's own search list is the global scope. */
 	void *mm = R.main->personality;

@@ -120,8 +120,6 @@ static void init_main_thread(void)
 	list_add((void **)(_rtld_global + GL__dl_stack_user), (void **)(pd + PD_list));
 }
 
-static void update_slotinfo(void);
-
 static void fill_rtld_global(void)
 {
 	GL(GL__dl_nns, size_t) = 1;
@@ -141,7 +139,7 @@ static void fill_rtld_global(void)
 	GL(GL__dl_tls_static_nelem, size_t) = R.tls_max_modid;
 	GL(GL__dl_tls_generation, size_t) = R.tls_generation;
 	GL(GL__dl_initial_dtv, void *) = LM(R.tp, PD_header_dtv, void *);
-	update_slotinfo();
+	glibc_update_slotinfo();
 	/* _dl_all_dirs == GLRO(dl_init_all_dirs), non-NULL: rtld_active() tests it. */
 	static void *dummy_dir[8];
 	GL(GL__dl_all_dirs, void *) = dummy_dir;
@@ -206,6 +204,8 @@ void glibc_before_reloc(uintptr_t *sp)
 	_dl_argv = R.argv;
 	glibc_tunables_init();
 	glibc_link_list();
+	for (struct dso *d = R.head; d; d = d->next)
+		GL(GL__dl_load_adds, unsigned long long)++;
 	fill_rtld_global();
 	fill_rtld_global_ro();
 	init_main_thread();
@@ -250,7 +250,7 @@ void glibc_for_each_thread(void (*fn)(void *tp, void *arg), void *arg)
  * __libc_freeres walks it (valgrind calls that at exit) and libthread_db reads it to find a
  * thread's TLS for gdb. One block, rebuilt larger when dlopen adds modules; old blocks are
  * kept (a reader may hold one). */
-static void update_slotinfo(void)
+void glibc_update_slotinfo(void)
 {
 	size_t len = R.tls_max_modid + 64;
 	char *list = LM(_rtld_global, GL__dl_tls_dtv_slotinfo_list, char *);
@@ -263,21 +263,25 @@ static void update_slotinfo(void)
 	for (size_t id = 1; id <= R.tls_max_modid; id++) {
 		struct dso *d = tls_module(id);
 		char *slot = list + SLOTLIST_slotinfo + id * SLOT_SIZE;
-		if (!d || LM(slot, SLOT_map, void *))
+		if (d)
+			glibc_build_map(d);
+		void *map = d ? d->personality : NULL;
+		if (LM(slot, SLOT_map, void *) == map)
 			continue;
-		glibc_build_map(d);
-		LM(slot, SLOT_gen, size_t) = R.tls_generation;
-		LM(slot, SLOT_map, void *) = d->personality;
+		LM(slot, SLOT_gen, size_t) = R.tls_generation; /* added, or unloaded (NULL) */
+		LM(slot, SLOT_map, void *) = map;
 	}
 	LM(_rtld_global, GL__dl_tls_dtv_slotinfo_list, char *) = list;
 }
 
 void glibc_add_objects(struct dso *first)
 {
-	for (struct dso *d = first; d; d = d->next)
+	for (struct dso *d = first; d; d = d->next) {
 		glibc_build_map(d);
+		GL(GL__dl_load_adds, unsigned long long)++; /* monotonic: dl_iterate_phdr's adds/subs */
+	}
 	glibc_link_list();
 	GL(GL__dl_tls_max_dtv_idx, size_t) = R.tls_max_modid;
 	GL(GL__dl_tls_generation, size_t) = R.tls_generation;
-	update_slotinfo();
+	glibc_update_slotinfo();
 }

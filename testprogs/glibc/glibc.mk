@@ -21,8 +21,14 @@ $(TPG)/dltest: testprogs/glibc/dltest.c $(TPG)/libdl_a.so $(TPG)/libdl_b.so $(TP
 	$(CC) $(GLIBC_CFLAGS) -o $@ $< -Wl,-rpath,'$$ORIGIN' -ldl -lpthread
 $(TPG)/cxx_across: testprogs/glibc/cxx_across.cc $(TPG)/libthrow.so
 	g++ -O2 -g -Wall -Wextra -Werror -o $@ $< -Wl,-rpath,'$$ORIGIN' $(TPG)/libthrow.so
+$(TPG)/libdl_dlc_user.so: testprogs/glibc/dlc_user.c
+	@mkdir -p $(dir $@)
+	$(CC) $(GLIBC_CFLAGS) -fPIC -shared -o $@ $< -Wl,-soname,libdl_dlc_user.so
+$(TPG)/dlclose $(TPG)/dlclose_reldep: $(TPG)/%: testprogs/glibc/%.c $(TPG)/libdl_dlc.so $(TPG)/libdl_dlc_user.so $(TPG)/libdl_b.so
+	$(CC) $(GLIBC_CFLAGS) -o $@ $< -Wl,-rpath,'$$ORIGIN' -ldl
+
 # The same with ld-mmld.so as PT_INTERP: started by the kernel, debugged by gdb.
 $(TPG)/dltest-interp: testprogs/glibc/dltest.c $(TPG)/dltest
 	$(CC) $(GLIBC_CFLAGS) -o $@ $< -Wl,-rpath,'$$ORIGIN' -ldl -lpthread -Wl,--dynamic-linker=$(abspath $(RTLD))
 TP_GLIBC := $(TPG)/hello $(TPG)/threads $(TPG)/throw $(TPG)/dltest $(TPG)/cxx_across $(TPG)/lifecycle \
-	$(TPG)/dltest-interp $(TPG)/cpufeatures $(TPG)/tunables $(TPG)/rseq_time
+	$(TPG)/dltest-interp $(TPG)/cpufeatures $(TPG)/tunables $(TPG)/rseq_time $(TPG)/dlclose $(TPG)/dlclose_reldep

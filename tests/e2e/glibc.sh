@@ -17,6 +17,8 @@ same glibc-cxx-throw ./throw
 same glibc-cxx-throw-across-libraries ./cxx_across
 same glibc-dlfcn ./dltest
 same glibc-lifecycle ./lifecycle
+same glibc-dlclose ./dlclose
+same glibc-dlclose-reldep ./dlclose_reldep
 same glibc-rseq ./rseq_time
 run_cmd "$TMPD/ours" GLIBC_TUNABLES=glibc.pthread.rseq=0 -- "$RTLD" ./rseq_time
 run_cmd "$TMPD/sys" GLIBC_TUNABLES=glibc.pthread.rseq=0 -- ./rseq_time
