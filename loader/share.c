@@ -18,6 +18,8 @@
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
+#include <gelf.h>
+#include <libelf.h>
 
 extern char **environ;
 
@@ -80,18 +82,82 @@ static pid_t start_one(const struct options *o, bool system, bool read_load, boo
 	_exit(127);
 }
 
-static unsigned long read_entry(pid_t pid)
+static unsigned long read_aux(pid_t pid, unsigned long type)
 {
 	char name[64];
 	snprintf(name, sizeof name, "/proc/%d/auxv", (int)pid);
 	FILE *f = fopen(name, "r");
-	unsigned long v[2], entry = 0;
+	unsigned long v[2], value = 0;
 	while (f && fread(v, sizeof v, 1, f) == 1 && v[0])
-		if (v[0] == 9 /* AT_ENTRY */)
-			entry = v[1];
+		if (v[0] == type)
+			value = v[1];
 	if (f)
 		fclose(f);
-	return entry;
+	return value;
+}
+
+/* The dynamic symbol `name` of the ELF file at path, or 0. */
+static unsigned long dynsym_value(const char *path, const char *name)
+{
+	elf_version(EV_CURRENT);
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return 0;
+	Elf *elf = elf_begin(fd, ELF_C_READ, NULL);
+	unsigned long v = 0;
+	Elf_Scn *s = NULL;
+	GElf_Shdr sh;
+	while (elf && !v && (s = elf_nextscn(elf, s)))
+		if (gelf_getshdr(s, &sh) && sh.sh_type == SHT_DYNSYM) {
+			Elf_Data *d = elf_getdata(s, NULL);
+			GElf_Sym sym;
+			for (int i = 0; d && gelf_getsym(d, i, &sym); i++) {
+				const char *n = elf_strptr(elf, sh.sh_link, sym.st_name);
+				if (n && strcmp(n, name) == 0 && sym.st_shndx != SHN_UNDEF) {
+					v = sym.st_value;
+					break;
+				}
+			}
+		}
+	if (elf)
+		elf_end(elf);
+	close(fd);
+	return v;
+}
+
+/* The file mapped at addr in pid (the interpreter, at AT_BASE). */
+static bool mapped_file(pid_t pid, unsigned long addr, char *path, size_t len)
+{
+	struct mapping *m;
+	int n = proc_maps(pid, &m);
+	bool found = false;
+	for (int i = 0; i < n && !found; i++)
+		if (m[i].start == addr && m[i].path[0] == '/') {
+			snprintf(path, len, "%s", m[i].path);
+			found = true;
+		}
+	if (n >= 0)
+		proc_maps_free(m, n);
+	return found;
+}
+
+/* Where a traced process of the system loader should stop: the entry point, or for "loaded"
+ * the loader's _dl_debug_state when _r_debug says RT_CONSISTENT. glibc's ld.so calls it so
+ * right after relocation, before any initialiser, which is the point MMLD_STOP=loaded names. */
+static unsigned long stop_address(pid_t pid, const char *at, unsigned long *r_debug)
+{
+	*r_debug = 0;
+	if (strcmp(at, "loaded") != 0)
+		return read_aux(pid, 9 /* AT_ENTRY */);
+	unsigned long base = read_aux(pid, 7 /* AT_BASE */);
+	char path[4096];
+	if (!base || !mapped_file(pid, base, path, sizeof path))
+		return 0;
+	unsigned long brk = dynsym_value(path, "_dl_debug_state"), rd = dynsym_value(path, "_r_debug");
+	if (!brk || !rd)
+		return 0;
+	*r_debug = base + rd;
+	return base + brk;
 }
 
 /* Drives a traced process (system loader) to the point; true if it got there. */
@@ -101,10 +167,10 @@ static bool trace_to_point(pid_t pid, const char *at)
 	if (waitpid(pid, &st, 0) < 0 || !WIFSTOPPED(st))
 		return false; /* the stop after exec */
 	ptrace(PTRACE_SETOPTIONS, pid, NULL, (void *)(long)(PTRACE_O_TRACEEXIT | PTRACE_O_EXITKILL));
-	unsigned long entry = 0, orig = 0;
+	unsigned long entry = 0, orig = 0, r_debug = 0;
 	bool at_exit = strcmp(at, "exit") == 0;
 	if (!at_exit) {
-		entry = read_entry(pid);
+		entry = stop_address(pid, at, &r_debug);
 		errno = 0;
 		orig = (unsigned long)ptrace(PTRACE_PEEKTEXT, pid, (void *)entry, NULL);
 		if (!entry || errno)
@@ -122,10 +188,23 @@ static bool trace_to_point(pid_t pid, const char *at)
 			struct user_regs_struct regs;
 			ptrace(PTRACE_GETREGS, pid, NULL, &regs);
 			if (regs.rip == entry + 1) {
-				ptrace(PTRACE_POKETEXT, pid, (void *)entry, (void *)orig);
 				regs.rip = entry;
 				ptrace(PTRACE_SETREGS, pid, NULL, &regs);
-				return true;
+				/* _dl_debug_state is also called while libraries are being added: wait for
+				 * RT_CONSISTENT (r_state, offset 24 of struct r_debug, 0). */
+				long state = r_debug ? ptrace(PTRACE_PEEKDATA, pid, (void *)(r_debug + 24), NULL) : 0;
+				if ((int)state == 0) {
+					ptrace(PTRACE_POKETEXT, pid, (void *)entry, (void *)orig);
+					return true;
+				}
+				/* Not yet: step over the breakpoint's instruction and set it again. */
+				ptrace(PTRACE_POKETEXT, pid, (void *)entry, (void *)orig);
+				int st2;
+				if (ptrace(PTRACE_SINGLESTEP, pid, NULL, NULL) < 0 || waitpid(pid, &st2, 0) < 0 || !WIFSTOPPED(st2))
+					return false;
+				ptrace(PTRACE_POKETEXT, pid, (void *)entry, (void *)((orig & ~0xffUL) | 0xcc));
+				sig = 0;
+				continue;
 			}
 		}
 		if (sig == SIGTRAP)
@@ -308,8 +387,6 @@ int cmd_share(int argc, char **argv)
 		fprintf(stderr, "mmld share: %s: command not found\n", o.argv[0]);
 		return 127;
 	}
-	if (o.system && !strcmp(o.at, "loaded"))
-		o.at = "entry"; /* the system loader gives us no earlier point than the entry */
 	char tmpl[] = "/tmp/mmld-share-XXXXXX";
 	o.objects_dir = mkdtemp(tmpl);
 

@@ -1,7 +1,9 @@
 /* MMLD_STOP: `mmld share` starts N copies of a program and measures them all at one point
  * of their life. Each copy stops itself there with SIGSTOP; mmld waits until all have
  * stopped (waitpid WUNTRACED), reads /proc, then continues them with SIGCONT.
- *   loaded  after relocation and RELRO, before any initialiser runs
+ *   loaded  after relocation, RELRO and (glibc) __libc_early_init, before any initialiser:
+ *           where glibc's ld.so calls _dl_debug_state with RT_CONSISTENT, which is where
+ *           mmld stops the system loader's processes for the same point
  *   entry   just before jumping to the program's entry point
  *   exit    when the program exits, before any finaliser (its memory at its largest) */
 #include "hold.h"

@@ -215,9 +215,10 @@ __attribute__((noinline)) static struct start_result rtld_main(uintptr_t *sp, ui
 			map_protect_relro(d);
 	map_protect_relro(R.self);
 	tls_init_images();                                       /* 7b: TLS images hold relocated data */
-	hold_at(STOP_LOADED);                                    /* MMLD_STOP=loaded: measured here */
 	if (glibc)                                               /* 10b: __libc_early_init */
 		glibc_after_reloc();
+	hold_at(STOP_LOADED);                                    /* MMLD_STOP=loaded: measured here,
+								    where glibc's ld.so says RT_CONSISTENT */
 	uint32_t stack_x = 0;
 	for (struct dso *d = R.head; d; d = d->next)
 		stack_x |= d->stack_flags & PF_X;

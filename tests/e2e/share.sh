@@ -84,6 +84,9 @@ check svg "--svg wrote no bars" sh -c "grep -q '<svg' '$TMPD/out.svg' && [ \$(gr
 run_cmd "$TMPD/sys" -- "$MMLD" share -n 2 --loader system --at entry -- /usr/bin/python3 -c pass
 check system-at-entry "the system loader's processes were not held at their entry" \
 	grep -q '2 measured, 2 exited with status 0' "$TMPD/sys.out"
+run_cmd "$TMPD/sysl" -- "$MMLD" share -n 2 --loader system --at loaded -- /usr/bin/python3 -c pass
+check system-at-loaded "the system loader's processes were not held after relocation" sh -c \
+	"grep -q '2 measured, 2 exited with status 0' '$TMPD/sysl.out' && grep -q 'ld-linux-x86-64.so.2' '$TMPD/sysl.out' && ! grep -q '^\[heap\]' '$TMPD/sysl.out'"
 run_cmd "$TMPD/sec" -- "$MMLD" share -n 2 --at 0.2 -- /bin/sleep 1
 check at-seconds "--at SECONDS did not sample both processes" grep -q '2 measured, 2 exited with status 0' "$TMPD/sec.out"
 run_cmd "$TMPD/bad" -- "$MMLD" share -n 2 --at sometime -- /bin/true
