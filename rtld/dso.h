@@ -86,6 +86,7 @@ struct dso {
 	bool nodelete;                /* never unloaded: RTLD_NODELETE / DF_1_NODELETE, a unique symbol
 					 in use, or bound to by an object that does not depend on it */
 	bool gc_mark;                 /* dlclose: still needed */
+	bool deepbind;                /* dlopen RTLD_DEEPBIND: own search list before the global scope */
 	struct dso **search_list;     /* outside the global scope (dlopen RTLD_LOCAL): the root's
 					 breadth-first dependency closure, searched after it */
 	size_t nsearch_list;

@@ -162,6 +162,9 @@ bool lookup_reloc_symbol(struct dso *req, size_t symidx, bool plt, bool copy, st
 		if (idx > VER_NDX_GLOBAL && idx < req->nversions && req->versions[idx].name)
 			q.version = &req->versions[idx];
 	}
+	/* RTLD_DEEPBIND: the object's own dependency closure comes before the global scope. */
+	if (req->deepbind && req->search_list && search(req->search_list, req->nsearch_list, &q, NULL, out))
+		return true;
 	if ((req->flags & DF_SYMBOLIC) || req->has_dyn[DT_SYMBOLIC]) {
 		const Elf64_Sym *s = lookup_in_dso(req, &q);
 		if (s) {

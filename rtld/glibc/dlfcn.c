@@ -32,6 +32,7 @@ struct r_scope_elem {
 #define RTLD_LAZY_ 0x1
 #define RTLD_NOW_ 0x2
 #define RTLD_NOLOAD_ 0x4
+#define RTLD_DEEPBIND_ 0x8
 #define RTLD_GLOBAL_ 0x100
 #define RTLD_NODELETE_ 0x1000
 #define LM_ID_NEWLM_ (-1)
@@ -297,6 +298,14 @@ static void *dl_open_locked(const char *file, int mode, const void *caller, long
 		for (struct dso *n = first; n; n = n->next)
 			deps_scope_add(n);
 	build_search_list(d);
+	if (mode & RTLD_DEEPBIND_)
+		for (struct dso *n = first; n; n = n->next) {
+			n->deepbind = true;
+			if (!n->search_list) { /* a global object keeps the root's list for this purpose */
+				n->search_list = d->search_list;
+				n->nsearch_list = d->nsearch_list;
+			}
+		}
 	tls_add_modules(first);
 	bool now = (mode & RTLD_NOW_) || R.bind_now;
 	for (struct dso *n = R.tail; n && n != first->prev; n = n->prev) {

@@ -115,12 +115,17 @@ void glibc_build_map(struct dso *d)
 	 * l_scope = {&global scope, own search list (dlopen RTLD_LOCAL), NULL};
 	 * l_local_scope[0] = the object's own search list (l_searchlist). */
 	void **scope = (void **)(m + LM_l_scope_mem);
-	scope[0] = &global_scope;
 	LM(m, LM_l_scope, void **) = scope;
 	LM(m, LM_l_scope_max, size_t) = 4;
 	LM(m, LM_l_local_scope, void *) = m + LM_l_searchlist;
-	if (!d->in_global_scope)
-		scope[1] = m + LM_l_searchlist;
+	if (d->deepbind) { /* RTLD_DEEPBIND: own search list first (dlsym from inside it too) */
+		scope[0] = m + LM_l_searchlist;
+		scope[1] = &global_scope;
+	} else {
+		scope[0] = &global_scope;
+		if (!d->in_global_scope)
+			scope[1] = m + LM_l_searchlist;
+	}
 	glibc_set_search_list(d);
 }
 

@@ -27,8 +27,12 @@ $(TPG)/libdl_dlc_user.so: testprogs/glibc/dlc_user.c
 $(TPG)/dlclose $(TPG)/dlclose_reldep: $(TPG)/%: testprogs/glibc/%.c $(TPG)/libdl_dlc.so $(TPG)/libdl_dlc_user.so $(TPG)/libdl_b.so
 	$(CC) $(GLIBC_CFLAGS) -o $@ $< -Wl,-rpath,'$$ORIGIN' -ldl
 
+$(TPG)/deepbind: testprogs/glibc/deepbind.c $(TPG)/libdl_deep.so
+	$(CC) $(GLIBC_CFLAGS) -rdynamic -o $@ $< -Wl,-rpath,'$$ORIGIN' -ldl
+
 # The same with ld-mmld.so as PT_INTERP: started by the kernel, debugged by gdb.
 $(TPG)/dltest-interp: testprogs/glibc/dltest.c $(TPG)/dltest
 	$(CC) $(GLIBC_CFLAGS) -o $@ $< -Wl,-rpath,'$$ORIGIN' -ldl -lpthread -Wl,--dynamic-linker=$(abspath $(RTLD))
 TP_GLIBC := $(TPG)/hello $(TPG)/threads $(TPG)/throw $(TPG)/dltest $(TPG)/cxx_across $(TPG)/lifecycle \
-	$(TPG)/dltest-interp $(TPG)/cpufeatures $(TPG)/tunables $(TPG)/rseq_time $(TPG)/dlclose $(TPG)/dlclose_reldep
+	$(TPG)/dltest-interp $(TPG)/cpufeatures $(TPG)/tunables $(TPG)/rseq_time $(TPG)/dlclose $(TPG)/dlclose_reldep \
+	$(TPG)/deepbind

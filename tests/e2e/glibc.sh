@@ -17,6 +17,7 @@ same glibc-cxx-throw ./throw
 same glibc-cxx-throw-across-libraries ./cxx_across
 same glibc-dlfcn ./dltest
 same glibc-lifecycle ./lifecycle
+same glibc-deepbind ./deepbind
 same glibc-dlclose ./dlclose
 same glibc-dlclose-reldep ./dlclose_reldep
 same glibc-rseq ./rseq_time
