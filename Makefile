@@ -49,6 +49,34 @@ demo: all
 	@echo "== mmld share -n 8 --compare -- /usr/bin/python3 -c 'import json'   (physical memory, ours vs the system loader)"
 	@$(MMLD) share -n 8 --compare -- /usr/bin/python3 -c 'import json' | sed -n '/^object  *mmld/,$$p'
 
+rtld: $(RTLD) $(BUILD)/.image-checked
+
+# glibc's private layout, read from this machine's glibc debug information when gdb and
+# libc6-dbg are there (so a Debian point release of libc6 is followed), else the copy checked
+# in as rtld/glibc/abi.h. Either way libc.so.6's build-id is compiled in and checked at start.
+GLIBC_ABI := $(BUILD)/gen/glibc-abi.h
+$(GLIBC_ABI): rtld/glibc/gen-abi.sh rtld/glibc/abi.h
+	@mkdir -p $(dir $@)
+	@if sh rtld/glibc/gen-abi.sh >$@.tmp 2>/dev/null && grep -q '^#define GL_SIZE [0-9]' $@.tmp; then \
+		mv $@.tmp $@; echo "  GEN     $@ (from this machine's glibc debug information)"; \
+	else \
+		rm -f $@.tmp; cp rtld/glibc/abi.h $@; echo "  GEN     $@ (no gdb/libc6-dbg: the checked-in rtld/glibc/abi.h)"; \
+	fi
+
+$(BUILD)/rtld/%.o: rtld/%.c $(wildcard rtld/*.h rtld/*/*.h) $(GLIBC_ABI) Makefile
+	@mkdir -p $(dir $@)
+	@echo "  CC      $<"
+	@$(CC) $(RTLD_CFLAGS) -MMD -c $< -o $@
+
+$(BUILD)/rtld/%.o: rtld/%.S Makefile
+	@mkdir -p $(dir $@)
+	@echo "  AS      $<"
+	@$(CC) -c $< -o $@
+
+$(RTLD): $(RTLD_OBJS) linker-scripts/ld-mmld.lds linker-scripts/ld-mmld.map
+	@echo "  LD      $@"
+	@$(CC) $(RTLD_LDFLAGS) -o $@ $(RTLD_OBJS) -lgcc
+
 # The image must stand alone: no undefined symbols, no DT_NEEDED, no text relocations, and
 # nothing but relative relocations (self-relocation handles no other kind). And rtld/ must
 # not have included a libc header.

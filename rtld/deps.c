@@ -94,6 +94,23 @@ struct dso *deps_find_file(uint64_t dev, uint64_t ino)
 	return NULL;
 }
 
+/* LD_DEBUG=files, in glibc's words: why an object is wanted (before the search, so the
+ * libs trace that follows reads as its answer), then where it was mapped. */
+void deps_trace_wanted(const char *name, const struct dso *req, const char *how)
+{
+	if (DEBUG_ON(DBG_FILES) && req)
+		dbg("file=%s [0];  %s by %s [0]", name, how, dso_display(req));
+}
+
+void deps_trace_mapped(const struct dso *d)
+{
+	if (DEBUG_ON(DBG_FILES))
+		dbg("file=%s [0];  generating link map\n  dynamic: %#lx  base: %#lx   size: %#lx\n    entry: %#lx  phdr: "
+		    "%#lx  phnum: %u",
+		    d->name, (unsigned long)d->dynamic, (unsigned long)d->load_bias, (unsigned long)d->map_len,
+		    (unsigned long)d->entry, (unsigned long)d->phdr, d->phnum);
+}
+
 /* Loads one library for `req`. Returns NULL (after reporting) only in list mode. */
 static struct dso *load_one(const char *name, struct dso *req, bool preload)
 {
@@ -103,6 +120,7 @@ static struct dso *load_one(const char *name, struct dso *req, bool preload)
 	struct dso *d = deps_find_loaded(name);
 	if (d)
 		return d;
+	deps_trace_wanted(name, req, "needed");
 	char err[1024];
 	d = search_and_map(name, req, err, sizeof err);
 	if (!d) {
@@ -140,13 +158,7 @@ static struct dso *load_one(const char *name, struct dso *req, bool preload)
 		return R.self;
 	}
 	deps_append(d);
-	if (DEBUG_ON(DBG_LIBS))
-		dbg("file=%s [0];  %s by %s [0]", d->name, preload ? "preloaded" : "needed", dso_display(req));
-	if (DEBUG_ON(DBG_FILES))
-		dbg("file=%s [0];  generating link map\n  dynamic: %#lx  base: %#lx   size: %#lx\n    entry: %#lx  phdr: "
-		    "%#lx  phnum: %u",
-		    d->name, (unsigned long)d->dynamic, (unsigned long)d->load_bias, (unsigned long)d->map_len,
-		    (unsigned long)d->entry, (unsigned long)d->phdr, d->phnum);
+	deps_trace_mapped(d);
 	return d;
 }
 

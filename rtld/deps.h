@@ -10,6 +10,8 @@ HIDDEN void deps_prepare(struct dso *d);
 HIDDEN struct dso *deps_find_loaded(const char *name);
 /* The loaded object mapped from this file, or NULL. */
 HIDDEN struct dso *deps_find_file(uint64_t dev, uint64_t ino);
+HIDDEN void deps_trace_wanted(const char *name, const struct dso *req, const char *how);
+HIDDEN void deps_trace_mapped(const struct dso *d);
 /* Loads the LD_PRELOAD / --preload list (space or colon separated), adding each object to
  * the global scope right after the program. A missing object is reported and skipped. */
 HIDDEN void deps_preload(const char *list);

@@ -252,6 +252,7 @@ static void *dl_open_locked(const char *file, int mode, const void *caller, long
 	open_rollback_tail = R.tail;
 	R.error_hook = dlopen_error_hook;
 	debug_announce(1); /* RT_ADD */
+	deps_trace_wanted(file, req, "dynamically loaded");
 	char err[1024];
 	struct dso *d = search_and_map(file, req, err, sizeof err);
 	if (!d) {
@@ -288,6 +289,7 @@ static void *dl_open_locked(const char *file, int mode, const void *caller, long
 	d->dlopened = true;
 	d->refcount = 1;
 	deps_append(d);
+	deps_trace_mapped(d);
 	deps_load_from(d);
 	struct dso *first = d;
 	for (struct dso *n = first; n; n = n->next) {

@@ -57,6 +57,16 @@ else
 		sh -c "$(declare -f mask); [ \"\$(mask '$TMPD/cf-ours.out')\" = \"\$(mask '$TMPD/cf-sys.out')\" ]"
 fi
 
+# LD_DEBUG=files: why each object was wanted (needed by, dynamically loaded by), that it was
+# mapped, and that a failed dlopen was undone, line for line as the system loader says it
+# when run the same way (both named on the command line; its own line for the program aside).
+files_trace() { grep -E '^ *[0-9]+:.file=' "$1" | sed 's/^ *[0-9]*:[[:space:]]*//' | grep -v '^file=\./dltest '; }
+run_cmd "$TMPD/ft-ours" LD_DEBUG=files -- "$RTLD" ./dltest
+run_cmd "$TMPD/ft-sys" LD_DEBUG=files -- /lib64/ld-linux-x86-64.so.2 ./dltest
+check ld-debug-files "LD_DEBUG=files lines differ from the system loader's" sh -c \
+	"$(declare -f files_trace); [ \"\$(files_trace '$TMPD/ft-ours.err' | wc -l)\" -gt 10 ] &&
+	 [ \"\$(files_trace '$TMPD/ft-ours.err')\" = \"\$(files_trace '$TMPD/ft-sys.err')\" ]"
+
 # Started by the kernel with ld-mmld.so as PT_INTERP: same output as the normal program.
 run_cmd "$TMPD/interp" -- ./dltest-interp
 run_cmd "$TMPD/normal" -- ./dltest
