@@ -157,6 +157,7 @@ static struct dso *load_one(const char *name, struct dso *req, bool preload)
 		rt_free(d);
 		return R.self;
 	}
+	d->loader = req;
 	deps_append(d);
 	deps_trace_mapped(d);
 	return d;

@@ -78,6 +78,9 @@ struct dso {
 
 	/* --- dependencies (deps.c) --- */
 	struct dso **deps;            /* DT_NEEDED order, resolved */
+	struct dso *loader;           /* whose DT_NEEDED, LD_PRELOAD or dlopen brought it in (the
+					 program for preloads): glibc's l_loader, which RTLD_NEXT
+					 follows to the scope it searches */
 	size_t ndeps;
 	bool deps_loaded;
 	bool in_global_scope;

@@ -72,6 +72,12 @@ static void unload_unmarked(void)
 		return;
 	init_fini_selected(doomed);
 	debug_announce(2); /* RT_DELETE */
+	for (struct dso *d = R.head; d; d = d->next) /* survivors forget a loader that goes */
+		if (!doomed(d) && d->loader && doomed(d->loader)) {
+			d->loader = NULL;
+			if (d->personality)
+				LM(d->personality, LM_l_loader, void *) = NULL;
+		}
 	for (struct dso *d = R.head, *next; d; d = next) {
 		next = d->next;
 		if (!doomed(d))
@@ -153,8 +159,17 @@ static void *dl_lookup_symbol_x(const char *name, void *undef_map, const Elf64_S
 		v.hash = version->hash;
 		q.version = &v;
 	}
+	/* With skip_map (RTLD_NEXT from it) the first scope is searched from just after it:
+	 * what comes before the caller, the program included, is not "next". */
+	unsigned first = 0;
+	if (skip_map && scope && scope[0])
+		for (unsigned j = 0; j < scope[0]->r_nlist; j++)
+			if (scope[0]->r_list[j] == skip_map) {
+				first = j + 1;
+				break;
+			}
 	for (size_t i = 0; scope && scope[i]; i++)
-		for (unsigned j = 0; j < scope[i]->r_nlist; j++) {
+		for (unsigned j = i == 0 ? first : 0; j < scope[i]->r_nlist; j++) {
 			void *map = scope[i]->r_list[j];
 			if (map == skip_map)
 				continue;
@@ -288,6 +303,7 @@ static void *dl_open_locked(const char *file, int mode, const void *caller, long
 	deps_prepare(d);
 	d->dlopened = true;
 	d->refcount = 1;
+	d->loader = req;
 	deps_append(d);
 	deps_trace_mapped(d);
 	deps_load_from(d);

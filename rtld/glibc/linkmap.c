@@ -106,6 +106,10 @@ void glibc_build_map(struct dso *d)
 	unsigned char *tb = (unsigned char *)m + LM_l_type_BYTE;
 	*tb = (unsigned char)((*tb & ~(3u << LM_l_type_BIT)) |
 			      ((d->kind == DSO_MAIN ? 0u : d->dlopened ? 2u : 1u) << LM_l_type_BIT));
+	if (d->loader && d->loader != d) {
+		glibc_build_map(d->loader);
+		LM(m, LM_l_loader, void *) = d->loader->personality;
+	}
 	set_bit(m, LM_l_relocated_BYTE, LM_l_relocated_BIT, true);
 	set_bit(m, LM_l_ld_readonly_BYTE, LM_l_ld_readonly_BIT, true);
 	set_bit(m, LM_l_contiguous_BYTE, LM_l_contiguous_BIT, true);

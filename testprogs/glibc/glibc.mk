@@ -30,9 +30,15 @@ $(TPG)/dlclose $(TPG)/dlclose_reldep: $(TPG)/%: testprogs/glibc/%.c $(TPG)/libdl
 $(TPG)/deepbind: testprogs/glibc/deepbind.c $(TPG)/libdl_deep.so
 	$(CC) $(GLIBC_CFLAGS) -rdynamic -o $@ $< -Wl,-rpath,'$$ORIGIN' -ldl
 
+# Link order is search order: the interposing malloc first, which() in the program, a, b.
+$(TPG)/rtld_next: testprogs/glibc/rtld_next.c $(TPG)/libnext_malloc.so $(TPG)/libnext_ctor.so \
+		$(TPG)/libnext_which_a.so $(TPG)/libnext_which_b.so
+	$(CC) $(GLIBC_CFLAGS) -rdynamic -o $@ $< -Wl,-rpath,'$$ORIGIN' -Wl,--no-as-needed \
+		$(addprefix $(TPG)/lib,next_malloc.so next_ctor.so next_which_a.so next_which_b.so) -ldl
+
 # The same with ld-mmld.so as PT_INTERP: started by the kernel, debugged by gdb.
 $(TPG)/dltest-interp: testprogs/glibc/dltest.c $(TPG)/dltest
 	$(CC) $(GLIBC_CFLAGS) -o $@ $< -Wl,-rpath,'$$ORIGIN' -ldl -lpthread -Wl,--dynamic-linker=$(abspath $(RTLD))
 TP_GLIBC := $(TPG)/hello $(TPG)/threads $(TPG)/throw $(TPG)/dltest $(TPG)/cxx_across $(TPG)/lifecycle \
 	$(TPG)/dltest-interp $(TPG)/cpufeatures $(TPG)/tunables $(TPG)/rseq_time $(TPG)/dlclose $(TPG)/dlclose_reldep \
-	$(TPG)/deepbind
+	$(TPG)/deepbind $(TPG)/rtld_next

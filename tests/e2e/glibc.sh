@@ -18,6 +18,7 @@ same glibc-cxx-throw-across-libraries ./cxx_across
 same glibc-dlfcn ./dltest
 same glibc-lifecycle ./lifecycle
 same glibc-deepbind ./deepbind
+same glibc-rtld-next ./rtld_next
 same glibc-dlclose ./dlclose
 same glibc-dlclose-reldep ./dlclose_reldep
 same glibc-rseq ./rseq_time
