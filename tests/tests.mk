@@ -41,10 +41,15 @@ e2e: rtld testprogs loader
 corpus: rtld
 	bash tests/corpus/run.sh $(BUILD)
 
+# Every dynamically linked program on this machine, --version, both loaders.
+sweep: rtld
+	bash tests/sweep/run.sh $(BUILD)
+
 check: all
 	@$(MAKE) --no-print-directory unit
 	@$(MAKE) --no-print-directory e2e
 	@$(MAKE) --no-print-directory corpus
+	@$(MAKE) --no-print-directory sweep
 
 # make bench: start-up time, ld-mmld.so against the system loader in the same run.
 BENCH_RUNS ?= 200
