@@ -44,6 +44,20 @@ else
 	run_cmd "$TMPD/c" -- "$MMLD" run --tree -- clang-14 -O2 small.c -o small
 	check tree-clang-compiles-and-links "clang-14 could not compile and link with every process through ld-mmld.so" \
 		sh -c "./small; [ \$? = 42 ]"
+	# The build of ld-mmld.so itself (make, sh, gcc, cc1, as, collect2, ld, readelf, nm) with
+	# every process loaded by ld-mmld.so: the same bytes as the normal build. The generated
+	# glibc header is kept: inside the tree the system loader's path is ld-mmld.so, so gdb
+	# would find no glibc debug information there.
+	ROOT=$(cd "$EXPECTED/../../.." && pwd)
+	mkdir -p "$TMPD/self"
+	tar -C "$ROOT" -cf - Makefile rtld linker-scripts loader testprogs tests | tar -C "$TMPD/self" -xf -
+	make -s -C "$TMPD/self" rtld >"$TMPD/self1.log" 2>&1
+	cp "$TMPD/self/build/ld-mmld.so" "$TMPD/self-normal.so"
+	rm -rf "$TMPD/self/build/rtld" "$TMPD/self/build/ld-mmld.so" "$TMPD/self/build/.image-checked"
+	run_cmd "$TMPD/sb" -- "$MMLD" run --tree -- make -s -C "$TMPD/self" rtld
+	check tree-builds-itself "ld-mmld.so built with every process loaded by ld-mmld.so differs from the normal build" \
+		sh -c "[ \$(cat '$TMPD/sb.rc') = 0 ] && grep -q 'check-image: .*freestanding' '$TMPD/sb.out' &&
+		       cmp '$TMPD/self/build/ld-mmld.so' '$TMPD/self-normal.so'"
 	if [ "$(id -u)" = 0 ]; then
 		cp "$MMLD" "$BUILD/ld-mmld.so" "$TMPD/"; chmod 755 "$TMPD" "$TMPD/mmld"
 		run_cmd "$TMPD/u" -- setpriv --reuid=65534 --regid=65534 --clear-groups "$TMPD/mmld" run --tree -- \
