@@ -16,6 +16,16 @@ bool dso_contains(const struct dso *d, uintptr_t addr, size_t len, uint32_t need
 	return false;
 }
 
+bool code_address(const struct dso *d, uintptr_t addr)
+{
+	if (d && dso_contains(d, addr, 1, PF_X))
+		return true;
+	for (const struct dso *o = R.head; o; o = o->next)
+		if (o != d && !o->missing && dso_contains(o, addr, 1, PF_X))
+			return true;
+	return R.self && R.self != d && dso_contains(R.self, addr, 1, PF_X);
+}
+
 /* Bytes from addr to the end of the readable segment holding it, or to `stop` if that comes
  * first (the string table usually follows the symbol table). */
 static size_t table_room(const struct dso *d, uintptr_t addr, uintptr_t stop)
@@ -166,6 +176,14 @@ int dynamic_decode(struct dso *d, char *err, size_t errlen)
 	}
 	if (d->has_dyn[DT_SONAME])
 		d->soname = dso_str(d, d->dyn[DT_SONAME]);
+	/* A table without its size (or a size without its table) is a damaged entry, not an
+	 * empty table: relocating nothing would leave the code jumping through raw GOT slots. */
+	if (d->has_dyn[DT_RELA] != d->has_dyn[DT_RELASZ] && (d->has_dyn[DT_RELA] || d->dyn[DT_RELASZ]))
+		BAD("DT_RELA and DT_RELASZ do not come together");
+	if (d->has_dyn[DT_JMPREL] != d->has_dyn[DT_PLTRELSZ] && (d->has_dyn[DT_JMPREL] || d->dyn[DT_PLTRELSZ]))
+		BAD("DT_JMPREL and DT_PLTRELSZ do not come together");
+	if (d->has_dyn[DT_RELR] != d->has_dyn[DT_RELRSZ] && (d->has_dyn[DT_RELR] || d->dyn[DT_RELRSZ]))
+		BAD("DT_RELR and DT_RELRSZ do not come together");
 	if (d->has_dyn[DT_RELR]) {
 		d->relr = b + d->dyn[DT_RELR];
 		d->relrsz = d->dyn[DT_RELRSZ];

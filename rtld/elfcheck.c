@@ -78,5 +78,22 @@ int elf_check_phdrs(const Elf64_Phdr *ph, size_t phnum, uint64_t file_size, uint
 	}
 	if (nload == 0)
 		FAIL("object has no loadable segments");
+	/* PT_GNU_RELRO is made read-only after relocation: outside the object's own span that
+	 * mprotect would hit whatever else is mapped there (the stack, another library). Linkers
+	 * may pad it to a page boundary past the last segment's end; not further. */
+	uint64_t lo = UINT64_MAX, hi = 0;
+	for (size_t i = 0; i < phnum; i++)
+		if (ph[i].p_type == PT_LOAD) {
+			lo = ph[i].p_vaddr < lo ? ph[i].p_vaddr : lo;
+			hi = ph[i].p_vaddr + ph[i].p_memsz > hi ? ph[i].p_vaddr + ph[i].p_memsz : hi;
+		}
+	hi = (hi + pagesize - 1) & ~(pagesize - 1);
+	for (size_t i = 0; i < phnum; i++) {
+		const Elf64_Phdr *p = &ph[i];
+		if (p->p_type == PT_GNU_RELRO && p->p_memsz &&
+		    (p->p_vaddr < lo || p->p_vaddr > hi || p->p_memsz > hi - p->p_vaddr))
+			FAIL("PT_GNU_RELRO %#lx+%#lx outside the loadable segments", (unsigned long)p->p_vaddr,
+			     (unsigned long)p->p_memsz);
+	}
 	return 0;
 }

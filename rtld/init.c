@@ -31,12 +31,20 @@ static void visit(struct dso *d)
 	order[norder++] = d;
 }
 
+/* An initialiser or finaliser address from the file, checked before it is called. */
+static uintptr_t checked_code(const struct dso *d, uintptr_t f, const char *what)
+{
+	if (!code_address(d, f))
+		die_load(dso_display(d), "%s entry points outside the loaded code", what);
+	return f;
+}
+
 static void run_init(struct dso *d, int argc, char **argv, char **envp)
 {
 	if (DEBUG_ON(DBG_INIT | DBG_LIBS))
 		dbg("calling init: %s", dso_display(d));
 	if (d->has_dyn[DT_INIT])
-		((init_fn)(d->load_bias + d->dyn[DT_INIT]))(argc, argv, envp);
+		((init_fn)checked_code(d, d->load_bias + d->dyn[DT_INIT], "DT_INIT"))(argc, argv, envp);
 	if (d->has_dyn[DT_INIT_ARRAY]) {
 		uintptr_t *a = (uintptr_t *)(d->load_bias + d->dyn[DT_INIT_ARRAY]);
 		size_t n = d->dyn[DT_INIT_ARRAYSZ] / sizeof(uintptr_t);
@@ -44,7 +52,7 @@ static void run_init(struct dso *d, int argc, char **argv, char **envp)
 			die_load(dso_display(d), "initialiser array outside the loaded segments");
 		for (size_t k = 0; k < n; k++)
 			if (a[k] != 0 && a[k] != (uintptr_t)-1)
-				((init_fn)a[k])(argc, argv, envp);
+				((init_fn)checked_code(d, a[k], "DT_INIT_ARRAY"))(argc, argv, envp);
 	}
 	d->init_done = true;
 }
@@ -74,6 +82,7 @@ static void call_array(struct dso *d, int tag_array, int tag_size, bool reverse)
 		uintptr_t f = a[reverse ? n - 1 - k : k];
 		if (f == 0 || f == (uintptr_t)-1)
 			continue;
+		checked_code(d, f, tag_array == DT_FINI_ARRAY ? "DT_FINI_ARRAY" : tag_array == DT_PREINIT_ARRAY ? "DT_PREINIT_ARRAY" : "DT_INIT_ARRAY");
 		if (tag_array == DT_FINI_ARRAY)
 			((fini_fn)f)();
 		else
@@ -129,7 +138,7 @@ static void fini_selected(bool (*select)(const struct dso *))
 			dbg("calling fini: %s [0]", dso_display(d));
 		call_array(d, DT_FINI_ARRAY, DT_FINI_ARRAYSZ, true);
 		if (d->has_dyn[DT_FINI])
-			((fini_fn)(d->load_bias + d->dyn[DT_FINI]))();
+			((fini_fn)checked_code(d, d->load_bias + d->dyn[DT_FINI], "DT_FINI"))();
 	}
 }
 

@@ -39,6 +39,13 @@ static const Elf64_Sym *match(const struct dso *d, size_t i, const struct sym_qu
 		return NULL;
 	if (!version_matches(d, i, q->version))
 		return NULL;
+	/* A definition must lie in its object (the end included: _end): a malformed value
+	 * would otherwise become a pointer, or a jump, anywhere. */
+	if (s->st_shndx != SHN_ABS && SYM_TYPE(s->st_info) != STT_TLS) {
+		uintptr_t a = d->load_bias + s->st_value;
+		if (a < d->map_start || a - d->map_start > d->map_len)
+			return NULL;
+	}
 	return s;
 }
 
@@ -195,7 +202,10 @@ uintptr_t sym_address(const struct sym_def *def)
 	uintptr_t a = def->dso->load_bias + def->sym->st_value;
 	if (def->sym->st_shndx == SHN_ABS)
 		a = def->sym->st_value;
-	if (SYM_TYPE(def->sym->st_info) == STT_GNU_IFUNC && def->sym->st_shndx != SHN_UNDEF)
+	if (SYM_TYPE(def->sym->st_info) == STT_GNU_IFUNC && def->sym->st_shndx != SHN_UNDEF) {
+		if (!code_address(def->dso, a))
+			die_load(dso_display(def->dso), "IFUNC resolver outside the loaded code");
 		a = ((uintptr_t(*)(void))a)();
+	}
 	return a;
 }

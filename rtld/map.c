@@ -415,6 +415,11 @@ struct dso *map_adopt_image(const Elf64_Ehdr *eh, uintptr_t bias, enum dso_kind 
 
 void map_protect_relro(struct dso *d)
 {
+	/* Checked again here for what elf_check_phdrs never saw (the program the kernel mapped). */
+	uintptr_t end = (d->map_start + d->map_len + R.pagesize - 1) & ~(R.pagesize - 1);
+	if (d->relro_len && (d->relro_start < (d->map_start & ~(R.pagesize - 1)) || d->relro_start > end ||
+			     d->relro_len > end - d->relro_start))
+		die_load(dso_display(d), "PT_GNU_RELRO outside the loadable segments");
 	if (d->relro_len && map_mprotect(d, d->relro_start, d->relro_len, PROT_READ_, "RELRO") < 0)
 		die_load(dso_display(d), "cannot apply additional memory protection after relocation");
 }

@@ -97,6 +97,10 @@ HIDDEN void rt_warn(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
 /* dynamic.c: true if [addr, addr+len) lies inside one PT_LOAD of d with these p_flags. */
 HIDDEN bool dso_contains(const struct dso *d, uintptr_t addr, size_t len, uint32_t need_flags);
+/* dynamic.c: true if addr is inside an executable segment of a loaded object (d's first).
+ * Checked before the loader itself calls an address a file gave it (constructors,
+ * finalisers, IFUNC resolvers), so a malformed file is an error, not a jump anywhere. */
+HIDDEN bool code_address(const struct dso *d, uintptr_t addr);
 
 /* debug.c */
 HIDDEN void dbg(const char *fmt, ...) __attribute__((format(printf, 1, 2)));

@@ -94,6 +94,22 @@ rela=$(readelf -SW "$TMPD/libdep_b.so" | awk '{for (i = 1; i < NF; i++) if ($i =
 printf 'c' | dd of="$TMPD/libdep_b.so" bs=1 seek=$((0x$rela + 8)) conv=notrunc 2>/dev/null
 expect_err err-unknown-reloc 127 "libdep_b\.so: unsupported relocation type 99$" -- "$RTLD" "$TMPD/deps"
 
+# --- one damage each to libdep_a.so (tests/e2e/damage.py): found before anything is called
+# through it, reported in one line, status 127 (found by mutating the library at random).
+damaged() { # damaged NAME REGEX DAMAGE...
+	local name=$1 re=$2; shift 2
+	rm -rf "$TMPD/dmg"; mkdir -p "$TMPD/dmg"
+	cp ./deps ./libdep_a.so ./libdep_b.so ./libdep_c.so "$TMPD/dmg/"
+	python3 "$(dirname "$EXPECTED")/damage.py" "$TMPD/dmg/libdep_a.so" "$@"
+	expect_err "$name" 127 "$re" -- "$RTLD" "$TMPD/dmg/deps"
+}
+damaged err-relro-beyond-object "libdep_a\.so: PT_GNU_RELRO 0x[0-9a-f]+\+0x10000000000 outside the loadable segments$" \
+	relro-beyond
+damaged err-jmprel-without-size "libdep_a\.so: DT_JMPREL and DT_PLTRELSZ do not come together$" drop-dyn 2
+damaged err-init-array-into-data "libdep_a\.so: DT_INIT_ARRAY entry points outside the loaded code$" init-array-to-data
+damaged err-symbol-outside-object "symbol lookup error: .*deps: undefined symbol: a_calls_who$" \
+	sym-value a_calls_who 7f0000000000
+
 # --- secure mode: a setuid loader run by another user ignores LD_LIBRARY_PATH and LD_PRELOAD
 # and removes them from the environment (glibc's rules). Needs root to make the setuid copy.
 if [ "$(id -u)" = 0 ]; then

@@ -124,6 +124,20 @@ static void test_phdrs(void **state)
 	phdrs_fail(tls, N(tls), "PT_TLS file size 16 exceeds memory size 8");
 	tls[N(libz)] = (Elf64_Phdr){PT_TLS, PF_R, 0x1cc70, 0x1dc70, 0x1dc70, 0x8, 0x10, 12};
 	phdrs_fail(tls, N(tls), "PT_TLS alignment 12 is not a power of two");
+
+	/* RELRO: libz's real one passes, padded to the page end passes, past it or wrapping fails. */
+	Elf64_Phdr relro[N(libz) + 1];
+	memcpy(relro, libz, sizeof libz);
+	relro[N(libz)] = (Elf64_Phdr){PT_GNU_RELRO, PF_R, 0x1cc70, 0x1dc70, 0x1dc70, 0x390, 0x390, 1};
+	assert_int_equal(elf_check_phdrs(relro, N(relro), LIBZ_SIZE, 4096, err, sizeof err), 0);
+	relro[N(libz)].p_memsz = 0x1f000 - 0x1dc70;
+	assert_int_equal(elf_check_phdrs(relro, N(relro), LIBZ_SIZE, 4096, err, sizeof err), 0);
+	relro[N(libz)].p_memsz = 0x1f001 - 0x1dc70;
+	phdrs_fail(relro, N(relro), "PT_GNU_RELRO 0x1dc70+0x1391 outside the loadable segments");
+	relro[N(libz)].p_memsz = 0x8000000000000000UL;
+	phdrs_fail(relro, N(relro), "PT_GNU_RELRO");
+	relro[N(libz)].p_memsz = 0x390, relro[N(libz)].p_vaddr = 0x7ffff0000000;
+	phdrs_fail(relro, N(relro), "PT_GNU_RELRO");
 }
 
 int main(void)

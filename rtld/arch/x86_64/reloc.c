@@ -70,6 +70,8 @@ void arch_apply_rela(struct dso *d, const Elf64_Rela *r, bool lazy)
 		return;
 	}
 	if (type == R_X86_64_IRELATIVE) {
+		if (!code_address(d, b + r->r_addend))
+			die_load(dso_display(d), "IRELATIVE resolver outside the loaded code");
 		*where = ((uintptr_t(*)(void))(b + r->r_addend))();
 		return;
 	}
