@@ -16,14 +16,14 @@ bool dso_contains(const struct dso *d, uintptr_t addr, size_t len, uint32_t need
 	return false;
 }
 
-bool code_address(const struct dso *d, uintptr_t addr)
+bool code_address(const struct dso *d, uintptr_t addr, bool loader_too)
 {
-	if (d && dso_contains(d, addr, 1, PF_X))
+	if (d && (loader_too || d != R.self) && dso_contains(d, addr, 1, PF_X))
 		return true;
 	for (const struct dso *o = R.head; o; o = o->next)
-		if (o != d && !o->missing && dso_contains(o, addr, 1, PF_X))
+		if (o != d && o != R.self && !o->missing && dso_contains(o, addr, 1, PF_X))
 			return true;
-	return R.self && R.self != d && dso_contains(R.self, addr, 1, PF_X);
+	return loader_too && R.self && dso_contains(R.self, addr, 1, PF_X);
 }
 
 /* Bytes from addr to the end of the readable segment holding it, or to `stop` if that comes

@@ -34,7 +34,7 @@ static void visit(struct dso *d)
 /* An initialiser or finaliser address from the file, checked before it is called. */
 static uintptr_t checked_code(const struct dso *d, uintptr_t f, const char *what)
 {
-	if (!code_address(d, f))
+	if (!code_address(d, f, false))
 		die_load(dso_display(d), "%s entry points outside the loaded code", what);
 	return f;
 }

@@ -203,7 +203,7 @@ uintptr_t sym_address(const struct sym_def *def)
 	if (def->sym->st_shndx == SHN_ABS)
 		a = def->sym->st_value;
 	if (SYM_TYPE(def->sym->st_info) == STT_GNU_IFUNC && def->sym->st_shndx != SHN_UNDEF) {
-		if (!code_address(def->dso, a))
+		if (!code_address(def->dso, a, false))
 			die_load(dso_display(def->dso), "IFUNC resolver outside the loaded code");
 		a = ((uintptr_t(*)(void))a)();
 	}

@@ -30,10 +30,10 @@
 
 int map_prot(uint32_t f)
 {
-	int prot = ((f & PF_R) ? PROT_READ_ : 0) | ((f & PF_W) ? PROT_WRITE_ : 0) | ((f & PF_X) ? PROT_EXEC_ : 0);
-	if ((prot & PROT_WRITE_) && (prot & PROT_EXEC_))
-		prot &= ~PROT_WRITE_; /* W^X: we never make a page writable and executable */
-	return prot;
+	/* A segment the file asks to be writable and executable gets both, as from the kernel
+	 * and glibc: dropping either breaks the object (old toolchains, hand-made images). The
+	 * loader itself never adds a permission a segment did not ask for. */
+	return ((f & PF_R) ? PROT_READ_ : 0) | ((f & PF_W) ? PROT_WRITE_ : 0) | ((f & PF_X) ? PROT_EXEC_ : 0);
 }
 
 static const char *prot_str(int prot)
@@ -345,7 +345,7 @@ struct dso *map_file(const char *path, int fd, const struct kstat *stp, char *er
 	d->phdr = ph;
 	for (size_t i = 0; i < eh.e_phnum; i++) {
 		const Elf64_Phdr *p = &ph[i];
-		if (p->p_type == PT_LOAD && eh.e_phoff >= p->p_offset &&
+		if (p->p_type == PT_LOAD && (p->p_flags & PF_R) && eh.e_phoff >= p->p_offset &&
 		    eh.e_phoff + eh.e_phnum * sizeof *ph <= p->p_offset + p->p_filesz) {
 			d->phdr = (const Elf64_Phdr *)(bias + p->p_vaddr + (eh.e_phoff - p->p_offset));
 			break;

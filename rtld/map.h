@@ -19,7 +19,7 @@ HIDDEN void map_protect_relro(struct dso *d);
 HIDDEN long map_mprotect(const struct dso *d, uintptr_t addr, size_t len, int prot, const char *why);
 /* Unmaps an object's whole span (dlclose, or a failed load). */
 HIDDEN void map_unmap(struct dso *d);
-/* Protection bits for a segment's p_flags, never writable and executable together. */
+/* Protection bits for a segment's p_flags, exactly as it asks. */
 HIDDEN int map_prot(uint32_t p_flags);
 /* Fills the segment-derived fields (dynamic, TLS, RELRO, stack) from the program headers. */
 HIDDEN void map_scan_phdrs(struct dso *d);

@@ -97,10 +97,11 @@ HIDDEN void rt_warn(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
 /* dynamic.c: true if [addr, addr+len) lies inside one PT_LOAD of d with these p_flags. */
 HIDDEN bool dso_contains(const struct dso *d, uintptr_t addr, size_t len, uint32_t need_flags);
-/* dynamic.c: true if addr is inside an executable segment of a loaded object (d's first).
- * Checked before the loader itself calls an address a file gave it (constructors,
- * finalisers, IFUNC resolvers), so a malformed file is an error, not a jump anywhere. */
-HIDDEN bool code_address(const struct dso *d, uintptr_t addr);
+/* dynamic.c: true if addr is inside an executable segment of a loaded object (d's first;
+ * ld-mmld.so's own only if `loader_too`: a symbol may be defined there, a constructor may
+ * not). Checked before the loader itself calls an address a file gave it (constructors,
+ * finalisers, IFUNC resolvers, lazy bindings): a malformed file is an error, not a jump. */
+HIDDEN bool code_address(const struct dso *d, uintptr_t addr, bool loader_too);
 
 /* debug.c */
 HIDDEN void dbg(const char *fmt, ...) __attribute__((format(printf, 1, 2)));

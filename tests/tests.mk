@@ -41,6 +41,12 @@ e2e: rtld testprogs loader
 corpus: rtld
 	bash tests/corpus/run.sh $(BUILD)
 
+# Mutation fuzzing of a library ld-mmld.so loads; `make check` runs a fixed seed.
+FUZZ_RUNS ?= 3000
+FUZZ_SEED ?= 1
+fuzz: rtld testprogs
+	python3 tests/fuzz/mutate.py $(BUILD) $(FUZZ_RUNS) $(FUZZ_SEED)
+
 # Every dynamically linked program on this machine, --version, both loaders.
 sweep: rtld
 	bash tests/sweep/run.sh $(BUILD)
@@ -49,6 +55,7 @@ check: all
 	@$(MAKE) --no-print-directory unit
 	@$(MAKE) --no-print-directory e2e
 	@$(MAKE) --no-print-directory corpus
+	@$(MAKE) --no-print-directory fuzz
 	@$(MAKE) --no-print-directory sweep
 
 # make bench: start-up time, ld-mmld.so against the system loader in the same run.

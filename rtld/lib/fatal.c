@@ -18,12 +18,18 @@ void rt_die(const char *occasion, const char *object, const char *fmt, ...)
 		sys_exit_group(127); /* not reached */
 	}
 	const char *prog = R.progname ? R.progname : "ld-mmld.so";
+	char line[2048];
 	if (!occasion) /* glibc's form for version errors: no occasion */
-		rt_dprintf(2, "%s: %s: %s\n", prog, object, msg);
+		rt_snprintf(line, sizeof line, "%s: %s: %s", prog, object, msg);
 	else if (object && *object)
-		rt_dprintf(2, "%s: %s: %s: %s\n", prog, occasion, object, msg);
+		rt_snprintf(line, sizeof line, "%s: %s: %s: %s", prog, occasion, object, msg);
 	else
-		rt_dprintf(2, "%s: %s: %s\n", prog, occasion, msg);
+		rt_snprintf(line, sizeof line, "%s: %s: %s", prog, occasion, msg);
+	/* One line, whatever bytes a damaged file put into the names it quotes. */
+	for (char *c = line; *c; c++)
+		if ((unsigned char)*c < 0x20 || *c == 0x7f)
+			*c = '?';
+	rt_dprintf(2, "%s\n", line);
 	sys_exit_group(127);
 }
 

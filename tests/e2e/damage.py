@@ -2,16 +2,20 @@
 """Damages one thing in an ELF shared object, in place, for the malformed-input tests.
 
 usage: damage.py FILE relro-beyond          PT_GNU_RELRO reaching far past the object
+       damage.py FILE rwx-data              the writable PT_LOAD made executable too (not damage:
+                                            unusual, and valid)
        damage.py FILE drop-dyn TAG          the first dynamic entry TAG (decimal) gets an unknown tag
        damage.py FILE init-array-to-data    the relocation filling DT_INIT_ARRAY[0] points at .dynamic
        damage.py FILE sym-value NAME VALUE  the dynamic symbol NAME gets st_value VALUE (hex)
+       damage.py FILE needed-newline        the last byte of the first DT_NEEDED name becomes '\\n'
+       damage.py FILE plt-as-tlsdesc        the last PLT relocation becomes R_X86_64_TLSDESC
 
 Each leaves the rest of the file as it was, so the loader meets exactly one problem."""
 import struct
 import sys
 
 PT_DYNAMIC, PT_GNU_RELRO = 2, 0x6474E552
-DT_RELA, DT_RELASZ, DT_INIT_ARRAY = 7, 8, 25
+DT_NEEDED, DT_PLTRELSZ, DT_STRTAB, DT_RELA, DT_RELASZ, DT_JMPREL, DT_INIT_ARRAY = 1, 2, 5, 7, 8, 23, 25
 R_X86_64_RELATIVE = 8
 
 
@@ -69,6 +73,13 @@ def main():
                 break
         else:
             sys.exit('damage.py: no PT_GNU_RELRO')
+    elif op == 'rwx-data':
+        for off, p in phdrs(b):
+            if p[0] == 1 and p[1] & 2:
+                struct.pack_into('<I', b, off + 4, p[1] | 1)  # p_flags |= PF_X
+                break
+        else:
+            sys.exit('damage.py: no writable PT_LOAD')
     elif op == 'drop-dyn':
         tag = int(args[0])
         for off, t, _ in dynamic(b):
@@ -99,6 +110,13 @@ def main():
                 break
         else:
             sys.exit(f'damage.py: no dynamic symbol {args[0]}')
+    elif op == 'needed-newline':
+        s = vaddr_to_off(b, dyn_value(b, DT_STRTAB)) + dyn_value(b, DT_NEEDED)
+        b[b.index(b'\0', s) - 1] = ord('\n')
+    elif op == 'plt-as-tlsdesc':
+        last = vaddr_to_off(b, dyn_value(b, DT_JMPREL)) + dyn_value(b, DT_PLTRELSZ) - 24
+        r_info, = struct.unpack_from('<Q', b, last + 8)
+        struct.pack_into('<Q', b, last + 8, (r_info & ~0xFFFFFFFF) | 36)
     else:
         sys.exit(f'damage.py: unknown operation {op}')
     open(path, 'wb').write(b)

@@ -103,10 +103,18 @@ damaged() { # damaged NAME REGEX DAMAGE...
 	python3 "$(dirname "$EXPECTED")/damage.py" "$TMPD/dmg/libdep_a.so" "$@"
 	expect_err "$name" 127 "$re" -- "$RTLD" "$TMPD/dmg/deps"
 }
+# Not damage: a writable and executable data segment is honoured, as the system loader does.
+rm -rf "$TMPD/rwx"; mkdir -p "$TMPD/rwx"; cp ./deps ./libdep_a.so ./libdep_b.so ./libdep_c.so "$TMPD/rwx/"
+python3 "$(dirname "$EXPECTED")/damage.py" "$TMPD/rwx/libdep_a.so" rwx-data
+oracle oracle-rwx-segment -- "$TMPD/rwx/deps"
 damaged err-relro-beyond-object "libdep_a\.so: PT_GNU_RELRO 0x[0-9a-f]+\+0x10000000000 outside the loadable segments$" \
 	relro-beyond
 damaged err-jmprel-without-size "libdep_a\.so: DT_JMPREL and DT_PLTRELSZ do not come together$" drop-dyn 2
 damaged err-init-array-into-data "libdep_a\.so: DT_INIT_ARRAY entry points outside the loaded code$" init-array-to-data
+damaged err-name-with-newline "error while loading shared libraries: libdep_c\.s\?: cannot open shared object file" \
+	needed-newline
+damaged err-tls-reloc-not-tls "libdep_a\.so: TLS relocation at 0x[0-9a-f]+ for something that is not thread-local$" \
+	plt-as-tlsdesc
 damaged err-symbol-outside-object "symbol lookup error: .*deps: undefined symbol: a_calls_who$" \
 	sym-value a_calls_who 7f0000000000
 

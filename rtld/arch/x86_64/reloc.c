@@ -70,7 +70,7 @@ void arch_apply_rela(struct dso *d, const Elf64_Rela *r, bool lazy)
 		return;
 	}
 	if (type == R_X86_64_IRELATIVE) {
-		if (!code_address(d, b + r->r_addend))
+		if (!code_address(d, b + r->r_addend, false))
 			die_load(dso_display(d), "IRELATIVE resolver outside the loaded code");
 		*where = ((uintptr_t(*)(void))(b + r->r_addend))();
 		return;
@@ -84,6 +84,19 @@ void arch_apply_rela(struct dso *d, const Elf64_Rela *r, bool lazy)
 	bool found = symidx ? reloc_resolve(d, symidx, type == R_X86_64_JUMP_SLOT, type == R_X86_64_COPY, &def) : false;
 	if (symidx && !def.sym && (R.mode != MODE_RUN))
 		return; /* --verify/--list: reported, keep going */
+	if (type == R_X86_64_DTPMOD64 || type == R_X86_64_DTPOFF64 || type == R_X86_64_TPOFF64 ||
+	    type == R_X86_64_TLSDESC) {
+		/* Thread-local relocations name a TLS symbol of an object that has a TLS segment
+		 * (or, without a symbol, the object's own); anything else would hand code a
+		 * descriptor or offset that means nothing. */
+		const struct dso *m = symidx ? (found ? def.dso : NULL) : d;
+		if ((found && SYM_TYPE(def.sym->st_info) != STT_TLS) || (m && !m->tls_memsz && !m->tls_modid))
+			die_load(dso_display(d), "TLS relocation at %#lx for something that is not thread-local",
+				 (unsigned long)r->r_offset);
+		if (type == R_X86_64_TLSDESC && !arch_reloc_target_ok(d, (uintptr_t)where + 8))
+			die_load(dso_display(d), "relocation at %#lx outside the writable segments",
+				 (unsigned long)r->r_offset);
+	}
 	switch (type) {
 	case R_X86_64_64:
 		s = found ? sym_address(&def) : 0;
@@ -160,17 +173,32 @@ void arch_apply_rela(struct dso *d, const Elf64_Rela *r, bool lazy)
 /* The lazy trampoline's C half: binds one PLT slot and returns where to jump. */
 HIDDEN uintptr_t rtld_lazy_fixup(struct dso *d, size_t index)
 {
+	/* d comes from the object's GOT[1], which its own relocations could have overwritten:
+	 * it must be one of ours before anything is read through it. */
+	bool known = false;
+	for (struct dso *o = R.head; o && !known; o = o->next)
+		known = o == d;
+	if (!known)
+		rt_die("symbol lookup error", NULL, "lazy binding through a damaged GOT (GOT[1] is not an object)");
 	const Elf64_Rela *r = (const Elf64_Rela *)(d->load_bias + d->dyn[DT_JMPREL]) + index;
 	if ((index + 1) * sizeof *r > d->dyn[DT_PLTRELSZ])
 		rt_die("symbol lookup error", dso_display(d), "PLT index %zu out of range", index);
 	uint64_t *where = (uint64_t *)(d->load_bias + r->r_offset);
+	if (!arch_reloc_target_ok(d, (uintptr_t)where))
+		rt_die("symbol lookup error", dso_display(d), "PLT relocation at %#lx outside the writable segments",
+		       (unsigned long)r->r_offset);
 	struct sym_def def;
 	if (!reloc_resolve(d, R_SYM(r->r_info), true, false, &def))
 		rt_die("symbol lookup error", dso_display(d), "undefined weak function called");
 	uintptr_t a = sym_address(&def);
+	const char *name = dso_str(def.dso, def.sym->st_name); /* the definition's own string table */
+	/* The trampoline jumps there next: it must be code (an absolute or damaged symbol
+	 * value could be anything). */
+	if (!code_address(def.dso, a, true))
+		rt_die("symbol lookup error", dso_display(d), "%s resolves outside the loaded code", name);
 	if (DEBUG_ON(DBG_BINDINGS))
 		dbg("binding file %s [0] to %s [0]: normal symbol `%s' (lazy)", dso_display(d), dso_display(def.dso),
-		    dso_str(d, def.sym->st_name));
+		    name);
 	*where = a;
 	return a;
 }
