@@ -227,6 +227,10 @@ __attribute__((noinline)) static struct start_result rtld_main(uintptr_t *sp, ui
 		die_load(NULL, "cannot enable executable stack as shared object requires");
 	if (DEBUG_ON(DBG_STATISTICS))
 		print_statistics(rt_now_ns());
+	if (!code_address(R.main, R.main->entry, false))       /* 12 is a jump there: code, checked
+								    before any initialiser runs */
+		die_load(dso_display(R.main), "entry point %#lx outside the loaded code",
+			 (unsigned long)(R.main->entry - R.main->load_bias));
 	init_run_all();                                          /* 11: initialisers */
 	if (DEBUG_ON(DBG_FILES))
 		dbg("transferring control: %s", dso_display(R.main));

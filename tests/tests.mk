@@ -42,10 +42,11 @@ corpus: rtld
 	bash tests/corpus/run.sh $(BUILD)
 
 # Mutation fuzzing of a library ld-mmld.so loads; `make check` runs a fixed seed.
-FUZZ_RUNS ?= 3000
+FUZZ_RUNS ?= 2000
 FUZZ_SEED ?= 1
 fuzz: rtld testprogs
-	python3 tests/fuzz/mutate.py $(BUILD) $(FUZZ_RUNS) $(FUZZ_SEED)
+	python3 tests/fuzz/mutate.py $(BUILD) $(FUZZ_RUNS) $(FUZZ_SEED) libdep_a.so
+	python3 tests/fuzz/mutate.py $(BUILD) $(FUZZ_RUNS) $(FUZZ_SEED) deps
 
 # Every dynamically linked program on this machine, --version, both loaders.
 sweep: rtld

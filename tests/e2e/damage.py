@@ -9,6 +9,7 @@ usage: damage.py FILE relro-beyond          PT_GNU_RELRO reaching far past the o
        damage.py FILE sym-value NAME VALUE  the dynamic symbol NAME gets st_value VALUE (hex)
        damage.py FILE needed-newline        the last byte of the first DT_NEEDED name becomes '\\n'
        damage.py FILE plt-as-tlsdesc        the last PLT relocation becomes R_X86_64_TLSDESC
+       damage.py FILE entry-outside         e_entry far outside the object
 
 Each leaves the rest of the file as it was, so the loader meets exactly one problem."""
 import struct
@@ -110,6 +111,8 @@ def main():
                 break
         else:
             sys.exit(f'damage.py: no dynamic symbol {args[0]}')
+    elif op == 'entry-outside':
+        struct.pack_into('<Q', b, 0x18, 0x7C00000000001000)
     elif op == 'needed-newline':
         s = vaddr_to_off(b, dyn_value(b, DT_STRTAB)) + dyn_value(b, DT_NEEDED)
         b[b.index(b'\0', s) - 1] = ord('\n')

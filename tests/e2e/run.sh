@@ -96,11 +96,12 @@ expect_err err-unknown-reloc 127 "libdep_b\.so: unsupported relocation type 99$"
 
 # --- one damage each to libdep_a.so (tests/e2e/damage.py): found before anything is called
 # through it, reported in one line, status 127 (found by mutating the library at random).
-damaged() { # damaged NAME REGEX DAMAGE...
-	local name=$1 re=$2; shift 2
+damaged() { # damaged NAME REGEX [FILE] DAMAGE...   (FILE: libdep_a.so unless given)
+	local name=$1 re=$2 file=libdep_a.so; shift 2
+	case $1 in deps|*.so) file=$1; shift;; esac
 	rm -rf "$TMPD/dmg"; mkdir -p "$TMPD/dmg"
 	cp ./deps ./libdep_a.so ./libdep_b.so ./libdep_c.so "$TMPD/dmg/"
-	python3 "$(dirname "$EXPECTED")/damage.py" "$TMPD/dmg/libdep_a.so" "$@"
+	python3 "$(dirname "$EXPECTED")/damage.py" "$TMPD/dmg/$file" "$@"
 	expect_err "$name" 127 "$re" -- "$RTLD" "$TMPD/dmg/deps"
 }
 # Not damage: a writable and executable data segment is honoured, as the system loader does.
@@ -115,6 +116,7 @@ damaged err-name-with-newline "error while loading shared libraries: libdep_c\.s
 	needed-newline
 damaged err-tls-reloc-not-tls "libdep_a\.so: TLS relocation at 0x[0-9a-f]+ for something that is not thread-local$" \
 	plt-as-tlsdesc
+damaged err-entry-outside-code "dmg/deps: entry point 0x7c00000000001000 outside the loaded code$" deps entry-outside
 damaged err-symbol-outside-object "symbol lookup error: .*deps: undefined symbol: a_calls_who$" \
 	sym-value a_calls_who 7f0000000000
 

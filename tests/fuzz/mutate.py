@@ -1,14 +1,15 @@
 #!/usr/bin/env python3
-"""Mutation fuzzing of what ld-mmld.so reads from a library: random bytes changed in the ELF
+"""Mutation fuzzing of what ld-mmld.so reads from an object: random bytes changed in the ELF
 and program headers, .dynamic, the symbol, string, hash and version tables and the
-relocations of a copy of libdep_a.so, then `ld-mmld.so deps` run on it.
+relocations of a copy of libdep_a.so (or of the program), then `ld-mmld.so deps` run on it.
 
 A run may succeed, fail with a message, or crash in the program's own code (a relocation
 that is well-formed but wrong sends the library's code astray, under any loader). It must
 not crash inside ld-mmld.so, nor have ld-mmld.so call or jump to an address that is not
 code, nor hang. Those runs are kept as crashNNN.so in the work directory and counted.
 
-usage: mutate.py BUILD_DIR [RUNS [SEED]]      (make fuzz FUZZ_RUNS=.. FUZZ_SEED=..)
+usage: mutate.py BUILD_DIR [RUNS [SEED [FILE]]]   (make fuzz FUZZ_RUNS=.. FUZZ_SEED=..)
+FILE is the one damaged: libdep_a.so (default), libdep_b.so, libdep_c.so or deps, the program.
 Exit status: 0 if no run was the loader's fault, 1 otherwise."""
 import os
 import random
@@ -27,7 +28,7 @@ random.seed(seed)
 work = tempfile.mkdtemp(prefix='mmld-fuzz.')
 for f in ('deps', 'libdep_a.so', 'libdep_b.so', 'libdep_c.so'):
     shutil.copy(os.path.join(build, 'testprogs', f), work)
-target = os.path.join(work, 'libdep_a.so')
+target = os.path.join(work, sys.argv[4] if len(sys.argv) > 4 else 'libdep_a.so')
 orig = open(target, 'rb').read()
 
 
@@ -52,9 +53,10 @@ def regions(b):
 
 def where_it_crashed():
     """gdb's view of the crash: is the faulting pc in ld-mmld.so, or did ld-mmld.so call a
-    non-code address (pc in no object, caller in ld-mmld.so)?"""
+    non-code address (pc in no object, a return address into ld-mmld.so on the stack)?"""
     g = subprocess.run(['gdb', '-nx', '-q', '-batch', '-ex', 'run', '-ex', 'info symbol $pc', '-ex', 'bt 2',
                         '-ex', 'p/x $pc', '-ex', 'p/x $rsp', '-ex', 'info proc mappings',
+                        '-ex', 'echo RET:', '-ex', 'info symbol *(long *)$rsp',
                         '--args', rtld, './deps'], cwd=work, capture_output=True, encoding='utf-8', errors='replace', timeout=120,
                        stdin=subprocess.DEVNULL)
     lines = g.stdout.splitlines()
@@ -62,6 +64,9 @@ def where_it_crashed():
     sp = next((int(l.split('=')[1], 16) for l in lines if l.startswith('$2 = 0x')), None)
     stack = [l.split() for l in lines if l.rstrip().endswith('[stack]')]
     sp_ok = sp is not None and any(int(f[0], 16) <= sp < int(f[1], 16) for f in stack)
+    # Running on the stack (made executable at the file's request): the object's code jumped
+    # there; ld-mmld.so checks every address it calls.
+    pc_on_stack = pc is not None and any(int(f[0], 16) <= pc < int(f[1], 16) for f in stack)
     # Executable mappings of the objects (not ld-mmld.so): a pc there is the objects' code.
     in_object_code = False
     for l in lines:
@@ -77,10 +82,12 @@ def where_it_crashed():
         return False, sym + ' (stack pointer off the stack)'
     if 'ld-mmld.so' in sym:
         return True, sym
-    caller = frames[1] if len(frames) > 1 else ''
-    if sym.startswith('No symbol matches') and not in_object_code and ('rtld/' in caller or 'ld-mmld.so' in caller
-                                                or '_dl_runtime_resolve' in caller):
-        return True, 'called a non-code address from ' + caller
+    # A call from ld-mmld.so to a non-code address leaves a return address into ld-mmld.so
+    # on top of the stack: somewhere inside a function ("f + N"), never a function's first
+    # byte (that is a pointer the program's wrecked code returned through).
+    ret = next((l[len('RET:'):] for l in lines if l.startswith('RET:')), '')
+    if sym.startswith('No symbol matches') and not in_object_code and not pc_on_stack and 'ld-mmld.so' in ret and ' + ' in ret:
+        return True, 'ld-mmld.so called a non-code address, from ' + ret.split(' in section')[0]
     return False, sym or (frames[0] if frames else '?')
 
 
