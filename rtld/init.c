@@ -39,6 +39,32 @@ static uintptr_t checked_code(const struct dso *d, uintptr_t f, const char *what
 	return f;
 }
 
+static void check_array(const struct dso *d, int tag_array, int tag_size, const char *what)
+{
+	if (!d->has_dyn[tag_array])
+		return;
+	const uintptr_t *a = (const uintptr_t *)(d->load_bias + d->dyn[tag_array]);
+	size_t n = d->dyn[tag_size] / sizeof(uintptr_t);
+	if (!dso_contains(d, (uintptr_t)a, n * sizeof *a, PF_R))
+		die_load(dso_display(d), "initialiser array outside the loaded segments");
+	for (size_t k = 0; k < n; k++)
+		if (a[k] != 0 && a[k] != (uintptr_t)-1)
+			checked_code(d, a[k], what);
+}
+
+void init_check(const struct dso *d)
+{
+	if (d->kind == DSO_VDSO || d->kind == DSO_RTLD || d->missing)
+		return;
+	if (d->has_dyn[DT_INIT])
+		checked_code(d, d->load_bias + d->dyn[DT_INIT], "DT_INIT");
+	if (d->has_dyn[DT_FINI])
+		checked_code(d, d->load_bias + d->dyn[DT_FINI], "DT_FINI");
+	check_array(d, DT_PREINIT_ARRAY, DT_PREINIT_ARRAYSZ, "DT_PREINIT_ARRAY");
+	check_array(d, DT_INIT_ARRAY, DT_INIT_ARRAYSZ, "DT_INIT_ARRAY");
+	check_array(d, DT_FINI_ARRAY, DT_FINI_ARRAYSZ, "DT_FINI_ARRAY");
+}
+
 static void run_init(struct dso *d, int argc, char **argv, char **envp)
 {
 	if (DEBUG_ON(DBG_INIT | DBG_LIBS))

@@ -5,6 +5,10 @@
  * dependencies before the objects that need them. The program's own initialisers are left
  * to its start code (glibc's __libc_start_main runs them; ld.so never does). */
 HIDDEN void init_run_all(void);
+/* Every constructor and finaliser address of d is code (else the one-line error), checked
+ * after relocation and before anything runs: at start-up nothing has run yet, in dlopen
+ * the error is dlerror()'s and the objects are unloaded again. */
+HIDDEN void init_check(const struct dso *d);
 /* The start-up objects in initialisation order, dependencies first (computed once). The
  * same order serves relocation: an object's IFUNC resolvers and copy relocations need the
  * objects it depends on relocated already. */

@@ -231,6 +231,8 @@ __attribute__((noinline)) static struct start_result rtld_main(uintptr_t *sp, ui
 								    before any initialiser runs */
 		die_load(dso_display(R.main), "entry point %#lx outside the loaded code",
 			 (unsigned long)(R.main->entry - R.main->load_bias));
+	for (struct dso *d = R.head; d; d = d->next)
+		init_check(d);
 	init_run_all();                                          /* 11: initialisers */
 	if (DEBUG_ON(DBG_FILES))
 		dbg("transferring control: %s", dso_display(R.main));

@@ -331,8 +331,10 @@ static void *dl_open_locked(const char *file, int mode, const void *caller, long
 			n->bind_now = true;
 		reloc_object(n);
 	}
-	for (struct dso *n = first; n; n = n->next)
+	for (struct dso *n = first; n; n = n->next) {
 		map_protect_relro(n);
+		init_check(n);
+	}
 	glibc_for_each_thread(init_static_tls, first); /* initial-exec TLS of new modules */
 	glibc_add_objects(first);
 	glibc_update_global_scope();

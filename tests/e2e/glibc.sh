@@ -68,6 +68,22 @@ check ld-debug-files "LD_DEBUG=files lines differ from the system loader's" sh -
 	"$(declare -f files_trace); [ \"\$(files_trace '$TMPD/ft-ours.err' | wc -l)\" -gt 10 ] &&
 	 [ \"\$(files_trace '$TMPD/ft-ours.err')\" = \"\$(files_trace '$TMPD/ft-sys.err')\" ]"
 
+# dlopen of damaged libraries (tests/e2e/damage.py): dlerror() says what is wrong, the program
+# goes on. The bad constructor is found after mapping and relocation, so that object is
+# unloaded again (one "destroying link map"); the bad RELRO before anything is mapped.
+# (The system loader crashes on both.)
+mkdir -p "$TMPD/dl"
+for dmg in init-array-to-data relro-beyond; do
+	cp ./libdl_a.so "$TMPD/dl/$dmg.so"
+	python3 "$(dirname "$EXPECTED")/damage.py" "$TMPD/dl/$dmg.so" "$dmg"
+done
+run_cmd "$TMPD/dd" LD_DEBUG=files -- "$RTLD" ./dlopen_damaged "$TMPD/dl/init-array-to-data.so" "$TMPD/dl/relro-beyond.so"
+check dlopen-damaged-libraries "dlopen of a damaged library did not fail cleanly through dlerror" sh -c "
+	[ \$(cat '$TMPD/dd.rc') = 0 ] &&
+	[ \"\$(cat '$TMPD/dd.out')\" = 'init-array-to-data.so: DT_INIT_ARRAY entry points outside the loaded code
+relro-beyond.so: PT_GNU_RELRO 0x3d9c+0x10000000000 outside the loadable segments
+still running' ] && [ \$(grep -c 'destroying link map' '$TMPD/dd.err') = 1 ]"
+
 # Started by the kernel with ld-mmld.so as PT_INTERP: same output as the normal program.
 run_cmd "$TMPD/interp" -- ./dltest-interp
 run_cmd "$TMPD/normal" -- ./dltest
