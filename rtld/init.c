@@ -31,7 +31,7 @@ static void visit(struct dso *d)
 	order[norder++] = d;
 }
 
-/* An initialiser or finaliser address from the file, checked before it is called. */
+/* An initialiser or finaliser address from the file: code of a loaded object, or the error. */
 static uintptr_t checked_code(const struct dso *d, uintptr_t f, const char *what)
 {
 	if (!code_address(d, f, false))
@@ -65,21 +65,33 @@ void init_check(const struct dso *d)
 	check_array(d, DT_FINI_ARRAY, DT_FINI_ARRAYSZ, "DT_FINI_ARRAY");
 }
 
+/* Calls an initialiser or finaliser array (init_check has vetted it), forwards or in
+ * reverse; initialisers get argc, argv and envp as glibc passes them. */
+static void call_array(const struct dso *d, int tag_array, int tag_size, bool reverse, int argc, char **argv,
+		       char **envp)
+{
+	if (!d->has_dyn[tag_array])
+		return;
+	const uintptr_t *a = (const uintptr_t *)(d->load_bias + d->dyn[tag_array]);
+	size_t n = d->dyn[tag_size] / sizeof(uintptr_t);
+	for (size_t k = 0; k < n; k++) {
+		uintptr_t f = a[reverse ? n - 1 - k : k];
+		if (f == 0 || f == (uintptr_t)-1)
+			continue;
+		if (tag_array == DT_FINI_ARRAY)
+			((fini_fn)f)();
+		else
+			((init_fn)f)(argc, argv, envp);
+	}
+}
+
 static void run_init(struct dso *d, int argc, char **argv, char **envp)
 {
 	if (DEBUG_ON(DBG_INIT | DBG_LIBS))
 		dbg("calling init: %s", dso_display(d));
 	if (d->has_dyn[DT_INIT])
-		((init_fn)checked_code(d, d->load_bias + d->dyn[DT_INIT], "DT_INIT"))(argc, argv, envp);
-	if (d->has_dyn[DT_INIT_ARRAY]) {
-		uintptr_t *a = (uintptr_t *)(d->load_bias + d->dyn[DT_INIT_ARRAY]);
-		size_t n = d->dyn[DT_INIT_ARRAYSZ] / sizeof(uintptr_t);
-		if (!dso_contains(d, (uintptr_t)a, n * sizeof *a, PF_R))
-			die_load(dso_display(d), "initialiser array outside the loaded segments");
-		for (size_t k = 0; k < n; k++)
-			if (a[k] != 0 && a[k] != (uintptr_t)-1)
-				((init_fn)checked_code(d, a[k], "DT_INIT_ARRAY"))(argc, argv, envp);
-	}
+		((init_fn)(d->load_bias + d->dyn[DT_INIT]))(argc, argv, envp);
+	call_array(d, DT_INIT_ARRAY, DT_INIT_ARRAYSZ, false, argc, argv, envp);
 	d->init_done = true;
 }
 
@@ -94,26 +106,6 @@ void init_run_new(struct dso *first, int argc, char **argv, char **envp)
 	for (size_t i = start; i < norder; i++)
 		if (!order[i]->init_done)
 			run_init(order[i], argc, argv, envp);
-}
-
-static void call_array(struct dso *d, int tag_array, int tag_size, bool reverse)
-{
-	if (!d->has_dyn[tag_array])
-		return;
-	uintptr_t *a = (uintptr_t *)(d->load_bias + d->dyn[tag_array]);
-	size_t n = d->dyn[tag_size] / sizeof(uintptr_t);
-	if (!dso_contains(d, (uintptr_t)a, n * sizeof *a, PF_R))
-		die_load(dso_display(d), "initialiser array outside the loaded segments");
-	for (size_t k = 0; k < n; k++) {
-		uintptr_t f = a[reverse ? n - 1 - k : k];
-		if (f == 0 || f == (uintptr_t)-1)
-			continue;
-		checked_code(d, f, tag_array == DT_FINI_ARRAY ? "DT_FINI_ARRAY" : tag_array == DT_PREINIT_ARRAY ? "DT_PREINIT_ARRAY" : "DT_INIT_ARRAY");
-		if (tag_array == DT_FINI_ARRAY)
-			((fini_fn)f)();
-		else
-			((init_fn)f)(R.argc, R.argv, R.envp);
-	}
 }
 
 struct dso **init_order(size_t *n)
@@ -133,7 +125,7 @@ void init_run_all(void)
 	if (R.main->has_dyn[DT_PREINIT_ARRAY]) {
 		if (DEBUG_ON(DBG_INIT | DBG_LIBS))
 			dbg("calling preinit: %s", dso_display(R.main));
-		call_array(R.main, DT_PREINIT_ARRAY, DT_PREINIT_ARRAYSZ, false);
+		call_array(R.main, DT_PREINIT_ARRAY, DT_PREINIT_ARRAYSZ, false, R.argc, R.argv, R.envp);
 	}
 	for (size_t i = 0; i < norder; i++) {
 		struct dso *d = order[i];
@@ -162,9 +154,9 @@ static void fini_selected(bool (*select)(const struct dso *))
 		d->fini_done = true;
 		if (DEBUG_ON(DBG_INIT | DBG_LIBS))
 			dbg("calling fini: %s [0]", dso_display(d));
-		call_array(d, DT_FINI_ARRAY, DT_FINI_ARRAYSZ, true);
+		call_array(d, DT_FINI_ARRAY, DT_FINI_ARRAYSZ, true, 0, NULL, NULL);
 		if (d->has_dyn[DT_FINI])
-			((fini_fn)checked_code(d, d->load_bias + d->dyn[DT_FINI], "DT_FINI"))();
+			((fini_fn)(d->load_bias + d->dyn[DT_FINI]))();
 	}
 }
 
