@@ -4,13 +4,7 @@
 #include <dlfcn.h>
 #include <stdio.h>
 
-static const char *loaded(const char *name)
-{
-	void *h = dlopen(name, RTLD_NOW | RTLD_NOLOAD);
-	if (h)
-		dlclose(h);
-	return h ? "loaded" : "not loaded";
-}
+#include "dl_loaded.h"
 
 int main(void)
 {

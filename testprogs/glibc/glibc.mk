@@ -24,7 +24,7 @@ $(TPG)/cxx_across: testprogs/glibc/cxx_across.cc $(TPG)/libthrow.so
 $(TPG)/libdl_dlc_user.so: testprogs/glibc/dlc_user.c
 	@mkdir -p $(dir $@)
 	$(CC) $(GLIBC_CFLAGS) -fPIC -shared -o $@ $< -Wl,-soname,libdl_dlc_user.so
-$(TPG)/dlclose $(TPG)/dlclose_reldep: $(TPG)/%: testprogs/glibc/%.c $(TPG)/libdl_dlc.so $(TPG)/libdl_dlc_user.so $(TPG)/libdl_b.so
+$(TPG)/dlclose $(TPG)/dlclose_reldep: $(TPG)/%: testprogs/glibc/%.c testprogs/glibc/dl_loaded.h $(TPG)/libdl_dlc.so $(TPG)/libdl_dlc_user.so $(TPG)/libdl_b.so
 	$(CC) $(GLIBC_CFLAGS) -o $@ $< -Wl,-rpath,'$$ORIGIN' -ldl
 
 $(TPG)/deepbind: testprogs/glibc/deepbind.c $(TPG)/libdl_deep.so
