@@ -8,8 +8,12 @@
 #include "relr.h"
 #include "init.h"
 
-/* A one-entry cache per object: consecutive relocations often name the same symbol
- * (a GLOB_DAT and a JUMP_SLOT of one function, R_X86_64_64 arrays of vtables). */
+/* A one-entry cache: consecutive relocations often name the same symbol (a GLOB_DAT and a
+ * JUMP_SLOT of one function, R_X86_64_64 arrays of vtables). It belongs to whoever is
+ * relocating: start-up (one thread), or dlopen under dl_load_lock. The lazy-binding fix-up
+ * never touches it: it runs in any thread and in signal handlers, where a shared scratch
+ * entry hands one thread's definition to another (issue 7: a call bound to the function of
+ * the neighbouring slot). */
 struct reloc_cache {
 	const struct dso *d;
 	size_t symidx;
@@ -24,15 +28,13 @@ void reloc_forget(const struct dso *d)
 		memset(&cache, 0, sizeof cache);
 }
 
-bool reloc_resolve(struct dso *d, size_t symidx, bool plt, bool copy, struct sym_def *def)
+/* The lookup and what an undefined symbol means, with no state outside the caller's frame. */
+__attribute__((always_inline)) static inline bool resolve_uncached(struct dso *d, size_t symidx, bool plt, bool copy,
+								   struct sym_def *def)
 {
 	if (symidx >= d->nsyms_max)
 		die_load(dso_display(d), "relocation names symbol %zu, beyond the symbol table (%zu)", symidx,
 			 d->nsyms_max);
-	if (cache.d == d && cache.symidx == symidx && cache.plt == plt && cache.copy == copy) {
-		*def = cache.def;
-		return cache.found;
-	}
 	bool found = lookup_reloc_symbol(d, symidx, plt, copy, def);
 	const Elf64_Sym *ref = &d->symtab[symidx];
 	const char *name = dso_str(d, ref->st_name);
@@ -61,6 +63,16 @@ bool reloc_resolve(struct dso *d, size_t symidx, bool plt, bool copy, struct sym
 	if (DEBUG_ON(DBG_SYMBOLS))
 		dbg("symbol=%s;  lookup in file=%s [0]%s", name, found ? dso_display(def->dso) : "(none)",
 		    found ? "" : ": not found");
+	return found;
+}
+
+bool reloc_resolve(struct dso *d, size_t symidx, bool plt, bool copy, struct sym_def *def)
+{
+	if (cache.d == d && cache.symidx == symidx && cache.plt == plt && cache.copy == copy) {
+		*def = cache.def;
+		return cache.found;
+	}
+	bool found = resolve_uncached(d, symidx, plt, copy, def);
 	cache.d = d;
 	cache.symidx = symidx;
 	cache.plt = plt;
@@ -68,6 +80,11 @@ bool reloc_resolve(struct dso *d, size_t symidx, bool plt, bool copy, struct sym
 	cache.found = found;
 	cache.def = *def;
 	return found;
+}
+
+bool reloc_resolve_lazy(struct dso *d, size_t symidx, struct sym_def *def)
+{
+	return resolve_uncached(d, symidx, true, false, def);
 }
 
 /* Text relocations: make every non-writable segment writable (never executable at the same

@@ -11,6 +11,9 @@ HIDDEN void reloc_all(void);
 /* Resolves the symbol of a relocation or dies with glibc's message; returns false only for
  * an undefined weak reference (address 0). */
 HIDDEN bool reloc_resolve(struct dso *d, size_t symidx, bool plt, bool copy, struct sym_def *def);
+/* The same for the lazy-binding fix-up: no cache, nothing shared written (any thread, any
+ * signal handler may be in here at once). */
+HIDDEN bool reloc_resolve_lazy(struct dso *d, size_t symidx, struct sym_def *def);
 /* An unloaded object must not be answered from the lookup cache. */
 HIDDEN void reloc_forget(const struct dso *d);
 /* arch/x86_64/reloc.c: applies one RELA entry. `deferred` collects IRELATIVE. */

@@ -149,5 +149,6 @@ $(eval $(call tp_lib,share/libknown.so,share/known_lib.c))
 $(eval $(call tp_prog,share/known,share/known_prog.c,$(TP)/share/libknown.so,,-Wl$(comma)-rpath$(comma)'$$$$ORIGIN'))
 
 include testprogs/glibc/glibc.mk
+include testprogs/threads/threads.mk
 
-testprogs: $(TP_ALL) $(TP_GLIBC)
+testprogs: $(TP_ALL) $(TP_GLIBC) $(TP_THREADS)

@@ -34,6 +34,7 @@ e2e: rtld testprogs loader
 	bash tests/e2e/run.sh $(BUILD)
 	bash tests/e2e/system.sh $(BUILD)
 	bash tests/e2e/glibc.sh $(BUILD)
+	bash tests/e2e/threads.sh $(BUILD)
 	bash tests/e2e/mmld-run.sh $(BUILD)
 	bash tests/e2e/share.sh $(BUILD)
 	sh tests/glibc-abi.sh $(BUILD)

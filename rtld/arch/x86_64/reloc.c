@@ -188,7 +188,7 @@ HIDDEN uintptr_t rtld_lazy_fixup(struct dso *d, size_t index)
 		rt_die("symbol lookup error", dso_display(d), "PLT relocation at %#lx outside the writable segments",
 		       (unsigned long)r->r_offset);
 	struct sym_def def;
-	if (!reloc_resolve(d, R_SYM(r->r_info), true, false, &def))
+	if (!reloc_resolve_lazy(d, R_SYM(r->r_info), &def))
 		rt_die("symbol lookup error", dso_display(d), "undefined weak function called");
 	uintptr_t a = sym_address(&def);
 	const char *name = dso_str(def.dso, def.sym->st_name); /* the definition's own string table */
