@@ -72,3 +72,20 @@ bench: rtld loader $(BUILD)/bench-startup
 		-- "clang-14 --version" /usr/bin/clang-14 --version
 	@echo
 	@sh tests/bench/share.sh $(BUILD)
+
+# make conformance: glibc 2.36's own elf/ and dlfcn/ tests through ld-mmld.so and through a
+# copy of the system's ld.so (tests/conformance/README.md). Not part of `make check`: the
+# first run fetches and builds glibc (minutes); later runs reuse the cache.
+MMLD_CONFORMANCE_CACHE ?= $(HOME)/.cache/mmld-conformance
+CONFORMANCE_OUT := $(BUILD)/conformance
+CONFORMANCE_JOBS ?= 2
+conformance: rtld
+	bash tests/conformance/build.sh $(MMLD_CONFORMANCE_CACHE)
+	python3 tests/conformance/run.py -q -j $(CONFORMANCE_JOBS) --cache $(MMLD_CONFORMANCE_CACHE) \
+		--loader $(RTLD) --results $(CONFORMANCE_OUT)/ld-mmld.so
+	python3 tests/conformance/run.py -q -j $(CONFORMANCE_JOBS) --cache $(MMLD_CONFORMANCE_CACHE) \
+		--loader $(MMLD_CONFORMANCE_CACHE)/system-ld/ld-linux-x86-64.so.2 --results $(CONFORMANCE_OUT)/system-copy
+	python3 tests/conformance/report.py --all --markdown $(CONFORMANCE_OUT)/summary.md \
+		--title "$$(date -u +%Y-%m-%d), commit $$(git rev-parse --short HEAD 2>/dev/null || echo unknown)" \
+		$(CONFORMANCE_OUT)/ld-mmld.so ld-mmld.so $(CONFORMANCE_OUT)/system-copy system-copy
+	@echo "summary for docs/conformance.md: $(CONFORMANCE_OUT)/summary.md"
