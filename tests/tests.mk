@@ -60,16 +60,22 @@ check: all
 	@$(MAKE) --no-print-directory fuzz
 	@$(MAKE) --no-print-directory sweep
 
-# make bench: start-up time, ld-mmld.so against the system loader in the same run.
+# make bench: ld-mmld.so against the system loader in the same run: start-up time, the
+# instructions executed inside each loader (callgrind), the loader's memory in a sleeping
+# python3, and how long `mmld share` takes. tests/bench/README.md says how each is measured.
 BENCH_RUNS ?= 200
+BENCH_PROGRAMS := -- true /bin/true \
+	-- "python3 -c pass" /usr/bin/python3 -c pass \
+	-- "clang-14 --version" /usr/bin/clang-14 --version
 $(BUILD)/bench-startup: tests/bench/startup.c
 	@mkdir -p $(dir $@)
 	$(CC) $(WARN) -o $@ $<
 bench: rtld loader $(BUILD)/bench-startup
-	$(BUILD)/bench-startup $(RTLD) $(BENCH_RUNS) \
-		-- true /bin/true \
-		-- "python3 -c pass" /usr/bin/python3 -c pass \
-		-- "clang-14 --version" /usr/bin/clang-14 --version
+	$(BUILD)/bench-startup $(RTLD) $(BENCH_RUNS) $(BENCH_PROGRAMS)
+	@echo
+	@python3 tests/bench/instr.py $(RTLD) $(BENCH_PROGRAMS)
+	@echo
+	@python3 tests/bench/memory.py $(RTLD)
 	@echo
 	@sh tests/bench/share.sh $(BUILD)
 
