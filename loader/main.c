@@ -13,7 +13,10 @@ static void usage(FILE *f)
 		   "        [--compare | --compare-load] [--json] [--svg FILE] -- PROGRAM [ARGS]\n"
 		   "                                     what N processes cost in memory, and what sharing saves\n"
 		   "  inspect FILE                       an ELF file's load plan: pages, protections, what\n"
-		   "                                     stays shared and what relocations make private\n");
+		   "                                     stays shared and what relocations make private\n"
+		   "  exec [--copy] [--trace] [--interp PATH|mmld] [--] PROGRAM [ARGS]\n"
+		   "                                     run PROGRAM with itself and its interpreter mapped by\n"
+		   "                                     mmld instead of by the kernel (a user-space exec)\n");
 }
 
 int main(int argc, char **argv)
@@ -28,6 +31,8 @@ int main(int argc, char **argv)
 		return cmd_share(argc - 2, argv + 2);
 	if (strcmp(argv[1], "inspect") == 0)
 		return cmd_inspect(argc - 2, argv + 2);
+	if (strcmp(argv[1], "exec") == 0)
+		return cmd_exec(argc - 2, argv + 2);
 	fprintf(stderr, "mmld: unknown command '%s'\n", argv[1]);
 	usage(stderr);
 	return 2;
