@@ -24,12 +24,13 @@ extern char **environ;
 
 static void exec_usage(FILE *f)
 {
-	fprintf(f, "usage: mmld exec [--copy] [--trace] [--interp PATH|mmld] [--] PROGRAM [ARGS]\n"
+	fprintf(f, "usage: mmld exec [--copy] [--trace] [--interp PATH|mmld] [--dry-run] [--] PROGRAM [ARGS]\n"
 		   "  run PROGRAM with its PT_INTERP interpreter mapped by mmld instead of by the kernel\n"
 		   "  -c, --copy          read() the segments into anonymous memory instead of mapping them\n"
 		   "  -t, --trace         every step on stderr (also MMLD_EXEC_DEBUG=1): mappings, brk,\n"
 		   "                      the auxiliary vector, the new stack\n"
 		   "  -i, --interp PATH   use PATH as the interpreter (mmld: ld-mmld.so) instead of PT_INTERP\n"
+		   "  -n, --dry-run       do everything up to the jump (mapping, brk, the new stack), then exit 0\n"
 		   "exit status: PROGRAM's; 127 if it is not found, 126 if it cannot be executed\n");
 }
 
@@ -52,17 +53,19 @@ int cmd_exec(int argc, char **argv)
 		{"copy", no_argument, NULL, 'c'},
 		{"trace", no_argument, NULL, 't'},
 		{"interp", required_argument, NULL, 'i'},
+		{"dry-run", no_argument, NULL, 'n'},
 		{"help", no_argument, NULL, 'h'},
 		{NULL, 0, NULL, 0},
 	};
-	bool copy = false, trace = getenv("MMLD_EXEC_DEBUG") && *getenv("MMLD_EXEC_DEBUG");
+	bool copy = false, dry_run = false, trace = getenv("MMLD_EXEC_DEBUG") && *getenv("MMLD_EXEC_DEBUG");
 	const char *interp = NULL;
 	int c;
 	optind = 0; /* argv[0] is the first word after "exec" */
 	opterr = 0;
-	while ((c = getopt_long(argc + 1, argv - 1, "+:cti:h", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc + 1, argv - 1, "+:cti:nh", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'c': copy = true; break;
+		case 'n': dry_run = true; break;
 		case 't': trace = true; break;
 		case 'i': interp = strcmp(optarg, "mmld") == 0 ? rtld_path() : optarg; break;
 		case 'h': exec_usage(stdout); return 0;
@@ -74,17 +77,17 @@ int cmd_exec(int argc, char **argv)
 				fprintf(stderr, "mmld exec: unknown option '-%c'\n", optopt);
 			else
 				fprintf(stderr, "mmld exec: unknown option '%s'\n", argv[optind - 2]);
-			exec_usage(stderr);
 			return 2;
 		}
 	}
 	int first = optind - 1;
 	if (first >= argc) {
 		fprintf(stderr, "mmld exec: no PROGRAM given\n");
-		exec_usage(stderr);
 		return 2;
 	}
-	char *prog = find_program(argv[first]);
+	/* A name with a slash is used as it is (the stub says why it cannot run, as execve would);
+	 * one without is searched in PATH. */
+	char *prog = strchr(argv[first], '/') ? argv[first] : find_program(argv[first]);
 	if (!prog) {
 		fprintf(stderr, "mmld exec: %s: command not found\n", argv[first]);
 		return 127;
@@ -101,6 +104,8 @@ int cmd_exec(int argc, char **argv)
 		sargv[k++] = "-t";
 	if (copy)
 		sargv[k++] = "-c";
+	if (dry_run)
+		sargv[k++] = "-n";
 	if (interp) {
 		sargv[k++] = "-i";
 		sargv[k++] = (char *)interp;

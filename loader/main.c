@@ -14,7 +14,7 @@ static void usage(FILE *f)
 		   "                                     what N processes cost in memory, and what sharing saves\n"
 		   "  inspect FILE                       an ELF file's load plan: pages, protections, what\n"
 		   "                                     stays shared and what relocations make private\n"
-		   "  exec [--copy] [--trace] [--interp PATH|mmld] [--] PROGRAM [ARGS]\n"
+		   "  exec [--copy] [--trace] [--interp PATH|mmld] [--dry-run] [--] PROGRAM [ARGS]\n"
 		   "                                     run PROGRAM with itself and its interpreter mapped by\n"
 		   "                                     mmld instead of by the kernel (a user-space exec)\n");
 }

@@ -37,6 +37,7 @@ e2e: rtld testprogs loader
 	bash tests/e2e/threads.sh $(BUILD)
 	bash tests/e2e/mmld-run.sh $(BUILD)
 	bash tests/e2e/share.sh $(BUILD)
+	bash tests/e2e/exec.sh $(BUILD)
 	sh tests/glibc-abi.sh $(BUILD)
 
 corpus: rtld

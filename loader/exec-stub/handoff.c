@@ -97,7 +97,7 @@ static bool exe_change_permitted(const struct stub *s)
 		return false;
 	}
 	trace(s, "/proc/self/exe will name %s (prctl PR_SET_MM_MAP with exe_fd, once the stub is unmapped)",
-	      s->execfn);
+	      s->exe_path);
 	return true;
 }
 

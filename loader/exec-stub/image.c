@@ -42,8 +42,7 @@ void image_open(const struct stub *s, struct image *im, const char *path, const 
 	memset(&im->eh, 0, sizeof im->eh);
 	if (im->size >= 2 && read_exact(im->fd, &im->eh, im->size < sizeof im->eh ? im->size : sizeof im->eh, 0) == 0 &&
 	    im->eh.e_ident[0] == '#' && im->eh.e_ident[1] == '!')
-		fail(126, "%s: a script (#!), not an ELF file: run its interpreter, e.g. mmld exec /bin/sh %s", path,
-		     path);
+		fail(126, "%s: %s is a script (#!), not an ELF file", path, role);
 	if (elf_check_ehdr(&im->eh, im->size, err, sizeof err) < 0)
 		fail(126, "%s: %s: %s", path, role, err);
 	im->ph = phdr_store[role[0] == 'i'];

@@ -21,6 +21,8 @@ static void parse_args(struct stub *s, uintptr_t *sp)
 			s->trace = true;
 		else if (strcmp(argv[i], "-c") == 0)
 			s->copy = true;
+		else if (strcmp(argv[i], "-n") == 0)
+			s->dry_run = true;
 		else if (strcmp(argv[i], "-i") == 0 && i + 1 < argc)
 			s->interp_override = argv[++i];
 		else if (strcmp(argv[i], "-e") == 0 && i + 1 < argc)
@@ -29,7 +31,7 @@ static void parse_args(struct stub *s, uintptr_t *sp)
 			fail(2, "stub: unknown argument '%s' (the stub is started by mmld exec)", argv[i]);
 	}
 	if (!s->execfn || i >= argc)
-		fail(2, "stub: usage: mmld-exec-stub [-t] [-c] [-i INTERP] -e PATH -- ARGV0 ARGS (run mmld exec instead)");
+		fail(2, "stub: usage: mmld-exec-stub [-t] [-c] [-n] [-i INTERP] -e PATH -- ARGV0 ARGS (run mmld exec instead)");
 	s->argc = argc - i;
 	s->argv = argv + i;
 }
@@ -64,13 +66,14 @@ static void read_policy(struct stub *s)
 
 static void open_images(struct stub *s)
 {
-	image_open(s, &s->prog, s->execfn, "program");
+	follow_scripts(s);
+	image_open(s, &s->prog, s->exe_path, "program");
 	const char *interp = image_interp(&s->prog);
 	if (interp)
 		trace(s, "PT_INTERP %s%s", interp, s->interp_override ? " (replaced by --interp)" : "");
 	if (s->interp_override) {
 		if (!interp)
-			fail(126, "%s: no PT_INTERP (a static program): --interp does not apply", s->execfn);
+			fail(126, "%s: no PT_INTERP (a static program): --interp does not apply", s->exe_path);
 		interp = s->interp_override;
 	}
 	s->has_interp = interp != NULL;
@@ -94,5 +97,9 @@ __attribute__((noreturn, used)) void stub_main(uintptr_t *sp)
 	brk_place(&s);
 	trace_maps(&s, "before the hand-off (the stub is unmapped last)");
 	stack_build(&s);
+	if (s.dry_run) {
+		trace(&s, "dry run: not jumping");
+		sys_exit_group(0);
+	}
 	handoff(&s);
 }

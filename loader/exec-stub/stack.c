@@ -154,6 +154,8 @@ void stack_build(struct stub *s)
 	 * cleared, so nothing of the stub's start is left for the program to find. */
 	memcpy((void *)l.sp, img, len);
 	sys_munmap(img, PAGE_UP(len));
+	for (int i = 0; i < s->nscratch; i++)
+		sys_munmap((void *)s->scratch[i].addr, s->scratch[i].len);
 	if (s->stack_lo < PAGE_DOWN(l.sp))
 		memset((void *)s->stack_lo, 0, PAGE_DOWN(l.sp) - s->stack_lo);
 	s->argv = NULL;

@@ -12,8 +12,9 @@
  * and rtld/elfcheck.c), so nothing of libc is left behind in the new program's memory.
  *
  * Arguments (from mmld, not meant for people):
- *   mmld-exec-stub [-t] [-c] [-i INTERP] -e PATH -- ARGV0 ARGS...
+ *   mmld-exec-stub [-t] [-c] [-n] [-i INTERP] -e PATH -- ARGV0 ARGS...
  *     -t trace every step on stderr   -c copy segments with read()   -i interpreter to use
+ *     -n stop before the jump (exit 0)
  *     -e the file to execute (AT_EXECFN); ARGV0 ARGS... the program's argv */
 #ifndef MMLD_EXEC_STUB_H
 #define MMLD_EXEC_STUB_H
@@ -61,9 +62,10 @@ struct image {
 
 /* What the stub was asked to do, and the process it is doing it in. */
 struct stub {
-	bool trace, copy;
+	bool trace, copy, dry_run;
 	const char *interp_override; /* -i, or NULL: the program's PT_INTERP */
-	const char *execfn;          /* -e: the file to execute */
+	const char *execfn;          /* -e: the file to execute (AT_EXECFN) */
+	const char *exe_path;        /* the ELF file loaded: execfn, or a script's interpreter */
 	int argc;
 	char **argv;                 /* the program's argv (in the stub's original stack) */
 	char **envp;
@@ -76,6 +78,12 @@ struct stub {
 	bool has_interp;
 	bool exec_stack;             /* PT_GNU_STACK asks for an executable stack (or is absent) */
 	uintptr_t brk;
+	/* memory the stub allocated for itself, unmapped once the new stack is built */
+	struct {
+		uintptr_t addr;
+		size_t len;
+	} scratch[8];
+	int nscratch;
 	/* the new stack, built by stack_build() */
 	uintptr_t sp, arg_start, arg_end, env_start, env_end, auxv_addr;
 	size_t auxv_words;
@@ -92,6 +100,9 @@ long read_small_file(const char *path, char *buf, size_t n);
 /* The [stack] mapping of this process, from /proc/self/maps. */
 int find_stack(uintptr_t *lo, uintptr_t *hi);
 unsigned long random_long(void);
+
+/* script.c: #! scripts: the interpreter to load instead, and its argv. */
+void follow_scripts(struct stub *s);
 
 /* image.c: open, read and check the ELF and program headers; PT_INTERP, PT_GNU_STACK. */
 void image_open(const struct stub *s, struct image *im, const char *path, const char *role);
