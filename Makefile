@@ -3,6 +3,7 @@
 
 CC ?= gcc
 BUILD := build
+VERSION := 0.1
 WARN := -std=gnu11 -O2 -g -Wall -Wextra -Werror
 
 # rtld/ is freestanding: no libc anywhere, hidden visibility (only linker-scripts/ld-mmld.map

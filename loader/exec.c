@@ -60,9 +60,9 @@ int cmd_exec(int argc, char **argv)
 	bool copy = false, dry_run = false, trace = getenv("MMLD_EXEC_DEBUG") && *getenv("MMLD_EXEC_DEBUG");
 	const char *interp = NULL;
 	int c;
-	optind = 0; /* argv[0] is the first word after "exec" */
+	optind = 0; /* argv[0] is "exec" */
 	opterr = 0;
-	while ((c = getopt_long(argc + 1, argv - 1, "+:cti:nh", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "+:cti:nh", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'c': copy = true; break;
 		case 'n': dry_run = true; break;
@@ -70,17 +70,17 @@ int cmd_exec(int argc, char **argv)
 		case 'i': interp = strcmp(optarg, "mmld") == 0 ? rtld_path() : optarg; break;
 		case 'h': exec_usage(stdout); return 0;
 		case ':':
-			fprintf(stderr, "mmld exec: option '%s' needs an argument\n", argv[optind - 2]);
+			fprintf(stderr, "mmld exec: option '%s' needs an argument\n", argv[optind - 1]);
 			return 2;
 		default:
 			if (optopt)
 				fprintf(stderr, "mmld exec: unknown option '-%c'\n", optopt);
 			else
-				fprintf(stderr, "mmld exec: unknown option '%s'\n", argv[optind - 2]);
+				fprintf(stderr, "mmld exec: unknown option '%s'\n", argv[optind - 1]);
 			return 2;
 		}
 	}
-	int first = optind - 1;
+	int first = optind;
 	if (first >= argc) {
 		fprintf(stderr, "mmld exec: no PROGRAM given\n");
 		return 2;

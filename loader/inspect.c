@@ -4,6 +4,8 @@
  * the program may write. Read from the file with libelf; nothing is loaded. */
 #include "mmld.h"
 #include "elfinfo.h"
+#include "opts.h"
+#include <errno.h>
 #include <elf.h>
 #include <fcntl.h>
 #include <gelf.h>
@@ -77,17 +79,44 @@ static size_t reloc_pages_in(const struct elf_info *e, uint64_t lo, uint64_t hi)
 	return n;
 }
 
+static const char inspect_details[] =
+	"Output:\n"
+	"  header         the file's type (ET_DYN: placed at a load bias; ET_EXEC: at its link addresses),\n"
+	"                 machine, interpreter (PT_INTERP), needed libraries, soname, thread-local storage\n"
+	"  load plan      one row per PT_LOAD segment:\n"
+	"    seg          its index among the PT_LOAD segments\n"
+	"    vaddr        its link-time address (the load bias is added at run time)\n"
+	"    offset       where its bytes are in the file\n"
+	"    filesz       bytes read from the file; memsz: bytes in memory (the rest is zero-filled bss)\n"
+	"    prot         the protections it is mapped with (r, w, x)\n"
+	"    pages        4 KiB pages it spans\n"
+	"    what...      what its pages become: shared with every process mapping the file, or private\n"
+	"                 (RELRO, data, bss) and how many of them relocations write\n"
+	"  relocations    one row per section and relocation type: how many relocations write into that\n"
+	"                 section, and how many distinct pages those relocations write\n"
+	"  per process    what each process mapping the file costs: shared, private by relocation, bss\n"
+	"Exit status: 0 shown, 1 the file cannot be read or is not a loadable ELF file, 2 a bad argument.\n";
+
 int cmd_inspect(int argc, char **argv)
 {
-	if (argc != 1) {
-		fprintf(stderr, "usage: mmld inspect FILE\n");
-		return 2;
-	}
-	const char *path = argv[0];
+	struct opt opts[] = {{0}};
+	const struct command cmd = {
+		.name = "inspect",
+		.usage = "[--] FILE",
+		.summary = "Shows an ELF file's load plan, read from the file alone (nothing is loaded or run).",
+		.details = inspect_details,
+		.opts = opts,
+		.min_operands = 1,
+		.max_operands = 1,
+	};
+	int first, status;
+	if (!opts_parse(&cmd, argc, argv, &first, &status))
+		return status;
+	const char *path = argv[first];
 	elf_version(EV_CURRENT);
 	int fd = open(path, O_RDONLY | O_CLOEXEC);
 	if (fd < 0) {
-		perror(path);
+		fprintf(stderr, "mmld inspect: %s: %s\n", path, strerror(errno));
 		return 1;
 	}
 	Elf *elf = elf_begin(fd, ELF_C_READ, NULL);

@@ -2,7 +2,7 @@
 MMLD := $(BUILD)/mmld
 LOADER_SRCS := $(wildcard loader/*.c)
 LOADER_OBJS := $(patsubst %.c,$(BUILD)/%.o,$(LOADER_SRCS))
-LOADER_CFLAGS := $(WARN) -D_GNU_SOURCE
+LOADER_CFLAGS := $(WARN) -D_GNU_SOURCE -DMMLD_VERSION=\"$(VERSION)\"
 
 $(BUILD)/loader/%.o: loader/%.c $(wildcard loader/*.h) Makefile
 	@mkdir -p $(dir $@)

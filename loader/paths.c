@@ -6,18 +6,28 @@
 #include <string.h>
 #include <unistd.h>
 
+/* Beside mmld (the build directory), else ../lib/mmld/ (installed: PREFIX/bin/mmld and
+ * PREFIX/lib/mmld/ld-mmld.so); $MMLD_RTLD overrides both. */
 const char *rtld_path(void)
 {
-	static char path[PATH_MAX];
+	static char path[PATH_MAX + 32];
 	const char *env = getenv("MMLD_RTLD");
 	if (env && *env)
 		return env;
-	ssize_t n = readlink("/proc/self/exe", path, sizeof path - 32);
+	char self[PATH_MAX];
+	ssize_t n = readlink("/proc/self/exe", self, sizeof self - 1);
 	if (n <= 0)
 		return "ld-mmld.so";
-	path[n] = 0;
-	char *slash = strrchr(path, '/');
-	strcpy(slash ? slash + 1 : path, "ld-mmld.so");
+	self[n] = 0;
+	char *slash = strrchr(self, '/');
+	*slash = 0;
+	static const char *const places[] = {"%s/ld-mmld.so", "%s/../lib/mmld/ld-mmld.so"};
+	for (size_t i = 0; i < sizeof places / sizeof places[0]; i++) {
+		snprintf(path, sizeof path, places[i], self);
+		if (access(path, R_OK) == 0)
+			return path;
+	}
+	snprintf(path, sizeof path, places[0], self); /* the error then names the first place */
 	return path;
 }
 

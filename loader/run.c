@@ -8,6 +8,7 @@
  * DT_NEEDED on ld-linux-x86-64.so.2 included, and nothing outside the namespace sees the
  * change. Not root: a user namespace is created too, mapping us to root inside it. */
 #include "mmld.h"
+#include "opts.h"
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
@@ -89,23 +90,29 @@ static int run_tree(const char *rtld, char **argv)
 
 int cmd_run(int argc, char **argv)
 {
-	int tree = 0, i = 0;
-	for (; i < argc; i++) {
-		if (strcmp(argv[i], "--tree") == 0)
-			tree = 1;
-		else if (strcmp(argv[i], "--") == 0) {
-			i++;
-			break;
-		} else if (argv[i][0] == '-') {
-			fprintf(stderr, "mmld run: unknown option '%s'\n", argv[i]);
-			return 2;
-		} else
-			break;
-	}
-	if (i >= argc) {
-		fprintf(stderr, "usage: mmld run [--tree] [--] PROGRAM [ARGS]\n");
-		return 2;
-	}
+	bool tree = false;
+	struct opt opts[] = {
+		{.name = "tree", .kind = OPT_FLAG, .dest = &tree,
+		 .help = "every program PROGRAM starts is loaded by ld-mmld.so\n"
+			 "too (a private mount namespace where ld-mmld.so is\n"
+			 "bound over the system loader's file)"},
+		{0},
+	};
+	const struct command cmd = {
+		.name = "run",
+		.usage = "[--tree] [--] PROGRAM [ARGS]",
+		.summary = "Runs PROGRAM through ld-mmld.so (as `ld-mmld.so PROGRAM ARGS`, with argv[0] kept).",
+		.details = "PROGRAM is searched for in $PATH when it has no slash. Options after PROGRAM are its own.\n"
+			   "Exit status: PROGRAM's own; 127 if it or ld-mmld.so cannot be found or run; 2 for a\n"
+			   "bad argument.\n",
+		.opts = opts,
+		.min_operands = 1,
+		.max_operands = -1,
+		.program_follows = true,
+	};
+	int i, status;
+	if (!opts_parse(&cmd, argc, argv, &i, &status))
+		return status;
 	const char *rtld = rtld_path();
 	if (access(rtld, R_OK) < 0) {
 		fprintf(stderr, "mmld run: %s: %s (set MMLD_RTLD)\n", rtld, strerror(errno));

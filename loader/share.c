@@ -1,445 +1,209 @@
 /* mmld share: what N processes of one program cost in physical memory, and what sharing
- * saves. See report.h and account.h for the numbers; this file starts the processes, holds
- * them at one point of their life, has them measured, and lets them finish.
- *
- *   mmld share -n N [--at loaded|entry|exit|SECONDS] [--loader mmld|system] [--load=read]
- *              [--compare | --compare-load] [--json] [--svg FILE] -- PROGRAM ARGS */
+ * saves. This file is the command: its options (one table), their checks, which runs to make
+ * (one, or two side by side), and the output. launch.c starts, holds and ends the processes;
+ * account.h and report.h define the numbers. */
 #include "mmld.h"
-#include "report.h"
+#include "opts.h"
+#include "share.h"
 #include <errno.h>
-#include <fcntl.h>
-#include <signal.h>
-#include <spawn.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/ptrace.h>
-#include <sys/user.h>
-#include <sys/wait.h>
-#include <time.h>
 #include <unistd.h>
-#include <gelf.h>
-#include <libelf.h>
 
-extern char **environ;
-
-struct options {
-	int n;
-	const char *at;     /* loaded, entry, exit, or seconds */
-	double seconds;     /* > 0: sample after this delay */
-	bool system;        /* the system loader instead of ld-mmld.so */
-	bool read_load;     /* MMLD_LOAD=read */
+struct share_args {
+	struct share_launch l;
+	int loader, load;     /* indexes into loaders[], loads[] */
 	bool compare, compare_load, json;
 	const char *svg;
-	char **argv;        /* PROGRAM ARGS */
-	char *prog;         /* resolved path */
-	char *objects_dir;  /* where ld-mmld.so writes its object tables (MMLD_OBJECTS) */
 };
 
-static void quiet_stdio(void)
-{
-	int fd = open("/dev/null", O_RDWR);
-	if (fd >= 0) {
-		dup2(fd, 0);
-		dup2(fd, 1);
-		dup2(fd, 2);
-		if (fd > 2)
-			close(fd);
-	}
-}
+static const char *const loaders[] = {"mmld", "system", NULL};
+static const char *const loads[] = {"mmap", "read", NULL};
 
-/* Starts one process. mmld: ld-mmld.so stops itself (MMLD_STOP). system with a named point:
- * traced, so we can stop it at its entry or its exit. */
-static pid_t start_one(const struct options *o, bool system, bool read_load, bool traced)
+/* --at loaded|entry|exit|SECONDS */
+static int parse_at(const char *arg, void *dest, char *why, size_t len)
 {
-	pid_t pid = fork();
-	if (pid != 0)
-		return pid;
-	quiet_stdio();
-	if (system) {
-		if (traced)
-			ptrace(PTRACE_TRACEME, 0, NULL, NULL);
-		execv(o->prog, o->argv);
-		_exit(127);
-	}
-	if (o->seconds <= 0)
-		setenv("MMLD_STOP", o->at, 1);
-	if (o->objects_dir)
-		setenv("MMLD_OBJECTS", o->objects_dir, 1);
-	if (read_load)
-		setenv("MMLD_LOAD", "read", 1);
-	int n = 0;
-	while (o->argv[n])
-		n++;
-	char **argv = calloc((size_t)n + 5, sizeof *argv);
-	argv[0] = (char *)rtld_path();
-	argv[1] = "--argv0";
-	argv[2] = o->argv[0];
-	argv[3] = o->prog;
-	for (int i = 1; i < n; i++)
-		argv[3 + i] = o->argv[i];
-	execv(argv[0], argv);
-	_exit(127);
-}
-
-static unsigned long read_aux(pid_t pid, unsigned long type)
-{
-	char name[64];
-	snprintf(name, sizeof name, "/proc/%d/auxv", (int)pid);
-	FILE *f = fopen(name, "r");
-	unsigned long v[2], value = 0;
-	while (f && fread(v, sizeof v, 1, f) == 1 && v[0])
-		if (v[0] == type)
-			value = v[1];
-	if (f)
-		fclose(f);
-	return value;
-}
-
-/* The dynamic symbol `name` of the ELF file at path, or 0. */
-static unsigned long dynsym_value(const char *path, const char *name)
-{
-	elf_version(EV_CURRENT);
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return 0;
-	Elf *elf = elf_begin(fd, ELF_C_READ, NULL);
-	unsigned long v = 0;
-	Elf_Scn *s = NULL;
-	GElf_Shdr sh;
-	while (elf && !v && (s = elf_nextscn(elf, s)))
-		if (gelf_getshdr(s, &sh) && sh.sh_type == SHT_DYNSYM) {
-			Elf_Data *d = elf_getdata(s, NULL);
-			GElf_Sym sym;
-			for (int i = 0; d && gelf_getsym(d, i, &sym); i++) {
-				const char *n = elf_strptr(elf, sh.sh_link, sym.st_name);
-				if (n && strcmp(n, name) == 0 && sym.st_shndx != SHN_UNDEF) {
-					v = sym.st_value;
-					break;
-				}
-			}
+	struct share_launch *l = dest;
+	for (int k = 0; k < 3; k++)
+		if (strcmp(arg, share_point_names[k]) == 0) {
+			l->at = (enum share_point)k;
+			return 0;
 		}
-	if (elf)
-		elf_end(elf);
-	close(fd);
-	return v;
-}
-
-/* The file mapped at addr in pid (the interpreter, at AT_BASE). */
-static bool mapped_file(pid_t pid, unsigned long addr, char *path, size_t len)
-{
-	struct mapping *m;
-	int n = proc_maps(pid, &m);
-	bool found = false;
-	for (int i = 0; i < n && !found; i++)
-		if (m[i].start == addr && m[i].path[0] == '/') {
-			snprintf(path, len, "%s", m[i].path);
-			found = true;
-		}
-	if (n >= 0)
-		proc_maps_free(m, n);
-	return found;
-}
-
-/* Where a traced process of the system loader should stop: the entry point, or for "loaded"
- * the loader's _dl_debug_state when _r_debug says RT_CONSISTENT. glibc's ld.so calls it so
- * right after relocation, before any initialiser, which is the point MMLD_STOP=loaded names. */
-static unsigned long stop_address(pid_t pid, const char *at, unsigned long *r_debug)
-{
-	*r_debug = 0;
-	if (strcmp(at, "loaded") != 0)
-		return read_aux(pid, 9 /* AT_ENTRY */);
-	unsigned long base = read_aux(pid, 7 /* AT_BASE */);
-	char path[4096];
-	if (!base || !mapped_file(pid, base, path, sizeof path))
-		return 0;
-	unsigned long brk = dynsym_value(path, "_dl_debug_state"), rd = dynsym_value(path, "_r_debug");
-	if (!brk || !rd)
-		return 0;
-	*r_debug = base + rd;
-	return base + brk;
-}
-
-/* Drives a traced process (system loader) to the point; true if it got there. */
-static bool trace_to_point(pid_t pid, const char *at)
-{
-	int st;
-	if (waitpid(pid, &st, 0) < 0 || !WIFSTOPPED(st))
-		return false; /* the stop after exec */
-	ptrace(PTRACE_SETOPTIONS, pid, NULL, (void *)(long)(PTRACE_O_TRACEEXIT | PTRACE_O_EXITKILL));
-	unsigned long entry = 0, orig = 0, r_debug = 0;
-	bool at_exit = strcmp(at, "exit") == 0;
-	if (!at_exit) {
-		entry = stop_address(pid, at, &r_debug);
-		errno = 0;
-		orig = (unsigned long)ptrace(PTRACE_PEEKTEXT, pid, (void *)entry, NULL);
-		if (!entry || errno)
-			return false;
-		ptrace(PTRACE_POKETEXT, pid, (void *)entry, (void *)((orig & ~0xffUL) | 0xcc));
-	}
-	int sig = 0;
-	for (;;) {
-		if (ptrace(PTRACE_CONT, pid, NULL, (void *)(long)sig) < 0 || waitpid(pid, &st, 0) < 0 || !WIFSTOPPED(st))
-			return false;
-		sig = WSTOPSIG(st);
-		if (at_exit && st >> 8 == (SIGTRAP | (PTRACE_EVENT_EXIT << 8)))
-			return true;
-		if (!at_exit && sig == SIGTRAP) {
-			struct user_regs_struct regs;
-			ptrace(PTRACE_GETREGS, pid, NULL, &regs);
-			if (regs.rip == entry + 1) {
-				regs.rip = entry;
-				ptrace(PTRACE_SETREGS, pid, NULL, &regs);
-				/* _dl_debug_state is also called while libraries are being added: wait for
-				 * RT_CONSISTENT (r_state, offset 24 of struct r_debug, 0). */
-				long state = r_debug ? ptrace(PTRACE_PEEKDATA, pid, (void *)(r_debug + 24), NULL) : 0;
-				if ((int)state == 0) {
-					ptrace(PTRACE_POKETEXT, pid, (void *)entry, (void *)orig);
-					return true;
-				}
-				/* Not yet: step over the breakpoint's instruction and set it again. */
-				ptrace(PTRACE_POKETEXT, pid, (void *)entry, (void *)orig);
-				int st2;
-				if (ptrace(PTRACE_SINGLESTEP, pid, NULL, NULL) < 0 || waitpid(pid, &st2, 0) < 0 || !WIFSTOPPED(st2))
-					return false;
-				ptrace(PTRACE_POKETEXT, pid, (void *)entry, (void *)((orig & ~0xffUL) | 0xcc));
-				sig = 0;
-				continue;
-			}
-		}
-		if (sig == SIGTRAP)
-			sig = 0;
-	}
-}
-
-static void finish(pid_t *pids, bool *held, int n, bool traced, struct run_result *r)
-{
-	for (int i = 0; i < n; i++) {
-		if (pids[i] <= 0)
-			continue;
-		if (traced && held[i])
-			ptrace(PTRACE_DETACH, pids[i], NULL, NULL);
-		else if (held[i])
-			kill(pids[i], SIGCONT);
-	}
-	int signalled = 0, bad_status = 0;
-	for (int i = 0; i < n; i++) {
-		if (pids[i] <= 0)
-			continue;
-		int st;
-		while (waitpid(pids[i], &st, 0) > 0) {
-			if (WIFSTOPPED(st)) { /* a traced stop left over */
-				ptrace(PTRACE_DETACH, pids[i], NULL, (void *)(long)(WSTOPSIG(st) == SIGTRAP ? 0 : WSTOPSIG(st)));
-				continue;
-			}
-			if (WIFEXITED(st) && WEXITSTATUS(st) == 0)
-				r->exited_ok++;
-			else if (WIFEXITED(st))
-				bad_status++;
-			else
-				signalled++;
-			break;
-		}
-	}
-	if (bad_status || signalled)
-		snprintf(r->notes + strlen(r->notes), sizeof r->notes - strlen(r->notes),
-			 "%d exited with a non-zero status, %d were killed by a signal", bad_status, signalled);
-}
-
-static int measure(const struct options *o, bool system, bool read_load, const char *label, struct run_result *r)
-{
-	memset(r, 0, sizeof *r);
-	r->label = label;
-	r->n = o->n;
-	acct_init(&r->acct);
-	bool traced = system && o->seconds <= 0;
-	pid_t *pids = calloc((size_t)o->n, sizeof *pids);
-	bool *held = calloc((size_t)o->n, sizeof *held);
-	for (int i = 0; i < o->n; i++) {
-		pids[i] = start_one(o, system, read_load, traced);
-		if (traced)
-			held[i] = trace_to_point(pids[i], o->at);
-	}
-	if (o->seconds > 0) {
-		struct timespec ts = {(time_t)o->seconds, (long)((o->seconds - (time_t)o->seconds) * 1e9)};
-		nanosleep(&ts, NULL);
-		for (int i = 0; i < o->n; i++)
-			kill(pids[i], SIGSTOP);
-	}
-	if (!traced)
-		for (int i = 0; i < o->n; i++) {
-			int st;
-			if (waitpid(pids[i], &st, WUNTRACED) == pids[i] && WIFSTOPPED(st))
-				held[i] = true;
-			else {
-				if (WIFEXITED(st) && WEXITSTATUS(st) == 0)
-					r->exited_ok++;
-				pids[i] = 0; /* gone before the point */
-			}
-		}
-	int notheld = 0;
-	for (int i = 0; i < o->n; i++) {
-		struct known_object *known = NULL;
-		int nknown = o->objects_dir ? known_objects_read(o->objects_dir, pids[i], &known) : 0;
-		if (held[i] && acct_process(&r->acct, pids[i], known, nknown) == 0)
-			r->measured++;
+	char sub[200];
+	if (opts_parse_seconds(arg, 0.001, 86400, &l->seconds, sub, sizeof sub) < 0) {
+		if (strncmp(sub, "is out of range", 15) == 0)
+			snprintf(why, len, "%s", sub);
 		else
-			notheld++;
-		for (int k = 0; k < nknown; k++)
-			free(known[k].path);
-		free(known);
+			snprintf(why, len, "is not loaded, entry, exit or a duration (0.001 to 86400 seconds: 2, 0.5, 250ms, 2m)");
+		return -1;
 	}
-	if (notheld)
-		snprintf(r->notes, sizeof r->notes, "%d did not reach the point; ", notheld);
-	finish(pids, held, o->n, traced, r);
-	free(pids);
-	free(held);
-	return r->measured ? 0 : -1;
+	l->at = POINT_SECONDS;
+	return 0;
 }
 
-/* Median start-up wall time of `runs` unheld runs (compare-load). */
-static double startup_ms(const struct options *o, bool read_load, int runs)
+static const char share_details[] =
+	"The table: one row per object (file, or [heap], [stack], [anon], [vdso]), summed over the\n"
+	"processes measured:\n"
+	"  resident     pages resident, summed over the processes: what N private copies would cost\n"
+	"  unique       distinct physical frames among them: the memory really used\n"
+	"  saved        resident - unique, and as a percentage of resident: what sharing saves\n"
+	"  priv dirty   pages private to one process (copied on write, or anonymous from birth)\n"
+	"  reloc dirty  the private pages that the object's relocations write\n"
+	"  touched      resident as a percentage of what the processes map of the object\n"
+	"The class table splits the totals by segment class: text, rodata, relro, data, bss.\n"
+	"The first line says how many processes were started, measured, and how each ended.\n"
+	"Unique is exact with frame numbers (/proc/kpagecount, CAP_SYS_ADMIN), else estimated from Pss.\n"
+	"Exit status: 0 the measurement was made, 1 it was not (the reason is printed), 2 a bad argument.\n";
+
+static bool parse_share(int argc, char **argv, struct share_args *a, int *first, int *status)
 {
-	double *t = calloc((size_t)runs, sizeof *t);
-	for (int i = 0; i < runs; i++) {
-		struct timespec a, b;
-		clock_gettime(CLOCK_MONOTONIC, &a);
-		struct options q = *o;
-		q.seconds = 1; /* no MMLD_STOP */
-		pid_t pid = start_one(&q, false, read_load, false);
-		int st;
-		waitpid(pid, &st, 0);
-		clock_gettime(CLOCK_MONOTONIC, &b);
-		t[i] = (double)(b.tv_sec - a.tv_sec) * 1e3 + (double)(b.tv_nsec - a.tv_nsec) / 1e6;
+	struct opt opts[] = {
+		{.name = "count", .letter = 'n', .kind = OPT_INT, .dest = &a->l.n, .metavar = "N", .min = 1, .max = 4096,
+		 .deflt = "4",
+		 .help = "start N processes of PROGRAM"},
+		{.name = "at", .kind = OPT_CUSTOM, .dest = &a->l, .parse = parse_at, .metavar = "POINT",
+		 .help = "when to measure (default exit):\n"
+			 "loaded   after relocation, before any initialiser runs\n"
+			 "entry    at the program's entry point\n"
+			 "exit     as each process ends (exit, _exit, a signal)\n"
+			 "SECONDS  that long after the start (then the processes\n"
+			 "         are ended); 2, 0.5, 250ms, 2m: 0.001 to 86400 s"},
+		{.name = "loader", .kind = OPT_CHOICE, .dest = &a->loader, .choices = loaders,
+		 .deflt = "mmld",
+		 .help = "the dynamic linker that loads PROGRAM: ld-mmld.so,\nor the system's"},
+		{.name = "load", .kind = OPT_CHOICE, .dest = &a->load, .choices = loads,
+.deflt = "mmap",
+		 .help = "how ld-mmld.so brings in segments: mmap (shared with\n"
+			 "the page cache) or read (private copies, MMLD_LOAD=read)"},
+		{.name = "compare", .kind = OPT_FLAG, .dest = &a->compare,
+		 .conflicts = (const char *const[]){"compare-load", "loader", NULL},
+		 .help = "measure under ld-mmld.so and under the system loader, side by side"},
+		{.name = "compare-load", .kind = OPT_FLAG, .dest = &a->compare_load,
+		 .conflicts = (const char *const[]){"compare", "loader", "load", NULL},
+		 .help = "measure ld-mmld.so's mmap and read loading side by side,\nwith start-up times"},
+		{.name = "json", .kind = OPT_FLAG, .dest = &a->json, .help = "print JSON instead of the tables"},
+		{.name = "svg", .kind = OPT_STRING, .dest = &a->svg, .metavar = "FILE",
+		 .help = "also write a bar chart (resident against unique, per\nobject) to FILE"},
+		{0},
+	};
+	const struct command cmd = {
+		.name = "share",
+		.usage = "[OPTIONS] [--] PROGRAM [ARGS]",
+		.summary = "Starts N processes of PROGRAM, holds them all at one point of their life and measures\n"
+			   "what they cost in physical memory, and what sharing pages saves.",
+		.details = share_details,
+		.opts = opts,
+		.min_operands = 1,
+		.max_operands = -1,
+		.program_follows = true,
+	};
+	if (!opts_parse(&cmd, argc, argv, first, status))
+		return false;
+	a->l.system = a->loader == 1;
+	a->l.read_load = a->load == 1;
+	if (a->l.system && opts_given(&cmd, "load")) {
+		*status = opts_error(&cmd, "--loader system and --load cannot be used together (--load is ld-mmld.so's)");
+		return false;
 	}
-	for (int i = 1; i < runs; i++)
-		for (int j = i; j > 0 && t[j] < t[j - 1]; j--) {
-			double x = t[j];
-			t[j] = t[j - 1];
-			t[j - 1] = x;
-		}
-	double m = t[runs / 2];
-	free(t);
-	return m;
+	return true;
 }
 
-static void usage(void)
+/* One run, two loaders (--compare) or two ways of loading (--compare-load). */
+static int measure_runs(const struct share_args *a, struct run_result runs[2], int *nruns)
 {
-	fprintf(stderr, "usage: mmld share -n N [--at loaded|entry|exit|SECONDS] [--loader mmld|system] [--load=read]\n"
-			"                  [--compare | --compare-load] [--json] [--svg FILE] -- PROGRAM [ARGS]\n");
+	struct share_launch x = a->l, y = a->l;
+	*nruns = 1;
+	if (a->compare) {
+		y.system = true;
+		y.read_load = false;
+		*nruns = 2;
+		int bad = launch_measure(&x, "mmld", &runs[0]);
+		return launch_measure(&y, "system", &runs[1]) < 0 || bad < 0 ? -1 : 0;
+	}
+	if (a->compare_load) {
+		x.read_load = false;
+		y.read_load = true;
+		*nruns = 2;
+		if (launch_measure(&x, "mmap", &runs[0]) < 0 || launch_measure(&y, "read", &runs[1]) < 0)
+			return -1;
+		runs[0].startup_ms = launch_startup_ms(&x, 9);
+		runs[1].startup_ms = launch_startup_ms(&y, 9);
+		return 0;
+	}
+	return launch_measure(&x, x.system ? "system" : x.read_load ? "mmld (read)" : "mmld", &runs[0]);
 }
 
-int cmd_share(int argc, char **argv)
+static int write_svg(const struct share_args *a, const struct run_result *r)
 {
-	struct options o = {.n = 4, .at = "exit"};
-	int i = 0;
-	for (; i < argc; i++) {
-		const char *a = argv[i];
-		if (strcmp(a, "--") == 0) {
-			i++;
-			break;
-		} else if (strcmp(a, "-n") == 0 && i + 1 < argc)
-			o.n = atoi(argv[++i]);
-		else if (strcmp(a, "--at") == 0 && i + 1 < argc)
-			o.at = argv[++i];
-		else if (strcmp(a, "--loader") == 0 && i + 1 < argc) {
-			const char *l = argv[++i];
-			if (strcmp(l, "system") == 0)
-				o.system = true;
-			else if (strcmp(l, "mmld") != 0) {
-				fprintf(stderr, "mmld share: --loader must be mmld or system\n");
-				return 2;
-			}
-		} else if (strcmp(a, "--load=read") == 0)
-			o.read_load = true;
-		else if (strcmp(a, "--load=mmap") == 0)
-			o.read_load = false;
-		else if (strcmp(a, "--compare") == 0)
-			o.compare = true;
-		else if (strcmp(a, "--compare-load") == 0)
-			o.compare_load = true;
-		else if (strcmp(a, "--json") == 0)
-			o.json = true;
-		else if (strcmp(a, "--svg") == 0 && i + 1 < argc)
-			o.svg = argv[++i];
-		else if (a[0] == '-') {
-			fprintf(stderr, "mmld share: unknown option '%s'\n", a);
-			usage();
-			return 2;
-		} else
-			break;
+	FILE *f = fopen(a->svg, "w");
+	if (!f) {
+		fprintf(stderr, "mmld share: %s: %s\n", a->svg, strerror(errno));
+		return -1;
 	}
-	if (i >= argc || o.n < 1 || o.n > 4096) {
-		usage();
-		return 2;
-	}
-	if (strcmp(o.at, "loaded") && strcmp(o.at, "entry") && strcmp(o.at, "exit")) {
-		char *end;
-		o.seconds = strtod(o.at, &end);
-		if (*end || o.seconds <= 0) {
-			fprintf(stderr, "mmld share: --at takes loaded, entry, exit or a number of seconds\n");
-			return 2;
-		}
-	}
-	o.argv = argv + i;
-	o.prog = find_program(o.argv[0]);
-	if (!o.prog) {
-		fprintf(stderr, "mmld share: %s: command not found\n", o.argv[0]);
-		return 127;
-	}
-	char tmpl[] = "/tmp/mmld-share-XXXXXX";
-	o.objects_dir = mkdtemp(tmpl);
+	char title[256];
+	snprintf(title, sizeof title, "mmld share -n %d: %s", a->l.n, a->l.argv[0]);
+	report_svg(f, r, title);
+	return fclose(f) == 0 ? 0 : -1;
+}
 
-	struct run_result runs[2];
-	int nruns = 1;
-	if (o.compare) {
-		if (measure(&o, false, o.read_load, "mmld", &runs[0]) < 0 ||
-		    measure(&o, true, false, "system", &runs[1]) < 0) {
-			fprintf(stderr, "mmld share: no process reached the point (%s)\n", runs[0].notes);
-			return 1;
-		}
-		nruns = 2;
-	} else if (o.compare_load) {
-		if (measure(&o, false, false, "mmap", &runs[0]) < 0 || measure(&o, false, true, "read", &runs[1]) < 0) {
-			fprintf(stderr, "mmld share: no process reached the point\n");
-			return 1;
-		}
-		runs[0].startup_ms = startup_ms(&o, false, 9);
-		runs[1].startup_ms = startup_ms(&o, true, 9);
-		nruns = 2;
-	} else if (measure(&o, o.system, o.read_load, o.system ? "system" : o.read_load ? "mmld (read)" : "mmld",
-			   &runs[0]) < 0) {
-		fprintf(stderr, "mmld share: %s: no process reached the point (%s)\n", o.argv[0], runs[0].notes);
-		return 1;
-	}
-	if (o.json)
-		report_json(stdout, runs, nruns, o.argv[0], o.at);
+static void print_report(const struct share_args *a, const struct run_result *runs, int nruns, const char *point)
+{
+	if (a->json)
+		report_json(stdout, runs, nruns, a->l.argv[0], point);
 	else if (nruns == 2) {
 		for (int k = 0; k < 2; k++) {
-			report_table(stdout, &runs[k], o.at);
+			report_table(stdout, &runs[k], point);
 			printf("\n");
 		}
 		report_compare(stdout, &runs[0], &runs[1]);
 	} else
-		report_table(stdout, &runs[0], o.at);
-	if (o.svg) {
-		FILE *f = fopen(o.svg, "w");
-		if (!f) {
-			fprintf(stderr, "mmld share: %s: %s\n", o.svg, strerror(errno));
-			return 1;
-		}
-		char title[256];
-		snprintf(title, sizeof title, "mmld share -n %d: %s", o.n, o.argv[0]);
-		report_svg(f, &runs[0], title);
-		fclose(f);
+		report_table(stdout, &runs[0], point);
+}
+
+/* Removes the MMLD_OBJECTS directory and what ld-mmld.so wrote into it. */
+static void remove_objects_dir(const char *dir)
+{
+	char cmd[256];
+	snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
+	if (system(cmd) != 0)
+		fprintf(stderr, "mmld share: could not remove %s\n", dir);
+}
+
+int cmd_share(int argc, char **argv)
+{
+	struct share_args a = {.l = {.n = 4, .at = POINT_EXIT}};
+	int first, status;
+	if (!parse_share(argc, argv, &a, &first, &status))
+		return status;
+	a.l.argv = argv + first;
+	a.l.prog = find_program(a.l.argv[0]);
+	if (!a.l.prog) {
+		fprintf(stderr, "mmld share: %s: command not found\n", a.l.argv[0]);
+		return 1;
+	}
+	char tmpl[] = "/tmp/mmld-share-XXXXXX";
+	a.l.objects_dir = mkdtemp(tmpl);
+
+	char point[64];
+	if (a.l.at == POINT_SECONDS)
+		snprintf(point, sizeof point, "%g s", a.l.seconds);
+	else
+		snprintf(point, sizeof point, "%s", share_point_names[a.l.at]);
+	struct run_result runs[2];
+	int nruns;
+	status = 0;
+	if (measure_runs(&a, runs, &nruns) < 0) {
+		fprintf(stderr, "mmld share: %s: no process reached the point (%s)\n", a.l.argv[0], runs[0].notes);
+		status = 1;
+	} else {
+		print_report(&a, runs, nruns, point);
+		if (a.svg && write_svg(&a, &runs[0]) < 0)
+			status = 1;
 	}
 	for (int k = 0; k < nruns; k++)
 		acct_free(&runs[k].acct);
-	if (o.objects_dir) {
-		char cmd[256];
-		snprintf(cmd, sizeof cmd, "rm -rf '%s'", o.objects_dir);
-		if (system(cmd) != 0)
-			fprintf(stderr, "mmld share: could not remove %s\n", o.objects_dir);
-	}
-	return 0;
+	if (a.l.objects_dir)
+		remove_objects_dir(a.l.objects_dir);
+	return status;
 }

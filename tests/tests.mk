@@ -17,7 +17,7 @@ $(BUILD)/tests/test_%: tests/unit/test_%.c $(HOSTED_OBJS)
 	$(CC) $(TEST_CFLAGS) -o $@ $< $(HOSTED_OBJS) -lcmocka
 
 # The loader's pure pieces (accounting, /proc parsing, ELF reading) against libc and libelf.
-LOADER_UNIT_NAMES := account elfinfo
+LOADER_UNIT_NAMES := account elfinfo opts
 LOADER_UNIT_BINS := $(patsubst %,$(BUILD)/tests/test_%,$(LOADER_UNIT_NAMES))
 LOADER_TEST_OBJS := $(BUILD)/loader/account.o $(BUILD)/loader/measure.o $(BUILD)/loader/proc.o $(BUILD)/loader/elfinfo.o
 $(BUILD)/tests/test_account: tests/unit/test_account.c $(LOADER_TEST_OBJS)
@@ -26,6 +26,10 @@ $(BUILD)/tests/test_account: tests/unit/test_account.c $(LOADER_TEST_OBJS)
 $(BUILD)/tests/test_elfinfo: tests/unit/test_elfinfo.c $(LOADER_TEST_OBJS)
 	@mkdir -p $(dir $@)
 	$(CC) $(WARN) -D_GNU_SOURCE -I loader -o $@ $< $(LOADER_TEST_OBJS) -lcmocka -lelf
+
+$(BUILD)/tests/test_opts: tests/unit/test_opts.c $(BUILD)/loader/opts.o
+	@mkdir -p $(dir $@)
+	$(CC) $(WARN) -D_GNU_SOURCE -I loader -o $@ $< $(BUILD)/loader/opts.o -lcmocka
 
 unit: $(UNIT_BINS) $(LOADER_UNIT_BINS)
 	@set -e; for t in $(UNIT_BINS) $(LOADER_UNIT_BINS); do $$t; done
@@ -38,6 +42,7 @@ e2e: rtld testprogs loader
 	bash tests/e2e/mmld-run.sh $(BUILD)
 	bash tests/e2e/share.sh $(BUILD)
 	bash tests/e2e/exec.sh $(BUILD)
+	bash tests/e2e/cli.sh $(BUILD)
 	sh tests/glibc-abi.sh $(BUILD)
 
 corpus: rtld

@@ -1,0 +1,83 @@
+#!/usr/bin/env bash
+# mmld as a Unix tool: options parsed the getopt_long way, every bad argument refused in one
+# line naming it with exit status 2, --help for every subcommand, --version, mmld help.
+# usage: cli.sh BUILD_DIR
+set -u
+BUILD=$(cd "${1:-build}" && pwd)
+MMLD=$BUILD/mmld
+. "$(dirname "$0")/lib.sh"
+
+# The commands (mmld help lists them); each answers --help and mmld help COMMAND alike.
+run_cmd "$TMPD/h" -- "$MMLD" help
+check help-lists-commands "mmld help does not list run, share and inspect" sh -c \
+	"[ \$(cat '$TMPD/h.rc') = 0 ] && grep -q '^  run ' '$TMPD/h.out' && grep -q '^  share ' '$TMPD/h.out' && grep -q '^  inspect ' '$TMPD/h.out'"
+COMMANDS=$(sed -n '/^commands:/,/^$/s/^  \([a-z][a-z-]*\) .*/\1/p' "$TMPD/h.out")
+for c in $COMMANDS; do
+	run_cmd "$TMPD/c" -- "$MMLD" "$c" --help
+	run_cmd "$TMPD/hc" -- "$MMLD" help "$c"
+	check "help-$c" "mmld $c --help is not a usage line, options and status 0 on stdout" sh -c \
+		"[ \$(cat '$TMPD/c.rc') = 0 ] && head -1 '$TMPD/c.out' | grep -q '^usage: mmld $c ' && grep -q -- '--help' '$TMPD/c.out' && [ ! -s '$TMPD/c.err' ]"
+	check "help-same-$c" "mmld help $c differs from mmld $c --help" cmp "$TMPD/c.out" "$TMPD/hc.out"
+	check "help-short-$c" "mmld $c -h differs from --help" sh -c "'$MMLD' $c -h | cmp - '$TMPD/c.out'"
+	check "help-exit-status-$c" "mmld $c --help does not say what the exit status means" grep -qi 'exit status' "$TMPD/c.out"
+done
+run_cmd "$TMPD/v" -- "$MMLD" --version
+check version "mmld --version does not print one version line" sh -c \
+	"[ \$(cat '$TMPD/v.rc') = 0 ] && grep -Eqx 'mmld [0-9][0-9.a-z-]*' '$TMPD/v.out'"
+check help-columns "mmld share --help does not explain the table's columns" sh -c \
+	"'$MMLD' share --help | grep -q '^  resident ' && '$MMLD' share --help | grep -q '^  unique '"
+run_cmd "$TMPD/none" -- "$MMLD"
+check no-command "mmld alone is not the usage on stderr with status 2" sh -c \
+	"[ \$(cat '$TMPD/none.rc') = 2 ] && head -1 '$TMPD/none.err' | grep -q '^usage: mmld' && [ ! -s '$TMPD/none.out' ]"
+expect_err unknown-command 2 "^mmld: unknown command 'frobnicate'" -- "$MMLD" frobnicate
+expect_err unknown-global-option 2 "^mmld: unknown option '--frob'" -- "$MMLD" --frob
+expect_err help-unknown-command 2 "^mmld help: unknown command 'frob'" -- "$MMLD" help frob
+
+# Spellings getopt_long accepts: -n8, -n 8, --count=8, --count 8 (no process started: --at
+# is refused after -n has been taken, so each case shows -n parsed and nothing run).
+for spelling in "-n8" "-n 8" "--count=8" "--count 8" "--cou=8"; do
+	# shellcheck disable=SC2086
+	expect_err "spelling${spelling// /_}" 2 "^mmld share: --at 'never' is not loaded, entry, exit or a duration" -- \
+		"$MMLD" share $spelling --at never -- /bin/true
+done
+
+# Each bad argument: one line that names it, exit status 2.
+refused() {
+	local name=$1 re=$2; shift 2
+	expect_err "bad-$name" 2 "$re" -- "$MMLD" "$@"
+}
+refused count-fraction "^mmld share: -n '1\.5' is not a whole number \(allowed: 1 to 4096\)$" share -n 1.5 -- /bin/true
+refused count-suffix "^mmld share: -n '1x' is not a whole number \(allowed: 1 to 4096\)$" share -n 1x -- /bin/true
+refused count-zero "^mmld share: --count '0' is out of range \(allowed: 1 to 4096\)$" share --count=0 -- /bin/true
+refused count-huge "^mmld share: -n '99999999999999999999' is out of range" share -n 99999999999999999999 -- /bin/true
+refused count-missing "^mmld share: option '-n' needs a value \(N\)$" share -n
+for v in inf nan 1e-9 99999999999999999999 -1 0 1.2.3 5x; do
+	refused "at-$v" "^mmld share: --at '$v' is (not loaded, entry, exit or a duration|out of range) \(.*0\.001 to 86400" \
+		share -n 2 --at "$v" -- /bin/true
+done
+refused svg-missing "^mmld share: option '--svg' needs a value \(FILE\)$" share --svg -- /bin/true
+refused svg-missing-end "^mmld share: option '--svg' needs a value \(FILE\)$" share --svg
+refused svg-empty "^mmld share: --svg '' is empty$" share --svg= -- /bin/true
+refused loader-word "^mmld share: --loader 'ours' is not one of: mmld, system$" share --loader ours -- /bin/true
+refused load-word "^mmld share: --load 'copy' is not one of: mmap, read$" share --load=copy -- /bin/true
+refused json-value "^mmld share: option '--json' takes no value$" share --json=yes -- /bin/true
+refused unknown "^mmld share: unknown option '--frob' \(mmld share --help lists them\)$" share --frob -- /bin/true
+refused unknown-short "^mmld share: unknown option '-q'" share -q -- /bin/true
+refused ambiguous "^mmld share: ambiguous option '--comp'" share --comp -- /bin/true
+refused compare-both "^mmld share: --compare and --compare-load cannot be used together$" share --compare --compare-load -- /bin/true
+refused compare-loader "^mmld share: --compare and --loader cannot be used together$" share --compare --loader=system -- /bin/true
+refused system-read "^mmld share: --loader system and --load cannot be used together" share --loader system --load=read -- /bin/true
+refused share-no-program "^mmld share: missing operand; usage: mmld share " share -n 2
+refused run-no-program "^mmld run: missing operand; usage: mmld run " run --tree
+refused run-unknown "^mmld run: unknown option '--frob'" run --frob -- /bin/true
+refused inspect-none "^mmld inspect: missing operand; usage: mmld inspect " inspect
+refused inspect-two "^mmld inspect: unexpected operand 'b'" inspect a b
+refused inspect-unknown "^mmld inspect: unknown option '--frob'" inspect --frob /bin/true
+refused help-two "^mmld help: one command at a time" help share run
+
+# Options belong to mmld up to PROGRAM; after it they are the program's.
+run_cmd "$TMPD/r" -- "$MMLD" run /bin/echo --help -n 3
+check run-program-options "mmld run took the program's --help for its own" grep -qx -- '--help -n 3' "$TMPD/r.out"
+
+echo "cli: $PASS passed, $FAIL failed"
+[ "$FAIL" = 0 ]
