@@ -16,7 +16,7 @@ for c in $COMMANDS; do
 	run_cmd "$TMPD/c" -- "$MMLD" "$c" --help
 	run_cmd "$TMPD/hc" -- "$MMLD" help "$c"
 	check "help-$c" "mmld $c --help is not a usage line, options and status 0 on stdout" sh -c \
-		"[ \$(cat '$TMPD/c.rc') = 0 ] && head -1 '$TMPD/c.out' | grep -q '^usage: mmld $c ' && grep -q -- '--help' '$TMPD/c.out' && [ ! -s '$TMPD/c.err' ]"
+		"[ \$(cat '$TMPD/c.rc') = 0 ] && head -1 '$TMPD/c.out' | grep -q '^usage: mmld $c ' && [ ! -s '$TMPD/c.err' ]"
 	check "help-same-$c" "mmld help $c differs from mmld $c --help" cmp "$TMPD/c.out" "$TMPD/hc.out"
 	check "help-short-$c" "mmld $c -h differs from --help" sh -c "'$MMLD' $c -h | cmp - '$TMPD/c.out'"
 	check "help-exit-status-$c" "mmld $c --help does not say what the exit status means" grep -qi 'exit status' "$TMPD/c.out"
