@@ -2,7 +2,8 @@
 #define MMLD_DEBUG_H
 #include "rtld.h"
 
-/* <link.h>'s public part of a link_map, and struct r_debug (SVR4 debugger interface). */
+/* <link.h>'s public part of a link_map, and struct r_debug (SVR4 debugger interface), with
+ * glibc's extension: r_version 2 means r_next leads to the r_debug of the next namespace. */
 struct link_map {
 	uintptr_t l_addr;
 	char *l_name;
@@ -16,11 +17,21 @@ struct r_debug {
 	int r_state;
 	uintptr_t r_ldbase;
 };
+struct r_debug_extended {
+	struct r_debug base;
+	struct r_debug_extended *r_next;
+};
 
-extern struct r_debug _r_debug EXPORT;
+/* Exported as _r_debug too (with struct r_debug's size, for programs that name it). */
+extern struct r_debug_extended _r_debug_extended HIDDEN;
 EXPORT void _dl_debug_state(void);
-/* Builds the link_map chain of every loaded object and tells the debugger it is consistent. */
+/* Links each namespace's link_map chain (l_next/l_prev) in load order, ld-mmld.so's stand-in
+ * last in namespaces other than 0, and records its head and length in R.ns[n]. Objects without
+ * a personality map get a plain one. */
+HIDDEN void debug_link(void);
+/* Builds the chains and tells the debugger the lists are consistent. */
 HIDDEN void debug_publish(void);
-/* Before objects are added (RT_ADD, 1) or removed (RT_DELETE, 2): tells the debugger. */
-HIDDEN void debug_announce(int state);
+/* Before objects are added (RT_ADD, 1) or removed (RT_DELETE, 2) in namespace ns: tells the
+ * debugger. */
+HIDDEN void debug_announce(unsigned ns, int state);
 #endif

@@ -41,29 +41,41 @@ void deps_remove(struct dso *d)
 		R.tail = d->prev;
 	/* d->next is kept: a lock-free reader (_dl_find_object) standing on d can walk on. */
 	d->prev = NULL;
+	struct link_ns *ns = &R.ns[d->ns];
 	size_t w = 0;
-	for (size_t i = 0; i < R.nscope; i++)
-		if (R.scope[i] != d)
-			R.scope[w++] = R.scope[i];
-	R.nscope = w;
+	for (size_t i = 0; i < ns->nscope; i++)
+		if (ns->scope[i] != d)
+			ns->scope[w++] = ns->scope[i];
+	ns->nscope = w;
 	d->in_global_scope = false;
 }
 
-void deps_scope_add(struct dso *d)
+/* Whether d is in namespace n's global scope already. ld-mmld.so is the one object that can
+ * be in several (every libc.so.6 needs it), so its flag is kept per namespace. */
+static bool *scope_flag(unsigned n, struct dso *d)
 {
-	if (d->in_global_scope)
+	return d == R.self && n != 0 ? &R.ns[n].self_in_scope : &d->in_global_scope;
+}
+
+void deps_scope_add_to(unsigned n, struct dso *d)
+{
+	bool *in = scope_flag(n, d);
+	if (*in)
 		return;
-	if (R.nscope == R.scope_cap) {
-		size_t cap = R.scope_cap ? R.scope_cap * 2 : 16;
-		struct dso **s = rt_realloc(R.scope, cap * sizeof *s);
+	struct link_ns *ns = &R.ns[n];
+	if (ns->nscope == ns->scope_cap) {
+		size_t cap = ns->scope_cap ? ns->scope_cap * 2 : 16;
+		struct dso **s = rt_realloc(ns->scope, cap * sizeof *s);
 		if (!s)
 			die_load(NULL, "out of memory");
-		R.scope = s;
-		R.scope_cap = cap;
+		ns->scope = s;
+		ns->scope_cap = cap;
 	}
-	R.scope[R.nscope++] = d;
-	d->in_global_scope = true;
+	ns->scope[ns->nscope++] = d;
+	*in = true;
 }
+
+void deps_scope_add(struct dso *d) { deps_scope_add_to(d->ns, d); }
 
 void deps_prepare(struct dso *d)
 {
@@ -75,7 +87,7 @@ void deps_prepare(struct dso *d)
 struct dso *deps_find_loaded(const char *name)
 {
 	for (struct dso *d = R.head; d; d = d->next) {
-		if (d->kind == DSO_VDSO || d->missing)
+		if (d->kind == DSO_VDSO || d->missing || d->ns != R.load_ns)
 			continue;
 		if ((d->name && strcmp(d->name, name) == 0) || (d->soname && strcmp(d->soname, name) == 0) ||
 		    (d->path && d->path[0] && strcmp(d->path, name) == 0))
@@ -87,7 +99,7 @@ struct dso *deps_find_loaded(const char *name)
 struct dso *deps_find_file(uint64_t dev, uint64_t ino)
 {
 	for (struct dso *d = R.head; d; d = d->next)
-		if ((d->dev || d->ino) && d->dev == dev && d->ino == ino)
+		if ((d->dev || d->ino) && d->dev == dev && d->ino == ino && d->ns == R.load_ns)
 			return d;
 	if (R.self && (R.self->dev || R.self->ino) && R.self->dev == dev && R.self->ino == ino)
 		return R.self; /* ld-mmld.so named by path: one copy, the running one */
@@ -99,24 +111,27 @@ struct dso *deps_find_file(uint64_t dev, uint64_t ino)
 void deps_trace_wanted(const char *name, const struct dso *req, const char *how)
 {
 	if (DEBUG_ON(DBG_FILES) && req)
-		dbg("file=%s [0];  %s by %s [0]", name, how, dso_display(req));
+		dbg("file=%s [%u];  %s by %s [%u]", name, R.load_ns, how, dso_display(req), req->ns);
 }
 
 void deps_trace_mapped(const struct dso *d)
 {
 	if (DEBUG_ON(DBG_FILES))
-		dbg("file=%s [0];  generating link map\n  dynamic: %#lx  base: %#lx   size: %#lx\n    entry: %#lx  phdr: "
+		dbg("file=%s [%u];  generating link map\n  dynamic: %#lx  base: %#lx   size: %#lx\n    entry: %#lx  phdr: "
 		    "%#lx  phnum: %u",
-		    d->name, (unsigned long)d->dynamic, (unsigned long)d->load_bias, (unsigned long)d->map_len,
+		    d->name, d->ns, (unsigned long)d->dynamic, (unsigned long)d->load_bias, (unsigned long)d->map_len,
 		    (unsigned long)d->entry, (unsigned long)d->phdr, d->phnum);
 }
 
 /* Loads one library for `req`. Returns NULL (after reporting) only in list mode. */
 static struct dso *load_one(const char *name, struct dso *req, bool preload)
 {
-	/* libc.so.6 names the dynamic linker in DT_NEEDED by its soname: that is us. */
-	if (R.self->soname && strcmp(name, R.self->soname) == 0)
+	/* libc.so.6 names the dynamic linker in DT_NEEDED by its soname: that is us, in every
+	 * namespace (there is one ld.so; other namespaces list a stand-in for it). */
+	if (R.self->soname && strcmp(name, R.self->soname) == 0) {
+		R.ns[R.load_ns].rtld_listed = true;
 		return R.self;
+	}
 	struct dso *d = deps_find_loaded(name);
 	if (d)
 		return d;
@@ -155,8 +170,10 @@ static struct dso *load_one(const char *name, struct dso *req, bool preload)
 	if (d->soname && R.self && R.self->soname && strcmp(d->soname, R.self->soname) == 0) {
 		map_unmap(d);
 		rt_free(d);
+		R.ns[R.load_ns].rtld_listed = true;
 		return R.self;
 	}
+	d->ns = R.load_ns;
 	d->loader = req;
 	deps_append(d);
 	deps_trace_mapped(d);
@@ -214,7 +231,7 @@ void deps_load_from(struct dso *first)
 				continue;
 			d->deps[d->ndeps++] = dep;
 			if (d->in_global_scope)
-				deps_scope_add(dep);
+				deps_scope_add_to(d->ns, dep);
 		}
 	}
 }

@@ -6,9 +6,10 @@
 HIDDEN void deps_append(struct dso *d);
 /* Decodes d's dynamic section and version tables; exits naming d on malformed input. */
 HIDDEN void deps_prepare(struct dso *d);
-/* The loaded object known by `name` (DT_NEEDED string, soname or path), or NULL. */
+/* The loaded object known by `name` (DT_NEEDED string, soname or path) in the namespace
+ * being loaded into (R.load_ns), or NULL. */
 HIDDEN struct dso *deps_find_loaded(const char *name);
-/* The loaded object mapped from this file, or NULL. */
+/* The loaded object mapped from this file in R.load_ns (ld-mmld.so in any), or NULL. */
 HIDDEN struct dso *deps_find_file(uint64_t dev, uint64_t ino);
 HIDDEN void deps_trace_wanted(const char *name, const struct dso *req, const char *how);
 HIDDEN void deps_trace_mapped(const struct dso *d);
@@ -22,6 +23,8 @@ HIDDEN void deps_load_all(void);
 HIDDEN void deps_load_from(struct dso *first);
 /* Takes d off the object list and out of the global scope (dlclose, failed dlopen). */
 HIDDEN void deps_remove(struct dso *d);
-/* Adds d to the global scope (once). */
+/* Adds d to the global scope of its namespace (once). */
 HIDDEN void deps_scope_add(struct dso *d);
+/* Adds d to the global scope of namespace n (once): d's own, or ld-mmld.so's in another. */
+HIDDEN void deps_scope_add_to(unsigned n, struct dso *d);
 #endif

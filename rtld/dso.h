@@ -27,6 +27,7 @@ struct dso {
 	const char *soname;/* DT_SONAME, or NULL */
 	uint64_t dev, ino; /* one record per file: compared before mapping a second copy */
 	enum dso_kind kind;
+	unsigned ns;       /* link-map namespace (glibc's l_ns): 0 unless dlmopen put it elsewhere */
 	bool missing;      /* ldd mode: a needed library that was not found (nothing mapped) */
 	struct dso *next, *prev; /* every loaded object in load order (breadth-first) */
 
@@ -83,12 +84,15 @@ struct dso {
 					 follows to the scope it searches */
 	size_t ndeps;
 	bool deps_loaded;
-	bool in_global_scope;
+	bool in_global_scope;         /* in its namespace's global scope */
 	bool dlopened;                /* added by dlopen, not at start-up */
 	size_t refcount;              /* dlopen handles outstanding */
 	bool nodelete;                /* never unloaded: RTLD_NODELETE / DF_1_NODELETE, a unique symbol
 					 in use, or bound to by an object that does not depend on it */
 	bool gc_mark;                 /* dlclose: still needed */
+	struct dso **reldeps;         /* dlopen'ed objects its relocations bound to without needing
+					 them (glibc's l_reldeps): kept while it is */
+	size_t nreldeps, reldeps_cap;
 	bool deepbind;                /* dlopen RTLD_DEEPBIND: own search list before the global scope */
 	struct dso **search_list;     /* outside the global scope (dlopen RTLD_LOCAL): the root's
 					 breadth-first dependency closure, searched after it */
@@ -96,6 +100,8 @@ struct dso {
 
 	/* --- relocation (reloc.c) --- */
 	bool relocated;
+	bool relocating;              /* its relocations are being applied, by one thread (dlopen
+					 holds the load lock; start-up has no other): reldeps may grow */
 	bool textrel;                 /* DT_TEXTREL: segments made writable while relocating */
 	bool bind_now;
 	uintptr_t write_lo, write_hi; /* span of the segments relocations may write */
@@ -107,6 +113,7 @@ struct dso {
 
 	/* --- personality --- */
 	void *personality;            /* e.g. the glibc-layout link_map that mirrors this record */
+	void *debug_map;              /* without one: the plain link_map debuggers see (debug.c) */
 };
 
 static inline const char *dso_str(const struct dso *d, size_t off)

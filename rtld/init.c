@@ -153,7 +153,7 @@ static void fini_selected(bool (*select)(const struct dso *))
 			continue;
 		d->fini_done = true;
 		if (DEBUG_ON(DBG_INIT | DBG_LIBS))
-			dbg("calling fini: %s [0]", dso_display(d));
+			dbg("calling fini: %s [%u]", dso_display(d), d->ns);
 		call_array(d, DT_FINI_ARRAY, DT_FINI_ARRAYSZ, true, 0, NULL, NULL);
 		if (d->has_dyn[DT_FINI])
 			((fini_fn)(d->load_bias + d->dyn[DT_FINI]))();

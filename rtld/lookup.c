@@ -90,10 +90,11 @@ const Elf64_Sym *lookup_in_dso(const struct dso *d, const struct sym_query *q)
 	return NULL;
 }
 
-/* STB_GNU_UNIQUE: one definition per name in the whole process, the first one found. */
+/* STB_GNU_UNIQUE: one definition per name in each namespace, the first one found. */
 struct unique_entry {
 	struct unique_entry *next;
 	const char *name;
+	unsigned ns;
 	struct sym_def def;
 };
 static struct unique_entry *unique_table[64];
@@ -102,7 +103,7 @@ static void unique_resolve(const char *name, uint32_t h, struct sym_def *def)
 {
 	struct unique_entry **slot = &unique_table[h % 64];
 	for (struct unique_entry *e = *slot; e; e = e->next)
-		if (strcmp(e->name, name) == 0) {
+		if (e->ns == def->dso->ns && strcmp(e->name, name) == 0) {
 			*def = e->def;
 			return;
 		}
@@ -111,6 +112,7 @@ static void unique_resolve(const char *name, uint32_t h, struct sym_def *def)
 		return;
 	def->dso->nodelete = true; /* the process-wide definition must outlive every user of it */
 	e->name = name;
+	e->ns = def->dso->ns;
 	e->def = *def;
 	e->next = *slot;
 	*slot = e;
@@ -136,8 +138,10 @@ static bool search(struct dso **scope, size_t n, const struct sym_query *q, stru
 
 /* A dlopen'ed object that `req` now refers to without depending on it (a symbol found in the
  * global scope) must not be unloaded while req may still call it: glibc records such
- * "relocation dependencies"; we keep the object for the life of the process. */
-static void keep_if_foreign(const struct dso *req, struct dso *def)
+ * "relocation dependencies". While req's own relocations are applied (one thread does that),
+ * def joins req->reldeps, which dlclose follows like DT_NEEDED; a binding made later (lazily,
+ * from any thread) keeps def for the life of the process instead. */
+static void keep_if_foreign(struct dso *req, struct dso *def)
 {
 	if (!def->dlopened || def == req || def->nodelete)
 		return;
@@ -147,6 +151,23 @@ static void keep_if_foreign(const struct dso *req, struct dso *def)
 	for (size_t i = 0; i < req->nsearch_list; i++)
 		if (req->search_list[i] == def)
 			return;
+	for (size_t i = 0; i < req->nreldeps; i++)
+		if (req->reldeps[i] == def)
+			return;
+	if (req->relocating) {
+		if (req->nreldeps == req->reldeps_cap) {
+			size_t cap = req->reldeps_cap ? req->reldeps_cap * 2 : 4;
+			struct dso **r = rt_realloc(req->reldeps, cap * sizeof *r);
+			if (!r) {
+				def->nodelete = true;
+				return;
+			}
+			req->reldeps = r;
+			req->reldeps_cap = cap;
+		}
+		req->reldeps[req->nreldeps++] = def;
+		return;
+	}
 	def->nodelete = true;
 }
 
@@ -180,7 +201,8 @@ bool lookup_reloc_symbol(struct dso *req, size_t symidx, bool plt, bool copy, st
 			return true;
 		}
 	}
-	if (search(R.scope, R.nscope, &q, copy ? R.main : NULL, out)) {
+	const struct link_ns *ns = &R.ns[req->ns];
+	if (search(ns->scope, ns->nscope, &q, copy ? R.main : NULL, out)) {
 		keep_if_foreign(req, out->dso);
 		return true;
 	}
@@ -194,7 +216,7 @@ bool lookup_reloc_symbol(struct dso *req, size_t symidx, bool plt, bool copy, st
 bool lookup_global(const char *name, struct sym_def *out)
 {
 	struct sym_query q = {.name = name, .gnu_hash = gnu_hash(name)};
-	return search(R.scope, R.nscope, &q, NULL, out);
+	return search(R.ns[0].scope, R.ns[0].nscope, &q, NULL, out);
 }
 
 uintptr_t sym_address(const struct sym_def *def)

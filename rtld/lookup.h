@@ -18,12 +18,12 @@ struct sym_def {
 	struct dso *dso;
 };
 
-/* Finds the definition of symbol index `symidx` of `requester`, in the global scope
- * (DF_SYMBOLIC objects search themselves first). Returns false if there is none. */
+/* Finds the definition of symbol index `symidx` of `requester`, in the global scope of its
+ * namespace (DF_SYMBOLIC objects search themselves first). Returns false if there is none. */
 HIDDEN bool lookup_reloc_symbol(struct dso *requester, size_t symidx, bool plt, bool copy, struct sym_def *out);
 /* Looks `q` up in one object only. */
 HIDDEN const Elf64_Sym *lookup_in_dso(const struct dso *d, const struct sym_query *q);
-/* Looks a name up in the whole global scope (dlsym(RTLD_DEFAULT), our own tools). */
+/* Looks a name up in the program's global scope (namespace 0). */
 HIDDEN bool lookup_global(const char *name, struct sym_def *out);
 /* The address a definition stands for (IFUNC resolvers are called). */
 HIDDEN uintptr_t sym_address(const struct sym_def *def);

@@ -181,6 +181,7 @@ void reloc_object(struct dso *d)
 	uint64_t t0 = DEBUG_ON(DBG_STATISTICS) ? rt_now_ns() : 0;
 	if (DEBUG_ON(DBG_RELOC))
 		dbg("relocation processing: %s%s", dso_display(d), d->bind_now || R.bind_now ? "" : " (lazy)");
+	d->relocating = true;
 	if (d->textrel) {
 		rt_warn("%s: text relocations: code pages made writable (and not executable) while relocating",
 				dso_display(d));
@@ -207,6 +208,7 @@ void reloc_object(struct dso *d)
 		apply_table(d, d->load_bias + d->dyn[DT_JMPREL], d->dyn[DT_PLTRELSZ], false, true);
 	if (d->textrel)
 		textrel_protect(d, false);
+	d->relocating = false;
 	d->relocated = true;
 	R.nrelocs += d->nrelocs;
 	R.nrelative += d->nrelative;

@@ -34,6 +34,24 @@ enum stop_point { STOP_NONE, STOP_LOADED, STOP_ENTRY, STOP_EXIT };
 
 enum rtld_mode { MODE_RUN, MODE_LIST, MODE_VERIFY };
 
+/* Link-map namespaces (dlmopen): each has its own objects, its own global scope and, when a
+ * library in it needs libc.so.6, its own copy of libc. Namespace 0 holds the program; the
+ * number is glibc's (DL_NNS: 16). Every object of every namespace is on the one list
+ * R.head..R.tail, in load order; d->ns says whose it is. */
+#define NS_MAX 16
+struct link_ns {
+	struct dso **scope;        /* the namespace's global scope, in search order */
+	size_t nscope, scope_cap;
+	bool used;                 /* has objects (or is being filled); namespace 0 always */
+	bool self_in_scope;        /* ld-mmld.so is in this scope (R.self->in_global_scope says it
+				      for namespace 0) */
+	bool rtld_listed;          /* an object here needs ld-mmld.so: it is on the list */
+	void *rtld_proxy;          /* outside namespace 0: the link_map standing for ld-mmld.so in
+				      this namespace's list (glibc's l_real proxy), or NULL */
+	void *first_map;           /* head of the namespace's link_map chain (debug_link) */
+	unsigned nmaps;            /* maps on that chain */
+};
+
 struct rtld_state {
 	/* --- process start (stack.c) --- */
 	int argc;
@@ -63,8 +81,9 @@ struct rtld_state {
 	/* --- objects (deps.c) --- */
 	struct dso *head, *tail;   /* every object in load order */
 	struct dso *main, *self, *vdso;
-	struct dso **scope;        /* the global scope: main, preloads, then breadth-first */
-	size_t nscope, scope_cap;
+	struct link_ns ns[NS_MAX]; /* ns[0].scope: main, preloads, then breadth-first */
+	unsigned nns;              /* namespaces ever used: highest index + 1 */
+	unsigned load_ns;          /* the namespace objects are being loaded into */
 
 	/* --- TLS (tls.c) --- */
 	size_t tls_max_modid;

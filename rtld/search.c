@@ -183,13 +183,24 @@ struct dso *search_and_map(const char *name, struct dso *req, char *err, size_t 
 	struct dso *d;
 	err[0] = 0;
 	if (strchr(name, '/')) {
-		d = try_file(name, name, err, errlen, &fatal);
+		/* $ORIGIN and friends in a path (DT_NEEDED, dlopen): expanded for the requester, which
+		 * for dlopen is the caller. */
+		char expanded[PATH_MAX_];
+		const char *path = name;
+		if (strchr(name, '$')) {
+			struct dst_values v = {.lib = "lib/x86_64-linux-gnu",
+					       .platform = R.aux[AT_PLATFORM] ? (const char *)R.aux[AT_PLATFORM] : NULL,
+					       .origin = req && !R.secure ? search_origin(req) : NULL};
+			if (dst_expand(name, strlen(name), &v, expanded, sizeof expanded) > 0)
+				path = expanded;
+		}
+		d = try_file(path, name, err, errlen, &fatal);
 		if (!d && !err[0])
 			rt_snprintf(err, errlen, "%s: cannot open shared object file: No such file or directory", name);
 		return d;
 	}
 	if (DEBUG_ON(DBG_LIBS))
-		dbg("find library=%s [0]; searching", name);
+		dbg("find library=%s [%u]; searching", name, R.load_ns);
 	const char *runpath = dyn_string(req, DT_RUNPATH);
 	if (!runpath) {
 		/* DT_RPATH of the requester, then of the program (deprecated, but searched first). */

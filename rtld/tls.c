@@ -128,11 +128,45 @@ void tls_add_modules(struct dso *first)
 		R.tls_generation++;
 }
 
+/* Static TLS given back by dlclose, by glibc's rule (so the same dlmopen that fails under it
+ * fails here: each namespace's libc.so.6 takes a block of the 1664-byte surplus). Surplus is
+ * handed out upwards from R.tls_static_used, so space comes back only from the top: one dlclose
+ * gathers the blocks it frees into one contiguous chunk (a block that touches neither end of
+ * it is dropped, unless it is on top itself), and the chunk is given back if it is on top. */
+static size_t chunk_start, chunk_end; /* chunk_end 0: none yet */
+
+static void free_static_block(size_t start, size_t end)
+{
+	if (!chunk_end || end == chunk_start) {
+		chunk_start = start;
+		if (!chunk_end)
+			chunk_end = end;
+	} else if (start == chunk_end) {
+		chunk_end = end;
+	} else if (chunk_end == R.tls_static_used) {
+		R.tls_static_used = chunk_start;
+		chunk_start = start, chunk_end = end;
+	} else if (end == R.tls_static_used) {
+		R.tls_static_used = start;
+	} else if (chunk_end < end) {
+		chunk_start = start, chunk_end = end; /* the later one may still come back */
+	}
+}
+
+void tls_forget_done(void)
+{
+	if (chunk_end && chunk_end == R.tls_static_used)
+		R.tls_static_used = chunk_start;
+	chunk_start = chunk_end = 0;
+}
+
 void tls_forget(struct dso *d)
 {
 	if (!d->tls_modid || d->tls_modid >= modules_cap)
 		return;
 	modules[d->tls_modid] = NULL; /* the id is not reused; each thread's block is left behind */
+	if (d->tls_static && d->dlopened)
+		free_static_block((size_t)d->tls_offset - d->tls_memsz, (size_t)d->tls_offset);
 	R.tls_generation++;
 }
 

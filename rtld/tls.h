@@ -43,8 +43,12 @@ HIDDEN void tls_init_images(void);
 /* Gives modules loaded after start-up (dlopen) ids; their blocks are per thread and
  * allocated on first access. Bumps the generation. */
 HIDDEN void tls_add_modules(struct dso *first);
-/* An unloaded module: its id no longer names anything. */
+/* An unloaded module: its id no longer names anything; its static TLS block, if any, is
+ * gathered for tls_forget_done. */
 HIDDEN void tls_forget(struct dso *d);
+/* After the tls_forget calls of one dlclose: static TLS on top of what is handed out is
+ * handed out again. */
+HIDDEN void tls_forget_done(void);
 /* Copies the images of static-TLS modules from `first` on into one thread's block (a
  * dlopen'ed initial-exec module, into every thread that exists). */
 HIDDEN void tls_init_static_in_thread(struct dso *first, void *tp);

@@ -151,5 +151,6 @@ $(eval $(call tp_prog,share/known,share/known_prog.c,$(TP)/share/libknown.so,,-W
 include testprogs/glibc/glibc.mk
 include testprogs/threads/threads.mk
 include testprogs/exec/exec.mk
+include testprogs/dlmopen/dlmopen.mk
 
-testprogs: $(TP_ALL) $(TP_GLIBC) $(TP_THREADS)
+testprogs: $(TP_ALL) $(TP_GLIBC) $(TP_THREADS) $(TP_DLMOPEN)

@@ -23,6 +23,7 @@
 #define NS__ns_main_searchlist 16
 #define NS__ns_global_scope_alloc 24
 #define NS_libc_map 32
+#define GL__dl_ns 0
 #define GL__dl_nns 2560
 #define GL__dl_load_lock 2568
 #define GL__dl_load_write_lock 2608

@@ -35,17 +35,72 @@ struct r_scope_elem {
 #define RTLD_DEEPBIND_ 0x8
 #define RTLD_GLOBAL_ 0x100
 #define RTLD_NODELETE_ 0x1000
+#define LM_ID_BASE_ 0
 #define LM_ID_NEWLM_ (-1)
+#define LM_ID_CALLER_ (-2) /* glibc's __LM_ID_CALLER: dlopen, the caller's namespace */
+#define EINVAL_ 22
+
+static void unlock(void);
 
 /* --- raising errors through libc ------------------------------------------------------- */
 static struct dso *open_rollback_tail; /* list tail before the dlopen in progress */
 
-__attribute__((noreturn)) static void raise_error(const char *objname, const char *msg)
+/* Through the program's libc.so.6 even for a call from another namespace's copy: libc's
+ * dlerror machinery calls GLRO(dl_catch_error), which is the program's libc's catcher. */
+__attribute__((noreturn)) static void raise_error_code(int errcode, const char *objname, const char *msg)
 {
 	if (glibc_libc.signal_error)
-		glibc_libc.signal_error(0, objname ? objname : "", NULL, msg);
+		glibc_libc.signal_error(errcode, objname ? objname : "", NULL, msg);
 	rt_dprintf(2, "%s: %s\n", objname ? objname : "", msg);
 	sys_exit_group(127);
+}
+
+__attribute__((noreturn)) static void raise_error(const char *objname, const char *msg)
+{
+	raise_error_code(0, objname, msg);
+}
+
+/* --- namespaces -------------------------------------------------------------------------- */
+/* Namespaces other than 0 that lost their last object can be given out again (their r_debug
+ * stays on the debugger's chain, with no objects). */
+static void release_empty_namespaces(void)
+{
+	bool has[NS_MAX] = {false};
+	for (struct dso *d = R.head; d; d = d->next)
+		has[d->ns] = true;
+	for (unsigned n = 1; n < R.nns; n++) {
+		struct link_ns *ns = &R.ns[n];
+		if (!ns->used || has[n])
+			continue;
+		ns->used = false;
+		ns->nscope = 0;
+		ns->self_in_scope = false;
+		ns->rtld_listed = false;
+		glibc_forget_namespace(n);
+	}
+}
+
+/* The namespace a dlopen/dlmopen puts its object in, or an error raised as glibc words it. */
+static unsigned target_namespace(long nsid, const struct dso *caller, const char *file)
+{
+	if (nsid == LM_ID_CALLER_)
+		return caller->ns;
+	if (nsid == LM_ID_NEWLM_) {
+		for (unsigned n = 1; n < NS_MAX; n++)
+			if (!R.ns[n].used) {
+				R.ns[n].used = true;
+				if (n >= R.nns)
+					R.nns = n + 1;
+				return n;
+			}
+		unlock();
+		raise_error_code(EINVAL_, file, "no more namespaces available for dlmopen()");
+	}
+	if (nsid != LM_ID_BASE_ && (nsid < 0 || nsid >= (long)R.nns || !R.ns[nsid].used)) {
+		unlock();
+		raise_error_code(EINVAL_, file, "invalid target namespace in dlmopen()");
+	}
+	return (unsigned)nsid;
 }
 
 /* --- unloading (dlclose, and a dlopen that failed half way) ------------------------------ */
@@ -58,6 +113,8 @@ static void mark(struct dso *d)
 	d->gc_mark = true;
 	for (size_t i = 0; i < d->ndeps; i++)
 		mark(d->deps[i]);
+	for (size_t i = 0; i < d->nreldeps; i++)
+		mark(d->reldeps[i]);
 }
 
 /* Unloads every dlopen'ed object not marked: finalisers (if they were initialised), then off
@@ -71,7 +128,11 @@ static void unload_unmarked(void)
 	if (!any)
 		return;
 	init_fini_selected(doomed);
-	debug_announce(2); /* RT_DELETE */
+	for (struct dso *d = R.head; d; d = d->next)
+		if (doomed(d)) {
+			debug_announce(d->ns, 2); /* RT_DELETE */
+			break;
+		}
 	for (struct dso *d = R.head; d; d = d->next) /* survivors forget a loader that goes */
 		if (!doomed(d) && d->loader && doomed(d->loader)) {
 			d->loader = NULL;
@@ -83,7 +144,7 @@ static void unload_unmarked(void)
 		if (!doomed(d))
 			continue;
 		if (DEBUG_ON(DBG_LIBS | DBG_FILES))
-			dbg("file=%s [0];  destroying link map", dso_display(d));
+			dbg("file=%s [%u];  destroying link map", dso_display(d), d->ns);
 		deps_remove(d);
 		init_forget(d);
 		tls_forget(d);
@@ -91,6 +152,8 @@ static void unload_unmarked(void)
 		map_unmap(d);
 		d->missing = true; /* nothing of it answers any more */
 	}
+	tls_forget_done();
+	release_empty_namespaces();
 	glibc_link_list();
 	glibc_update_global_scope();
 	glibc_update_slotinfo();
@@ -140,7 +203,9 @@ static void unlock(void)
 static void dlopen_error_hook(const char *object, const char *msg)
 {
 	R.error_hook = NULL;
+	R.load_ns = 0;
 	rollback();
+	release_empty_namespaces();
 	unlock(); /* raise_error does not come back */
 	raise_error(object, msg);
 }
@@ -239,111 +304,140 @@ static void *dl_open(const char *file, int mode, const void *caller, long nsid, 
 	return r;
 }
 
-static void *dl_open_locked(const char *file, int mode, const void *caller, long nsid, int argc, char **argv,
-			    char **env)
+/* An object the namespace has already: one handle more, and what the new mode adds. */
+static void *reopen(struct dso *d, int mode)
 {
-	if (nsid == LM_ID_NEWLM_) {
-		unlock();
-		raise_error(file, "dlmopen into a new namespace is not supported by mmld");
+	if (!d->personality)
+		glibc_build_map(d);
+	if (mode & RTLD_NODELETE_)
+		d->nodelete = true;
+	d->refcount++;
+	if (!d->search_list && d->kind != DSO_MAIN)
+		build_search_list(d); /* dlsym on the handle searches it */
+	if ((mode & RTLD_GLOBAL_) && !d->in_global_scope) {
+		deps_scope_add(d);
+		glibc_update_global_scope();
 	}
-	if (!file || !*file)
-		return R.main->personality;
-	struct dso *existing = deps_find_loaded(file);
-	if (existing && existing->personality) {
-		if (mode & RTLD_NODELETE_)
-			existing->nodelete = true;
-		existing->refcount++;
-		if (!existing->search_list && existing->kind != DSO_MAIN)
-			build_search_list(existing); /* dlsym on the handle searches it */
-		if ((mode & RTLD_GLOBAL_) && !existing->in_global_scope) {
-			deps_scope_add(existing);
-			glibc_update_global_scope();
-		}
-		return existing->personality;
-	}
-	void *caller_map = _dl_find_dso_for_object((uintptr_t)caller);
-	struct dso *req = caller_map ? glibc_dso_of(caller_map) : R.main;
+	return d->personality;
+}
 
-	open_rollback_tail = R.tail;
-	R.error_hook = dlopen_error_hook;
-	debug_announce(1); /* RT_ADD */
-	deps_trace_wanted(file, req, "dynamically loaded");
-	char err[1024];
-	struct dso *d = search_and_map(file, req, err, sizeof err);
-	if (!d) {
-		R.error_hook = NULL;
-		open_rollback_tail = NULL;
-		if (mode & RTLD_NOLOAD_)
-			return NULL;
-		const char *sep = strstr_colon(err);
-		char obj[512];
-		size_t olen = sep ? (size_t)(sep - err) : 0;
-		if (olen >= sizeof obj)
-			olen = sizeof obj - 1;
-		memcpy(obj, err, olen);
-		obj[olen] = 0;
-		unlock();
-		raise_error(obj, sep ? sep + 2 : err);
-	}
-	if (d->next || d->prev || R.head == d || d == R.self) { /* already loaded under another name */
-		R.error_hook = NULL;
-		open_rollback_tail = NULL;
-		if (!d->personality)
-			glibc_build_map(d);
-		if (!d->search_list && d->kind != DSO_MAIN)
-			build_search_list(d);
-		d->refcount++;
-		return d->personality;
-	}
-	if (mode & RTLD_NOLOAD_) {
-		map_unmap(d);
-		R.error_hook = NULL;
-		return NULL;
-	}
-	deps_prepare(d);
-	d->dlopened = true;
-	d->refcount = 1;
-	d->loader = req;
-	deps_append(d);
-	deps_trace_mapped(d);
+/* A file that could not be mapped: nothing was added; the error goes to dlerror(). */
+__attribute__((noreturn)) static void open_failed(const char *err)
+{
+	R.error_hook = NULL;
+	open_rollback_tail = NULL;
+	R.load_ns = 0;
+	release_empty_namespaces();
+	const char *sep = strstr_colon(err);
+	char obj[512];
+	size_t olen = sep ? (size_t)(sep - err) : 0;
+	if (olen >= sizeof obj)
+		olen = sizeof obj - 1;
+	memcpy(obj, err, olen);
+	obj[olen] = 0;
+	unlock();
+	raise_error(obj, sep ? sep + 2 : err);
+}
+
+/* Loads d's dependencies into its namespace and relocates everything new (from d on). */
+static void load_and_relocate(struct dso *d, int mode)
+{
 	deps_load_from(d);
-	struct dso *first = d;
-	for (struct dso *n = first; n; n = n->next) {
+	for (struct dso *n = d; n; n = n->next) {
 		n->dlopened = true;
 		versions_check(n);
 	}
+	glibc_check_namespace_libc(d);
 	if (mode & RTLD_GLOBAL_)
-		for (struct dso *n = first; n; n = n->next)
+		for (struct dso *n = d; n; n = n->next)
 			deps_scope_add(n);
 	build_search_list(d);
 	if (mode & RTLD_DEEPBIND_)
-		for (struct dso *n = first; n; n = n->next) {
+		for (struct dso *n = d; n; n = n->next) {
 			n->deepbind = true;
 			if (!n->search_list) { /* a global object keeps the root's list for this purpose */
 				n->search_list = d->search_list;
 				n->nsearch_list = d->nsearch_list;
 			}
 		}
-	tls_add_modules(first);
+	tls_add_modules(d);
 	bool now = (mode & RTLD_NOW_) || R.bind_now;
-	for (struct dso *n = R.tail; n && n != first->prev; n = n->prev) {
+	for (struct dso *n = R.tail; n && n != d->prev; n = n->prev) {
 		if (now)
 			n->bind_now = true;
 		reloc_object(n);
 	}
-	for (struct dso *n = first; n; n = n->next) {
+	for (struct dso *n = d; n; n = n->next) {
 		map_protect_relro(n);
 		init_check(n);
 	}
-	glibc_for_each_thread(init_static_tls, first); /* initial-exec TLS of new modules */
-	glibc_add_objects(first);
+}
+
+static void *dl_open_locked(const char *file, int mode, const void *caller, long nsid, int argc, char **argv,
+			    char **env)
+{
+	void *caller_map = _dl_find_dso_for_object((uintptr_t)caller);
+	struct dso *req = caller_map ? glibc_dso_of(caller_map) : R.main;
+	if (!file || !*file)
+		return R.main->personality;
+	unsigned ns = target_namespace(nsid, req, file);
+	R.load_ns = ns;
+	struct dso *existing = deps_find_loaded(file);
+	if (existing && existing->personality) {
+		R.load_ns = 0;
+		return reopen(existing, mode);
+	}
+
+	open_rollback_tail = R.tail;
+	R.error_hook = dlopen_error_hook;
+	debug_announce(ns, 1); /* RT_ADD */
+	deps_trace_wanted(file, req, "dynamically loaded");
+	char err[1024];
+	struct dso *d = search_and_map(file, req, err, sizeof err);
+	if (!d) {
+		if (mode & RTLD_NOLOAD_) {
+			R.error_hook = NULL;
+			open_rollback_tail = NULL;
+			R.load_ns = 0;
+			release_empty_namespaces();
+			return NULL;
+		}
+		open_failed(err);
+	}
+	if (d->next || d->prev || R.head == d || d == R.self) { /* already loaded under another name */
+		R.error_hook = NULL;
+		open_rollback_tail = NULL;
+		R.load_ns = 0;
+		return reopen(d, mode);
+	}
+	if (mode & RTLD_NOLOAD_) {
+		map_unmap(d);
+		R.error_hook = NULL;
+		R.load_ns = 0;
+		release_empty_namespaces();
+		return NULL;
+	}
+	deps_prepare(d);
+	d->ns = ns;
+	d->dlopened = true;
+	d->refcount = 1;
+	d->loader = req;
+	deps_append(d);
+	if (ns != 0 && !R.ns[ns].nscope)
+		deps_scope_add(d); /* a new namespace's first object and its closure are its global scope */
+	deps_trace_mapped(d);
+	load_and_relocate(d, mode);
+	glibc_for_each_thread(init_static_tls, d); /* initial-exec TLS of new modules */
+	glibc_add_objects(d);
 	glibc_update_global_scope();
 	debug_publish();
 	R.error_hook = NULL;
 	open_rollback_tail = NULL;
+	R.load_ns = 0;
 	search_release_cache();
+	glibc_init_namespace_libc(ns); /* a copy of libc.so.6 new in its namespace: early init */
 	/* Constructors run with libc's argc/argv/environ; an error in one is the program's. */
-	init_run_new(first, argc, argv, env);
+	init_run_new(d, argc, argv, env);
 	if (mode & RTLD_NODELETE_)
 		d->nodelete = true;
 	return d->personality;

@@ -73,7 +73,7 @@ cat <<EOF
 
 EOF
 off NS link_namespaces _ns_loaded _ns_nloaded _ns_main_searchlist _ns_global_scope_alloc libc_map
-off GL rtld_global _dl_nns _dl_load_lock _dl_load_write_lock _dl_load_tls_lock _dl_load_adds \
+off GL rtld_global _dl_ns _dl_nns _dl_load_lock _dl_load_write_lock _dl_load_tls_lock _dl_load_adds \
 	_dl_initfirst _dl_profile_map _dl_num_relocations _dl_num_cache_relocations _dl_all_dirs \
 	_dl_rtld_map _dl_stack_flags _dl_tls_dtv_gaps _dl_tls_max_dtv_idx _dl_tls_dtv_slotinfo_list \
 	_dl_tls_static_nelem _dl_tls_static_used _dl_tls_static_optional _dl_initial_dtv \

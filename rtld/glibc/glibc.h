@@ -17,6 +17,15 @@ HIDDEN void glibc_before_reloc(uintptr_t *sp);
 HIDDEN void glibc_after_reloc(void);
 /* Objects added by dlopen: link_maps, list and counters. */
 HIDDEN void glibc_add_objects(struct dso *first);
+/* A dlmopen that brought libc.so.6 into a namespace of its own: checks its build-id (dying
+ * with the error, which the dlopen in progress turns into dlerror()) and records it as that
+ * namespace's libc (GL(dl_ns)[n].libc_map). */
+HIDDEN void glibc_check_namespace_libc(struct dso *first);
+/* After that namespace is relocated, before its constructors: __libc_early_init(false), as
+ * glibc initialises a libc that is not the program's (once per namespace). */
+HIDDEN void glibc_init_namespace_libc(unsigned ns);
+/* A namespace that emptied: it has no libc any more. */
+HIDDEN void glibc_forget_namespace(unsigned ns);
 
 /* linkmap.c */
 #define LM(map, off, type) (*(type *)((char *)(map) + (off)))
@@ -28,8 +37,8 @@ HIDDEN void glibc_build_map(struct dso *d);
  * on a handle searches. */
 HIDDEN void glibc_set_search_list(struct dso *d);
 HIDDEN void glibc_link_list(void);
-/* The global scope as a glibc r_scope_elem (what l_scope[0] points to). */
-HIDDEN void *glibc_global_scope_elem(void);
+/* A namespace's global scope as a glibc r_scope_elem (what l_scope[0] points to). */
+HIDDEN void *glibc_global_scope_elem(unsigned ns);
 HIDDEN void glibc_update_global_scope(void);
 
 /* tunables.c: GLIBC_TUNABLES and its aliases, read before anything asks for a tunable. */

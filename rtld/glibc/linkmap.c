@@ -5,22 +5,23 @@
  * .dynamic is left as the file has it and l_ld_readonly is set: libc then adds l_addr to
  * every d_ptr it reads (glibc's D_PTR), instead of us rewriting .dynamic in place. */
 #include "glibc.h"
+#include "../debug.h"
 
 struct map_block {
 	char map[LINK_MAP_SIZE];
 	struct dso *dso;
 };
 
-/* The global scope: an r_scope_elem {struct link_map **r_list; unsigned r_nlist}. */
-static struct {
+/* Each namespace's global scope: an r_scope_elem {struct link_map **r_list; unsigned r_nlist}. */
+static struct scope_elem {
 	void **r_list;
 	unsigned r_nlist;
-} global_scope;
-static size_t global_cap;
+} global_scope[NS_MAX];
+static size_t global_cap[NS_MAX];
 
 void *glibc_map_of(struct dso *d) { return d->personality; }
 struct dso *glibc_dso_of(const void *map) { return map ? ((const struct map_block *)map)->dso : NULL; }
-void *glibc_global_scope_elem(void) { return &global_scope; }
+void *glibc_global_scope_elem(unsigned ns) { return &global_scope[ns]; }
 
 static void set_bit(void *map, int byte, int bit, bool on)
 {
@@ -60,7 +61,7 @@ void glibc_build_map(struct dso *d)
 	LM(m, LM_l_name, const char *) = name;
 	LM(m, LM_l_ld, void *) = d->dynamic;
 	LM(m, LM_l_real, void *) = m;
-	LM(m, LM_l_ns, long) = 0;
+	LM(m, LM_l_ns, long) = d->ns;
 	char *ln = rt_calloc(1, LIBNAME_LIST_SIZE);
 	if (!ln)
 		die_load(NULL, "out of memory");
@@ -124,9 +125,9 @@ void glibc_build_map(struct dso *d)
 	LM(m, LM_l_local_scope, void *) = m + LM_l_searchlist;
 	if (d->deepbind) { /* RTLD_DEEPBIND: own search list first (dlsym from inside it too) */
 		scope[0] = m + LM_l_searchlist;
-		scope[1] = &global_scope;
+		scope[1] = &global_scope[d->ns];
 	} else {
-		scope[0] = &global_scope;
+		scope[0] = &global_scope[d->ns];
 		if (!d->in_global_scope)
 			scope[1] = m + LM_l_searchlist;
 	}
@@ -149,45 +150,66 @@ void glibc_set_search_list(struct dso *d)
 	LM(m, LM_l_searchlist + SCOPE_r_nlist, unsigned) = (unsigned)d->nsearch_list;
 }
 
-void glibc_update_global_scope(void)
+/* ld-mmld.so's stand-in on the list of a namespace other than 0 (glibc's own ld.so adds one
+ * wherever libc.so.6 needs it): a link_map whose l_real is the real one, so dl_iterate_phdr and
+ * debuggers see ld.so in that namespace while every lookup still reaches the one copy. */
+static void *rtld_proxy(unsigned ns)
 {
-	if (R.nscope > global_cap) {
-		size_t cap = R.nscope * 2;
-		void **l = rt_realloc(global_scope.r_list, cap * sizeof *l);
-		if (!l)
-			die_load(NULL, "out of memory");
-		global_scope.r_list = l;
-		global_cap = cap;
-	}
-	for (size_t i = 0; i < R.nscope; i++) {
-		glibc_build_map(R.scope[i]);
-		global_scope.r_list[i] = R.scope[i]->personality;
-	}
-	global_scope.r_nlist = (unsigned)R.nscope;
+	glibc_build_map(R.self);
+	struct map_block *b = rt_calloc(1, sizeof *b);
+	if (!b)
+		die_load(NULL, "out of memory");
+	char *real = R.self->personality, *m = b->map;
+	memcpy(m, real, LINK_MAP_SIZE);
+	b->dso = R.self;
+	LM(m, LM_l_real, void *) = real;
+	LM(m, LM_l_ns, long) = ns;
+	LM(m, LM_l_next, void *) = NULL;
+	LM(m, LM_l_prev, void *) = NULL;
+	return m;
 }
 
-/* The list libc walks (GL(dl_ns)[0]._ns_loaded): every object in our load order, which
- * is glibc's (program, vDSO, libraries, ld.so). */
+void glibc_update_global_scope(void)
+{
+	for (unsigned n = 0; n < R.nns; n++) {
+		struct link_ns *ns = &R.ns[n];
+		struct scope_elem *g = &global_scope[n];
+		if (ns->nscope > global_cap[n]) {
+			size_t cap = ns->nscope * 2;
+			void **l = rt_realloc(g->r_list, cap * sizeof *l);
+			if (!l)
+				die_load(NULL, "out of memory");
+			g->r_list = l;
+			global_cap[n] = cap;
+		}
+		for (size_t i = 0; i < ns->nscope; i++) {
+			glibc_build_map(ns->scope[i]);
+			g->r_list[i] = ns->scope[i]->personality;
+		}
+		g->r_nlist = (unsigned)ns->nscope;
+	}
+}
+
+/* The lists libc walks (GL(dl_ns)[n]._ns_loaded): every object of each namespace in our load
+ * order, which is glibc's (program, vDSO, libraries, ld.so); GL(dl_nns) namespaces. */
 void glibc_link_list(void)
 {
-	void *prev = NULL;
-	size_t n = 0;
-	for (struct dso *d = R.head; d; d = d->next) {
+	for (struct dso *d = R.head; d; d = d->next)
 		glibc_build_map(d);
-		void *m = d->personality;
-		LM(m, LM_l_prev, void *) = prev;
-		LM(m, LM_l_next, void *) = NULL;
-		if (prev)
-			LM(prev, LM_l_next, void *) = m;
-		prev = m;
-		n++;
+	for (unsigned n = 1; n < R.nns; n++)
+		if (R.ns[n].rtld_listed && !R.ns[n].rtld_proxy)
+			R.ns[n].rtld_proxy = rtld_proxy(n);
+	debug_link();
+	for (unsigned n = 0; n < R.nns; n++) { /* beyond R.nns: never used, still zero */
+		char *ns = _rtld_global + GL__dl_ns + n * NAMESPACE_SIZE;
+		LM(ns, NS__ns_loaded, void *) = R.ns[n].first_map;
+		LM(ns, NS__ns_nloaded, unsigned) = R.ns[n].nmaps;
 	}
-	LM(_rtld_global, NS__ns_loaded, void *) = R.head->personality;
-	LM(_rtld_global, NS__ns_nloaded, unsigned) = (unsigned)n;
+	LM(_rtld_global, GL__dl_nns, size_t) = R.nns;
 	glibc_update_global_scope();
 	/* The program's own search list is the global scope. */
 	void *mm = R.main->personality;
-	LM(mm, LM_l_searchlist + SCOPE_r_list, void **) = global_scope.r_list;
-	LM(mm, LM_l_searchlist + SCOPE_r_nlist, unsigned) = global_scope.r_nlist;
+	LM(mm, LM_l_searchlist + SCOPE_r_list, void **) = global_scope[0].r_list;
+	LM(mm, LM_l_searchlist + SCOPE_r_nlist, unsigned) = global_scope[0].r_nlist;
 	LM(_rtld_global, NS__ns_main_searchlist, void *) = mm + LM_l_searchlist;
 }

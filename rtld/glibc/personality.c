@@ -8,6 +8,12 @@
 bool glibc_active;
 struct glibc_libc_fns glibc_libc;
 static struct dso *libc;
+/* Each namespace's copy of libc.so.6 (libc_of[0] == libc), and whether it was initialised. */
+static struct dso *libc_of[NS_MAX];
+static bool libc_initialised[NS_MAX];
+
+static uintptr_t sym_in(struct dso *d, const char *name, const char *version);
+static char *ns_record(unsigned n) { return _rtld_global + GL__dl_ns + n * NAMESPACE_SIZE; }
 
 #define GL(off, type) LM(_rtld_global, off, type)
 #define GLRO(off, type) LM(_rtld_global_ro, off, type)
@@ -38,22 +44,64 @@ static void build_id(const struct dso *d, char *out, size_t outlen)
 	}
 }
 
-bool glibc_detect(void)
+static bool is_libc(const struct dso *d) { return d->soname && strcmp(d->soname, "libc.so.6") == 0 && !d->missing; }
+
+/* The offsets compiled in are this libc.so.6's: any other build is refused. */
+static void check_build_id(const struct dso *d)
 {
-	for (struct dso *d = R.head; d; d = d->next)
-		if (d->soname && strcmp(d->soname, "libc.so.6") == 0 && !d->missing)
-			libc = d;
-	if (!libc)
-		return false;
 	char id[128];
-	build_id(libc, id, sizeof id);
+	build_id(d, id, sizeof id);
 	if (strcmp(id, GLIBC_LIBC_BUILD_ID) != 0)
-		die_load(dso_display(libc),
+		die_load(dso_display(d),
 			 "libc.so.6 build-id %s is not the one ld-mmld.so was built for (%s, glibc %s): "
 			 "rebuild mmld against this glibc (rtld/glibc/gen-abi.sh)",
 			 id[0] ? id : "(none)", GLIBC_LIBC_BUILD_ID, GLIBC_ABI_VERSION);
+}
+
+bool glibc_detect(void)
+{
+	for (struct dso *d = R.head; d; d = d->next)
+		if (d->ns == 0 && is_libc(d))
+			libc = d;
+	if (!libc)
+		return false;
+	check_build_id(libc);
+	libc_of[0] = libc;
+	libc_initialised[0] = true; /* by glibc_after_reloc, before anything could ask */
 	glibc_active = true;
 	return true;
+}
+
+void glibc_check_namespace_libc(struct dso *first)
+{
+	if (!glibc_active)
+		return;
+	for (struct dso *d = first; d; d = d->next)
+		if (d->ns && !libc_of[d->ns] && is_libc(d)) {
+			check_build_id(d);
+			libc_of[d->ns] = d;
+			libc_initialised[d->ns] = false;
+		}
+}
+
+void glibc_init_namespace_libc(unsigned ns)
+{
+	struct dso *l = libc_of[ns];
+	if (!l || libc_initialised[ns])
+		return;
+	libc_initialised[ns] = true;
+	void (*early_init)(bool) = (void (*)(bool))sym_in(l, "__libc_early_init", "GLIBC_PRIVATE");
+	if (DEBUG_ON(DBG_FILES))
+		dbg("calling __libc_early_init(false) in namespace %u", ns);
+	if (early_init)
+		early_init(false);
+}
+
+void glibc_forget_namespace(unsigned ns)
+{
+	libc_of[ns] = NULL;
+	libc_initialised[ns] = false;
+	LM(ns_record(ns), NS_libc_map, void *) = NULL;
 }
 
 /* A symbol's address in one object, by name and version (NULL: any). */
@@ -122,7 +170,6 @@ static void init_main_thread(void)
 
 static void fill_rtld_global(void)
 {
-	GL(GL__dl_nns, size_t) = 1;
 	init_mutex(GL__dl_load_lock);
 	init_mutex(GL__dl_load_write_lock);
 	init_mutex(GL__dl_load_tls_lock);
@@ -280,6 +327,9 @@ void glibc_add_objects(struct dso *first)
 		glibc_build_map(d);
 		GL(GL__dl_load_adds, unsigned long long)++; /* monotonic: dl_iterate_phdr's adds/subs */
 	}
+	for (unsigned n = 1; n < R.nns; n++)
+		if (libc_of[n])
+			LM(ns_record(n), NS_libc_map, void *) = libc_of[n]->personality;
 	glibc_link_list();
 	GL(GL__dl_tls_max_dtv_idx, size_t) = R.tls_max_modid;
 	GL(GL__dl_tls_generation, size_t) = R.tls_generation;
