@@ -88,6 +88,20 @@ const char *search_origin(struct dso *d)
 	return d->origin;
 }
 
+/* strerror for what open(2) can say about a library path. */
+static const char *open_error_text(long err)
+{
+	switch (-err) {
+	case 36: return "File name too long";
+	case 40: return "Too many levels of symbolic links";
+	case 21: return "Is a directory";
+	case 12: return "Cannot allocate memory";
+	case 23: case 24: return "Too many open files";
+	case 5: return "Input/output error";
+	default: return "Cannot open";
+	}
+}
+
 /* Tries one file. Returns the object, or NULL to go on searching; *fatal set when the file
  * exists but cannot be used for a reason other than being of another ELF class. */
 static struct dso *try_file(const char *path, const char *name, char *err, size_t errlen, bool *fatal)
@@ -96,9 +110,10 @@ static struct dso *try_file(const char *path, const char *name, char *err, size_
 		dbg("  trying file=%s", path);
 	long fd = sys_open(path, O_RDONLY_ | O_CLOEXEC_, 0);
 	if (fd < 0) {
-		if (fd != -ENOENT_ && fd != -20 /* ENOTDIR */ && fd != -13 /* EACCES */) {
-			rt_snprintf(err, errlen, "%s: cannot open shared object file: error %ld", path, -fd);
-		}
+		/* The file is there but cannot be opened: glibc stops searching and names the file as
+		 * it was asked for, with the reason. */
+		if (fd != -ENOENT_ && fd != -20 /* ENOTDIR */ && fd != -13 /* EACCES */)
+			rt_snprintf(err, errlen, "%s: cannot open shared object file: %s", name, open_error_text(fd));
 		return NULL;
 	}
 	struct kstat st;

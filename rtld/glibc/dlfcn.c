@@ -39,6 +39,7 @@ struct r_scope_elem {
 #define LM_ID_NEWLM_ (-1)
 #define LM_ID_CALLER_ (-2) /* glibc's __LM_ID_CALLER: dlopen, the caller's namespace */
 #define EINVAL_ 22
+#define ERR_MAX 4608 /* room for a PATH_MAX name and its reason */
 
 static void unlock(void);
 
@@ -329,7 +330,7 @@ __attribute__((noreturn)) static void open_failed(const char *err)
 	R.load_ns = 0;
 	release_empty_namespaces();
 	const char *sep = strstr_colon(err);
-	char obj[512];
+	char obj[ERR_MAX];
 	size_t olen = sep ? (size_t)(sep - err) : 0;
 	if (olen >= sizeof obj)
 		olen = sizeof obj - 1;
@@ -392,7 +393,7 @@ static void *dl_open_locked(const char *file, int mode, const void *caller, long
 	R.error_hook = dlopen_error_hook;
 	debug_announce(ns, 1); /* RT_ADD */
 	deps_trace_wanted(file, req, "dynamically loaded");
-	char err[1024];
+	char err[ERR_MAX]; /* the name as asked for is in it, and may be long (a path) */
 	struct dso *d = search_and_map(file, req, err, sizeof err);
 	if (!d) {
 		if (mode & RTLD_NOLOAD_) {
