@@ -11,6 +11,7 @@
 #include "versions.h"
 #include "glibc/glibc.h"
 #include "hold.h"
+#include "hwcaps.h"
 #include "search.h"
 
 struct rtld_state R;
@@ -202,6 +203,12 @@ __attribute__((noinline)) static struct start_result rtld_main(uintptr_t *sp, ui
 		print_list();
 		sys_exit_group(0);
 	}
+	for (struct dso *d = R.head; d; d = d->next)             /* 6b: ISA-level markers (glibc: after
+								    listing, before relocating) */
+		if (!hwcaps_isa_ok(d)) {
+			rt_dprintf(2, "%s: CPU ISA level is lower than required\n", d == R.main ? R.progname : dso_display(d));
+			sys_exit_group(127);
+		}
 
 	bool glibc = glibc_detect();                             /* the glibc personality, if libc.so.6 */
 	R.tcb_size = PTHREAD_SIZE;                               /* 7: TLS; the TCB is glibc's struct pthread */

@@ -1,5 +1,6 @@
 /* Step 3b: the command line (direct mode) and the environment. */
 #include "options.h"
+#include "hwcaps.h"
 #include "search.h"
 #include "stack.h"
 
@@ -80,8 +81,10 @@ void options_from_env(void)
 	R.debug_fd = 2;
 	if (!R.secure) {
 		const char *v;
-		if ((v = env_get("LD_LIBRARY_PATH")) && *v)
+		if ((v = env_get("LD_LIBRARY_PATH")) && *v) {
 			R.library_path = v;
+			R.library_path_source = "LD_LIBRARY_PATH";
+		}
 		if ((v = env_get("LD_PRELOAD")) && *v) {
 			R.preload = v;
 			R.preload_source = "LD_PRELOAD";
@@ -129,62 +132,94 @@ static void usage_error(const char *self, const char *msg, const char *arg)
 	sys_exit_group(1);
 }
 
+/* glibc's --help, option for option where we have it, with its two hwcaps lists (what
+ * tst-rtld-help and people comparing the two loaders look for). */
 static void help(const char *self)
 {
 	rt_dprintf(1,
 		   "Usage: %s [OPTION]... EXECUTABLE-FILE [ARGS-FOR-PROGRAM...]\n"
-		   "You have invoked 'ld-mmld.so', the mmld program interpreter for dynamically-linked\n"
-		   "ELF programs. It maps the program and its libraries with mmap, links them and runs\n"
-		   "the program, as the system's ld.so would.\n\n"
+		   "You have invoked 'ld.so', the program interpreter for dynamically-linked\n"
+		   "ELF programs.  Usually, the program interpreter is invoked automatically\n"
+		   "when a dynamically-linked executable is started.\n"
+		   "\n"
+		   "You may invoke the program interpreter program directly from the command\n"
+		   "line to load and run an ELF executable file; this is like executing that\n"
+		   "file itself, but always uses the program interpreter you invoked,\n"
+		   "instead of the program interpreter specified in the executable file you\n"
+		   "run.  Invoking the program interpreter directly provides access to\n"
+		   "additional diagnostics, and changing the dynamic linker behavior without\n"
+		   "setting environment variables (which would be inherited by subprocesses).\n"
+		   "\n"
 		   "  --list                list all dependencies and how they are resolved\n"
 		   "  --verify              verify that given object really is a dynamically linked\n"
 		   "                        object we can handle\n"
 		   "  --inhibit-cache       Do not use /etc/ld.so.cache\n"
 		   "  --library-path PATH   use given PATH instead of content of the environment\n"
 		   "                        variable LD_LIBRARY_PATH\n"
+		   "  --glibc-hwcaps-prepend LIST\n"
+		   "                        search glibc-hwcaps subdirectories in LIST\n"
+		   "  --glibc-hwcaps-mask LIST\n"
+		   "                        only search built-in subdirectories if in LIST\n"
+		   "  --inhibit-rpath LIST  ignore RUNPATH and RPATH information in object names\n"
+		   "                        in LIST (accepted, not implemented by mmld)\n"
 		   "  --preload LIST        preload objects named in LIST\n"
 		   "  --argv0 STRING        set argv[0] to STRING before running\n"
 		   "  --help                display this help and exit\n"
-		   "  --version             output version information and exit\n\n"
-		   "Environment: LD_LIBRARY_PATH, LD_PRELOAD, LD_BIND_NOW, LD_DEBUG (LD_DEBUG=help lists\n"
-		   "the categories), LD_DEBUG_OUTPUT.\n\n"
-		   "Shared library search path:\n"
-		   "  (libraries located via /etc/ld.so.cache)\n",
+		   "  --version             output version information and exit\n"
+		   "\n"
+		   "This program interpreter self-identifies as: ld-mmld.so (mmld " MMLD_VERSION
+		   "), soname ld-linux-x86-64.so.2\n",
 		   self);
-	for (int i = 0; search_default_dirs[i]; i++)
-		rt_dprintf(1, "  %s (system search path)\n", search_default_dirs[i]);
+	search_print_help();
+	hwcaps_print_help();
 	sys_exit_group(0);
+}
+
+/* Options that take a value: where it goes. */
+static void option_value(const char *self, const char *opt, const char *v)
+{
+	if (strcmp(opt, "--library-path") == 0) {
+		R.library_path = v;
+		R.library_path_source = "--library-path";
+	} else if (strcmp(opt, "--preload") == 0) {
+		R.preload = v;
+		R.preload_source = "--preload";
+	} else if (strcmp(opt, "--argv0") == 0) {
+		R.argv0 = v;
+	} else if (strcmp(opt, "--glibc-hwcaps-prepend") == 0) {
+		R.hwcaps_prepend = v;
+	} else if (strcmp(opt, "--glibc-hwcaps-mask") == 0) {
+		R.hwcaps_mask = v;
+	} else if (strcmp(opt, "--audit") == 0) {
+		usage_error(self, "auditing is not supported:", v);
+	}
+	/* --inhibit-rpath: accepted for compatibility, not implemented */
 }
 
 int options_from_cmdline(void)
 {
+	static const char *const with_value[] = {"--library-path", "--preload", "--argv0", "--inhibit-rpath",
+						 "--audit", "--glibc-hwcaps-prepend", "--glibc-hwcaps-mask", NULL};
 	const char *self = R.argv[0];
+	bool want_help = false;
 	int i = 1;
 	for (; i < R.argc; i++) {
 		const char *a = R.argv[i];
+		bool valued = false;
+		for (int k = 0; with_value[k]; k++)
+			valued |= strcmp(a, with_value[k]) == 0;
 		if (strcmp(a, "--list") == 0)
 			R.mode = MODE_LIST;
 		else if (strcmp(a, "--verify") == 0)
 			R.mode = MODE_VERIFY;
 		else if (strcmp(a, "--inhibit-cache") == 0)
 			R.inhibit_cache = true;
-		else if (strcmp(a, "--library-path") == 0 || strcmp(a, "--preload") == 0 || strcmp(a, "--argv0") == 0 ||
-			 strcmp(a, "--inhibit-rpath") == 0 || strcmp(a, "--audit") == 0) {
+		else if (valued) {
 			if (i + 1 >= R.argc)
 				usage_error(self, "option requires an argument --", a);
-			const char *v = R.argv[++i];
-			if (a[2] == 'l')
-				R.library_path = v;
-			else if (a[2] == 'p') {
-				R.preload = v;
-				R.preload_source = "--preload";
-			} else if (a[2] == 'a' && a[3] == 'r')
-				R.argv0 = v;
-			else if (a[2] == 'a')
-				usage_error(self, "auditing is not supported:", v);
-			/* --inhibit-rpath: accepted for compatibility, not implemented */
+			option_value(self, a, R.argv[++i]);
 		} else if (strcmp(a, "--help") == 0)
-			help(self);
+			want_help = true; /* after the other options, which it reports on (glibc's order) */
 		else if (strcmp(a, "--version") == 0) {
 			rt_dprintf(1, "ld-mmld.so (mmld) version " MMLD_VERSION
 				      ", a dynamic linker for x86-64 Linux that maps every object with mmap.\n");
@@ -197,6 +232,8 @@ int options_from_cmdline(void)
 		else
 			break;
 	}
+	if (want_help)
+		help(self);
 	if (i >= R.argc)
 		usage_error(self, "missing program name", NULL);
 	return i;

@@ -68,6 +68,9 @@ struct rtld_state {
 	enum rtld_mode mode;
 	bool trace;                /* LD_TRACE_LOADED_OBJECTS (ldd): missing libraries are listed, not fatal */
 	const char *library_path;  /* LD_LIBRARY_PATH or --library-path */
+	const char *library_path_source; /* which of the two, for LD_DEBUG=libs */
+	const char *hwcaps_prepend;/* --glibc-hwcaps-prepend: glibc-hwcaps subdirectories searched first */
+	const char *hwcaps_mask;   /* --glibc-hwcaps-mask: the built-in ones allowed (NULL: all) */
 	const char *preload;       /* LD_PRELOAD or --preload */
 	const char *preload_source;/* which of the two, for messages */
 	const char *argv0;         /* --argv0 */

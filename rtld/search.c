@@ -2,6 +2,7 @@
 #include "search.h"
 #include "deps.h"
 #include "dst.h"
+#include "hwcaps.h"
 #include "ldcache.h"
 #include "map.h"
 
@@ -103,12 +104,15 @@ static const char *open_error_text(long err)
 }
 
 /* Tries one file. Returns the object, or NULL to go on searching; *fatal set when the file
- * exists but cannot be used for a reason other than being of another ELF class. */
-static struct dso *try_file(const char *path, const char *name, char *err, size_t errlen, bool *fatal)
+ * exists but cannot be used for a reason other than being of another ELF class; *opened
+ * when the file could be opened at all (its directory exists). */
+static struct dso *try_file_opened(const char *path, const char *name, char *err, size_t errlen, bool *fatal,
+				   bool *opened)
 {
 	if (DEBUG_ON(DBG_LIBS))
 		dbg("  trying file=%s", path);
 	long fd = sys_open(path, O_RDONLY_ | O_CLOEXEC_, 0);
+	*opened = fd >= 0;
 	if (fd < 0) {
 		/* The file is there but cannot be opened: glibc stops searching and names the file as
 		 * it was asked for, with the reason. */
@@ -142,24 +146,46 @@ static struct dso *try_file(const char *path, const char *name, char *err, size_
 	return d;
 }
 
-/* Tries name in every directory of a colon-separated list. */
-static struct dso *try_dirs(const char *list, struct dso *owner, const char *name, const char *what, char *err,
-			    size_t errlen, bool *fatal)
+static struct dso *try_file(const char *path, const char *name, char *err, size_t errlen, bool *fatal)
 {
-	if (!list || !*list)
-		return NULL;
-	if (DEBUG_ON(DBG_LIBS))
-		dbg(" search path=%s\t\t(%s)", list, what);
-	struct dst_values v = {.lib = "lib/x86_64-linux-gnu",
-			       .platform = R.aux[AT_PLATFORM] ? (const char *)R.aux[AT_PLATFORM] : NULL};
-	for (const char *p = list;;) {
+	bool opened;
+	return try_file_opened(path, name, err, errlen, fatal, &opened);
+}
+
+/* One search path, decoded: each directory with its tokens expanded and its trailing
+ * slashes dropped, each only once (glibc's fillin_rpath). */
+#define MAX_DIRS 64
+struct dir_list {
+	size_t n;
+	char *dir[MAX_DIRS];
+	size_t len[MAX_DIRS];
+};
+
+static void dirs_add(struct dir_list *l, const char *dir, size_t len)
+{
+	while (len > 1 && dir[len - 1] == '/')
+		len--;
+	for (size_t i = 0; i < l->n; i++)
+		if (l->len[i] == len && memcmp(l->dir[i], dir, len) == 0)
+			return;
+	char *copy = l->n < MAX_DIRS ? rt_strndup(dir, len) : NULL;
+	if (!copy)
+		return;
+	l->dir[l->n] = copy;
+	l->len[l->n++] = len;
+}
+
+static void dirs_parse(const char *list, struct dso *owner, struct dir_list *l)
+{
+	l->n = 0;
+	struct dst_values v = {.lib = "lib/x86_64-linux-gnu"};
+	for (const char *p = list; p;) {
 		const char *end = strchr(p, ':');
 		size_t len = end ? (size_t)(end - p) : strlen(p);
-		char dir[PATH_MAX_], path[PATH_MAX_];
+		char dir[PATH_MAX_];
 		int n;
 		if (len == 0) {
 			dir[0] = '.';
-			dir[1] = 0;
 			n = 1;
 		} else {
 			bool has_dst = false;
@@ -169,22 +195,98 @@ static struct dso *try_dirs(const char *list, struct dso *owner, const char *nam
 				/* $ORIGIN in a privileged process could point anywhere: ignored, as glibc does
 				 * outside trusted directories. */
 				v.origin = owner && !R.secure ? search_origin(owner) : NULL;
+				v.platform = hwcaps_platform();
 			}
 			n = dst_expand(p, len, &v, dir, sizeof dir);
 		}
-		if (n > 0 && (size_t)n + 1 + strlen(name) + 1 <= sizeof path) {
-			memcpy(path, dir, (size_t)n);
-			path[n] = '/';
-			memcpy(path + n + 1, name, strlen(name) + 1);
-			struct dso *d = try_file(path, name, err, errlen, fatal);
+		if (n > 0)
+			dirs_add(l, dir, (size_t)n);
+		p = end ? end + 1 : NULL;
+	}
+}
+
+static void dirs_free(struct dir_list *l)
+{
+	for (size_t i = 0; i < l->n; i++)
+		rt_free(l->dir[i]);
+	l->n = 0;
+}
+
+/* DIR/SUBDIR/NAME into path (SUBDIR is "" or ends in '/'); false if it does not fit. */
+static bool join(char *path, size_t size, const char *dir, size_t dlen, const char *sub, const char *name)
+{
+	bool root = dlen == 1 && dir[0] == '/';
+	return (size_t)rt_snprintf(path, size, "%.*s%s%s%s", (int)dlen, dir, root ? "" : "/", sub, name) < size;
+}
+
+/* LD_DEBUG=libs: the whole path with every subdirectory not known to be missing, as glibc
+ * prints it. */
+static void print_dirs(const struct dir_list *l, const char *what, const struct dso *from)
+{
+	char line[8192];
+	size_t o = 0;
+	for (size_t i = 0; i < l->n; i++) {
+		struct hwcaps_dir *hd = hwcaps_dir(l->dir[i], l->len[i]);
+		for (size_t k = 0; k < hwcaps_count(); k++) {
+			if (hwcaps_dir_missing(hd, k))
+				continue;
+			char path[PATH_MAX_];
+			if (!join(path, sizeof path, l->dir[i], l->len[i], hwcaps_subdir(k), ""))
+				continue;
+			size_t n = strlen(path);
+			if (n > 1 && path[n - 1] == '/')
+				path[--n] = 0;
+			o += (size_t)rt_snprintf(line + o, sizeof line - o, "%s%s", o ? ":" : "", path);
+			if (o >= sizeof line)
+				o = sizeof line - 1;
+		}
+	}
+	line[o] = 0;
+	if (from)
+		dbg(" search path=%s\t\t(%s from file %s)", line, what,
+		    from->kind == DSO_MAIN ? "<main program>" : dso_display(from));
+	else
+		dbg(" search path=%s\t\t(%s)", line, what);
+}
+
+/* Tries name in each directory of l and in its hardware-capability subdirectories. */
+static struct dso *try_dir_list(const struct dir_list *l, const char *name, const char *what, const struct dso *from,
+				char *err, size_t errlen, bool *fatal)
+{
+	if (!l->n)
+		return NULL;
+	if (DEBUG_ON(DBG_LIBS))
+		print_dirs(l, what, from);
+	for (size_t i = 0; i < l->n; i++) {
+		struct hwcaps_dir *hd = hwcaps_dir(l->dir[i], l->len[i]);
+		for (size_t k = 0; k < hwcaps_count(); k++) {
+			if (hwcaps_dir_missing(hd, k))
+				continue;
+			char path[PATH_MAX_];
+			if (!join(path, sizeof path, l->dir[i], l->len[i], hwcaps_subdir(k), name))
+				continue;
+			bool opened;
+			struct dso *d = try_file_opened(path, name, err, errlen, fatal, &opened);
 			if (d || *fatal)
 				return d;
+			path[strlen(path) - strlen(name)] = 0;
+			hwcaps_dir_learn(hd, k, path, opened);
 		}
-		if (!end)
-			break;
-		p = end + 1;
 	}
 	return NULL;
+}
+
+/* Tries name in every directory of a colon-separated list. */
+static struct dso *try_dirs(const char *list, struct dso *owner, const char *name, const char *what, bool per_file,
+			    char *err, size_t errlen, bool *fatal)
+{
+	if (!list || !*list)
+		return NULL;
+	struct dir_list l;
+	dirs_parse(list, owner, &l);
+	struct dso *d = try_dir_list(&l, name, what, per_file ? owner : NULL, err, errlen, fatal);
+	dirs_free(&l);
+	return d;
 }
 
 static const char *dyn_string(struct dso *d, int tag)
@@ -219,37 +321,52 @@ struct dso *search_and_map(const char *name, struct dso *req, char *err, size_t 
 	const char *runpath = dyn_string(req, DT_RUNPATH);
 	if (!runpath) {
 		/* DT_RPATH of the requester, then of the program (deprecated, but searched first). */
-		if ((d = try_dirs(dyn_string(req, DT_RPATH), req, name, "RPATH", err, errlen, &fatal)) || fatal)
+		if ((d = try_dirs(dyn_string(req, DT_RPATH), req, name, "RPATH", true, err, errlen, &fatal)) || fatal)
 			return d;
 		if (req != R.main && R.main && !dyn_string(R.main, DT_RUNPATH) &&
-		    ((d = try_dirs(dyn_string(R.main, DT_RPATH), R.main, name, "RPATH", err, errlen, &fatal)) || fatal))
+		    ((d = try_dirs(dyn_string(R.main, DT_RPATH), R.main, name, "RPATH", true, err, errlen, &fatal)) ||
+		     fatal))
 			return d;
 	}
-	if ((d = try_dirs(R.library_path, R.main, name, "LD_LIBRARY_PATH", err, errlen, &fatal)) || fatal)
+	if ((d = try_dirs(R.library_path, R.main, name, R.library_path_source ? R.library_path_source : "LD_LIBRARY_PATH",
+			  false, err, errlen, &fatal)) ||
+	    fatal)
 		return d;
-	if ((d = try_dirs(runpath, req, name, "RUNPATH", err, errlen, &fatal)) || fatal)
+	if ((d = try_dirs(runpath, req, name, "RUNPATH", true, err, errlen, &fatal)) || fatal)
 		return d;
 	if (!R.inhibit_cache && !(req && (req->flags_1 & 0x800 /* DF_1_NODEFLIB */))) {
 		if (!cache_tried)
 			cache_open();
 		if (DEBUG_ON(DBG_LIBS))
 			dbg(" search cache=/etc/ld.so.cache");
-		const char *p = cache_data ? ldcache_lookup(cache_data, cache_size, name) : NULL;
+		const char *p = cache_data ? ldcache_lookup(cache_data, cache_size, name, hwcaps_cache_caps) : NULL;
 		if (p && ((d = try_file(p, name, err, errlen, &fatal)) || fatal))
 			return d;
 	}
 	if (!(req && (req->flags_1 & 0x800))) {
-		if (DEBUG_ON(DBG_LIBS))
-			dbg(" search path=/lib/x86_64-linux-gnu:/usr/lib/x86_64-linux-gnu:/lib:/usr/lib\t\t(system search path)");
-		for (int i = 0; search_default_dirs[i]; i++) {
-			char path[PATH_MAX_];
-			if (rt_snprintf(path, sizeof path, "%s/%s", search_default_dirs[i], name) >= (int)sizeof path)
-				continue;
-			if ((d = try_file(path, name, err, errlen, &fatal)) || fatal)
-				return d;
-		}
+		static struct dir_list system_dirs;
+		if (!system_dirs.n)
+			for (int i = 0; search_default_dirs[i]; i++)
+				dirs_add(&system_dirs, search_default_dirs[i], strlen(search_default_dirs[i]));
+		if ((d = try_dir_list(&system_dirs, name, "system search path", NULL, err, errlen, &fatal)) || fatal)
+			return d;
 	}
 	if (!err[0])
 		rt_snprintf(err, errlen, "%s: cannot open shared object file: No such file or directory", name);
 	return NULL;
+}
+
+void search_print_help(void)
+{
+	rt_dprintf(1, "\nShared library search path:\n");
+	struct dir_list l;
+	dirs_parse(R.library_path ? R.library_path : "", R.main, &l);
+	if (R.library_path)
+		for (size_t i = 0; i < l.n; i++)
+			rt_dprintf(1, "  %.*s (%s)\n", (int)l.len[i], l.dir[i],
+				   R.library_path_source ? R.library_path_source : "LD_LIBRARY_PATH");
+	dirs_free(&l);
+	rt_dprintf(1, "  (libraries located via /etc/ld.so.cache)\n");
+	for (int i = 0; search_default_dirs[i]; i++)
+		rt_dprintf(1, "  %s (system search path)\n", search_default_dirs[i]);
 }

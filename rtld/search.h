@@ -14,6 +14,8 @@ HIDDEN struct dso *search_and_map(const char *name, struct dso *requester, char 
 HIDDEN void search_release_cache(void);
 /* The directory of d's file, for $ORIGIN. */
 HIDDEN const char *search_origin(struct dso *d);
+/* --help: "Shared library search path:" and its directories, as glibc prints them. */
+HIDDEN void search_print_help(void);
 /* The default directories, for messages and --help. */
 extern const char *const search_default_dirs[] HIDDEN;
 #endif

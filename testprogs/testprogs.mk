@@ -152,5 +152,6 @@ include testprogs/glibc/glibc.mk
 include testprogs/threads/threads.mk
 include testprogs/exec/exec.mk
 include testprogs/dlmopen/dlmopen.mk
+include testprogs/conform/conform.mk
 
-testprogs: $(TP_ALL) $(TP_GLIBC) $(TP_THREADS) $(TP_DLMOPEN)
+testprogs: $(TP_ALL) $(TP_GLIBC) $(TP_THREADS) $(TP_DLMOPEN) $(TP_CONFORM)

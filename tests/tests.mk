@@ -38,6 +38,7 @@ e2e: rtld testprogs loader
 	bash tests/e2e/run.sh $(BUILD)
 	bash tests/e2e/system.sh $(BUILD)
 	bash tests/e2e/glibc.sh $(BUILD)
+	bash tests/e2e/conform.sh $(BUILD)
 	bash tests/e2e/threads.sh $(BUILD)
 	bash tests/e2e/dlmopen.sh $(BUILD)
 	bash tests/e2e/mmld-run.sh $(BUILD)

@@ -8,6 +8,7 @@
 #include "glibc.h"
 #include "../deps.h"
 #include "../hash.h"
+#include "../hwcaps.h"
 #include "../init.h"
 #include "../lookup.h"
 #include "../map.h"
@@ -349,6 +350,9 @@ static void load_and_relocate(struct dso *d, int mode)
 		versions_check(n);
 	}
 	glibc_check_namespace_libc(d);
+	for (struct dso *n = d; n; n = n->next)
+		if (!hwcaps_isa_ok(n))
+			die_load(dso_display(n), "CPU ISA level is lower than required");
 	if (mode & RTLD_GLOBAL_)
 		for (struct dso *n = d; n; n = n->next)
 			deps_scope_add(n);

@@ -1,0 +1,21 @@
+/* This CPU as the library search sees it (isa.c). */
+#ifndef MMLD_ISA_H
+#define MMLD_ISA_H
+#include <stdbool.h>
+#include <stdint.h>
+
+/* GNU_PROPERTY_X86_ISA_1_* bits: the levels a CPU reaches, or an object needs. */
+#define X86_ISA_BASELINE 1u
+#define X86_ISA_V2 2u
+#define X86_ISA_V3 4u
+#define X86_ISA_V4 8u
+
+struct x86_cpu {
+	uint32_t isa_levels;  /* X86_ISA_* bits reached */
+	const char *platform; /* glibc's legacy platform override ("haswell", "xeon_phi"), or NULL */
+	bool avx512_1;        /* glibc's legacy HWCAP_X86_AVX512_1 */
+};
+
+/* Computed on first use (a few CPUID instructions). */
+const struct x86_cpu *x86_cpu(void) __attribute__((visibility("hidden")));
+#endif

@@ -1,0 +1,71 @@
+#!/usr/bin/env bash
+# The features glibc's own test suite found missing (issue 8, docs/conformance.md), each
+# against the system loader: hardware-capability subdirectories (glibc-hwcaps/x86-64-vN,
+# --glibc-hwcaps-prepend/-mask, the legacy tls/ and platform ones, ld.so.cache's hwcaps
+# entries), the ISA-level marker notes, and --help's lists of them.
+# usage: conform.sh BUILD_DIR
+set -u
+BUILD=$(cd "${1:-build}" && pwd)
+RTLD=$BUILD/ld-mmld.so
+TPC=$BUILD/testprogs/conform
+. "$(dirname "$0")/lib.sh"
+cd "$TPC"
+
+# --- which copy of libhwcapsel.so: the same one under both loaders --------------------------
+oracle hwcaps-library-path -- --library-path "$TPC/lib" ./hwcaps_main
+oracle hwcaps-ld-library-path LD_LIBRARY_PATH="$TPC/lib" -- ./hwcaps_main
+oracle hwcaps-mask-v2 -- --glibc-hwcaps-mask x86-64-v2 --library-path "$TPC/lib" ./hwcaps_main
+oracle hwcaps-mask-v3-v2 -- --glibc-hwcaps-mask x86-64-v2:x86-64-v3 --library-path "$TPC/lib" ./hwcaps_main
+oracle hwcaps-mask-nothing -- --glibc-hwcaps-mask none --library-path "$TPC/lib" ./hwcaps_main
+oracle hwcaps-prepend -- --glibc-hwcaps-prepend extra --library-path "$TPC/lib" ./hwcaps_main
+oracle hwcaps-prepend-missing -- --glibc-hwcaps-prepend nosuch:extra --library-path "$TPC/lib" ./hwcaps_main
+oracle hwcaps-legacy -- --library-path "$TPC/legacy" ./hwcaps_main
+oracle hwcaps-legacy-then-lib -- --library-path "$TPC/legacy:$TPC/lib" ./hwcaps_main
+
+# LD_DEBUG=libs: every subdirectory tried, in glibc's order, and the missing ones skipped
+# once a failed open showed them missing (the second library looked up in the same place).
+libs_trace() { grep -E 'search path=|trying file=' | sed -E 's/^ *[0-9]+:\t//'; }
+run_cmd "$TMPD/ours" LD_DEBUG=libs -- "$RTLD" --library-path "$TPC/legacy:$TPC/lib" ./dlopen_report \
+	libhwcapsel.so libnosuch.so
+run_cmd "$TMPD/sys" LD_DEBUG=libs -- "$SYSLD" --library-path "$TPC/legacy:$TPC/lib" ./dlopen_report \
+	libhwcapsel.so libnosuch.so
+check hwcaps-debug-libs "LD_DEBUG=libs search lines differ from the system loader's (< system, > ld-mmld.so)" \
+	bash -c "$(declare -f libs_trace); diff <(libs_trace <'$TMPD/sys.err') <(libs_trace <'$TMPD/ours.err')"
+
+# --help: the glibc-hwcaps and legacy lists, as the options change them.
+help_lists() { sed -n '/^Subdirectories of glibc-hwcaps/,$p'; }
+for opts in "" "--glibc-hwcaps-prepend extra:more" "--glibc-hwcaps-mask x86-64-v2"; do
+	# shellcheck disable=SC2086
+	run_cmd "$TMPD/ours" -- "$RTLD" $opts --help
+	# shellcheck disable=SC2086
+	run_cmd "$TMPD/sys" -- "$SYSLD" $opts --help
+	check "help-hwcaps${opts:+-${opts%% *}}" "--help $opts: the hwcaps lists differ from the system loader's" \
+		bash -c "$(declare -f help_lists); diff <(help_lists <'$TMPD/sys.out') <(help_lists <'$TMPD/ours.out') &&
+			grep -q 'Legacy HWCAP subdirectories under library search path directories' '$TMPD/ours.out'"
+done
+
+# --- ISA-level markers: a library asking for more than any CPU has is refused -------------
+oracle isa-level-startup -- ./isa_main
+oracle isa-level-dlopen -- ./dlopen_report ./libisahigh.so "$TPC/lib/glibc-hwcaps/x86-64-v2/libhwcapsel.so"
+
+# --- ld.so.cache entries for glibc-hwcaps subdirectories ------------------------------------
+# ldconfig lists lib/glibc-hwcaps/*/libhwcapsel.so in a cache of our own, which a private
+# mount namespace puts in place of /etc/ld.so.cache.
+if unshare -m true 2>/dev/null; then
+	printf '%s\n' "$TPC/lib" >"$TMPD/ld.so.conf"
+	ldconfig -X -C "$TMPD/ld.so.cache" -f "$TMPD/ld.so.conf" 2>/dev/null
+	in_cache() { unshare -m sh -c 'mount --bind "$0" /etc/ld.so.cache && exec "$@"' "$TMPD/ld.so.cache" "$@"; }
+	for opts in "" "--glibc-hwcaps-mask x86-64-v2" "--glibc-hwcaps-mask none"; do
+		# shellcheck disable=SC2086
+		in_cache "$RTLD" $opts ./hwcaps_main >"$TMPD/ours.out" 2>&1
+		# shellcheck disable=SC2086
+		in_cache "$SYSLD" $opts ./hwcaps_main >"$TMPD/sys.out" 2>&1
+		check "hwcaps-ld.so.cache${opts:+-${opts##* }}" "ld.so.cache with hwcaps entries ($opts): not the system loader's choice" \
+			sh -c "diff '$TMPD/sys.out' '$TMPD/ours.out' && grep -q 'libhwcapsel.so from lib' '$TMPD/ours.out'"
+	done
+else
+	echo "skip hwcaps-ld.so.cache: no private mount namespace here (unshare -m)"
+fi
+
+echo "conform: $PASS passed, $FAIL failed"
+[ "$FAIL" = 0 ]
