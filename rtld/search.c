@@ -306,7 +306,7 @@ struct dso *search_and_map(const char *name, struct dso *req, char *err, size_t 
 		const char *path = name;
 		if (strchr(name, '$')) {
 			struct dst_values v = {.lib = "lib/x86_64-linux-gnu",
-					       .platform = R.aux[AT_PLATFORM] ? (const char *)R.aux[AT_PLATFORM] : NULL,
+					       .platform = hwcaps_platform(),
 					       .origin = req && !R.secure ? search_origin(req) : NULL};
 			if (dst_expand(name, strlen(name), &v, expanded, sizeof expanded) > 0)
 				path = expanded;

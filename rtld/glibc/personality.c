@@ -1,6 +1,7 @@
 /* Step 10 for glibc programs: what libc.so.6 expects its dynamic linker to have done, in
  * the order glibc's own ld.so does it (glibc-2.36-abi.md 3.1). */
 #include "glibc.h"
+#include "../hwcaps.h"
 #include "../hash.h"
 #include "../lookup.h"
 #include "../tls.h"
@@ -198,7 +199,7 @@ static void fill_rtld_global_ro(void)
 {
 	char *glro = _rtld_global_ro;
 	GLRO(GLRO__dl_debug_mask, int) = 0;
-	const char *plat = R.aux[AT_PLATFORM] ? (const char *)R.aux[AT_PLATFORM] : "x86_64";
+	const char *plat = hwcaps_platform() ? hwcaps_platform() : "x86_64"; /* "haswell" where glibc says so */
 	GLRO(GLRO__dl_platform, const char *) = plat;
 	GLRO(GLRO__dl_platformlen, size_t) = strlen(plat);
 	GLRO(GLRO__dl_pagesize, size_t) = R.pagesize;
