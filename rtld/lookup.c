@@ -8,8 +8,9 @@
 #include "lookup.h"
 #include "hash.h"
 #include "versions.h"
+#include "version_match.h"
 
-static bool sym_usable(const Elf64_Sym *s, const struct sym_query *q)
+__attribute__((always_inline)) static inline bool sym_usable(const Elf64_Sym *s, const struct sym_query *q)
 {
 	unsigned type = SYM_TYPE(s->st_info), bind = SYM_BIND(s->st_info);
 	if (bind != STB_GLOBAL && bind != STB_WEAK && bind != STB_GNU_UNIQUE)
@@ -28,16 +29,15 @@ static bool sym_usable(const Elf64_Sym *s, const struct sym_query *q)
 	return true;
 }
 
-static const Elf64_Sym *match(const struct dso *d, size_t i, const struct sym_query *q)
+/* Symbol i of d has the hash q asks for: is it the definition? The name first (hash
+ * collisions are rare, so the other tests run about once per lookup). */
+__attribute__((always_inline)) static inline const Elf64_Sym *match(const struct dso *d, size_t i,
+								    const struct sym_query *q)
 {
-	if (i >= d->nsyms)
-		return NULL;
 	const Elf64_Sym *s = &d->symtab[i];
-	if (!sym_usable(s, q))
-		return NULL;
 	if (s != q->ref && (s->st_name >= d->strsz || strcmp(d->strtab + s->st_name, q->name) != 0))
 		return NULL;
-	if (!version_matches(d, i, q->version))
+	if (!sym_usable(s, q) || !version_match(d, i, q->version))
 		return NULL;
 	/* A definition must lie in its object (the end included: _end): a malformed value
 	 * would otherwise become a pointer, or a jump, anywhere. */
@@ -49,45 +49,66 @@ static const Elf64_Sym *match(const struct dso *d, size_t i, const struct sym_qu
 	return s;
 }
 
-const Elf64_Sym *lookup_in_dso(const struct dso *d, const struct sym_query *q)
+static const Elf64_Sym *find_sysv(const struct dso *d, const struct sym_query *q)
 {
-	R.nlookups++;
-	if (d->gnu_hash) {
-		const uint32_t *h = d->gnu_hash;
-		uint32_t nbuckets = h[0], symoffset = h[1], bloom_size = h[2], shift = h[3];
-		uint32_t hv = q->gnu_hash;
-		uint64_t word = d->gnu_bloom[(hv / 64) & (bloom_size - 1)];
-		uint64_t mask = (1ULL << (hv % 64)) | (1ULL << ((hv >> shift) % 64));
-		if ((word & mask) != mask)
-			return NULL;
-		uint32_t i = d->gnu_buckets[hv % nbuckets];
-		if (i < symoffset)
-			return NULL;
-		for (; i < d->nsyms; i++) {
-			uint32_t c = d->gnu_chain[i - symoffset];
-			if ((c | 1) == (hv | 1)) {
-				const Elf64_Sym *s = match(d, i, q);
-				if (s)
-					return s;
-			}
-			if (c & 1)
-				break;
-		}
-		return NULL;
+	const uint32_t *h = d->sysv_hash;
+	uint32_t nbucket = h[0], nchain = h[1];
+	const uint32_t *buckets = h + 2, *chains = h + 2 + nbucket;
+	uint32_t steps = 0;
+	for (uint32_t i = buckets[elf_hash(q->name) % nbucket]; i && i < nchain && steps <= nchain;
+	     i = chains[i], steps++) {
+		const Elf64_Sym *s = i < d->nsyms ? match(d, i, q) : NULL;
+		if (s)
+			return s;
 	}
-	if (d->sysv_hash) {
-		const uint32_t *h = d->sysv_hash;
-		uint32_t nbucket = h[0], nchain = h[1];
-		const uint32_t *buckets = h + 2, *chains = h + 2 + nbucket;
-		uint32_t steps = 0;
-		for (uint32_t i = buckets[elf_hash(q->name) % nbucket]; i && i < nchain && steps <= nchain;
-		     i = chains[i], steps++) {
+	return NULL;
+}
+
+/* What every object's Bloom filter test shares: computed once per lookup. */
+struct probe {
+	uint32_t hv;     /* GNU hash of the name */
+	uint32_t word;   /* hv / 64: which Bloom word (before the object's mask) */
+	uint64_t bit;    /* the first of the two bits, 1 << (hv % 64) */
+};
+
+static inline struct probe probe_of(const struct sym_query *q)
+{
+	return (struct probe){q->gnu_hash, q->gnu_hash / 64, 1ULL << (q->gnu_hash % 64)};
+}
+
+/* One object's definition of q, or NULL. Inline in the scope walk: a lookup tries several
+ * objects (4.6 on average for clang), and the Bloom filter alone turns away three in four. */
+__attribute__((always_inline)) static inline const Elf64_Sym *find_in(const struct dso *d, const struct sym_query *q,
+								      struct probe p)
+{
+	const uint32_t *h = d->gnu_hash;
+	if (!h)
+		return d->sysv_hash ? find_sysv(d, q) : NULL;
+	uint64_t mask = p.bit | (1ULL << ((p.hv >> h[3]) % 64));
+	if ((d->gnu_bloom[p.word & (h[2] - 1)] & mask) != mask)
+		return NULL;
+	uint32_t symoffset = h[1];
+	size_t i = d->gnu_buckets[p.hv % h[0]];
+	if (i < symoffset)
+		return NULL;
+	const uint32_t *chain = d->gnu_chain - symoffset; /* indexed by symbol */
+	for (size_t n = d->nsyms; i < n; i++) {
+		uint32_t c = chain[i];
+		if (((c ^ p.hv) >> 1) == 0) {
 			const Elf64_Sym *s = match(d, i, q);
 			if (s)
 				return s;
 		}
+		if (c & 1)
+			break;
 	}
 	return NULL;
+}
+
+const Elf64_Sym *lookup_in_dso(const struct dso *d, const struct sym_query *q)
+{
+	R.nlookups++;
+	return find_in(d, q, probe_of(q));
 }
 
 /* STB_GNU_UNIQUE: one definition per name in each namespace, the first one found. */
@@ -120,12 +141,14 @@ static void unique_resolve(const char *name, uint32_t h, struct sym_def *def)
 
 static bool search(struct dso **scope, size_t n, const struct sym_query *q, struct dso *skip, struct sym_def *out)
 {
+	struct probe p = probe_of(q);
 	for (size_t i = 0; i < n; i++) {
 		struct dso *d = scope[i];
 		if (d == skip)
 			continue;
-		const Elf64_Sym *s = lookup_in_dso(d, q);
+		const Elf64_Sym *s = find_in(d, q, p);
 		if (s) {
+			R.nlookups += i + 1;
 			out->sym = s;
 			out->dso = d;
 			if (SYM_BIND(s->st_info) == STB_GNU_UNIQUE)
@@ -133,6 +156,7 @@ static bool search(struct dso **scope, size_t n, const struct sym_query *q, stru
 			return true;
 		}
 	}
+	R.nlookups += n;
 	return false;
 }
 

@@ -1,25 +1,9 @@
-/* Does a definition satisfy a versioned (or unversioned) reference? A pure function of the
- * defining object's tables, kept apart from the rest of versions.c so the unit tests can
- * link it without the loader's state. */
+/* version_match.h's test out of line, for the unit tests (which link it without the loader's
+ * state) and for callers off the lookup path. */
 #include "versions.h"
-#include "lib/string.h"
+#include "version_match.h"
 
 bool version_matches(const struct dso *def, size_t symidx, const struct dso_version *want)
 {
-	if (!def->versym)
-		return true; /* an unversioned object satisfies every reference */
-	if (symidx >= def->nversym)
-		return false;
-	uint16_t vs = def->versym[symidx];
-	uint16_t idx = vs & VERSYM_INDEX;
-	if (!want || !want->name) {
-		/* Unversioned reference: the default (non-hidden) definition. Index 0/1 are plain. */
-		return !(vs & VERSYM_HIDDEN) || idx <= VER_NDX_GLOBAL;
-	}
-	if (idx <= VER_NDX_GLOBAL)
-		return true; /* an unversioned definition satisfies a versioned reference */
-	if (idx >= def->nversions || !def->versions[idx].name)
-		return false;
-	const struct dso_version *have = &def->versions[idx];
-	return have->hash == want->hash && strcmp(have->name, want->name) == 0;
+	return version_match(def, symidx, want);
 }
