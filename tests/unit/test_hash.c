@@ -18,6 +18,29 @@ static void test_gnu_hash(void **state)
 		assert_int_equal(gnu_hash(cases[i].s), cases[i].h);
 }
 
+/* The word-at-a-time hash against the byte-at-a-time definition, for every length up to 64,
+ * every starting alignment, and bytes of every value (high bytes count unsigned). */
+static uint32_t gnu_hash_bytewise(const char *s)
+{
+	uint32_t h = 5381;
+	for (const unsigned char *p = (const unsigned char *)s; *p; p++)
+		h = h * 33 + *p;
+	return h;
+}
+
+static void test_gnu_hash_every_length(void **state)
+{
+	(void)state;
+	static _Alignas(8) char buf[8 + 65 + 8];
+	for (size_t start = 0; start < 8; start++)
+		for (size_t len = 0; len <= 64; len++) {
+			for (size_t i = 0; i < sizeof buf; i++)
+				buf[i] = (char)(1 + (i * 37 + len * 11 + start) % 255); /* never 0 */
+			buf[start + len] = 0;
+			assert_int_equal(gnu_hash(buf + start), gnu_hash_bytewise(buf + start));
+		}
+}
+
 static void test_elf_hash(void **state)
 {
 	(void)state;
@@ -41,6 +64,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_gnu_hash),
+		cmocka_unit_test(test_gnu_hash_every_length),
 		cmocka_unit_test(test_elf_hash),
 		cmocka_unit_test(test_elf_hash_high_bytes),
 	};
