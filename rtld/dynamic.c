@@ -43,6 +43,8 @@ static size_t table_room(const struct dso *d, uintptr_t addr, uintptr_t stop)
 	return 0;
 }
 
+size_t dso_room(const struct dso *d, uintptr_t addr) { return table_room(d, addr, 0); }
+
 #define BAD(...) do { rt_snprintf(err, errlen, __VA_ARGS__); return -1; } while (0)
 
 static size_t dynamic_count(const struct dso *d)

@@ -119,6 +119,10 @@ HIDDEN void rt_warn(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
 /* dynamic.c: true if [addr, addr+len) lies inside one PT_LOAD of d with these p_flags. */
 HIDDEN bool dso_contains(const struct dso *d, uintptr_t addr, size_t len, uint32_t need_flags);
+/* dynamic.c: bytes from addr to the end of the readable PT_LOAD of d holding it (0: none).
+ * A table's entries checked against this one bound cost a compare each, not a walk of the
+ * program headers. */
+HIDDEN size_t dso_room(const struct dso *d, uintptr_t addr);
 /* dynamic.c: true if addr is inside an executable segment of a loaded object (d's first;
  * ld-mmld.so's own only if `loader_too`: a symbol may be defined there, a constructor may
  * not). Checked before the loader itself calls an address a file gave it (constructors,

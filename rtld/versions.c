@@ -25,18 +25,28 @@ static int grow(struct dso *d, size_t idx)
 	return 0;
 }
 
+/* Is [p, p+len) inside the table that starts at `start` and has `room` readable bytes? */
+static bool in_table(const char *start, size_t room, const void *p, size_t len)
+{
+	uintptr_t off = (uintptr_t)p - (uintptr_t)start; /* wraps, and fails, below the start */
+	return off <= room && len <= room - off;
+}
+
 int versions_build(struct dso *d, char *err, size_t errlen)
 {
-	/* Bounded walks: a fuzzed vd_next or vn_next could loop forever. */
-	const char *p = (const char *)d->verdef;
+	/* Bounded walks: a fuzzed vd_next or vn_next could loop forever. Every record must lie
+	 * in the readable segment that holds the table's start (one section: the linker never
+	 * splits it), found once. */
+	const char *p = (const char *)d->verdef, *start = p;
+	size_t room = p ? dso_room(d, (uintptr_t)p) : 0;
 	for (size_t i = 0; p && i < d->verdefnum; i++) {
 		const Elf64_Verdef *vd = (const Elf64_Verdef *)p;
-		if (!dso_contains(d, (uintptr_t)vd, sizeof *vd, PF_R))
+		if (!in_table(start, room, vd, sizeof *vd))
 			BAD("version definition %zu outside the loaded segments", i);
 		if (vd->vd_version != 1)
 			BAD("unsupported version definition revision %u", vd->vd_version);
 		const Elf64_Verdaux *aux = (const Elf64_Verdaux *)(p + vd->vd_aux);
-		if (vd->vd_cnt && !dso_contains(d, (uintptr_t)aux, sizeof *aux, PF_R))
+		if (vd->vd_cnt && !in_table(start, room, aux, sizeof *aux))
 			BAD("version definition name outside the loaded segments");
 		uint16_t ndx = vd->vd_ndx & VERSYM_INDEX;
 		if (vd->vd_cnt && !(vd->vd_flags & VER_FLG_BASE)) {
@@ -50,17 +60,18 @@ int versions_build(struct dso *d, char *err, size_t errlen)
 			break;
 		p += vd->vd_next;
 	}
-	p = (const char *)d->verneed;
+	p = start = (const char *)d->verneed;
+	room = p ? dso_room(d, (uintptr_t)p) : 0;
 	for (size_t i = 0; p && i < d->verneednum; i++) {
 		const Elf64_Verneed *vn = (const Elf64_Verneed *)p;
-		if (!dso_contains(d, (uintptr_t)vn, sizeof *vn, PF_R))
+		if (!in_table(start, room, vn, sizeof *vn))
 			BAD("version need %zu outside the loaded segments", i);
 		if (vn->vn_version != 1)
 			BAD("unsupported version need revision %u", vn->vn_version);
 		const char *a = p + vn->vn_aux;
 		for (size_t j = 0; j < vn->vn_cnt; j++) {
 			const Elf64_Vernaux *va = (const Elf64_Vernaux *)a;
-			if (!dso_contains(d, (uintptr_t)va, sizeof *va, PF_R))
+			if (!in_table(start, room, va, sizeof *va))
 				BAD("version need entry outside the loaded segments");
 			uint16_t ndx = va->vna_other & VERSYM_INDEX;
 			if (grow(d, ndx) < 0)
@@ -80,17 +91,15 @@ int versions_build(struct dso *d, char *err, size_t errlen)
 	return 0;
 }
 
-/* Is version `name` defined by object d? */
+/* Is version `name` defined by object d? The walk is versions_build's, whose checks every
+ * record passed before d was accepted (deps_prepare), so the records are not checked again. */
 static bool defines_version(const struct dso *d, const char *name, uint32_t hash)
 {
 	const char *p = (const char *)d->verdef;
 	for (size_t i = 0; p && i < d->verdefnum; i++) {
 		const Elf64_Verdef *vd = (const Elf64_Verdef *)p;
-		if (!dso_contains(d, (uintptr_t)vd, sizeof *vd, PF_R))
-			return false;
-		const Elf64_Verdaux *aux = (const Elf64_Verdaux *)(p + vd->vd_aux);
-		if (vd->vd_cnt && dso_contains(d, (uintptr_t)aux, sizeof *aux, PF_R) && vd->vd_hash == hash &&
-		    strcmp(dso_str(d, aux->vda_name), name) == 0)
+		if (vd->vd_cnt && vd->vd_hash == hash &&
+		    strcmp(dso_str(d, ((const Elf64_Verdaux *)(p + vd->vd_aux))->vda_name), name) == 0)
 			return true;
 		if (!vd->vd_next)
 			break;
@@ -101,11 +110,18 @@ static bool defines_version(const struct dso *d, const char *name, uint32_t hash
 
 void versions_check(struct dso *d)
 {
+	/* The versions one verneed record asks of a file sit side by side, with the same file
+	 * name: the file is looked up once for them. */
+	const char *file = NULL;
+	struct dso *dep = NULL;
 	for (size_t i = 2; i < d->nversions; i++) {
 		const struct dso_version *v = &d->versions[i];
 		if (!v->name || !v->file)
 			continue;
-		struct dso *dep = deps_find_loaded(v->file);
+		if (v->file != file) {
+			file = v->file;
+			dep = deps_find_loaded(file);
+		}
 		if (!dep || !dep->verdef)
 			continue; /* an unversioned library satisfies every version (glibc agrees) */
 		if (DEBUG_ON(DBG_VERSIONS))
