@@ -55,29 +55,33 @@ static size_t dynamic_count(const struct dso *d)
 	return 0;
 }
 
-/* Number of symbols covered by the GNU hash table: past the last chain's end. */
+/* Number of symbols covered by the GNU hash table: past the end of the last bucket's chain.
+ * The linker sorts symbols by bucket (lookups rely on it: a chain runs on until its end bit),
+ * so the last non-empty bucket holds the highest chain start, and the scan from the end stops
+ * there at once. A table out of that order only hides symbols past the count, since every
+ * lookup stays below it; the chain up to the count is checked to lie in one readable
+ * segment with the chain's start. */
 static int gnu_hash_nsyms(struct dso *d, size_t *out)
 {
 	const uint32_t *h = d->gnu_hash;
 	uint32_t nbuckets = h[0], symoffset = h[1];
-	uint32_t max = 0;
-	for (uint32_t i = 0; i < nbuckets; i++)
-		if (d->gnu_buckets[i] > max)
-			max = d->gnu_buckets[i];
-	if (max < symoffset) {
+	uint32_t last = 0;
+	for (uint32_t i = nbuckets; i-- > 0;)
+		if (d->gnu_buckets[i]) {
+			last = d->gnu_buckets[i];
+			break;
+		}
+	if (last < symoffset) {
 		*out = symoffset;
 		return 0;
 	}
-	for (;;) {
-		const uint32_t *c = &d->gnu_chain[max - symoffset];
-		if (!dso_contains(d, (uintptr_t)c, 4, PF_R))
-			return -1;
-		if (*c & 1)
-			break;
-		max++;
-	}
-	*out = (size_t)max + 1;
-	return 0;
+	size_t room = dso_room(d, (uintptr_t)d->gnu_chain) / sizeof(uint32_t);
+	for (size_t i = last - symoffset; i < room; i++)
+		if (d->gnu_chain[i] & 1) {
+			*out = symoffset + i + 1;
+			return 0;
+		}
+	return -1;
 }
 
 int dynamic_decode(struct dso *d, char *err, size_t errlen)
