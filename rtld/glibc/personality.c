@@ -35,9 +35,13 @@ static void build_id(const struct dso *d, char *out, size_t outlen)
 			if (desc + descsz > end)
 				break;
 			if (type == 3 && namesz == 4 && memcmp(name, "GNU", 4) == 0) {
+				static const char hex[] = "0123456789abcdef";
 				size_t o = 0;
-				for (uint32_t k = 0; k < descsz && o + 3 <= outlen; k++)
-					o += (size_t)rt_snprintf(out + o, outlen - o, "%02x", (unsigned char)desc[k]);
+				for (uint32_t k = 0; k < descsz && o + 3 <= outlen; k++) {
+					out[o++] = hex[(unsigned char)desc[k] >> 4];
+					out[o++] = hex[(unsigned char)desc[k] & 15];
+				}
+				out[o] = 0;
 				return;
 			}
 			n = desc + ((descsz + 3) & ~3u);
