@@ -81,8 +81,11 @@ void stack_patch_auxv(const struct dso *prog, const char *execfn)
 const char *env_get(const char *name)
 {
 	size_t n = strlen(name);
+	/* About twenty names are asked of an environment of dozens: the first two bytes turn
+	 * away nearly every entry without a call. */
+	char c0 = name[0], c1 = n > 1 ? name[1] : '=';
 	for (char **e = R.envp; *e; e++)
-		if (strncmp(*e, name, n) == 0 && (*e)[n] == '=')
+		if ((*e)[0] == c0 && (*e)[1] == c1 && strncmp(*e, name, n) == 0 && (*e)[n] == '=')
 			return *e + n + 1;
 	return NULL;
 }
