@@ -17,10 +17,14 @@ $(BUILD)/tests/test_%: tests/unit/test_%.c $(HOSTED_OBJS)
 	$(CC) $(TEST_CFLAGS) -o $@ $< $(HOSTED_OBJS) -lcmocka
 
 # The loader's pure pieces (accounting, /proc parsing, ELF reading) against libc and libelf.
-LOADER_UNIT_NAMES := account elfinfo opts
+LOADER_UNIT_NAMES := account elfinfo opts view
 LOADER_UNIT_BINS := $(patsubst %,$(BUILD)/tests/test_%,$(LOADER_UNIT_NAMES))
-LOADER_TEST_OBJS := $(BUILD)/loader/account.o $(BUILD)/loader/measure.o $(BUILD)/loader/proc.o $(BUILD)/loader/elfinfo.o
+LOADER_TEST_OBJS := $(BUILD)/loader/account.o $(BUILD)/loader/measure.o $(BUILD)/loader/proc.o $(BUILD)/loader/elfinfo.o \
+	$(BUILD)/loader/procsel.o $(BUILD)/loader/view.o $(patsubst %.c,$(BUILD)/%.o,$(wildcard loader/report*.c))
 $(BUILD)/tests/test_account: tests/unit/test_account.c $(LOADER_TEST_OBJS)
+	@mkdir -p $(dir $@)
+	$(CC) $(WARN) -D_GNU_SOURCE -I loader -o $@ $< $(LOADER_TEST_OBJS) -lcmocka -lelf
+$(BUILD)/tests/test_view: tests/unit/test_view.c $(LOADER_TEST_OBJS)
 	@mkdir -p $(dir $@)
 	$(CC) $(WARN) -D_GNU_SOURCE -I loader -o $@ $< $(LOADER_TEST_OBJS) -lcmocka -lelf
 $(BUILD)/tests/test_elfinfo: tests/unit/test_elfinfo.c $(LOADER_TEST_OBJS)

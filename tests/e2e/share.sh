@@ -2,21 +2,25 @@
 # mmld share: known answers, and the modes. testprogs/share/known has 512 KiB of text it
 # executes and 256 KiB of data it writes; libknown.so 1 MiB of read-only data it reads and
 # 4096 relocated pointers (8 pages). Exact physical accounting needs frame numbers
-# (CAP_SYS_ADMIN); without them the known-answer part is skipped.
+# (CAP_SYS_ADMIN); without them the known-answer part is skipped. Every JSON output is validated
+# against docs/share-schema.json, every chart is rendered and looked at for ink (share-procs.sh
+# has the running processes: --pid, --all, views, charts, ground truth).
 # usage: share.sh BUILD_DIR
 set -u
 BUILD=$(cd "${1:-build}" && pwd)
 MMLD=$BUILD/mmld
 KNOWN=$BUILD/testprogs/share/known
 EXPECTED=$(cd "$(dirname "$0")" && pwd)/expected
+HERE=$(cd "$(dirname "$0")" && pwd)
 . "$(dirname "$0")/lib.sh"
+. "$(dirname "$0")/share-lib.sh"
 cd "$TMPD"
 
 # field JSON OBJECT-SUBSTRING EXPR: prints a number from mmld share --json.
 field() {
 	python3 -c '
 import json, sys
-d = json.load(open(sys.argv[1]))
+d = json.load(open(sys.argv[1]))["runs"][0]
 o = next(o for o in d["objects"] if o["path"].endswith(sys.argv[2]))
 print(eval(sys.argv[3], {}, {"o": o, "c": o["classes"], "t": d["total"]}))' "$@"
 }
@@ -27,11 +31,11 @@ if [ "$(id -u)" = 0 ]; then
 	done
 	# N = 1: the known sizes, plus at most a few pages of code and data around them.
 	check known-text "512 KiB of executed text not all resident" \
-		sh -c "v=\$($(declare -f field); field n1.json /known 'c[\"text\"][\"unique_kib\"]'); [ \$v -ge 512 ] && [ \$v -le 544 ]"
+		sh -c "v=\$($(declare -f field); field n1.json /known 'c[\"text\"][\"frames_kib\"]'); [ \$v -ge 512 ] && [ \$v -le 544 ]"
 	check known-data "256 KiB of written data not all private" \
 		sh -c "v=\$($(declare -f field); field n1.json /known 'c[\"data\"][\"private_dirty_kib\"]'); [ \$v -ge 256 ] && [ \$v -le 272 ]"
 	check known-rodata "1 MiB of read data not all resident" \
-		sh -c "v=\$($(declare -f field); field n1.json /libknown.so 'c[\"rodata\"][\"unique_kib\"]'); [ \$v -ge 1024 ] && [ \$v -le 1152 ]"
+		sh -c "v=\$($(declare -f field); field n1.json /libknown.so 'c[\"rodata\"][\"frames_kib\"]'); [ \$v -ge 1024 ] && [ \$v -le 1152 ]"
 	check known-relocated "the 8 pages of relocated pointers are not relocation-dirty" \
 		sh -c "v=\$($(declare -f field); field n1.json /libknown.so 'o[\"reloc_dirty_kib\"]'); [ \$v -ge 32 ] && [ \$v -le 40 ]"
 	# N = 2, 4, 8: shared stays one copy, private grows N-fold, exactly.
@@ -43,32 +47,34 @@ if [ "$(id -u)" = 0 ]; then
 		check "known-n$n" "N = $n does not scale as N = 1 predicts" python3 -c "
 import json
 def get(f, suffix):
-    return next(o for o in json.load(open(f))['objects'] if o['path'].endswith(suffix))
+    return next(o for o in json.load(open(f))['runs'][0]['objects'] if o['path'].endswith(suffix))
 b, x = get('n1.json', '/known'), get('n$n.json', '/known')
 bl, xl = get('n1.json', '/libknown.so'), get('n$n.json', '/libknown.so')
 near = lambda v, ref: abs(v - ref) <= 16
 c = lambda o, k: o['classes'][k]
 # text: one copy, N resident copies
-assert near(c(x, 'text')['unique_kib'], c(b, 'text')['unique_kib']), ('text unique', b, x)
+assert near(c(x, 'text')['frames_kib'], c(b, 'text')['frames_kib']), ('text unique', b, x)
 assert abs(c(x, 'text')['rss_kib'] - $n * c(b, 'text')['rss_kib']) <= 16 * $n, ('text rss', b, x)
-assert c(x, 'text')['unique_kib'] >= 512
+assert c(x, 'text')['frames_kib'] >= 512
 # written data: N private copies, exactly
 assert c(x, 'data')['private_dirty_kib'] == $n * c(b, 'data')['private_dirty_kib'], ('data', b, x)
-assert c(x, 'data')['unique_kib'] == $n * c(b, 'data')['unique_kib'], ('data', b, x)
+assert c(x, 'data')['frames_kib'] == $n * c(b, 'data')['frames_kib'], ('data', b, x)
 # the library's read-only megabyte: one copy
-assert near(c(xl, 'rodata')['unique_kib'], c(bl, 'rodata')['unique_kib']) and c(xl, 'rodata')['unique_kib'] >= 1024, ('rodata', bl, xl)
+assert near(c(xl, 'rodata')['frames_kib'], c(bl, 'rodata')['frames_kib']) and c(xl, 'rodata')['frames_kib'] >= 1024, ('rodata', bl, xl)
 assert abs(c(xl, 'rodata')['rss_kib'] - $n * c(bl, 'rodata')['rss_kib']) <= 16 * $n, ('rodata rss', bl, xl)
 # relocated pointers: N private copies of the same pages, exactly
 assert xl['reloc_dirty_kib'] == $n * bl['reloc_dirty_kib'] and bl['reloc_dirty_kib'] >= 32, ('reloc', bl, xl)
-assert xl['saved_kib'] == xl['rss_kib'] - xl['unique_kib']
+assert xl['saved_kib'] == xl['rss_kib'] - xl['frames_kib']
 "
 	done
 	# read() instead of mmap: nothing of the library is shared.
 	"$MMLD" share -n 2 --load=read --json -- "$KNOWN" >read.json 2>read.err
+	check n-json-schema "the -n experiment's JSON does not follow docs/share-schema.json" \
+		schema_valid n1.json n2.json n4.json n8.json read.json
 	check load-read-shares-nothing "with MMLD_LOAD=read the library's pages are shared" python3 -c "
 import json
-o = next(o for o in json.load(open('read.json'))['objects'] if o['path'].endswith('/libknown.so'))
-assert o['unique_kib'] == o['rss_kib'] and o['rss_kib'] >= 2 * 1024, o"
+o = next(o for o in json.load(open('read.json'))['runs'][0]['objects'] if o['path'].endswith('/libknown.so'))
+assert o['frames_kib'] == o['rss_kib'] and o['rss_kib'] >= 2 * 1024, o"
 else
 	echo "skip known-answer tests: frame numbers need root"
 fi
@@ -81,6 +87,21 @@ run_cmd "$TMPD/cl" -- "$MMLD" share -n 2 --compare-load -- /usr/bin/python3 -c p
 check compare-load "--compare-load shows no start-up times" grep -q 'start-up (median)' "$TMPD/cl.out"
 run_cmd "$TMPD/svg" -- "$MMLD" share -n 2 --svg "$TMPD/out.svg" -- /usr/bin/python3 -c pass
 check svg "--svg wrote no bars" sh -c "grep -q '<svg' '$TMPD/out.svg' && [ \$(grep -c '<rect' '$TMPD/out.svg') -gt 4 ]"
+check svg-drawn "the -n chart is not well-formed or renders blank" chart_ok "$TMPD/out.svg" c0392b
+run_cmd "$TMPD/cmpj" -- "$MMLD" share -n 2 --compare --json --svg "$TMPD/cmp.svg" -- /usr/bin/python3 -c pass
+run_cmd "$TMPD/clj" -- "$MMLD" share -n 2 --compare-load --json --svg "$TMPD/cl.svg" -- /usr/bin/python3 -c pass
+two_runs() {
+	/usr/bin/python3 -c '
+import json, sys
+for f in sys.argv[1:]:
+    d = json.load(open(f))
+    assert len(d["runs"]) == 2, f
+    assert {r["label"] for r in d["runs"]} in ({"mmld", "system"}, {"mmap", "read"}), f
+' "$@"
+}
+check compare-json-schema "--compare and --compare-load JSON do not follow the schema" \
+	schema_valid "$TMPD/cmpj.out" "$TMPD/clj.out"
+check compare-json-two-runs "--compare and --compare-load JSON lack their two runs" two_runs "$TMPD/cmpj.out" "$TMPD/clj.out"
 run_cmd "$TMPD/sys" -- "$MMLD" share -n 2 --loader system --at entry -- /usr/bin/python3 -c pass
 check system-at-entry "the system loader's processes were not held at their entry" \
 	grep -q '2 measured, 2 exited with status 0' "$TMPD/sys.out"

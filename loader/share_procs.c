@@ -1,0 +1,93 @@
+/* mmld share --pid/--name/--user/--all: measures processes that are already running, as they
+ * run. A process that exits while being read is dropped with a note; one the caller may not
+ * read is named in a note. */
+#include "share_procs.h"
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* PIDs left out for one reason, for one note. */
+struct pid_list {
+	const char *why;
+	pid_t pid[8];
+	char comm[8][24];
+	int n;
+};
+
+static void remember(struct pid_list *l, pid_t pid)
+{
+	if (l->n < 8) {
+		char name[64];
+		snprintf(name, sizeof name, "/proc/%d/comm", (int)pid);
+		FILE *f = fopen(name, "re");
+		l->comm[l->n][0] = 0;
+		if (f) {
+			if (fgets(l->comm[l->n], sizeof l->comm[l->n], f))
+				l->comm[l->n][strcspn(l->comm[l->n], "\n")] = 0;
+			fclose(f);
+		}
+		l->pid[l->n] = pid;
+	}
+	l->n++;
+}
+
+static void note_list(struct acct *a, const struct pid_list *l)
+{
+	if (!l->n)
+		return;
+	char buf[512];
+	size_t at = (size_t)snprintf(buf, sizeof buf, "%d %s: PID", l->n, l->why);
+	for (int i = 0; i < l->n && i < 8 && at < sizeof buf; i++)
+		at += (size_t)snprintf(buf + at, sizeof buf - at, "%s %d%s%s%s", i ? "," : "", (int)l->pid[i],
+				       l->comm[i][0] ? " (" : "", l->comm[i], l->comm[i][0] ? ")" : "");
+	if (l->n > 8 && at < sizeof buf)
+		snprintf(buf + at, sizeof buf - at, " and %d more", l->n - 8);
+	acct_note(a, "%s", buf);
+}
+
+int share_measure_pids(struct acct *a, const pid_t *pids, int n, bool named)
+{
+	struct pid_list unreadable = {.why = "not readable by this user (run as root to measure them)"};
+	struct pid_list exited = {.why = "exited while being read"};
+	struct pid_list kernel = {.why = "without memory of their own (kernel threads or zombies)"};
+	for (int i = 0; i < n; i++) {
+		errno = 0;
+		int rc = acct_process(a, pids[i], NULL, 0);
+		if (rc == 1 && named)
+			remember(&kernel, pids[i]);
+		else if (rc < 0 && (errno == EACCES || errno == EPERM))
+			remember(&unreadable, pids[i]);
+		else if (rc < 0)
+			remember(&exited, pids[i]);
+	}
+	note_list(a, &unreadable);
+	note_list(a, &exited);
+	note_list(a, &kernel);
+	return a->processes;
+}
+
+int share_running(const struct selection *sel, struct run_result *r, const char *object_regex)
+{
+	memset(r, 0, sizeof *r);
+	r->label = "running";
+	acct_init(&r->acct);
+	char why[512];
+	if (object_regex && acct_set_object_filter(&r->acct, object_regex, why, sizeof why) < 0) {
+		fprintf(stderr, "mmld share: --object: '%s' is not a regular expression (%s)\n", object_regex, why);
+		return 2;
+	}
+	pid_t *pids;
+	int n = procsel_select(sel, &r->acct, &pids, why, sizeof why);
+	if (n < 0) {
+		fprintf(stderr, "mmld share: %s\n", why);
+		return 2;
+	}
+	share_measure_pids(&r->acct, pids, n, sel->pids != NULL);
+	free(pids);
+	if (!r->acct.processes) {
+		fprintf(stderr, "mmld share: no process to measure%s%s\n", r->acct.notes[0] ? ": " : "", r->acct.notes);
+		return 1;
+	}
+	return 0;
+}
