@@ -102,6 +102,7 @@ struct acct {
 	bool estimated; /* some process measured from smaps' Pss (no frame numbers) */
 	bool any_swap;
 	int processes;  /* measured */
+	uint64_t measure_ns; /* time spent reading /proc and counting (make bench) */
 	char notes[2048]; /* processes that exited while being read, PIDs that cannot be read */
 	const char *object_filter; /* regex source, for the report; NULL: every object */
 	void *object_re;           /* compiled regex_t, NULL if none */

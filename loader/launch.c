@@ -3,6 +3,7 @@
  * system loader's processes are traced and stopped with ptrace. */
 #include "mmld.h"
 #include "share.h"
+#include "share_procs.h"
 #include <errno.h>
 #include <fcntl.h>
 #include <signal.h>
@@ -235,6 +236,8 @@ int launch_measure(const struct share_launch *o, const char *label, struct run_r
 	r->label = label;
 	r->n = o->n;
 	acct_init(&r->acct);
+	if (o->object)
+		acct_set_object_filter(&r->acct, o->object, r->notes, sizeof r->notes);
 	bool traced = o->system && o->at != POINT_SECONDS;
 	pid_t *pids = calloc((size_t)o->n, sizeof *pids);
 	bool *held = calloc((size_t)o->n, sizeof *held);
@@ -272,6 +275,8 @@ int launch_measure(const struct share_launch *o, const char *label, struct run_r
 			free(known[k].path);
 		free(known);
 	}
+	if (o->children)
+		share_measure_children(&r->acct, pids, o->n);
 	if (notheld)
 		snprintf(r->notes, sizeof r->notes, "%d did not reach the point; ", notheld);
 	finish(pids, held, o->n, traced, r);

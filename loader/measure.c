@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #define ANON_PREFIX "[anon:mmld:"
 /* pagemap is read a span of neighbouring mappings at a time, at most this many pages. */
@@ -324,7 +325,26 @@ static int measure_mappings(struct walk *w)
 	return rc;
 }
 
+static uint64_t now_ns(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
+}
+
+static int measure_process(struct acct *a, pid_t pid, const struct known_object *known, int nknown);
+
 int acct_process(struct acct *a, pid_t pid, const struct known_object *known, int nknown)
+{
+	uint64_t t0 = now_ns();
+	int rc = measure_process(a, pid, known, nknown);
+	int e = errno;
+	a->measure_ns += now_ns() - t0;
+	errno = e;
+	return rc;
+}
+
+static int measure_process(struct acct *a, pid_t pid, const struct known_object *known, int nknown)
 {
 	struct acct_proc info;
 	if (proc_info(pid, &info) < 0)

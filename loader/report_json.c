@@ -178,6 +178,7 @@ static void run(FILE *f, const struct report_opts *o, const struct run_result *r
 		fprintf(f, ", \"exited_ok\": %d", r->exited_ok);
 	if (r->startup_ms > 0)
 		fprintf(f, ", \"startup_ms\": %.3f", r->startup_ms);
+	fprintf(f, ", \"measure_ms\": %.3f", (double)r->acct.measure_ns / 1e6);
 	fprintf(f, ", \"object_filter\": ");
 	if (r->acct.object_filter)
 		put_json(f, r->acct.object_filter);

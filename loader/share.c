@@ -5,7 +5,9 @@
 #include "mmld.h"
 #include "opts.h"
 #include "share.h"
+#include "share_procs.h"
 #include <errno.h>
+#include <regex.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -14,12 +16,46 @@
 struct share_args {
 	struct share_launch l;
 	int loader, load;     /* indexes into loaders[], loads[] */
-	bool compare, compare_load, json;
-	const char *svg;
+	bool compare, compare_load, json, csv;
+	const char *svg, *html;
+	struct selection sel;  /* --pid --name --user --all --children */
+	int by, units;         /* indexes into view_names[], units[] */
+	const char *sort, *object;
+	bool reverse;
+	int top;
 };
 
 static const char *const loaders[] = {"mmld", "system", NULL};
 static const char *const loads[] = {"mmap", "read", NULL};
+static const char *const unit_words[] = {"auto", "K", "M", "G", NULL};
+static const char *const view_words[] = {"object", "process", "user", "class", NULL};
+
+/* --pid PID[,PID...] */
+static int parse_pids(const char *arg, void *dest, char *why, size_t len)
+{
+	struct selection *s = dest;
+	pid_t *pids;
+	int n;
+	if (procsel_parse_pids(arg, &pids, &n, why, len) < 0) {
+		snprintf(why, len, "is not a list of process IDs (PID[,PID...], each 1 to 4194304)");
+		return -1;
+	}
+	s->pids = pids;
+	s->npids = n;
+	return 0;
+}
+
+/* --user USER: a name or a number */
+static int parse_user(const char *arg, void *dest, char *why, size_t len)
+{
+	struct selection *s = dest;
+	if (procsel_parse_user(arg, &s->uid) < 0) {
+		snprintf(why, len, "is not a user name or number");
+		return -1;
+	}
+	s->by_user = true;
+	return 0;
+}
 
 /* --at loaded|entry|exit|SECONDS */
 static int parse_at(const char *arg, void *dest, char *why, size_t len)
@@ -43,21 +79,37 @@ static int parse_at(const char *arg, void *dest, char *why, size_t len)
 }
 
 static const char share_details[] =
-	"The table: one row per object (file, or [heap], [stack], [anon], [vdso]), summed over the\n"
-	"processes measured:\n"
-	"  resident     pages resident, summed over the processes: what N private copies would cost\n"
-	"  unique       distinct physical frames among them: the memory really used\n"
-	"  saved        resident - unique, and as a percentage of resident: what sharing saves\n"
-	"  priv dirty   pages private to one process (copied on write, or anonymous from birth)\n"
-	"  reloc dirty  the private pages that the object's relocations write\n"
-	"  touched      resident as a percentage of what the processes map of the object\n"
-	"The class table splits the totals by segment class: text, rodata, relro, data, bss.\n"
-	"The first line says how many processes were started, measured, and how each ended.\n"
-	"Unique is exact with frame numbers (/proc/kpagecount, CAP_SYS_ADMIN), else estimated from Pss.\n"
+	"What is measured: N processes started by mmld (-n N -- PROGRAM ARGS), held at one point;\n"
+	"or processes already running (--pid, --name, --user, --all), measured as they run.\n"
+	"\n"
+	"The views (--by): object (a row per file, [heap], [stack], [anon], [vdso], summed over the\n"
+	"processes), process (a row per PID, its user and command line), user, class (text, rodata,\n"
+	"relro, data, bss, heap, stack, anon). Each ends with a total row; --top N puts the rest in\n"
+	"one \"other\" row. Sizes are KiB, MiB or GiB as the second heading line says (--units).\n"
+	"The columns:\n"
+	"  procs        processes mapping the object (--by user: the user's processes)\n"
+	"  RSS          resident: pages in memory, summed over the processes (smaps Rss)\n"
+	"  PSS          proportional: each resident page divided by the number of its mappings\n"
+	"               (smaps Pss; ps_mem's RAM used)\n"
+	"  USS          resident pages mapped once: what the process alone holds (smem's and\n"
+	"               procrank's USS; ps_mem's Private)\n"
+	"  frames       distinct physical frames among the processes measured: the memory they use\n"
+	"               together, each shared page once (not USS: a page shared by two of them\n"
+	"               counts once here and in neither's USS)\n"
+	"  saved        RSS - frames: what sharing saves against private copies\n"
+	"  priv dirty   anonymous pages mapped once: written copies of file pages, anonymous memory\n"
+	"  reloc dirty  anonymous pages on the pages an object's relocations write\n"
+	"  swap         swapped out (smaps Swap); swap PSS: divided among the sharers (SwapPss);\n"
+	"               shown when there is any\n"
+	"frames is exact with frame numbers (/proc/kpagecount, CAP_SYS_ADMIN); without them it is\n"
+	"smaps' Pss, an estimate, and the heading says ~. docs/memory.md has the definitions in full;\n"
+	"--json follows docs/share-schema.json.\n"
 	"Exit status: 0 the measurement was made, 1 it was not (the reason is printed), 2 a bad argument.\n";
 
 static bool parse_share(int argc, char **argv, struct share_args *a, int *first, int *status)
 {
+	/* What only an experiment has: not with --pid, --name, --user, --all. */
+	static const char *const launch_opts[] = {"count", "at", "loader", "load", "compare", "compare-load", NULL};
 	struct opt opts[] = {
 		{.name = "count", .letter = 'n', .kind = OPT_INT, .dest = &a->l.n, .metavar = "N", .min = 1, .max = 4096,
 		 .deflt = "4",
@@ -82,24 +134,78 @@ static bool parse_share(int argc, char **argv, struct share_args *a, int *first,
 		{.name = "compare-load", .kind = OPT_FLAG, .dest = &a->compare_load,
 		 .conflicts = (const char *const[]){"compare", "loader", "load", NULL},
 		 .help = "measure ld-mmld.so's mmap and read loading side by side,\nwith start-up times"},
-		{.name = "json", .kind = OPT_FLAG, .dest = &a->json, .help = "print JSON instead of the tables"},
+		{.name = "pid", .letter = 'p', .kind = OPT_CUSTOM, .dest = &a->sel, .parse = parse_pids, .metavar = "PID[,PID...]",
+		 .conflicts = launch_opts, .help = "measure these running processes"},
+		{.name = "name", .kind = OPT_STRING, .dest = &a->sel.name, .metavar = "REGEX", .conflicts = launch_opts,
+		 .help = "running processes whose command name or argv[0]\nmatches REGEX (extended regular expression)"},
+		{.name = "user", .letter = 'u', .kind = OPT_CUSTOM, .dest = &a->sel, .parse = parse_user, .metavar = "USER",
+		 .conflicts = launch_opts, .help = "running processes of USER (a name or a number)"},
+		{.name = "all", .letter = 'a', .kind = OPT_FLAG, .dest = &a->sel.all, .conflicts = launch_opts,
+		 .help = "every process the caller may read"},
+		{.name = "children", .kind = OPT_FLAG, .dest = &a->sel.children,
+		 .help = "the descendants of each process too (a server and\nits workers, a make -j)"},
+		{.name = "by", .kind = OPT_CHOICE, .dest = &a->by, .choices = view_words, .deflt = "object",
+		 .help = "the view: a row per object, process, user or\nsegment class"},
+		{.name = "sort", .kind = OPT_STRING, .dest = &a->sort, .metavar = "COLUMN",
+		 .help = "sort rows by COLUMN (rss, pss, uss, frames, saved,\nprivate_dirty, reloc_dirty, swap, swap_pss, processes,\n"
+			 "pid, user, name, command: those of the view; sizes\nlargest first, names A to Z)"},
+		{.name = "reverse", .kind = OPT_FLAG, .dest = &a->reverse, .help = "the other way round"},
+		{.name = "top", .kind = OPT_INT, .dest = &a->top, .metavar = "N", .min = 1, .max = 1000000,
+		 .help = "the first N rows; the rest as one \"other\" row"},
+		{.name = "object", .kind = OPT_STRING, .dest = &a->object, .metavar = "REGEX",
+		 .help = "count only objects whose path matches REGEX"},
+		{.name = "units", .kind = OPT_CHOICE, .dest = &a->units, .choices = unit_words, .deflt = "auto",
+		 .help = "KiB, MiB or GiB for every size column (auto: each\ncolumn the unit that suits it)"},
+		{.name = "json", .kind = OPT_FLAG, .dest = &a->json, .conflicts = (const char *const[]){"csv", NULL},
+		 .help = "print JSON (docs/share-schema.json) instead of the tables"},
+		{.name = "csv", .kind = OPT_FLAG, .dest = &a->csv, .help = "print the view as comma-separated values (KiB)"},
 		{.name = "svg", .kind = OPT_STRING, .dest = &a->svg, .metavar = "FILE",
-		 .help = "also write a bar chart (resident against unique, per\nobject) to FILE"},
+		 .help = "also write the view as a bar chart to FILE"},
+		{.name = "html", .kind = OPT_STRING, .dest = &a->html, .metavar = "FILE",
+		 .help = "also write a page with the chart and a sortable,\nfilterable table to FILE (self-contained)"},
 		{0},
 	};
 	const struct command cmd = {
 		.name = "share",
-		.usage = "[OPTIONS] [--] PROGRAM [ARGS]",
+		.usage = "[OPTIONS] [--] PROGRAM [ARGS]\n   or: mmld share [OPTIONS] --pid PID[,PID...] | --name REGEX | --user USER | --all",
 		.summary = "Starts N processes of PROGRAM, holds them all at one point of their life and measures\n"
-			   "what they cost in physical memory, and what sharing pages saves.",
+			   "what they cost in physical memory, and what sharing pages saves; or measures processes\n"
+			   "that are already running.",
 		.details = share_details,
 		.opts = opts,
-		.min_operands = 1,
+		.min_operands = 0,
 		.max_operands = -1,
 		.program_follows = true,
 	};
 	if (!opts_parse(&cmd, argc, argv, first, status))
 		return false;
+	bool running = a->sel.pids || a->sel.name || a->sel.by_user || a->sel.all;
+	if (!running && *first >= argc) {
+		*status = opts_error(&cmd, "missing operand; usage: mmld share [OPTIONS] [--] PROGRAM [ARGS] (or --pid, --name, --user, --all)");
+		return false;
+	}
+	if (running && *first < argc) {
+		*status = opts_error(&cmd, "--pid, --name, --user and --all measure running processes: no PROGRAM with them ('%s')", argv[*first]);
+		return false;
+	}
+	regex_t re;
+	const char *const regexes[2][2] = {{"name", a->sel.name}, {"object", a->object}};
+	for (int k = 0; k < 2; k++) {
+		int err = regexes[k][1] ? regcomp(&re, regexes[k][1], REG_EXTENDED | REG_NOSUB) : 0;
+		if (err) {
+			char msg[128];
+			regerror(err, &re, msg, sizeof msg);
+			*status = opts_error(&cmd, "--%s '%s' is not a regular expression (%s)", regexes[k][0], regexes[k][1], msg);
+			return false;
+		}
+		if (regexes[k][1])
+			regfree(&re);
+	}
+	if (a->sort && view_column((enum view_by)a->by, a->sort) < 0) {
+		*status = opts_error(&cmd, "--sort '%s' is not a column of --by %s (%s)", a->sort, view_names[a->by],
+				     view_column_list((enum view_by)a->by));
+		return false;
+	}
 	a->l.system = a->loader == 1;
 	a->l.read_load = a->load == 1;
 	if (a->l.system && opts_given(&cmd, "load")) {
@@ -134,31 +240,55 @@ static int measure_runs(const struct share_args *a, struct run_result runs[2], i
 	return launch_measure(&x, x.system ? "system" : x.read_load ? "mmld (read)" : "mmld", &runs[0]);
 }
 
-static int write_svg(const struct share_args *a, const struct run_result *r)
+/* What every output needs: the view, units, files, and what was measured. */
+static struct report_opts report_opts(const struct share_args *a, int argc, char **argv, const char *point, char *sel,
+				      size_t len)
 {
-	FILE *f = fopen(a->svg, "w");
-	if (!f) {
-		fprintf(stderr, "mmld share: %s: %s\n", a->svg, strerror(errno));
-		return -1;
+	struct report_opts o = {
+		.view = {.by = (enum view_by)a->by, .sort = a->sort, .reverse = a->reverse, .top = a->top},
+		.units = (enum units)a->units,
+		.json = a->json,
+		.csv = a->csv,
+		.svg = a->svg,
+		.html = a->html,
+		.argc = argc + 1,
+		.argv = argv - 1,
+		.program = a->l.argv,
+		.point = point,
+	};
+	/* How running processes were chosen, as they were asked for. */
+	size_t at = 0;
+	sel[0] = 0;
+	if (a->sel.pids) {
+		at += (size_t)snprintf(sel + at, len - at, "PID");
+		for (int i = 0; i < a->sel.npids && at < len; i++)
+			at += (size_t)snprintf(sel + at, len - at, "%s%d", i ? "," : " ", (int)a->sel.pids[i]);
 	}
-	char title[256];
-	snprintf(title, sizeof title, "mmld share -n %d: %s", a->l.n, a->l.argv[0]);
-	report_svg(f, r, title);
-	return fclose(f) == 0 ? 0 : -1;
+	if (a->sel.name && at < len)
+		at += (size_t)snprintf(sel + at, len - at, "%sname /%s/", at ? ", " : "", a->sel.name);
+	if (a->sel.by_user && at < len)
+		at += (size_t)snprintf(sel + at, len - at, "%suser %u", at ? ", " : "", (unsigned)a->sel.uid);
+	if (a->sel.all && !at)
+		at += (size_t)snprintf(sel + at, len - at, "all");
+	if (a->sel.children && at < len)
+		snprintf(sel + at, len - at, ", with their descendants");
+	o.selection = sel;
+	return o;
 }
 
-static void print_report(const struct share_args *a, const struct run_result *runs, int nruns, const char *point)
+/* --pid, --name, --user, --all: the processes that are running now. */
+static int share_now(const struct share_args *a, int argc, char **argv)
 {
-	if (a->json)
-		report_json(stdout, runs, nruns, a->l.argv[0], point);
-	else if (nruns == 2) {
-		for (int k = 0; k < 2; k++) {
-			report_table(stdout, &runs[k], point);
-			printf("\n");
-		}
-		report_compare(stdout, &runs[0], &runs[1]);
-	} else
-		report_table(stdout, &runs[0], point);
+	struct run_result r;
+	int status = share_running(&a->sel, &r, a->object);
+	if (status == 0) {
+		char sel[512];
+		struct report_opts o = report_opts(a, argc, argv, NULL, sel, sizeof sel);
+		o.program = NULL;
+		status = report_write(stdout, &o, &r, 1);
+	}
+	acct_free(&r.acct);
+	return status;
 }
 
 /* Removes the MMLD_OBJECTS directory and what ld-mmld.so wrote into it. */
@@ -176,7 +306,11 @@ int cmd_share(int argc, char **argv)
 	int first, status;
 	if (!parse_share(argc, argv, &a, &first, &status))
 		return status;
+	if (a.sel.pids || a.sel.name || a.sel.by_user || a.sel.all)
+		return share_now(&a, argc, argv);
 	a.l.argv = argv + first;
+	a.l.children = a.sel.children;
+	a.l.object = a.object;
 	a.l.prog = find_program(a.l.argv[0]);
 	if (!a.l.prog) {
 		fprintf(stderr, "mmld share: %s: command not found\n", a.l.argv[0]);
@@ -197,9 +331,9 @@ int cmd_share(int argc, char **argv)
 		fprintf(stderr, "mmld share: %s: no process reached the point (%s)\n", a.l.argv[0], runs[0].notes);
 		status = 1;
 	} else {
-		print_report(&a, runs, nruns, point);
-		if (a.svg && write_svg(&a, &runs[0]) < 0)
-			status = 1;
+		char sel[16];
+		struct report_opts o = report_opts(&a, argc, argv, point, sel, sizeof sel);
+		status = report_write(stdout, &o, runs, nruns);
 	}
 	for (int k = 0; k < nruns; k++)
 		acct_free(&runs[k].acct);

@@ -20,6 +20,8 @@ struct share_launch {
 	bool quiet;              /* the processes' stdin, stdout and stderr on /dev/null */
 	bool keep;               /* leave the processes running after the measurement */
 	const char *objects_dir; /* where ld-mmld.so writes its object tables (MMLD_OBJECTS) */
+	bool children;           /* --children: each process's descendants are measured too */
+	const char *object;      /* --object REGEX: only matching objects are counted (NULL: all) */
 };
 
 /* Starts l->n processes, holds each at the point, measures them into r (labelled `label`),

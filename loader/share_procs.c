@@ -67,6 +67,30 @@ int share_measure_pids(struct acct *a, const pid_t *pids, int n, bool named)
 	return a->processes;
 }
 
+int share_measure_children(struct acct *a, const pid_t *pids, int n)
+{
+	pid_t *roots = malloc((size_t)(n + 1) * sizeof *roots), *all = NULL;
+	int nroots = 0;
+	for (int i = 0; roots && i < n; i++)
+		if (pids[i] > 0)
+			roots[nroots++] = pids[i];
+	int nall = roots ? procsel_descendants(roots, nroots, &all) : -1;
+	int k = 0;
+	for (int i = 0; i < nall; i++) { /* the descendants alone: the roots are measured already */
+		bool root = false;
+		for (int j = 0; j < nroots && !root; j++)
+			root = roots[j] == all[i];
+		if (!root)
+			all[k++] = all[i];
+	}
+	int before = a->processes;
+	if (k > 0)
+		share_measure_pids(a, all, k, false);
+	free(roots);
+	free(all);
+	return a->processes - before;
+}
+
 int share_running(const struct selection *sel, struct run_result *r, const char *object_regex)
 {
 	memset(r, 0, sizeof *r);

@@ -12,4 +12,7 @@ int share_running(const struct selection *sel, struct run_result *r, const char 
  * PIDs were given by the user, so kernel threads among them are named too). Returns the number
  * measured. */
 int share_measure_pids(struct acct *a, const pid_t *pids, int n, bool named);
+/* --children of an experiment: measures the descendants of pids[] (0: none), as they run.
+ * Returns the number measured. */
+int share_measure_children(struct acct *a, const pid_t *pids, int n);
 #endif

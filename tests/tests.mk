@@ -47,6 +47,7 @@ e2e: rtld testprogs loader
 	bash tests/e2e/dlmopen.sh $(BUILD)
 	bash tests/e2e/mmld-run.sh $(BUILD)
 	bash tests/e2e/share.sh $(BUILD)
+	bash tests/e2e/share-procs.sh $(BUILD)
 	bash tests/e2e/exec.sh $(BUILD)
 	bash tests/e2e/cli.sh $(BUILD)
 	sh tests/glibc-abi.sh $(BUILD)
@@ -89,7 +90,7 @@ bench: rtld loader $(BUILD)/bench-startup
 	@echo
 	@python3 tests/bench/memory.py $(RTLD)
 	@echo
-	@sh tests/bench/share.sh $(BUILD)
+	@/usr/bin/python3 tests/bench/share.py $(BUILD)
 
 # make conformance: glibc 2.36's own elf/ and dlfcn/ tests through ld-mmld.so and through a
 # copy of the system's ld.so (tests/conformance/README.md). Not part of `make check`: the

@@ -25,7 +25,7 @@ run_cmd "$TMPD/v" -- "$MMLD" --version
 check version "mmld --version does not print one version line" sh -c \
 	"[ \$(cat '$TMPD/v.rc') = 0 ] && grep -Eqx 'mmld [0-9][0-9.a-z-]*' '$TMPD/v.out'"
 check help-columns "mmld share --help does not explain the table's columns" sh -c \
-	"'$MMLD' share --help | grep -q '^  resident ' && '$MMLD' share --help | grep -q '^  unique '"
+	"'$MMLD' share --help | grep -q '^  RSS ' && '$MMLD' share --help | grep -q '^  frames '"
 run_cmd "$TMPD/none" -- "$MMLD"
 check no-command "mmld alone is not the usage on stderr with status 2" sh -c \
 	"[ \$(cat '$TMPD/none.rc') = 2 ] && head -1 '$TMPD/none.err' | grep -q '^usage: mmld' && [ ! -s '$TMPD/none.out' ]"

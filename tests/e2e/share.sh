@@ -102,6 +102,11 @@ for f in sys.argv[1:]:
 check compare-json-schema "--compare and --compare-load JSON do not follow the schema" \
 	schema_valid "$TMPD/cmpj.out" "$TMPD/clj.out"
 check compare-json-two-runs "--compare and --compare-load JSON lack their two runs" two_runs "$TMPD/cmpj.out" "$TMPD/clj.out"
+check compare-chart "the --compare chart is not well-formed, blank, or lacks the second run's colour" \
+	chart_ok "$TMPD/cmp.svg" 7d3c98
+check compare-load-chart "the --compare-load chart is not well-formed, blank, or lacks the second run's colour" \
+	chart_ok "$TMPD/cl.svg" 7d3c98
+check compare-chart-title "the --compare chart does not say which runs it compares" grep -q 'mmld against system' "$TMPD/cmp.svg"
 run_cmd "$TMPD/sys" -- "$MMLD" share -n 2 --loader system --at entry -- /usr/bin/python3 -c pass
 check system-at-entry "the system loader's processes were not held at their entry" \
 	grep -q '2 measured, 2 exited with status 0' "$TMPD/sys.out"

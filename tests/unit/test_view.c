@@ -110,6 +110,34 @@ static void test_columns_and_estimate(void **state)
 	acct_free(&a);
 }
 
+static void test_swap_columns_where_there_is_swap(void **state)
+{
+	(void)state;
+	struct acct a;
+	fixture(&a);
+	struct view v;
+	view_build(&v, &a, &(struct view_opts){.by = BY_PROCESS});
+	for (int k = 0; k < v.ncols; k++)
+		assert_true(v.cols[k] != COL_SWAP && v.cols[k] != COL_SWAP_PSS);
+	view_free(&v);
+	a.any_swap = true;
+	a.rec[0].u.swap = 12;
+	a.rec[0].u.swap_pss = 6ULL << 22;
+	acct_finish(&a);
+	view_build(&v, &a, &(struct view_opts){.by = BY_PROCESS, .sort = "swap"});
+	assert_int_equal(v.cols[v.ncols - 1], COL_NAME); /* the command line stays last */
+	assert_int_equal(v.cols[v.ncols - 2], COL_SWAP_PSS);
+	assert_int_equal(v.cols[v.ncols - 3], COL_SWAP);
+	assert_int_equal(v.rows[0].pid, 100);
+	assert_int_equal(view_kib(&v, &v.rows[0], COL_SWAP), 12);
+	assert_int_equal(view_kib(&v, &v.total, COL_SWAP_PSS), 6);
+	view_free(&v);
+	view_build(&v, &a, &(struct view_opts){.by = BY_OBJECT});
+	assert_int_equal(v.cols[v.ncols - 1], COL_SWAP_PSS);
+	view_free(&v);
+	acct_free(&a);
+}
+
 static void test_units_and_names(void **state)
 {
 	(void)state;
@@ -174,6 +202,7 @@ int main(void)
 		cmocka_unit_test(test_by_object_sorted_with_other_and_total),
 		cmocka_unit_test(test_by_process_and_user),
 		cmocka_unit_test(test_columns_and_estimate),
+		cmocka_unit_test(test_swap_columns_where_there_is_swap),
 		cmocka_unit_test(test_units_and_names),
 		cmocka_unit_test(test_escapes),
 	};
