@@ -84,7 +84,7 @@ static void debug_initialize(unsigned n)
 	}
 }
 
-void debug_publish(void)
+void debug_prepare(void)
 {
 	bool first = _r_debug_extended.base.r_version == 0;
 	debug_link();
@@ -102,6 +102,11 @@ void debug_publish(void)
 		for (Elf64_Dyn *e = R.main->dynamic; e->d_tag != DT_NULL; e++)
 			if (e->d_tag == DT_DEBUG && dso_contains(R.main, (uintptr_t)e, sizeof *e, PF_W))
 				e->d_un.d_ptr = (uintptr_t)&_r_debug_extended;
+}
+
+void debug_publish(void)
+{
+	debug_prepare();
 	_dl_debug_state(); /* the lists are consistent: the debugger reads them now */
 }
 

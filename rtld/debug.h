@@ -31,6 +31,10 @@ EXPORT void _dl_debug_state(void);
 HIDDEN void debug_link(void);
 /* Builds the chains and tells the debugger the lists are consistent. */
 HIDDEN void debug_publish(void);
+/* The same without telling the debugger: _r_debug filled in before the program is relocated,
+ * because a program that copy-relocates _r_debug (reads it itself: glibc's circleload1,
+ * neededtest) gets the contents of that moment; r_map, the head of the list, stays valid. */
+HIDDEN void debug_prepare(void);
 /* Before objects are added (RT_ADD, 1) or removed (RT_DELETE, 2) in namespace ns: tells the
  * debugger. */
 HIDDEN void debug_announce(unsigned ns, int state);

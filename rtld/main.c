@@ -216,6 +216,7 @@ __attribute__((noinline)) static struct start_result rtld_main(uintptr_t *sp, ui
 	tls_setup_main_thread();
 	if (glibc)                                               /* 10a: what libc reads while relocated */
 		glibc_before_reloc(sp);
+	debug_prepare();                                         /* 10a: _r_debug before a COPY reloc reads it */
 	reloc_all();                                             /* 8: libraries first, program last */
 	debug_publish();                                         /* 10: r_debug for gdb; writes DT_DEBUG,
 								    so before RELRO covers .dynamic */

@@ -22,3 +22,7 @@ $(TPC)/dlopen_report: testprogs/conform/dlopen_report.c
 	@mkdir -p $(dir $@)
 	$(CC) $(GLIBC_CFLAGS) -o $@ $< -ldl
 TP_CONFORM := $(HWCAPSEL_LIBS) $(TPC)/hwcaps_main $(TPC)/libisahigh.so $(TPC)/isa_main $(TPC)/dlopen_report
+$(TPC)/rdebug_main: testprogs/conform/rdebug_main.c
+	@mkdir -p $(dir $@)
+	$(CC) $(GLIBC_CFLAGS) -o $@ $< -ldl
+TP_CONFORM += $(TPC)/rdebug_main

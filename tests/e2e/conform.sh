@@ -2,7 +2,7 @@
 # The features glibc's own test suite found missing (issue 8, docs/conformance.md), each
 # against the system loader: hardware-capability subdirectories (glibc-hwcaps/x86-64-vN,
 # --glibc-hwcaps-prepend/-mask, the legacy tls/ and platform ones, ld.so.cache's hwcaps
-# entries), the ISA-level marker notes, and --help's lists of them.
+# entries), the ISA-level marker notes, and --help's lists of them; _r_debug read by a program.
 # usage: conform.sh BUILD_DIR
 set -u
 BUILD=$(cd "${1:-build}" && pwd)
@@ -47,6 +47,9 @@ done
 # --- ISA-level markers: a library asking for more than any CPU has is refused -------------
 oracle isa-level-startup -- ./isa_main
 oracle isa-level-dlopen -- ./dlopen_report ./libisahigh.so "$TPC/lib/glibc-hwcaps/x86-64-v2/libhwcapsel.so"
+
+# --- a program that reads _r_debug itself (a COPY relocation of it) --------------------------
+oracle rdebug-copy-relocated -- ./rdebug_main "$TPC/lib/libhwcapsel.so"
 
 # --- ld.so.cache entries for glibc-hwcaps subdirectories ------------------------------------
 # ldconfig lists lib/glibc-hwcaps/*/libhwcapsel.so in a cache of our own, which a private
