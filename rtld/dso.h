@@ -93,10 +93,16 @@ struct dso {
 	struct dso **reldeps;         /* dlopen'ed objects its relocations bound to without needing
 					 them (glibc's l_reldeps): kept while it is */
 	size_t nreldeps, reldeps_cap;
-	bool deepbind;                /* dlopen RTLD_DEEPBIND: own search list before the global scope */
-	struct dso **search_list;     /* outside the global scope (dlopen RTLD_LOCAL): the root's
-					 breadth-first dependency closure, searched after it */
+	bool deepbind;                /* dlopen RTLD_DEEPBIND: its first root's search list before the
+					 global scope */
+	struct dso **search_list;     /* once it is a dlopen root: its own breadth-first dependency
+					 closure (glibc's l_searchlist), what dlsym on its handle
+					 searches and a scope of every dlopen'ed object in it */
 	size_t nsearch_list;
+	struct dso **scope_roots;     /* the dlopen roots whose search lists its lookups try after the
+					 global scope (glibc's l_scope): the root that loaded it, then
+					 each later root whose closure took it in; none at start-up */
+	size_t nscope_roots, scope_roots_cap;
 
 	/* --- relocation (reloc.c) --- */
 	bool relocated;

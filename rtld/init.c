@@ -176,6 +176,7 @@ void rtld_fini(void)
 	hold_at(STOP_EXIT);
 	if (DEBUG_ON(DBG_PAGES))
 		pages_report();
+	R.exiting = true;
 	fini_selected(NULL);
 	if (DEBUG_ON(DBG_STATISTICS))
 		dbg("finalisers done");

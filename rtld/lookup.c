@@ -162,38 +162,61 @@ static bool search(struct dso **scope, size_t n, const struct sym_query *q, stru
 
 /* A dlopen'ed object that `req` now refers to without depending on it (a symbol found in the
  * global scope) must not be unloaded while req may still call it: glibc records such
- * "relocation dependencies". While req's own relocations are applied (one thread does that),
- * def joins req->reldeps, which dlclose follows like DT_NEEDED; a binding made later (lazily,
- * from any thread) keeps def for the life of the process instead. */
+ * "relocation dependencies": def joins req->reldeps, which dlclose follows like DT_NEEDED.
+ * While req's own relocations are applied one thread does that; a lazy binding later does
+ * it under the load lock (or, before libc's locks exist, keeps def for good). */
+/* Is def among d's dependencies, at any depth (glibc's l_initfini)? */
+static bool depends_on(const struct dso *d, const struct dso *def, unsigned depth)
+{
+	for (size_t i = 0; i < d->ndeps; i++)
+		if (d->deps[i] == def || (depth < 64 && d->deps[i] != d && depends_on(d->deps[i], def, depth + 1)))
+			return true;
+	return false;
+}
+
+static void add_reldep(struct dso *req, struct dso *def)
+{
+	for (size_t i = 0; i < req->nreldeps; i++)
+		if (req->reldeps[i] == def)
+			return;
+	if (req->nreldeps == req->reldeps_cap) {
+		size_t cap = req->reldeps_cap ? req->reldeps_cap * 2 : 4;
+		struct dso **r = rt_realloc(req->reldeps, cap * sizeof *r);
+		if (!r) {
+			def->nodelete = true;
+			return;
+		}
+		req->reldeps = r;
+		req->reldeps_cap = cap;
+	}
+	req->reldeps[req->nreldeps++] = def;
+}
+
 static void keep_if_foreign(struct dso *req, struct dso *def)
 {
 	if (!def->dlopened || def == req || def->nodelete)
 		return;
-	for (size_t i = 0; i < req->ndeps; i++)
-		if (req->deps[i] == def)
-			return;
-	for (size_t i = 0; i < req->nsearch_list; i++)
-		if (req->search_list[i] == def)
-			return;
-	for (size_t i = 0; i < req->nreldeps; i++)
-		if (req->reldeps[i] == def)
-			return;
-	if (req->relocating) {
-		if (req->nreldeps == req->reldeps_cap) {
-			size_t cap = req->reldeps_cap ? req->reldeps_cap * 2 : 4;
-			struct dso **r = rt_realloc(req->reldeps, cap * sizeof *r);
-			if (!r) {
-				def->nodelete = true;
+	if (req->search_list) {
+		for (size_t i = 0; i < req->nsearch_list; i++)
+			if (req->search_list[i] == def)
 				return;
-			}
-			req->reldeps = r;
-			req->reldeps_cap = cap;
-		}
-		req->reldeps[req->nreldeps++] = def;
+	} else if (depends_on(req, def, 0)) {
 		return;
 	}
-	def->nodelete = true;
+	if (req->relocating) {
+		add_reldep(req, def);
+	} else if (R.load_lock) {
+		/* A lazy binding, from any thread: dlclose reads reldeps under the load lock, so
+		 * they grow under it too (glibc's add_dependency takes dl_load_lock likewise). */
+		R.load_lock(true);
+		add_reldep(req, def);
+		R.load_lock(false);
+	} else {
+		def->nodelete = true;
+	}
 }
+
+void lookup_note_binding(struct dso *req, struct dso *def) { keep_if_foreign(req, def); }
 
 bool lookup_reloc_symbol(struct dso *req, size_t symidx, bool plt, bool copy, struct sym_def *out)
 {
@@ -214,9 +237,12 @@ bool lookup_reloc_symbol(struct dso *req, size_t symidx, bool plt, bool copy, st
 		if (idx > VER_NDX_GLOBAL && idx < req->nversions && req->versions[idx].name)
 			q.version = &req->versions[idx];
 	}
-	/* RTLD_DEEPBIND: the object's own dependency closure comes before the global scope. */
-	if (req->deepbind && req->search_list && search(req->search_list, req->nsearch_list, &q, NULL, out))
+	/* RTLD_DEEPBIND: the search list of the root that loaded it comes before the global scope. */
+	struct dso *first_root = req->nscope_roots ? req->scope_roots[0] : NULL;
+	if (req->deepbind && first_root && search(first_root->search_list, first_root->nsearch_list, &q, NULL, out)) {
+		keep_if_foreign(req, out->dso);
 		return true;
+	}
 	if ((req->flags & DF_SYMBOLIC) || req->has_dyn[DT_SYMBOLIC]) {
 		const Elf64_Sym *s = lookup_in_dso(req, &q);
 		if (s) {
@@ -230,10 +256,15 @@ bool lookup_reloc_symbol(struct dso *req, size_t symidx, bool plt, bool copy, st
 		keep_if_foreign(req, out->dso);
 		return true;
 	}
-	/* Objects outside the global scope (dlopen RTLD_LOCAL) then search their root's
-	 * dependency closure, the root first. */
-	if (!req->in_global_scope && req->search_list)
-		return search(req->search_list, req->nsearch_list, &q, NULL, out);
+	/* Then the search list of each dlopen root it belongs to, in the order they took it in
+	 * (an object one root loaded can bind to what a later root brought: glibc's dblload). */
+	for (size_t i = req->deepbind ? 1 : 0; i < req->nscope_roots; i++) {
+		const struct dso *root = req->scope_roots[i];
+		if (search(root->search_list, root->nsearch_list, &q, NULL, out)) {
+			keep_if_foreign(req, out->dso);
+			return true;
+		}
+	}
 	return false;
 }
 

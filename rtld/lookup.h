@@ -21,6 +21,10 @@ struct sym_def {
 /* Finds the definition of symbol index `symidx` of `requester`, in the global scope of its
  * namespace (DF_SYMBOLIC objects search themselves first). Returns false if there is none. */
 HIDDEN bool lookup_reloc_symbol(struct dso *requester, size_t symidx, bool plt, bool copy, struct sym_def *out);
+/* req now refers to def (a lookup that wanted it recorded: dlsym(RTLD_DEFAULT), as glibc's
+ * DL_LOOKUP_ADD_DEPENDENCY): if def was dlopen'ed and req does not depend on it, def stays
+ * while req does. */
+HIDDEN void lookup_note_binding(struct dso *req, struct dso *def);
 /* Looks `q` up in one object only. */
 HIDDEN const Elf64_Sym *lookup_in_dso(const struct dso *d, const struct sym_query *q);
 /* Looks a name up in the program's global scope (namespace 0). */

@@ -101,6 +101,12 @@ struct rtld_state {
 	/* While set (during a dlopen), rt_die calls this instead of exiting: it undoes the
 	 * operation and reports the error to the caller. It must not return. */
 	void (*error_hook)(const char *object, const char *msg);
+	/* The finalisers of exit are running: dlclose from one of them unloads nothing (glibc's
+	 * _dl_fini holds every object open while it runs them). */
+	bool exiting;
+	/* The load lock (glibc's dl_load_lock: dlopen and dlclose hold it), for what a lazy
+	 * binding records for dlclose; NULL until the C library's locks work. */
+	void (*load_lock)(bool take);
 	/* Allocator for dynamic TLS blocks: what the thread library frees them with. */
 	void *(*tls_malloc)(size_t);
 

@@ -38,6 +38,7 @@ struct r_scope_elem {
 #define RTLD_NODELETE_ 0x1000
 #define LM_ID_BASE_ 0
 #define LM_ID_NEWLM_ (-1)
+#define DL_LOOKUP_ADD_DEPENDENCY_ 1
 #define LM_ID_CALLER_ (-2) /* glibc's __LM_ID_CALLER: dlopen, the caller's namespace */
 #define EINVAL_ 22
 #define ERR_MAX 4608 /* room for a PATH_MAX name and its reason */
@@ -105,6 +106,55 @@ static unsigned target_namespace(long nsid, const struct dso *caller, const char
 	return (unsigned)nsid;
 }
 
+/* --- scopes ----------------------------------------------------------------------------- */
+/* d searches root's search list from now on, after the ones it had (glibc adds each new
+ * root's l_searchlist to the l_scope of the dlopen'ed objects it took in). */
+static void scope_add_root(struct dso *d, struct dso *root)
+{
+	for (size_t i = 0; i < d->nscope_roots; i++)
+		if (d->scope_roots[i] == root)
+			return;
+	if (d->nscope_roots == d->scope_roots_cap) {
+		size_t cap = d->scope_roots_cap ? d->scope_roots_cap * 2 : 2;
+		struct dso **r = rt_realloc(d->scope_roots, cap * sizeof *r);
+		if (!r)
+			die_load(NULL, "out of memory");
+		d->scope_roots = r;
+		d->scope_roots_cap = cap;
+	}
+	d->scope_roots[d->nscope_roots++] = root;
+	glibc_set_scope(d);
+}
+
+static void set_own_search_list(struct dso *root);
+
+/* A root that goes: a survivor stops searching its list, and searches its own dependency
+ * closure in the place of the first one gone (glibc's dl-close), so what it calls from its
+ * finaliser is still found. */
+static void scope_forget_root(struct dso *d, bool (*gone)(const struct dso *))
+{
+	size_t w = 0;
+	bool replaced = false;
+	for (size_t i = 0; i < d->nscope_roots; i++) {
+		if (!gone(d->scope_roots[i])) {
+			d->scope_roots[w++] = d->scope_roots[i];
+		} else if (!replaced) {
+			replaced = true;
+			if (!d->search_list)
+				set_own_search_list(d);
+			bool has_own = false;
+			for (size_t k = 0; k < d->nscope_roots; k++)
+				has_own |= d->scope_roots[k] == d;
+			if (!has_own)
+				d->scope_roots[w++] = d;
+		}
+	}
+	if (replaced) {
+		d->nscope_roots = w;
+		glibc_set_scope(d);
+	}
+}
+
 /* --- unloading (dlclose, and a dlopen that failed half way) ------------------------------ */
 static bool doomed(const struct dso *d) { return d->dlopened && !d->gc_mark; }
 
@@ -141,6 +191,9 @@ static void unload_unmarked(void)
 			if (d->personality)
 				LM(d->personality, LM_l_loader, void *) = NULL;
 		}
+	for (struct dso *d = R.head; d; d = d->next) /* ... and the roots that go */
+		if (!doomed(d))
+			scope_forget_root(d, doomed);
 	for (struct dso *d = R.head, *next; d; d = next) {
 		next = d->next;
 		if (!doomed(d))
@@ -202,6 +255,14 @@ static void unlock(void)
 		glibc_libc.mutex_unlock(load_lock());
 }
 
+static void load_lock_hook(bool take)
+{
+	if (take)
+		lock();
+	else
+		unlock();
+}
+
 static void dlopen_error_hook(const char *object, const char *msg)
 {
 	R.error_hook = NULL;
@@ -218,7 +279,6 @@ static void init_static_tls(void *tp, void *first) { tls_init_static_in_thread(f
 static void *dl_lookup_symbol_x(const char *name, void *undef_map, const Elf64_Sym **ref, struct r_scope_elem **scope,
 				const struct r_found_version *version, int type_class, int flags, void *skip_map)
 {
-	(void)flags;
 	struct dso_version v = {0};
 	struct sym_query q = {.name = name, .gnu_hash = gnu_hash(name), .plt = (type_class & 1) != 0};
 	if (version && version->name) {
@@ -244,6 +304,9 @@ static void *dl_lookup_symbol_x(const char *name, void *undef_map, const Elf64_S
 			const Elf64_Sym *s = d ? lookup_in_dso(d, &q) : NULL;
 			if (s) {
 				*ref = s;
+				struct dso *ud = glibc_dso_of(undef_map);
+				if ((flags & DL_LOOKUP_ADD_DEPENDENCY_) && ud && ud != d)
+					lookup_note_binding(ud, d); /* dlsym(RTLD_DEFAULT): glibc's reldep */
 				return map;
 			}
 		}
@@ -259,8 +322,8 @@ static void *dl_lookup_symbol_x(const char *name, void *undef_map, const Elf64_S
 }
 
 /* --- dlopen ---------------------------------------------------------------------------- */
-/* Breadth-first closure of root's dependencies: its own search list (RTLD_LOCAL lookups). */
-static void build_search_list(struct dso *root)
+/* Breadth-first closure of root's dependencies, root first (glibc's l_searchlist). */
+static void set_own_search_list(struct dso *root)
 {
 	size_t cap = 8, n = 0;
 	struct dso **list = rt_malloc(cap * sizeof *list);
@@ -283,14 +346,28 @@ static void build_search_list(struct dso *root)
 			}
 			list[n++] = dep;
 		}
-	for (size_t i = 0; i < n; i++)
-		if (!list[i]->search_list && list[i]->dlopened && !list[i]->in_global_scope) {
-			list[i]->search_list = list;
-			list[i]->nsearch_list = n;
-		}
 	root->search_list = list;
 	root->nsearch_list = n;
 	glibc_set_search_list(root);
+}
+
+/* A dlopen root: its own search list (dlsym on its handle), and a scope of every dlopen'ed
+ * object in it. */
+static void build_search_list(struct dso *root)
+{
+	set_own_search_list(root);
+	for (size_t i = 0; i < root->nsearch_list; i++)
+		if (root->search_list[i]->dlopened)
+			scope_add_root(root->search_list[i], root);
+}
+
+/* RTLD_GLOBAL: the root's whole closure joins the global scope, objects that were loaded
+ * RTLD_LOCAL before included (glibc's add_to_global). */
+static void make_global(struct dso *root)
+{
+	for (size_t i = 0; i < root->nsearch_list; i++)
+		deps_scope_add(root->search_list[i]);
+	glibc_update_global_scope();
 }
 
 static void *dl_open_locked(const char *file, int mode, const void *caller, long nsid, int argc, char **argv,
@@ -316,10 +393,8 @@ static void *reopen(struct dso *d, int mode)
 	d->refcount++;
 	if (!d->search_list && d->kind != DSO_MAIN)
 		build_search_list(d); /* dlsym on the handle searches it */
-	if ((mode & RTLD_GLOBAL_) && !d->in_global_scope) {
-		deps_scope_add(d);
-		glibc_update_global_scope();
-	}
+	if ((mode & RTLD_GLOBAL_) && d->kind != DSO_MAIN)
+		make_global(d);
 	return d->personality;
 }
 
@@ -353,17 +428,11 @@ static void load_and_relocate(struct dso *d, int mode)
 	for (struct dso *n = d; n; n = n->next)
 		if (!hwcaps_isa_ok(n))
 			die_load(dso_display(n), "CPU ISA level is lower than required");
-	if (mode & RTLD_GLOBAL_)
-		for (struct dso *n = d; n; n = n->next)
-			deps_scope_add(n);
 	build_search_list(d);
 	if (mode & RTLD_DEEPBIND_)
 		for (struct dso *n = d; n; n = n->next) {
 			n->deepbind = true;
-			if (!n->search_list) { /* a global object keeps the root's list for this purpose */
-				n->search_list = d->search_list;
-				n->nsearch_list = d->nsearch_list;
-			}
+			glibc_set_scope(n);
 		}
 	tls_add_modules(d);
 	bool now = (mode & RTLD_NOW_) || R.bind_now;
@@ -376,6 +445,8 @@ static void load_and_relocate(struct dso *d, int mode)
 		map_protect_relro(n);
 		init_check(n);
 	}
+	if (mode & RTLD_GLOBAL_) /* only now, as glibc: relocation used the root's list */
+		make_global(d);
 }
 
 static void *dl_open_locked(const char *file, int mode, const void *caller, long nsid, int argc, char **argv,
@@ -458,7 +529,8 @@ static void dl_close(void *map)
 		return;
 	lock();
 	d->refcount--;
-	collect();
+	if (!R.exiting)
+		collect();
 	unlock();
 }
 
@@ -519,6 +591,7 @@ static void dl_mcount(uintptr_t from, uintptr_t to) { (void)from, (void)to; }
 
 void glibc_fill_dlfcn_hooks(char *glro)
 {
+	R.load_lock = load_lock_hook;
 	LM(glro, GLRO__dl_debug_printf, void *) = (void *)dl_debug_printf;
 	LM(glro, GLRO__dl_mcount, void *) = (void *)dl_mcount;
 	LM(glro, GLRO__dl_lookup_symbol_x, void *) = (void *)dl_lookup_symbol_x;

@@ -36,6 +36,8 @@ HIDDEN void glibc_build_map(struct dso *d);
 /* Copies d->search_list (its dependency closure) into the map's l_searchlist, which dlsym
  * on a handle searches. */
 HIDDEN void glibc_set_search_list(struct dso *d);
+/* l_scope from d->scope_roots (after they change). */
+HIDDEN void glibc_set_scope(struct dso *d);
 HIDDEN void glibc_link_list(void);
 /* A namespace's global scope as a glibc r_scope_elem (what l_scope[0] points to). */
 HIDDEN void *glibc_global_scope_elem(unsigned ns);

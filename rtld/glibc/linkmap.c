@@ -116,22 +116,44 @@ void glibc_build_map(struct dso *d)
 	set_bit(m, LM_l_contiguous_BYTE, LM_l_contiguous_BIT, true);
 	set_bit(m, LM_l_main_map_BYTE, LM_l_main_map_BIT, d->kind == DSO_MAIN);
 	set_bit(m, LM_l_global_BYTE, LM_l_global_BIT, d->in_global_scope);
-	/* Lookup scopes, opaque to libc and handed back to our dl_lookup_symbol_x:
-	 * l_scope = {&global scope, own search list (dlopen RTLD_LOCAL), NULL};
-	 * l_local_scope[0] = the object's own search list (l_searchlist). */
-	void **scope = (void **)(m + LM_l_scope_mem);
-	LM(m, LM_l_scope, void **) = scope;
-	LM(m, LM_l_scope_max, size_t) = 4;
 	LM(m, LM_l_local_scope, void *) = m + LM_l_searchlist;
-	if (d->deepbind) { /* RTLD_DEEPBIND: own search list first (dlsym from inside it too) */
-		scope[0] = m + LM_l_searchlist;
-		scope[1] = &global_scope[d->ns];
-	} else {
-		scope[0] = &global_scope[d->ns];
-		if (!d->in_global_scope)
-			scope[1] = m + LM_l_searchlist;
-	}
 	glibc_set_search_list(d);
+	glibc_set_scope(d);
+}
+
+/* l_scope, opaque to libc and handed back to our dl_lookup_symbol_x (dlsym(RTLD_DEFAULT)
+ * from inside the object): the global scope, then the search list of each dlopen root the
+ * object belongs to (the first one before the global scope with RTLD_DEEPBIND), NULL-ended.
+ * l_scope_mem holds four; more go to an array of their own. */
+void glibc_set_scope(struct dso *d)
+{
+	char *m = d->personality;
+	if (!m)
+		return;
+	size_t n = 1 + d->nscope_roots;
+	void **scope = (void **)(m + LM_l_scope_mem);
+	if (n + 1 > 4) {
+		void **old = LM(m, LM_l_scope, void **);
+		scope = rt_calloc(n + 1, sizeof *scope);
+		if (!scope)
+			die_load(NULL, "out of memory");
+		if (old != (void **)(m + LM_l_scope_mem))
+			rt_free(old);
+	}
+	size_t k = 0;
+	bool deep_first = d->deepbind && d->nscope_roots;
+	if (deep_first) {
+		glibc_build_map(d->scope_roots[0]);
+		scope[k++] = (char *)d->scope_roots[0]->personality + LM_l_searchlist;
+	}
+	scope[k++] = &global_scope[d->ns];
+	for (size_t i = deep_first ? 1 : 0; i < d->nscope_roots; i++) {
+		glibc_build_map(d->scope_roots[i]);
+		scope[k++] = (char *)d->scope_roots[i]->personality + LM_l_searchlist;
+	}
+	scope[k] = NULL;
+	LM(m, LM_l_scope, void **) = scope;
+	LM(m, LM_l_scope_max, size_t) = n + 1 > 4 ? n + 1 : 4;
 }
 
 void glibc_set_search_list(struct dso *d)

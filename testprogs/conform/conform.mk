@@ -26,3 +26,19 @@ $(TPC)/rdebug_main: testprogs/conform/rdebug_main.c
 	@mkdir -p $(dir $@)
 	$(CC) $(GLIBC_CFLAGS) -o $@ $< -ldl
 TP_CONFORM += $(TPC)/rdebug_main
+# Lookup scopes of dlopen'ed objects (scope_main): lazy binding, so lookups happen late.
+SCOPE_LIBS := $(foreach l,a b c x y r m1 m2,$(TPC)/libscope_$(l).so)
+SCOPE_SHARED = $(CC) $(GLIBC_CFLAGS) -fPIC -shared -Wl,-z,lazy -Wl,-rpath,'$$ORIGIN' -Wl,--no-as-needed \
+	-o $@ testprogs/conform/scope_lib.c -Wl,-soname,$(notdir $@)
+$(TPC)/libscope_c.so $(TPC)/libscope_x.so $(TPC)/libscope_m1.so $(TPC)/libscope_m2.so: testprogs/conform/scope_lib.c
+	@mkdir -p $(dir $@)
+	$(SCOPE_SHARED) -DLIB_$(shell echo $(patsubst libscope_%.so,%,$(notdir $@)) | tr a-z A-Z)
+$(TPC)/libscope_a.so $(TPC)/libscope_b.so: testprogs/conform/scope_lib.c $(TPC)/libscope_c.so
+	$(SCOPE_SHARED) -DLIB_$(shell echo $(patsubst libscope_%.so,%,$(notdir $@)) | tr a-z A-Z) $(TPC)/libscope_c.so
+$(TPC)/libscope_y.so: testprogs/conform/scope_lib.c $(TPC)/libscope_x.so
+	$(SCOPE_SHARED) -DLIB_Y $(TPC)/libscope_x.so
+$(TPC)/libscope_r.so: testprogs/conform/scope_lib.c $(TPC)/libscope_m1.so $(TPC)/libscope_m2.so
+	$(SCOPE_SHARED) -DLIB_R $(TPC)/libscope_m1.so $(TPC)/libscope_m2.so
+$(TPC)/scope_main: testprogs/conform/scope_main.c $(SCOPE_LIBS)
+	$(CC) $(GLIBC_CFLAGS) -o $@ $< -Wl,-rpath,'$$ORIGIN' -ldl
+TP_CONFORM += $(SCOPE_LIBS) $(TPC)/scope_main

@@ -2,7 +2,8 @@
 # The features glibc's own test suite found missing (issue 8, docs/conformance.md), each
 # against the system loader: hardware-capability subdirectories (glibc-hwcaps/x86-64-vN,
 # --glibc-hwcaps-prepend/-mask, the legacy tls/ and platform ones, ld.so.cache's hwcaps
-# entries), the ISA-level marker notes, and --help's lists of them; _r_debug read by a program.
+# entries), the ISA-level marker notes, and --help's lists of them; _r_debug read by a program; the
+# lookup scopes of dlopen'ed objects.
 # usage: conform.sh BUILD_DIR
 set -u
 BUILD=$(cd "${1:-build}" && pwd)
@@ -50,6 +51,9 @@ oracle isa-level-dlopen -- ./dlopen_report ./libisahigh.so "$TPC/lib/glibc-hwcap
 
 # --- a program that reads _r_debug itself (a COPY relocation of it) --------------------------
 oracle rdebug-copy-relocated -- ./rdebug_main "$TPC/lib/libhwcapsel.so"
+
+# --- lookup scopes of dlopen'ed objects (glibc's l_scope, RTLD_GLOBAL, reldeps) -------------
+oracle dlopen-scopes -- ./scope_main
 
 # --- ld.so.cache entries for glibc-hwcaps subdirectories ------------------------------------
 # ldconfig lists lib/glibc-hwcaps/*/libhwcapsel.so in a cache of our own, which a private
