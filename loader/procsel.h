@@ -13,6 +13,7 @@ struct selection {
 	const char *name;  /* --name: extended regex, searched in the command name and argv[0] */
 	bool by_user;      /* --user */
 	uid_t uid;
+	const char *user;  /* as given (a name or a number) */
 	bool all;          /* --all */
 	bool children;     /* --children: the descendants of every selected process too */
 };

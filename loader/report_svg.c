@@ -38,8 +38,8 @@ static int segments(const struct view *v, int run, int nruns, struct segment *s,
 		s[1] = (struct segment){labels[run][1], c[1]};
 		return 2;
 	}
-	s[0] = (struct segment){"USS (this process only)", proc_colours[0]};
-	s[1] = (struct segment){"PSS - USS (its share of shared pages)", proc_colours[1]};
+	s[0] = (struct segment){"USS (pages mapped once)", proc_colours[0]};
+	s[1] = (struct segment){"PSS - USS (the share of shared pages)", proc_colours[1]};
 	s[2] = (struct segment){"RSS - PSS (the other sharers' share)", proc_colours[2]};
 	return 3;
 }

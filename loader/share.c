@@ -54,6 +54,7 @@ static int parse_user(const char *arg, void *dest, char *why, size_t len)
 		return -1;
 	}
 	s->by_user = true;
+	s->user = arg;
 	return 0;
 }
 
@@ -267,7 +268,7 @@ static struct report_opts report_opts(const struct share_args *a, int argc, char
 	if (a->sel.name && at < len)
 		at += (size_t)snprintf(sel + at, len - at, "%sname /%s/", at ? ", " : "", a->sel.name);
 	if (a->sel.by_user && at < len)
-		at += (size_t)snprintf(sel + at, len - at, "%suser %u", at ? ", " : "", (unsigned)a->sel.uid);
+		at += (size_t)snprintf(sel + at, len - at, "%suser %s", at ? ", " : "", a->sel.user);
 	if (a->sel.all && !at)
 		at += (size_t)snprintf(sel + at, len - at, "all");
 	if (a->sel.children && at < len)

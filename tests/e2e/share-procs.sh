@@ -187,6 +187,13 @@ import json
 rows = json.load(open('ch.out'))['runs'][0]['processes']
 assert len(rows) == 3 and sum(r['ppid'] == $SH for r in rows) == 2, rows"
 
+# --children with the experiment: each copy's descendants are measured too (as they run).
+run_cmd nch -- "$MMLD" share -n 2 --children --at 0.5 --by process --json -- /bin/sh -c 'sleep 3 & sleep 3; wait'
+check experiment-children "-n 2 --children does not measure each copy's two children" /usr/bin/python3 -c "
+import json
+rows = json.load(open('nch.out'))['runs'][0]['processes']
+assert len(rows) == 6 and sum(r['argv'] == ['sleep', '3'] for r in rows) == 4, rows"
+
 # --all: every process, mmld itself left out.
 run_cmd all -- "$MMLD" share --all --json
 check all "--all misses the held processes or measures mmld itself" /usr/bin/python3 -c "
