@@ -31,11 +31,11 @@ static inline size_t relr_apply(uintptr_t bias, const uint64_t *relr, size_t siz
 			*where++ += bias;
 			n++;
 		} else {
-			for (uint64_t *p = where; (w >>= 1) != 0; p++)
-				if (w & 1) {
-					*p += bias;
-					n++;
-				}
+			/* Straight to each set bit: libc.so.6's bitmaps are dense, others sparse. */
+			for (uint64_t bits = w >> 1; bits; bits &= bits - 1) {
+				where[__builtin_ctzll(bits)] += bias;
+				n++;
+			}
 			where += 63;
 		}
 	}
