@@ -12,7 +12,8 @@ output file and sum the *self* cost of every function whose object is the loader
 the loader runs, from its first instruction to the process's exit (start-up, lazy binding,
 __tls_get_addr, dlopen...), and nothing it calls in other objects (IFUNC resolvers and
 initialisers in libc count for libc). Both loaders are counted by the same rule, in the same
-kind of run; valgrind preloads its own vgpreload_core library into both alike.
+kind of run; valgrind preloads its own vgpreload_core library into both alike. valgrind.bin is
+run directly where Debian wraps it in a script that changes LD_LIBRARY_PATH.
 
 A benchmark: it prints, it never fails on a slow result (only on a run that does not work).
 """
@@ -22,6 +23,9 @@ import sys
 import tempfile
 
 SYSTEM_LOADER = "/lib64/ld-linux-x86-64.so.2"
+# Debian's /usr/bin/valgrind is a script that adds /usr/lib/debug to LD_LIBRARY_PATH (both
+# loaders would then try a dozen directories for every library) before running valgrind.bin.
+VALGRIND = "/usr/bin/valgrind.bin" if os.path.exists("/usr/bin/valgrind.bin") else "valgrind"
 
 
 def self_cost_by_object(path):
@@ -74,7 +78,7 @@ def loader_instructions(rtld, loader, direct, cmd):
     """Instructions executed in the loader's object: `loader` is the system loader or RTLD."""
     with tempfile.TemporaryDirectory() as tmp:
         out = os.path.join(tmp, "callgrind.out")
-        argv = ["valgrind", "--tool=callgrind", "--callgrind-out-file=" + out] + ([loader] if direct else []) + cmd
+        argv = [VALGRIND, "--tool=callgrind", "--callgrind-out-file=" + out] + ([loader] if direct else []) + cmd
         if loader == rtld and not direct:
             argv = [os.path.join(os.path.dirname(rtld), "mmld"), "run", "--tree", "--"] + argv
         run = subprocess.run(argv, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
