@@ -31,4 +31,12 @@ HIDDEN const Elf64_Sym *lookup_in_dso(const struct dso *d, const struct sym_quer
 HIDDEN bool lookup_global(const char *name, struct sym_def *out);
 /* The address a definition stands for (IFUNC resolvers are called). */
 HIDDEN uintptr_t sym_address(const struct sym_def *def);
+/* The same, inline but for an IFUNC (its resolver is checked and called by sym_address). */
+static inline uintptr_t sym_value(const struct sym_def *def)
+{
+	const Elf64_Sym *s = def->sym;
+	if (__builtin_expect(SYM_TYPE(s->st_info) == STT_GNU_IFUNC, 0))
+		return sym_address(def);
+	return s->st_shndx == SHN_ABS ? s->st_value : def->dso->load_bias + s->st_value;
+}
 #endif

@@ -7,6 +7,7 @@
 #include "map.h"
 #include "relr.h"
 #include "init.h"
+#include "arch/x86_64/reloc_fast.h"
 
 /* A one-entry cache: consecutive relocations often name the same symbol (a GLOB_DAT and a
  * JUMP_SLOT of one function, R_X86_64_64 arrays of vtables). It belongs to whoever is
@@ -66,7 +67,8 @@ __attribute__((always_inline)) static inline bool resolve_uncached(struct dso *d
 	return found;
 }
 
-bool reloc_resolve(struct dso *d, size_t symidx, bool plt, bool copy, struct sym_def *def)
+__attribute__((always_inline)) static inline bool resolve_cached(struct dso *d, size_t symidx, bool plt, bool copy,
+								   struct sym_def *def)
 {
 	if (cache.d == d && cache.symidx == symidx && cache.plt == plt && cache.copy == copy) {
 		*def = cache.def;
@@ -80,6 +82,11 @@ bool reloc_resolve(struct dso *d, size_t symidx, bool plt, bool copy, struct sym
 	cache.found = found;
 	cache.def = *def;
 	return found;
+}
+
+bool reloc_resolve(struct dso *d, size_t symidx, bool plt, bool copy, struct sym_def *def)
+{
+	return resolve_cached(d, symidx, plt, copy, def);
 }
 
 bool reloc_resolve_lazy(struct dso *d, size_t symidx, struct sym_def *def)
@@ -149,7 +156,15 @@ static bool apply_table(struct dso *d, uintptr_t table, size_t size, bool lazy, 
 			*(uint64_t *)(b + r->r_offset) = b + (uint64_t)r->r_addend;
 		nrelative = (uint64_t)(r - start);
 	}
+	/* The common symbolic types inline (arch/x86_64/reloc_fast.h); the rest one by one. */
+	const struct reloc_span s = {b, lo, hi - 8 - lo};
+	const bool common = fast && !irelative_pass && R.mode == MODE_RUN;
+	uint64_t ncommon = 0, nsymbolic = 0;
 	for (; r < end; r++) {
+		if (common && arch_apply_common(d, r, lazy, &s, resolve_cached, &nsymbolic)) {
+			ncommon++;
+			continue;
+		}
 		uint32_t type = R_TYPE(r->r_info);
 		/* The common case, inline: most relocations of a large library are RELATIVE. */
 		if (type == R_X86_64_RELATIVE && !irelative_pass) {
@@ -169,6 +184,8 @@ static bool apply_table(struct dso *d, uintptr_t table, size_t size, bool lazy, 
 		if (!irelative_pass)
 			arch_apply_rela(d, r, lazy);
 	}
+	d->nrelocs += ncommon;
+	d->nsymbolic += nsymbolic;
 	d->nrelative += nrelative;
 	d->nrelocs += nrelative;
 	return irelative;
