@@ -233,3 +233,160 @@ bool elfinfo_reloc_page(const struct elf_info *e, uint64_t page)
 	}
 	return false;
 }
+
+/* Per-word walks for mmld pages (teach): the same tables elfinfo_load() counts, one
+ * callback per relocation or section, so a page can be explained word by word. */
+static Elf *open_elf(const char *path, int *fd)
+{
+	elf_version(EV_CURRENT);
+	*fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (*fd < 0)
+		return NULL;
+	Elf *elf = elf_begin(*fd, ELF_C_READ, NULL);
+	if (!elf || elf_kind(elf) != ELF_K_ELF) {
+		if (elf)
+			elf_end(elf);
+		close(*fd);
+		return NULL;
+	}
+	return elf;
+}
+
+/* The allocated section holding link-time address v (.tbss takes no addresses: skipped). */
+static const char *section_at(Elf *elf, size_t shstrndx, uint64_t v)
+{
+	Elf_Scn *s = NULL;
+	GElf_Shdr sh;
+	while ((s = elf_nextscn(elf, s)))
+		if (gelf_getshdr(s, &sh) && (sh.sh_flags & SHF_ALLOC) &&
+		    !((sh.sh_flags & SHF_TLS) && sh.sh_type == SHT_NOBITS) && v >= sh.sh_addr && v < sh.sh_addr + sh.sh_size) {
+			const char *n = elf_strptr(elf, shstrndx, sh.sh_name);
+			return n ? n : "?";
+		}
+	return "?";
+}
+
+/* The 8 bytes the file holds at link-time address v (0 if v is in no file-backed section). */
+static uint64_t file_word_at(Elf *elf, uint64_t v)
+{
+	Elf_Scn *s = NULL;
+	GElf_Shdr sh;
+	while ((s = elf_nextscn(elf, s)))
+		if (gelf_getshdr(s, &sh) && (sh.sh_flags & SHF_ALLOC) && sh.sh_type != SHT_NOBITS && v >= sh.sh_addr &&
+		    v + 8 <= sh.sh_addr + sh.sh_size) {
+			Elf_Data *d = elf_getdata(s, NULL);
+			uint64_t w = 0;
+			if (d && d->d_buf && v - sh.sh_addr + 8 <= d->d_size)
+				memcpy(&w, (const char *)d->d_buf + (v - sh.sh_addr), 8);
+			return w;
+		}
+	return 0;
+}
+
+int elfinfo_each_reloc(const char *path, void (*fn)(void *arg, const struct reloc_word *r), void *arg)
+{
+	int fd;
+	Elf *elf = open_elf(path, &fd);
+	if (!elf)
+		return -1;
+	size_t shstrndx = 0;
+	elf_getshdrstrndx(elf, &shstrndx);
+	Elf_Scn *s = NULL;
+	GElf_Shdr sh;
+	while ((s = elf_nextscn(elf, s))) {
+		if (!gelf_getshdr(s, &sh) || !(sh.sh_flags & SHF_ALLOC))
+			continue;
+		Elf_Data *d = elf_getdata(s, NULL);
+		if (!d)
+			continue;
+		struct reloc_word r;
+		if (sh.sh_type == SHT_RELA) {
+			Elf_Scn *symscn = elf_getscn(elf, sh.sh_link);
+			GElf_Shdr symsh;
+			Elf_Data *syms = symscn && gelf_getshdr(symscn, &symsh) ? elf_getdata(symscn, NULL) : NULL;
+			size_t n = sh.sh_entsize ? sh.sh_size / sh.sh_entsize : 0;
+			for (size_t i = 0; i < n; i++) {
+				GElf_Rela ra;
+				GElf_Sym sym;
+				if (!gelf_getrela(d, (int)i, &ra) || GELF_R_TYPE(ra.r_info) == R_X86_64_NONE)
+					continue;
+				const char *name = NULL;
+				if (GELF_R_SYM(ra.r_info) && syms && gelf_getsym(syms, (int)GELF_R_SYM(ra.r_info), &sym))
+					name = elf_strptr(elf, symsh.sh_link, sym.st_name);
+				r = (struct reloc_word){ra.r_offset, section_at(elf, shstrndx, ra.r_offset),
+							reloc_type_name(GELF_R_TYPE(ra.r_info)), name ? name : "",
+							file_word_at(elf, ra.r_offset)};
+				fn(arg, &r);
+			}
+		} else if (sh.sh_type == SHT_RELR) {
+			const uint64_t *w = d->d_buf;
+			uint64_t where = 0;
+			for (size_t i = 0; i < d->d_size / 8; i++) {
+				uint64_t bits = w[i];
+				if (!(bits & 1)) {
+					where = bits;
+					r = (struct reloc_word){where, section_at(elf, shstrndx, where), "RELATIVE (RELR)", "", 0};
+					fn(arg, &r);
+					where += 8;
+					continue;
+				}
+				for (uint64_t p = where; (bits >>= 1) != 0; p += 8)
+					if (bits & 1) {
+						r = (struct reloc_word){p, section_at(elf, shstrndx, p), "RELATIVE (RELR)", "", 0};
+						fn(arg, &r);
+					}
+				where += 63 * 8;
+			}
+		}
+	}
+	elf_end(elf);
+	close(fd);
+	return 0;
+}
+
+int elfinfo_each_section(const char *path, void (*fn)(void *arg, const char *name, uint64_t addr, uint64_t size,
+						   bool nobits), void *arg)
+{
+	int fd;
+	Elf *elf = open_elf(path, &fd);
+	if (!elf)
+		return -1;
+	size_t shstrndx = 0;
+	elf_getshdrstrndx(elf, &shstrndx);
+	Elf_Scn *s = NULL;
+	GElf_Shdr sh;
+	while ((s = elf_nextscn(elf, s)))
+		if (gelf_getshdr(s, &sh) && (sh.sh_flags & SHF_ALLOC) && !(sh.sh_flags & SHF_TLS && sh.sh_type == SHT_NOBITS)) {
+			const char *n = elf_strptr(elf, shstrndx, sh.sh_name);
+			fn(arg, n ? n : "?", sh.sh_addr, sh.sh_size, sh.sh_type == SHT_NOBITS);
+		}
+	elf_end(elf);
+	close(fd);
+	return 0;
+}
+
+uint64_t elfinfo_dynsym(const char *path, const char *name)
+{
+	int fd;
+	Elf *elf = open_elf(path, &fd);
+	if (!elf)
+		return 0;
+	uint64_t v = 0;
+	Elf_Scn *s = NULL;
+	GElf_Shdr sh;
+	while (!v && (s = elf_nextscn(elf, s)))
+		if (gelf_getshdr(s, &sh) && sh.sh_type == SHT_DYNSYM) {
+			Elf_Data *d = elf_getdata(s, NULL);
+			GElf_Sym sym;
+			for (int i = 0; d && gelf_getsym(d, i, &sym); i++) {
+				const char *n = elf_strptr(elf, sh.sh_link, sym.st_name);
+				if (n && strcmp(n, name) == 0 && sym.st_shndx != SHN_UNDEF) {
+					v = sym.st_value;
+					break;
+				}
+			}
+		}
+	elf_end(elf);
+	close(fd);
+	return v;
+}

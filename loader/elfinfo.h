@@ -44,4 +44,20 @@ int elfinfo_class(const struct elf_info *e, uint64_t v);
 uint64_t elfinfo_first_page(const struct elf_info *e);
 /* Is link-time page `page` written by a relocation? */
 bool elfinfo_reloc_page(const struct elf_info *e, uint64_t page);
+
+/* One relocation, for per-word detail (mmld pages): the link-time address it writes, the
+ * allocated section holding that address, its type (as reloc_groups name it), the symbol it
+ * names ("" for none) and the word the file has there (what a lazy GOT slot starts from). */
+struct reloc_word {
+	uint64_t where;
+	const char *section, *type, *symbol;
+	uint64_t file_word;
+};
+/* Calls fn for every relocation of the file at path (RELA and RELR tables). -1 if unreadable. */
+int elfinfo_each_reloc(const char *path, void (*fn)(void *arg, const struct reloc_word *r), void *arg);
+/* The value of dynamic symbol `name` defined in the file at path, or 0. */
+uint64_t elfinfo_dynsym(const char *path, const char *name);
+/* Calls fn for every allocated section: name, link-time address, size, SHT_NOBITS or not. */
+int elfinfo_each_section(const char *path, void (*fn)(void *arg, const char *name, uint64_t addr, uint64_t size,
+						   bool nobits), void *arg);
 #endif

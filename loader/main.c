@@ -18,6 +18,7 @@ static const struct subcommand {
 	{"share", cmd_share, "what N processes of a program cost in physical memory, and what sharing saves"},
 	{"inspect", cmd_inspect, "an ELF file's load plan: pages, protections, what relocations make private"},
 	{"exec", cmd_exec, "run a program mapped by mmld instead of by the kernel (a user-space exec)"},
+	{"pages", cmd_pages, "which pages of each object a program made private, and why; which it never touched"},
 };
 #define NCOMMANDS (sizeof commands / sizeof commands[0])
 

@@ -8,6 +8,7 @@ int cmd_run(int argc, char **argv);
 int cmd_share(int argc, char **argv);
 int cmd_inspect(int argc, char **argv);
 int cmd_exec(int argc, char **argv);
+int cmd_pages(int argc, char **argv);
 
 /* The ld-mmld.so to use: $MMLD_RTLD, else the one beside this executable, else
  * ../lib/mmld/ld-mmld.so from it (an installed mmld). */

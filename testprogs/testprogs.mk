@@ -153,5 +153,6 @@ include testprogs/threads/threads.mk
 include testprogs/exec/exec.mk
 include testprogs/dlmopen/dlmopen.mk
 include testprogs/conform/conform.mk
+include testprogs/pages/pages.mk
 
 testprogs: $(TP_ALL) $(TP_GLIBC) $(TP_THREADS) $(TP_DLMOPEN) $(TP_CONFORM)

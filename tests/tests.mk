@@ -20,7 +20,7 @@ $(BUILD)/tests/test_%: tests/unit/test_%.c $(HOSTED_OBJS)
 	$(CC) $(TEST_CFLAGS) -o $@ $< $(HOSTED_OBJS) -lcmocka
 
 # The loader's pure pieces (accounting, /proc parsing, ELF reading) against libc and libelf.
-LOADER_UNIT_NAMES := account elfinfo opts view
+LOADER_UNIT_NAMES := account elfinfo opts view pagecause
 LOADER_UNIT_BINS := $(patsubst %,$(BUILD)/tests/test_%,$(LOADER_UNIT_NAMES))
 LOADER_TEST_OBJS := $(BUILD)/loader/account.o $(BUILD)/loader/measure.o $(BUILD)/loader/proc.o $(BUILD)/loader/elfinfo.o \
 	$(BUILD)/loader/procsel.o $(BUILD)/loader/view.o $(patsubst %.c,$(BUILD)/%.o,$(wildcard loader/report*.c))
@@ -30,6 +30,9 @@ $(BUILD)/tests/test_account: tests/unit/test_account.c $(LOADER_TEST_OBJS)
 $(BUILD)/tests/test_view: tests/unit/test_view.c $(LOADER_TEST_OBJS)
 	@mkdir -p $(dir $@)
 	$(CC) $(WARN) -D_GNU_SOURCE -I loader -o $@ $< $(LOADER_TEST_OBJS) -lcmocka -lelf
+$(BUILD)/tests/test_pagecause: tests/unit/test_pagecause.c $(BUILD)/loader/pagecause.o
+	@mkdir -p $(dir $@)
+	$(CC) $(WARN) -D_GNU_SOURCE -I loader -o $@ $< $(BUILD)/loader/pagecause.o -lcmocka
 $(BUILD)/tests/test_elfinfo: tests/unit/test_elfinfo.c $(LOADER_TEST_OBJS)
 	@mkdir -p $(dir $@)
 	$(CC) $(WARN) -D_GNU_SOURCE -I loader -o $@ $< $(LOADER_TEST_OBJS) -lcmocka -lelf
@@ -53,6 +56,7 @@ e2e: rtld testprogs loader
 	bash tests/e2e/share-procs.sh $(BUILD)
 	bash tests/e2e/exec.sh $(BUILD)
 	bash tests/e2e/cli.sh $(BUILD)
+	bash tests/e2e/pages.sh $(BUILD)
 	sh tests/glibc-abi.sh $(BUILD)
 
 corpus: rtld

@@ -1,0 +1,272 @@
+/* mmld pages [--at loaded|entry|exit] [--loader mmld|system] [--object NAME] [--quiet]
+ *            [--soft-breakpoints] -- PROGRAM ARGS
+ *
+ * "Which pages of libc did my program dirty, and why?" For each ELF object of one run of
+ * PROGRAM: every private page with who made it private (the loader, the initialisers, the
+ * program, dlopen) and why (relocations by section and type, the zeroed start of bss, the
+ * DT_DEBUG word, lazy binding and the functions it bound, a breakpoint), then the pages
+ * mapped but never touched. Addresses are link-time, as readelf shows them; pages.h says how
+ * the run is observed. */
+#include "mmld.h"
+#include "pages.h"
+#include <elf.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+
+#define PG 4096ULL
+
+struct pages_opts {
+	int at;
+	bool system, soft, quiet;
+	const char *object;
+};
+
+static void pages_usage(FILE *f)
+{
+	fprintf(f, "usage: mmld pages [--at loaded|entry|exit] [--loader mmld|system] [--object NAME] [--quiet]\n"
+		   "                  [--soft-breakpoints] [--] PROGRAM [ARGS]\n"
+		   "  for each object of one run of PROGRAM: every private page and why it is private,\n"
+		   "  and the pages mapped but never touched (addresses link-time, as readelf -lW/-SW/-rW)\n"
+		   "  --at POINT          report the pages as they are at exec (as the kernel left them),\n"
+		   "                      relocated (libc's __libc_early_init is called), loaded (no\n"
+		   "                      constructor has run), entry, exiting (exit() is called) or exit\n"
+		   "                      (exit_group, after the finalisers; the default)\n"
+		   "  --loader WHICH      mmld: through ld-mmld.so (default); system: as the kernel starts it\n"
+		   "  --object NAME       only the object whose file name (or path) is NAME, e.g. libc.so.6\n"
+		   "  --quiet             the program's output to /dev/null\n"
+		   "  --soft-breakpoints  stop with int3 written into the text, as debuggers do, instead of\n"
+		   "                      debug registers (the pages written show up as private)\n"
+		   "columns: page (link-time address), the segment's protection, who wrote it first (kernel,\n"
+		   "  loader, libc init, initialisers, program, finalisers, dlopen), the sections; then why\n"
+		   "exit status: 0 when the pages were measured, 1 if not, 2 for a bad argument\n");
+}
+
+static const char *prot(int f)
+{
+	static char s[4][4];
+	static int k;
+	char *p = s[k++ & 3];
+	p[0] = f & PF_R ? 'r' : '-';
+	p[1] = f & PF_W ? 'w' : '-';
+	p[2] = f & PF_X ? 'x' : '-';
+	p[3] = 0;
+	return p;
+}
+
+static const char *writer(const struct pobject *o, int since)
+{
+	if (since == PSTOP_EXEC)
+		return "kernel";
+	if (since <= pagecause_load_end(o))
+		return o->first_stop > PSTOP_LOADED ? "dlopen" : "loader";
+	return since == PSTOP_LOADED ? (o->is_loader ? "loader" : "libc init")
+	       : since == PSTOP_ENTRY ? "initialisers"
+	       : since == PSTOP_EXIT && o->seen[PSTOP_EXITING] ? "finalisers" : "program";
+}
+
+/* The sections of pages [a, b), each named once, at most a few. */
+static void range_sections(const struct pobject *o, size_t a, size_t b, char *out, size_t len)
+{
+	out[0] = 0;
+	size_t used = 0, names = 0;
+	for (size_t i = a; i < b; i++) {
+		char copy[sizeof o->facts[i].sections];
+		snprintf(copy, sizeof copy, "%s", o->facts[i].sections);
+		for (char *tok = strtok(copy, " "); tok; tok = strtok(NULL, " ")) {
+			char key[40];
+			snprintf(key, sizeof key, " %s ", tok);
+			char padded[512];
+			snprintf(padded, sizeof padded, " %s ", out);
+			if (strstr(padded, key))
+				continue;
+			if (++names > 4) {
+				if (!strstr(out, "..."))
+					snprintf(out + used, len - used, " ...");
+				return;
+			}
+			used += (size_t)snprintf(out + used, len - used, "%s%s", used ? " " : "", tok);
+			if (used >= len)
+				return;
+		}
+	}
+}
+
+static void print_untouched(const struct pobject *o, int at)
+{
+	bool header = false;
+	for (size_t i = 0; i < o->npages;) {
+		if (o->state[at][i] != PS_ABSENT) {
+			i++;
+			continue;
+		}
+		size_t j = i;
+		while (j < o->npages && o->state[at][j] == PS_ABSENT && o->facts[j].seg_flags == o->facts[i].seg_flags)
+			j++;
+		if (!header) {
+			printf("  never touched (mapped, not resident):\n");
+			header = true;
+		}
+		char secs[160];
+		range_sections(o, i, j, secs, sizeof secs);
+		char range[48];
+		snprintf(range, sizeof range, "%#lx-%#lx", (unsigned long)o->facts[i].page,
+			 (unsigned long)(o->facts[j - 1].page + PG));
+		printf("    %-21s %s %4zu page%s  %s\n", range, prot(o->facts[i].seg_flags), j - i, j - i == 1 ? " " : "s", secs);
+		i = j;
+	}
+}
+
+static void print_object(const struct pobject *o, int at)
+{
+	size_t n[PS_PRIVATE + 1] = {0}, mapped = 0;
+	for (size_t i = 0; i < o->npages; i++)
+		if (o->facts[i].seg_flags) {
+			mapped++;
+			n[o->state[at][i]]++;
+		}
+	printf("\n%s  (load bias %#lx)\n", o->path, (unsigned long)o->bias);
+	if (at < o->first_stop) {
+		printf("  not loaded yet at %s\n", pstop_names[at]);
+		return;
+	}
+	printf("  %zu pages mapped: %zu private, %zu shared with the page cache, %zu the zero page, %zu never touched\n",
+	       mapped, n[PS_PRIVATE], n[PS_FILE], n[PS_ZERO], n[PS_ABSENT]);
+	if (n[PS_PRIVATE])
+		printf("  private (pages, segment, written first by, sections; why):\n");
+	/* Consecutive pages with the same sections, writer and reason are one line: a range. */
+	for (size_t i = 0; i < o->npages;) {
+		if (o->state[at][i] != PS_PRIVATE) {
+			i++;
+			continue;
+		}
+		struct page_cause c, d;
+		pagecause_explain(o, i, at, &c);
+		size_t j = i + 1;
+		while (j < o->npages && o->state[at][j] == PS_PRIVATE &&
+		       strcmp(o->facts[j].sections, o->facts[i].sections) == 0 &&
+		       (pagecause_explain(o, j, at, &d), d.since == c.since && strcmp(d.why, c.why) == 0))
+			j++;
+		char range[48];
+		if (j - i == 1)
+			snprintf(range, sizeof range, "%#lx", (unsigned long)o->facts[i].page);
+		else
+			snprintf(range, sizeof range, "%#lx-%#lx", (unsigned long)o->facts[i].page,
+				 (unsigned long)(o->facts[j - 1].page + PG));
+		printf("    %-21s %s %4zu page%s  %-12s %s\n", range, prot(o->facts[i].seg_flags), j - i, j - i == 1 ? " " : "s",
+		       writer(o, c.since), o->facts[i].sections[0] ? o->facts[i].sections : "-");
+		printf("      %s\n", c.why);
+		i = j;
+	}
+	print_untouched(o, at);
+}
+
+static bool wanted(const struct pobject *o, const char *name)
+{
+	if (!name)
+		return true;
+	const char *base = strrchr(o->path, '/');
+	return strcmp(o->path, name) == 0 || strcmp(base ? base + 1 : o->path, name) == 0;
+}
+
+static int parse(int argc, char **argv, struct pages_opts *po)
+{
+	static const struct option longopts[] = {
+		{"at", required_argument, NULL, 'a'},        {"loader", required_argument, NULL, 'l'},
+		{"object", required_argument, NULL, 'o'},    {"quiet", no_argument, NULL, 'q'},
+		{"soft-breakpoints", no_argument, NULL, 's'}, {"help", no_argument, NULL, 'h'},
+		{NULL, 0, NULL, 0},
+	};
+	*po = (struct pages_opts){.at = PSTOP_EXIT};
+	optind = 0;
+	opterr = 0;
+	int c;
+	while ((c = getopt_long(argc + 1, argv - 1, "+:qh", longopts, NULL)) != -1) {
+		switch (c) {
+		case 'a':
+			for (po->at = 0; po->at < NSTOPS && strcmp(optarg, pstop_names[po->at]); po->at++)
+				;
+			if (po->at == NSTOPS) {
+				fprintf(stderr, "mmld pages: --at '%s': not exec, relocated, loaded, entry, exiting or exit\n",
+					optarg);
+				return -1;
+			}
+			break;
+		case 'l':
+			if (strcmp(optarg, "mmld") && strcmp(optarg, "system")) {
+				fprintf(stderr, "mmld pages: --loader '%s': not mmld or system\n", optarg);
+				return -1;
+			}
+			po->system = strcmp(optarg, "system") == 0;
+			break;
+		case 'o': po->object = optarg; break;
+		case 'q': po->quiet = true; break;
+		case 's': po->soft = true; break;
+		case 'h': pages_usage(stdout); exit(0);
+		case ':': fprintf(stderr, "mmld pages: option '%s' needs an argument\n", argv[optind - 2]); return -1;
+		default:
+			if (optopt)
+				fprintf(stderr, "mmld pages: unknown option '-%c'\n", optopt);
+			else
+				fprintf(stderr, "mmld pages: unknown option '%s'\n", argv[optind - 2]);
+			return -1;
+		}
+	}
+	if (optind - 1 >= argc) {
+		fprintf(stderr, "mmld pages: no PROGRAM given\n");
+		return -1;
+	}
+	return optind - 1;
+}
+
+int cmd_pages(int argc, char **argv)
+{
+	struct pages_opts po;
+	int first = parse(argc, argv, &po);
+	if (first < 0)
+		return 2;
+	char *prog = find_program(argv[first]);
+	if (!prog) {
+		fprintf(stderr, "mmld pages: %s: command not found\n", argv[first]);
+		return 1;
+	}
+	struct pages_trace_opts to = {.argv = argv + first, .prog = prog, .system = po.system,
+				      .soft_breakpoints = po.soft, .quiet = po.quiet, .last = po.at};
+	struct pages_run r = {0};
+	int st = pages_trace(&to, &r);
+	int need = po.at < PSTOP_LOADED ? po.at : PSTOP_LOADED; /* a run that never loaded measured nothing */
+	if (!r.taken[po.at] || !r.taken[need]) {
+		char status[64] = "";
+		if (st >= 0 && WIFEXITED(st))
+			snprintf(status, sizeof status, " (exit status %d)", WEXITSTATUS(st));
+		else if (st >= 0 && WIFSIGNALED(st))
+			snprintf(status, sizeof status, " (killed by signal %d)", WTERMSIG(st));
+		fprintf(stderr, "mmld pages: %s: the program ended before %s%s%s%s\n", prog, pstop_names[r.taken[need] ? po.at : need],
+			status, r.note[0] ? ": " : "", r.note);
+		return 1;
+	}
+	bool any = false;
+	for (size_t i = 0; i < r.nobj; i++)
+		any |= wanted(&r.obj[i], po.object);
+	if (!any) {
+		fprintf(stderr, "mmld pages: no object %s in %s\n", po.object, prog);
+		return 1;
+	}
+	printf("mmld pages: %s %s, pages as they are at %s", prog, po.system ? "as the kernel starts it (system loader)"
+									   : "through ld-mmld.so", pstop_names[po.at]);
+	if (st >= 0 && WIFEXITED(st))
+		printf(" (exit status %d)", WEXITSTATUS(st));
+	else if (st >= 0 && WIFSIGNALED(st))
+		printf(" (killed by signal %d)", WTERMSIG(st));
+	printf("\n  page addresses are link-time (readelf -lW/-SW/-rW); relocation types as readelf -r names them\n"
+	       "  without R_X86_64_, RELATIVE(relr) from DT_RELR; %s\n",
+	       r.exact ? "frame flags read: the zero page told apart" : "not root: the zero page counted by pagemap's exclusive bit");
+	if (r.note[0])
+		printf("  note: %s\n", r.note);
+	for (size_t i = 0; i < r.nobj; i++)
+		if (wanted(&r.obj[i], po.object))
+			print_object(&r.obj[i], po.at);
+	return 0;
+}

@@ -1,0 +1,143 @@
+/* One stop of mmld pages: every ELF object mapped in the process, its load bias, and what
+ * /proc/PID/pagemap says of each of its pages; the GOT slots lazy binding writes; the
+ * DT_DEBUG word the loader fills. */
+#include "pages.h"
+#include "proc.h"
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#define PG 4096ULL
+
+struct pobject *pagesnap_find(struct pages_run *r, const char *path)
+{
+	for (size_t i = 0; i < r->nobj; i++)
+		if (strcmp(r->obj[i].path, path) == 0)
+			return &r->obj[i];
+	return NULL;
+}
+
+/* The object for an ELF file first seen at this stop: its span and what its file says. */
+static struct pobject *add_object(struct pages_run *r, const char *path, const struct elf_info *e, int stop)
+{
+	r->obj = realloc(r->obj, (r->nobj + 1) * sizeof *r->obj);
+	struct pobject *o = &r->obj[r->nobj++];
+	memset(o, 0, sizeof *o);
+	o->path = strdup(path);
+	o->e = e;
+	o->first_stop = stop;
+	o->bias = UINTPTR_MAX;
+	o->lo = elfinfo_first_page(e);
+	uint64_t hi = 0;
+	for (size_t s = 0; s < e->nsegs; s++)
+		if (e->segs[s].vaddr + e->segs[s].memsz > hi)
+			hi = e->segs[s].vaddr + e->segs[s].memsz;
+	o->hi = (hi + PG - 1) & ~(PG - 1);
+	o->npages = (o->hi - o->lo) / PG;
+	o->is_loader = r->loader_path && strcmp(path, r->loader_path) == 0;
+	for (int k = 0; k < NSTOPS; k++)
+		o->state[k] = calloc(o->npages ? o->npages : 1, 1);
+	pagefacts_fill(o);
+	return o;
+}
+
+static enum pstate page_state(const struct page_info *p, bool *exact)
+{
+	if (!p->present)
+		return PS_ABSENT;
+	if (p->file)
+		return PS_FILE;
+	*exact |= p->pfn != 0;
+	/* Not a page-cache page: this process's own if only it maps it (or the frame is an
+	 * anonymous page); otherwise the shared zero page a read of bss maps. */
+	return p->exclusive || p->anon_frame ? PS_PRIVATE : PS_ZERO;
+}
+
+static void read_slots(struct pobject *o, int mem, int stop)
+{
+	for (size_t i = 0; i < o->nslots; i++) {
+		uint64_t v;
+		if (pread(mem, &v, 8, (off_t)(o->bias + o->slots[i].where)) == 8) {
+			o->slots[i].value[stop] = v;
+			o->slots[i].seen[stop] = true;
+		}
+	}
+}
+
+/* DT_DEBUG: a word of .dynamic the loader fills with r_debug's address, for debuggers. */
+static void find_dt_debug(struct pobject *o, int mem)
+{
+	for (uint64_t a = o->dynamic; o->dynamic && a + 16 <= o->dynamic + o->dynamic_size; a += 16) {
+		int64_t d[2];
+		if (pread(mem, d, 16, (off_t)(o->bias + a)) != 16 || d[0] == 0 /* DT_NULL */)
+			return;
+		if (d[0] == 21 /* DT_DEBUG */ && d[1])
+			o->dt_debug = a + 8;
+	}
+}
+
+static void read_pages(struct pages_run *r, struct pobject *o, struct pagemap_reader *pr, int stop)
+{
+	struct page_info *info = calloc(o->npages ? o->npages : 1, sizeof *info);
+	if (pagemap_read(pr, o->bias + o->lo, o->bias + o->hi, info) == 0)
+		for (size_t i = 0; i < o->npages; i++)
+			if (o->facts[i].seg_flags)
+				o->state[stop][i] = (uint8_t)page_state(&info[i], &r->exact);
+	free(info);
+}
+
+int pagesnap_take(struct pages_run *r, pid_t pid, int stop)
+{
+	struct mapping *m;
+	int n = proc_maps(pid, &m);
+	if (n < 0)
+		return -1;
+	struct pagemap_reader pr;
+	char name[64];
+	snprintf(name, sizeof name, "/proc/%d/mem", (int)pid);
+	int mem = open(name, O_RDONLY | O_CLOEXEC);
+	if (pagemap_open(&pr, pid) < 0 || mem < 0) {
+		proc_maps_free(m, n);
+		if (mem >= 0)
+			close(mem);
+		return -1;
+	}
+	/* Each object's lowest mapping at this stop gives its load bias. */
+	uintptr_t *low = calloc((size_t)n + 1, sizeof *low);
+	size_t *seen = calloc((size_t)n + 1, sizeof *seen); /* indexes into r->obj, which grows */
+	size_t nseen = 0;
+	for (int i = 0; i < n; i++) {
+		if (m[i].path[0] != '/')
+			continue;
+		const struct elf_info *e = elfinfo_get(m[i].path);
+		if (!e->ok)
+			continue; /* locale archives, caches: not ELF objects */
+		struct pobject *o = pagesnap_find(r, m[i].path);
+		if (!o)
+			o = add_object(r, m[i].path, e, stop);
+		size_t idx = (size_t)(o - r->obj), k = 0;
+		while (k < nseen && seen[k] != idx)
+			k++;
+		if (k == nseen) {
+			seen[nseen] = idx;
+			low[nseen++] = m[i].start;
+		}
+	}
+	for (size_t k = 0; k < nseen; k++) {
+		struct pobject *o = &r->obj[seen[k]];
+		o->bias = low[k] - o->lo;
+		o->seen[stop] = true;
+		read_pages(r, o, &pr, stop);
+		read_slots(o, mem, stop);
+		find_dt_debug(o, mem);
+	}
+	r->taken[stop] = true;
+	free(low);
+	free(seen);
+	close(mem);
+	pagemap_close(&pr);
+	proc_maps_free(m, n);
+	return 0;
+}

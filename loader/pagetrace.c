@@ -1,0 +1,358 @@
+/* The traced run of mmld pages: start the program (through ld-mmld.so, or as the kernel
+ * starts it with its PT_INTERP, the system loader), stop it at exec, relocated, loaded,
+ * entry and exit, and take a snapshot at each (pagesnap.c).
+ *
+ * Stopping must not write the pages being measured, so the stops are debug-register
+ * breakpoints (DR0: the system loader's _dl_debug_state, DR1: the program's entry point,
+ * DR2: libc.so.6's __libc_early_init, DR3: libc.so.6's exit); the kernel reports them as SIGTRAP and resumes past
+ * them by itself. Where libc.so.6 will be is only known once the loader maps it, so until
+ * then the run is traced system call by system call, looking at the mappings after each
+ * mmap. ld-mmld.so stops itself at "loaded" (MMLD_STOP=loaded raises SIGSTOP, which is
+ * swallowed here). The exit is PTRACE_EVENT_EXIT, while the address space is still whole. --soft-breakpoints writes
+ * int3 into the text instead, as debuggers do, to show what that costs (a private copy of
+ * each page written). PTRACE_O_EXITKILL: if mmld dies, the program dies with it. */
+#include "mmld.h"
+#include "pages.h"
+#include "proc.h"
+#include <elf.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <signal.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ptrace.h>
+#include <sys/user.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+struct tracer {
+	pid_t pid;
+	const struct pages_trace_opts *o;
+	struct pages_run *r;
+	uintptr_t bp[4];      /* run-time addresses, by BP_*; 0: none */
+	uint64_t orig[4];     /* soft breakpoints: the word int3 replaced */
+	bool armed[4];
+	uintptr_t r_debug;    /* the system loader's _r_debug */
+	bool syscalls;        /* still looking for libc.so.6, one system call at a time */
+	bool in_syscall;      /* between a system call's entry and exit stops */
+};
+
+enum { BP_LOADED, BP_ENTRY, BP_RELOCATED, BP_EXITING, NBP };
+
+static unsigned long aux_value(pid_t pid, unsigned long type)
+{
+	char name[64];
+	snprintf(name, sizeof name, "/proc/%d/auxv", (int)pid);
+	FILE *f = fopen(name, "r");
+	unsigned long v[2], value = 0;
+	while (f && fread(v, sizeof v, 1, f) == 1 && v[0])
+		if (v[0] == type)
+			value = v[1];
+	if (f)
+		fclose(f);
+	return value;
+}
+
+static bool file_at(pid_t pid, uintptr_t addr, char *path, size_t len)
+{
+	struct mapping *m;
+	int n = proc_maps(pid, &m);
+	bool found = false;
+	for (int i = 0; i < n && !found; i++)
+		if (m[i].start == addr && m[i].path[0] == '/') {
+			snprintf(path, len, "%s", m[i].path);
+			found = true;
+		}
+	if (n >= 0)
+		proc_maps_free(m, n);
+	return found;
+}
+
+static void set_bp(struct tracer *t, int i, uintptr_t addr)
+{
+	t->bp[i] = addr;
+	if (!addr)
+		return;
+	if (t->o->soft_breakpoints) {
+		errno = 0;
+		t->orig[i] = (uint64_t)ptrace(PTRACE_PEEKTEXT, t->pid, (void *)addr, NULL);
+		if (errno)
+			return;
+		ptrace(PTRACE_POKETEXT, t->pid, (void *)addr, (void *)((t->orig[i] & ~0xffUL) | 0xcc));
+	} else {
+		long dr7 = ptrace(PTRACE_PEEKUSER, t->pid, (void *)offsetof(struct user, u_debugreg[7]), NULL);
+		if (ptrace(PTRACE_POKEUSER, t->pid, (void *)offsetof(struct user, u_debugreg[i]), (void *)addr) < 0)
+			return;
+		ptrace(PTRACE_POKEUSER, t->pid, (void *)offsetof(struct user, u_debugreg[7]), (void *)(dr7 | (1L << (2 * i))));
+	}
+	t->armed[i] = true;
+}
+
+static void clear_bp(struct tracer *t, int i)
+{
+	if (!t->armed[i])
+		return;
+	if (t->o->soft_breakpoints)
+		ptrace(PTRACE_POKETEXT, t->pid, (void *)t->bp[i], (void *)t->orig[i]);
+	else {
+		long dr7 = ptrace(PTRACE_PEEKUSER, t->pid, (void *)offsetof(struct user, u_debugreg[7]), NULL);
+		ptrace(PTRACE_POKEUSER, t->pid, (void *)offsetof(struct user, u_debugreg[7]), (void *)(dr7 & ~(3L << (2 * i))));
+	}
+	t->armed[i] = false;
+}
+
+/* Which breakpoint a SIGTRAP is, or -1; a soft one leaves rip past the int3: moved back. */
+static int which_bp(struct tracer *t)
+{
+	struct user_regs_struct regs;
+	if (ptrace(PTRACE_GETREGS, t->pid, NULL, &regs) < 0)
+		return -1;
+	if (t->o->soft_breakpoints) {
+		for (int i = 0; i < NBP; i++)
+			if (t->armed[i] && regs.rip == t->bp[i] + 1) {
+				regs.rip = t->bp[i];
+				ptrace(PTRACE_SETREGS, t->pid, NULL, &regs);
+				return i;
+			}
+		return -1;
+	}
+	long dr6 = ptrace(PTRACE_PEEKUSER, t->pid, (void *)offsetof(struct user, u_debugreg[6]), NULL);
+	ptrace(PTRACE_POKEUSER, t->pid, (void *)offsetof(struct user, u_debugreg[6]), NULL);
+	for (int i = 0; i < NBP; i++)
+		if (t->armed[i] && (dr6 & (1L << i)))
+			return i;
+	return -1;
+}
+
+/* Remember where int3 went, as link-time addresses of the objects written. */
+static void note_soft_breakpoints(struct tracer *t)
+{
+	for (int i = 0; i < NBP && t->o->soft_breakpoints; i++)
+		for (size_t k = 0; t->bp[i] && k < t->r->nobj; k++) {
+			struct pobject *o = &t->r->obj[k];
+			if (t->bp[i] >= o->bias + o->lo && t->bp[i] < o->bias + o->hi)
+				o->breakpoints[i] = t->bp[i] - o->bias;
+		}
+}
+
+static void snapshot(struct tracer *t, int stop)
+{
+	if (stop <= t->o->last && !t->r->taken[stop] && pagesnap_take(t->r, t->pid, stop) < 0)
+		snprintf(t->r->note, sizeof t->r->note, "could not read /proc/%d at %s", (int)t->pid, pstop_names[stop]);
+	note_soft_breakpoints(t);
+}
+
+/* The entry point of the program ld-mmld.so mapped: its file's e_entry plus its load bias. */
+static uintptr_t program_entry(struct tracer *t)
+{
+	char real[PATH_MAX];
+	if (!realpath(t->o->prog, real))
+		return 0;
+	struct pobject *o = pagesnap_find(t->r, real);
+	int fd = open(real, O_RDONLY | O_CLOEXEC);
+	unsigned char eh[64];
+	uint64_t entry = 0;
+	if (fd >= 0 && pread(fd, eh, sizeof eh, 0) == (ssize_t)sizeof eh)
+		memcpy(&entry, eh + 24, 8); /* e_entry */
+	if (fd >= 0)
+		close(fd);
+	return o && entry ? o->bias + entry : 0;
+}
+
+/* At the exec stop: where the loaded and entry breakpoints go. */
+static void arm_first(struct tracer *t)
+{
+	uintptr_t base = aux_value(t->pid, AT_BASE);
+	t->syscalls = true; /* until libc.so.6 is mapped, or loaded */
+	if (!t->o->system) {
+		t->r->loader_path = realpath(rtld_path(), NULL);
+		return; /* ld-mmld.so stops itself at loaded; the entry is known then */
+	}
+	char path[PATH_MAX];
+	if (base && file_at(t->pid, base, path, sizeof path)) {
+		t->r->loader_path = strdup(path);
+		uint64_t brk = elfinfo_dynsym(path, "_dl_debug_state"), rd = elfinfo_dynsym(path, "_r_debug");
+		if (brk && rd) {
+			t->r_debug = base + rd;
+			set_bp(t, BP_LOADED, base + brk);
+		}
+	} else {
+		/* A static program: nothing loads it but the kernel, which is done now. */
+		snapshot(t, PSTOP_LOADED);
+		snprintf(t->r->note, sizeof t->r->note, "no dynamic linker: \"loaded\" is the program as the kernel mapped it");
+	}
+	if (t->o->last >= PSTOP_ENTRY)
+		set_bp(t, BP_ENTRY, aux_value(t->pid, AT_ENTRY));
+	t->syscalls = !t->r->taken[PSTOP_LOADED];
+}
+
+/* After an mmap: is libc.so.6 mapped now? Then break at its __libc_early_init. */
+static void look_for_libc(struct tracer *t)
+{
+	struct user_regs_struct regs;
+	if (ptrace(PTRACE_GETREGS, t->pid, NULL, &regs) < 0 || regs.orig_rax != 9 /* mmap */)
+		return;
+	struct mapping *m;
+	int n = proc_maps(t->pid, &m);
+	for (int i = 0; i < n; i++) {
+		const char *base = strrchr(m[i].path, '/');
+		if (!base || strcmp(base, "/libc.so.6") != 0)
+			continue;
+		const struct elf_info *e = elfinfo_get(m[i].path);
+		uint64_t init = e->ok ? elfinfo_dynsym(m[i].path, "__libc_early_init") : 0;
+		/* int3 written now would be lost: the loader maps libc's text over this span next. */
+		if (init && !t->o->soft_breakpoints)
+			set_bp(t, BP_RELOCATED, m[i].start - elfinfo_first_page(e) + init);
+		t->syscalls = false;
+		break;
+	}
+	if (n >= 0)
+		proc_maps_free(m, n);
+}
+
+/* The system loader calls _dl_debug_state on every change: only RT_CONSISTENT (r_state 0,
+ * at offset 24 of struct r_debug) after it finished is "loaded". */
+static bool loader_consistent(struct tracer *t)
+{
+	errno = 0;
+	long state = ptrace(PTRACE_PEEKDATA, t->pid, (void *)(t->r_debug + 24), NULL);
+	return errno == 0 && (int)state == 0;
+}
+
+/* A soft breakpoint hit too early: step over the original instruction and put it back. */
+static bool step_over(struct tracer *t, int i)
+{
+	int st;
+	ptrace(PTRACE_POKETEXT, t->pid, (void *)t->bp[i], (void *)t->orig[i]);
+	if (ptrace(PTRACE_SINGLESTEP, t->pid, NULL, NULL) < 0 || waitpid(t->pid, &st, 0) < 0 || !WIFSTOPPED(st))
+		return false;
+	ptrace(PTRACE_POKETEXT, t->pid, (void *)t->bp[i], (void *)((t->orig[i] & ~0xffUL) | 0xcc));
+	return true;
+}
+
+/* Loaded: libc.so.6 is wholly mapped now, so exit() can be found (and int3 put there). */
+static void loaded(struct tracer *t)
+{
+	t->syscalls = false;
+	if (t->o->last < PSTOP_EXITING)
+		return;
+	for (size_t k = 0; k < t->r->nobj; k++) {
+		const struct pobject *o = &t->r->obj[k];
+		const char *base = strrchr(o->path, '/');
+		uint64_t exit_fn = base && strcmp(base, "/libc.so.6") == 0 ? elfinfo_dynsym(o->path, "exit") : 0;
+		if (exit_fn)
+			set_bp(t, BP_EXITING, o->bias + exit_fn);
+	}
+}
+
+static void on_breakpoint(struct tracer *t, int i)
+{
+	if (i == BP_LOADED && !loader_consistent(t)) {
+		if (t->o->soft_breakpoints)
+			step_over(t, i);
+		return;
+	}
+	clear_bp(t, i);
+	static const int stop_of[NBP] = {PSTOP_LOADED, PSTOP_ENTRY, PSTOP_RELOCATED, PSTOP_EXITING};
+	snapshot(t, stop_of[i]);
+	if (i == BP_LOADED)
+		loaded(t);
+}
+
+static void child(const struct pages_trace_opts *o)
+{
+	if (o->quiet) {
+		int fd = open("/dev/null", O_RDWR);
+		dup2(fd, 0);
+		dup2(fd, 1);
+		dup2(fd, 2);
+	}
+	ptrace(PTRACE_TRACEME, 0, NULL, NULL);
+	if (o->system) {
+		execv(o->prog, o->argv);
+		_exit(127);
+	}
+	setenv("MMLD_STOP", "loaded", 1);
+	int n = 0;
+	while (o->argv[n])
+		n++;
+	char **argv = calloc((size_t)n + 4, sizeof *argv);
+	argv[0] = (char *)rtld_path();
+	argv[1] = "--argv0";
+	argv[2] = o->argv[0];
+	argv[3] = (char *)o->prog;
+	for (int i = 1; i < n; i++)
+		argv[3 + i] = o->argv[i];
+	execv(argv[0], argv);
+	_exit(127);
+}
+
+/* Everything wanted has been seen: let the program run on untraced. */
+static void release(struct tracer *t)
+{
+	for (int i = 0; i < NBP; i++)
+		clear_bp(t, i);
+	ptrace(PTRACE_DETACH, t->pid, NULL, NULL);
+}
+
+int pages_trace(const struct pages_trace_opts *o, struct pages_run *r)
+{
+	struct tracer t = {.o = o, .r = r};
+	fflush(NULL);
+	t.pid = fork();
+	if (t.pid < 0)
+		return -1;
+	if (t.pid == 0)
+		child(o);
+	int st;
+	if (waitpid(t.pid, &st, 0) < 0 || !WIFSTOPPED(st))
+		return st; /* the exec failed */
+	ptrace(PTRACE_SETOPTIONS, t.pid, NULL,
+	       (void *)(long)(PTRACE_O_TRACEEXIT | PTRACE_O_EXITKILL | PTRACE_O_TRACEEXEC | PTRACE_O_TRACESYSGOOD));
+	snapshot(&t, PSTOP_EXEC);
+	arm_first(&t);
+	int sig = 0;
+	bool traced = true;
+	for (;;) {
+		if (traced && ptrace(t.syscalls ? PTRACE_SYSCALL : PTRACE_CONT, t.pid, NULL, (void *)(long)sig) < 0)
+			traced = false;
+		if (waitpid(t.pid, &st, 0) < 0)
+			return -1;
+		if (WIFEXITED(st) || WIFSIGNALED(st))
+			break;
+		sig = WSTOPSIG(st);
+		int event = st >> 16;
+		if (sig == (SIGTRAP | 0x80)) { /* a system call's entry or exit */
+			t.in_syscall = !t.in_syscall;
+			if (!t.in_syscall)
+				look_for_libc(&t);
+			sig = 0;
+		} else if (event == PTRACE_EVENT_EXIT) {
+			snapshot(&t, PSTOP_EXIT);
+			sig = 0;
+		} else if (event == PTRACE_EVENT_EXEC) {
+			snprintf(r->note, sizeof r->note, "the program executed another program: measured until then");
+			release(&t);
+			traced = false;
+		} else if (sig == SIGTRAP) {
+			int i = which_bp(&t);
+			if (i >= 0)
+				on_breakpoint(&t, i);
+			sig = 0;
+		} else if (sig == SIGSTOP && !o->system && !r->taken[PSTOP_LOADED]) {
+			snapshot(&t, PSTOP_LOADED); /* ld-mmld.so's MMLD_STOP=loaded */
+			loaded(&t);
+			if (o->last >= PSTOP_ENTRY)
+				set_bp(&t, BP_ENTRY, program_entry(&t));
+			sig = 0;
+		}
+		if (traced && r->taken[o->last] && o->last != PSTOP_EXIT) {
+			release(&t);
+			traced = false;
+		}
+	}
+	return st;
+}
