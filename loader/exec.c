@@ -11,8 +11,8 @@
  * with the same environment, and it does the user-space exec in an address space holding
  * nothing but itself, then unmaps itself. */
 #include "mmld.h"
+#include "opts.h"
 #include <errno.h>
-#include <getopt.h>
 #include <limits.h>
 #include <stdbool.h>
 #include <stdio.h>
@@ -22,17 +22,14 @@
 
 extern char **environ;
 
-static void exec_usage(FILE *f)
-{
-	fprintf(f, "usage: mmld exec [--copy] [--trace] [--interp PATH|mmld] [--dry-run] [--] PROGRAM [ARGS]\n"
-		   "  run PROGRAM with its PT_INTERP interpreter mapped by mmld instead of by the kernel\n"
-		   "  -c, --copy          read() the segments into anonymous memory instead of mapping them\n"
-		   "  -t, --trace         every step on stderr (also MMLD_EXEC_DEBUG=1): mappings, brk,\n"
-		   "                      the auxiliary vector, the new stack\n"
-		   "  -i, --interp PATH   use PATH as the interpreter (mmld: ld-mmld.so) instead of PT_INTERP\n"
-		   "  -n, --dry-run       do everything up to the jump (mapping, brk, the new stack), then exit 0\n"
-		   "exit status: PROGRAM's; 127 if it is not found, 126 if it cannot be executed\n");
-}
+static const char exec_details[] =
+	"mmld execs mmld-exec-stub (beside ld-mmld.so; $MMLD_EXEC_STUB overrides), a small static\n"
+	"program that maps PROGRAM and its interpreter where the kernel would, builds the stack\n"
+	"(argv, envp, auxv), tells the kernel (prctl PR_SET_MM_MAP), unmaps itself and jumps. #!\n"
+	"scripts are followed as the kernel follows them. The trace lines start with the pid and\n"
+	"\"exec:\", as LD_DEBUG's do, so the interpreter's LD_DEBUG lines continue the same log.\n"
+	"Exit status: PROGRAM's; 127 PROGRAM or its interpreter not found, 126 found but not\n"
+	"executable (not ELF, bad headers), 2 a bad argument.\n";
 
 /* mmld-exec-stub: $MMLD_EXEC_STUB, else beside ld-mmld.so (build/, or PREFIX/lib/mmld/). */
 static const char *stub_path(void)
@@ -49,42 +46,36 @@ static const char *stub_path(void)
 
 int cmd_exec(int argc, char **argv)
 {
-	static const struct option longopts[] = {
-		{"copy", no_argument, NULL, 'c'},
-		{"trace", no_argument, NULL, 't'},
-		{"interp", required_argument, NULL, 'i'},
-		{"dry-run", no_argument, NULL, 'n'},
-		{"help", no_argument, NULL, 'h'},
-		{NULL, 0, NULL, 0},
-	};
-	bool copy = false, dry_run = false, trace = getenv("MMLD_EXEC_DEBUG") && *getenv("MMLD_EXEC_DEBUG");
+	bool copy = false, dry_run = false, trace = false;
 	const char *interp = NULL;
-	int c;
-	optind = 0; /* argv[0] is "exec" */
-	opterr = 0;
-	while ((c = getopt_long(argc, argv, "+:cti:nh", longopts, NULL)) != -1) {
-		switch (c) {
-		case 'c': copy = true; break;
-		case 'n': dry_run = true; break;
-		case 't': trace = true; break;
-		case 'i': interp = strcmp(optarg, "mmld") == 0 ? rtld_path() : optarg; break;
-		case 'h': exec_usage(stdout); return 0;
-		case ':':
-			fprintf(stderr, "mmld exec: option '%s' needs an argument\n", argv[optind - 1]);
-			return 2;
-		default:
-			if (optopt)
-				fprintf(stderr, "mmld exec: unknown option '-%c'\n", optopt);
-			else
-				fprintf(stderr, "mmld exec: unknown option '%s'\n", argv[optind - 1]);
-			return 2;
-		}
-	}
-	int first = optind;
-	if (first >= argc) {
-		fprintf(stderr, "mmld exec: no PROGRAM given\n");
-		return 2;
-	}
+	struct opt opts[] = {
+		{.name = "copy", .letter = 'c', .kind = OPT_FLAG, .dest = &copy,
+		 .help = "read() the segments into anonymous memory instead of mapping\nthem from the files"},
+		{.name = "trace", .letter = 't', .kind = OPT_FLAG, .dest = &trace,
+		 .help = "every step on stderr (also MMLD_EXEC_DEBUG=1): mappings, brk,\nthe auxiliary vector, the new stack"},
+		{.name = "interp", .letter = 'i', .kind = OPT_STRING, .dest = &interp, .metavar = "PATH",
+		 .help = "the interpreter to use instead of PT_INTERP (mmld: ld-mmld.so)"},
+		{.name = "dry-run", .letter = 'n', .kind = OPT_FLAG, .dest = &dry_run,
+		 .help = "everything up to the jump (mapping, brk, the new stack),\nthen exit 0"},
+		{0},
+	};
+	const struct command cmd = {
+		.name = "exec",
+		.usage = "[OPTIONS] [--] PROGRAM [ARGS]",
+		.summary = "Runs PROGRAM with it and its interpreter mapped by mmld instead of by the kernel's\n"
+			   "ELF loader (a user-space exec), so the kernel's part of a load can be seen and varied.",
+		.details = exec_details,
+		.opts = opts,
+		.min_operands = 1,
+		.max_operands = -1,
+		.program_follows = true,
+	};
+	int first, status;
+	if (!opts_parse(&cmd, argc, argv, &first, &status))
+		return status;
+	trace |= getenv("MMLD_EXEC_DEBUG") && *getenv("MMLD_EXEC_DEBUG");
+	if (interp && strcmp(interp, "mmld") == 0)
+		interp = rtld_path();
 	/* A name with a slash is used as it is (the stub says why it cannot run, as execve would);
 	 * one without is searched in PATH. */
 	char *prog = strchr(argv[first], '/') ? argv[first] : find_program(argv[first]);

@@ -8,9 +8,9 @@
  * mapped but never touched. Addresses are link-time, as readelf shows them; pages.h says how
  * the run is observed. */
 #include "mmld.h"
+#include "opts.h"
 #include "pages.h"
 #include <elf.h>
-#include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -24,25 +24,23 @@ struct pages_opts {
 	const char *object;
 };
 
-static void pages_usage(FILE *f)
-{
-	fprintf(f, "usage: mmld pages [--at loaded|entry|exit] [--loader mmld|system] [--object NAME] [--quiet]\n"
-		   "                  [--soft-breakpoints] [--] PROGRAM [ARGS]\n"
-		   "  for each object of one run of PROGRAM: every private page and why it is private,\n"
-		   "  and the pages mapped but never touched (addresses link-time, as readelf -lW/-SW/-rW)\n"
-		   "  --at POINT          report the pages as they are at exec (as the kernel left them),\n"
-		   "                      relocated (libc's __libc_early_init is called), loaded (no\n"
-		   "                      constructor has run), entry, exiting (exit() is called) or exit\n"
-		   "                      (exit_group, after the finalisers; the default)\n"
-		   "  --loader WHICH      mmld: through ld-mmld.so (default); system: as the kernel starts it\n"
-		   "  --object NAME       only the object whose file name (or path) is NAME, e.g. libc.so.6\n"
-		   "  --quiet             the program's output to /dev/null\n"
-		   "  --soft-breakpoints  stop with int3 written into the text, as debuggers do, instead of\n"
-		   "                      debug registers (the pages written show up as private)\n"
-		   "columns: page (link-time address), the segment's protection, who wrote it first (kernel,\n"
-		   "  loader, libc init, initialisers, program, finalisers, dlopen), the sections; then why\n"
-		   "exit status: 0 when the pages were measured, 1 if not, 2 for a bad argument\n");
-}
+static const char pages_details[] =
+	"The report, per object (--object: one of them): its load bias; how many of its pages are\n"
+	"private, shared with the page cache, the zero page, never touched; then each private page\n"
+	"(consecutive ones alike as one range) on two lines:\n"
+	"  PAGE  SEG  N pages  WRITTEN-BY  SECTIONS\n"
+	"      why\n"
+	"  PAGE        link-time address, as readelf -lW, -SW and -rW show it (run-time = bias + PAGE)\n"
+	"  SEG         the protection of its PT_LOAD segment\n"
+	"  WRITTEN-BY  who made it private first: kernel (execve zeroed the start of bss), loader\n"
+	"              (relocations, its own data), libc init (__libc_early_init), initialisers,\n"
+	"              program, finalisers (after exit() was called), dlopen\n"
+	"  why         relocated words by section and type, bss start, DT_DEBUG, lazy binding\n"
+	"              (GOT slots bound, by function), a breakpoint, or the writer's own code\n"
+	"then the pages never touched (mapped, not even brought in by a fault nearby), as ranges.\n"
+	"One traced run: stopped at exec, relocated, loaded, entry, exiting, exit with debug-register\n"
+	"breakpoints, which write nothing (--soft-breakpoints: int3, as debuggers do).\n"
+	"Exit status: 0 the pages were measured, 1 not (the reason is printed), 2 a bad argument.\n";
 
 static const char *prot(int f)
 {
@@ -171,54 +169,48 @@ static bool wanted(const struct pobject *o, const char *name)
 	return strcmp(o->path, name) == 0 || strcmp(base ? base + 1 : o->path, name) == 0;
 }
 
+static const char *const loaders[] = {"mmld", "system", NULL};
+static const char *const points[NSTOPS + 1] = {"exec", "relocated", "loaded", "entry", "exiting", "exit", NULL};
+
 static int parse(int argc, char **argv, struct pages_opts *po)
 {
-	static const struct option longopts[] = {
-		{"at", required_argument, NULL, 'a'},        {"loader", required_argument, NULL, 'l'},
-		{"object", required_argument, NULL, 'o'},    {"quiet", no_argument, NULL, 'q'},
-		{"soft-breakpoints", no_argument, NULL, 's'}, {"help", no_argument, NULL, 'h'},
-		{NULL, 0, NULL, 0},
-	};
 	*po = (struct pages_opts){.at = PSTOP_EXIT};
-	optind = 0;
-	opterr = 0;
-	int c;
-	while ((c = getopt_long(argc + 1, argv - 1, "+:qh", longopts, NULL)) != -1) {
-		switch (c) {
-		case 'a':
-			for (po->at = 0; po->at < NSTOPS && strcmp(optarg, pstop_names[po->at]); po->at++)
-				;
-			if (po->at == NSTOPS) {
-				fprintf(stderr, "mmld pages: --at '%s': not exec, relocated, loaded, entry, exiting or exit\n",
-					optarg);
-				return -1;
-			}
-			break;
-		case 'l':
-			if (strcmp(optarg, "mmld") && strcmp(optarg, "system")) {
-				fprintf(stderr, "mmld pages: --loader '%s': not mmld or system\n", optarg);
-				return -1;
-			}
-			po->system = strcmp(optarg, "system") == 0;
-			break;
-		case 'o': po->object = optarg; break;
-		case 'q': po->quiet = true; break;
-		case 's': po->soft = true; break;
-		case 'h': pages_usage(stdout); exit(0);
-		case ':': fprintf(stderr, "mmld pages: option '%s' needs an argument\n", argv[optind - 2]); return -1;
-		default:
-			if (optopt)
-				fprintf(stderr, "mmld pages: unknown option '-%c'\n", optopt);
-			else
-				fprintf(stderr, "mmld pages: unknown option '%s'\n", argv[optind - 2]);
-			return -1;
-		}
-	}
-	if (optind - 1 >= argc) {
-		fprintf(stderr, "mmld pages: no PROGRAM given\n");
-		return -1;
-	}
-	return optind - 1;
+	int loader = 0;
+	struct opt opts[] = {
+		{.name = "at", .kind = OPT_CHOICE, .dest = &po->at, .choices = points, .metavar = "POINT",
+		 .deflt = "exit",
+		 .help = "the pages as they are at (one run stops at each in turn):\n"
+			 "exec       as execve left them (the kernel's part)\n"
+			 "relocated  libc's __libc_early_init is called\n"
+			 "loaded     the loader is done, no constructor has run\n"
+			 "entry      the program's entry point\n"
+			 "exiting    exit() is called, no finaliser has run\n"
+			 "exit       exit_group"},
+		{.name = "loader", .kind = OPT_CHOICE, .dest = &loader, .choices = loaders, .deflt = "mmld",
+		 .help = "mmld: through ld-mmld.so; system: as the kernel starts it\n(PT_INTERP, the system's ld.so)"},
+		{.name = "object", .kind = OPT_STRING, .dest = &po->object, .metavar = "NAME",
+		 .help = "only the object whose file name (or path) is NAME,\ne.g. libc.so.6"},
+		{.name = "quiet", .letter = 'q', .kind = OPT_FLAG, .dest = &po->quiet,
+		 .help = "the program's input and output to /dev/null"},
+		{.name = "soft-breakpoints", .kind = OPT_FLAG, .dest = &po->soft,
+		 .help = "stop with int3 written into the text, as debuggers do\n(the pages written show up as private)"},
+		{0},
+	};
+	const struct command cmd = {
+		.name = "pages",
+		.usage = "[OPTIONS] [--] PROGRAM [ARGS]",
+		.summary = "Which pages of each object did PROGRAM make private, and why; which did it never touch.",
+		.details = pages_details,
+		.opts = opts,
+		.min_operands = 1,
+		.max_operands = -1,
+		.program_follows = true,
+	};
+	int first, status;
+	if (!opts_parse(&cmd, argc, argv, &first, &status))
+		return -1 - status;
+	po->system = loader == 1;
+	return first;
 }
 
 int cmd_pages(int argc, char **argv)
@@ -226,7 +218,7 @@ int cmd_pages(int argc, char **argv)
 	struct pages_opts po;
 	int first = parse(argc, argv, &po);
 	if (first < 0)
-		return 2;
+		return -1 - first; /* 0 after --help, 2 after a bad argument */
 	char *prog = find_program(argv[first]);
 	if (!prog) {
 		fprintf(stderr, "mmld pages: %s: command not found\n", argv[first]);

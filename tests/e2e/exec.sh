@@ -180,9 +180,9 @@ expect_err err-interp-missing 127 "^mmld exec: /nonexistent/x: interpreter not f
 expect_err err-interp-static 126 "no PT_INTERP \(a static program\): --interp does not apply$" -- \
 	"$MMLD" exec --interp mmld "$SS/startstate-static"
 expect_err err-interp-not-elf 126 "^mmld exec: \./text: interpreter: invalid ELF header$" -- "$MMLD" exec --interp ./text /bin/true
-expect_err err-unknown-option 2 "^mmld exec: unknown option '--bogus'$" -- "$MMLD" exec --bogus /bin/true
-expect_err err-missing-argument 2 "^mmld exec: option '--interp' needs an argument$" -- "$MMLD" exec --interp
-expect_err err-no-program 2 "^mmld exec: no PROGRAM given$" -- "$MMLD" exec --copy
+expect_err err-unknown-option 2 "^mmld exec: unknown option '--bogus'" -- "$MMLD" exec --bogus /bin/true
+expect_err err-missing-argument 2 "^mmld exec: option '--interp' needs a value \(PATH\)$" -- "$MMLD" exec --interp
+expect_err err-no-program 2 "^mmld exec: missing operand; usage: mmld exec " -- "$MMLD" exec --copy
 
 # The malformed-ELF corpus, each file as the program and as the interpreter, up to the jump
 # (the stub's -n, what --dry-run passes: the stub's own work, never the file's code), run as

@@ -106,10 +106,10 @@ PY
 
 # Errors: a bad argument is one line and status 2; a run that measured nothing, status 1.
 printf '#!/bin/sh\necho hi\n' >script.sh && chmod +x script.sh
-expect_err err-no-program 2 "^mmld pages: no PROGRAM given$" -- "$MMLD" pages --quiet
-expect_err err-bad-at 2 "^mmld pages: --at 'later': not exec, relocated, loaded, entry, exiting or exit$" -- "$MMLD" pages --at later -- /bin/true
-expect_err err-bad-loader 2 "^mmld pages: --loader 'glibc': not mmld or system$" -- "$MMLD" pages --loader glibc -- /bin/true
-expect_err err-unknown-option 2 "^mmld pages: unknown option '--bogus'$" -- "$MMLD" pages --bogus -- /bin/true
+expect_err err-no-program 2 "^mmld pages: missing operand; usage: mmld pages " -- "$MMLD" pages --quiet
+expect_err err-bad-at 2 "^mmld pages: --at 'later' is not one of: exec, relocated, loaded, entry, exiting, exit$" -- "$MMLD" pages --at later -- /bin/true
+expect_err err-bad-loader 2 "^mmld pages: --loader 'glibc' is not one of: mmld, system$" -- "$MMLD" pages --loader glibc -- /bin/true
+expect_err err-unknown-option 2 "^mmld pages: unknown option '--bogus'" -- "$MMLD" pages --bogus -- /bin/true
 expect_err err-not-found 1 "^mmld pages: nosuchprogram-mmld: command not found$" -- "$MMLD" pages -- nosuchprogram-mmld
 expect_err err-no-object 1 "^mmld pages: no object libnothing.so in /bin/true$" -- "$MMLD" pages --quiet --object libnothing.so -- /bin/true
 expect_err err-never-loaded 1 "^mmld pages: \./script.sh: the program ended before loaded \(exit status 127\)$" -- "$MMLD" pages --quiet -- ./script.sh
