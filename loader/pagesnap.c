@@ -43,16 +43,24 @@ static struct pobject *add_object(struct pages_run *r, const char *path, const s
 	return o;
 }
 
-static enum pstate page_state(const struct page_info *p, bool *exact)
+#define KPF_ZERO_PAGE 24
+
+/* One pagemap entry as a state. Not a page-cache page: this process's own if only it maps
+ * it; otherwise, if /proc/kpageflags says so, the shared zero page a read of bss maps (not
+ * root: no frame number, so every such page is counted as the zero page). */
+static enum pstate page_state(uint64_t w, int kpageflags, bool *exact)
 {
-	if (!p->present)
+	if (!(w & PM_PRESENT))
 		return PS_ABSENT;
-	if (p->file)
+	if (w & PM_FILE)
 		return PS_FILE;
-	*exact |= p->pfn != 0;
-	/* Not a page-cache page: this process's own if only it maps it (or the frame is an
-	 * anonymous page); otherwise the shared zero page a read of bss maps. */
-	return p->exclusive || p->anon_frame ? PS_PRIVATE : PS_ZERO;
+	if (w & PM_EXCLUSIVE)
+		return PS_PRIVATE;
+	uint64_t pfn = w & PM_PFN_MASK, flags = 0;
+	if (!pfn || kpageflags < 0 || pread(kpageflags, &flags, 8, (off_t)(pfn * 8)) != 8)
+		return PS_ZERO;
+	*exact = true;
+	return (flags >> KPF_ZERO_PAGE) & 1 ? PS_ZERO : PS_PRIVATE;
 }
 
 static void read_slots(struct pobject *o, int mem, int stop)
@@ -78,14 +86,12 @@ static void find_dt_debug(struct pobject *o, int mem)
 	}
 }
 
-static void read_pages(struct pages_run *r, struct pobject *o, struct pagemap_reader *pr, int stop)
+static void read_pages(struct pages_run *r, struct pobject *o, struct pagemap_reader *pr, int kpageflags, int stop)
 {
-	struct page_info *info = calloc(o->npages ? o->npages : 1, sizeof *info);
-	if (pagemap_read(pr, o->bias + o->lo, o->bias + o->hi, info) == 0)
-		for (size_t i = 0; i < o->npages; i++)
-			if (o->facts[i].seg_flags)
-				o->state[stop][i] = (uint8_t)page_state(&info[i], &r->exact);
-	free(info);
+	const uint64_t *w = pagemap_words(pr, o->bias + o->lo, o->bias + o->hi);
+	for (size_t i = 0; w && i < o->npages; i++)
+		if (o->facts[i].seg_flags)
+			o->state[stop][i] = (uint8_t)page_state(w[i], kpageflags, &r->exact);
 }
 
 int pagesnap_take(struct pages_run *r, pid_t pid, int stop)
@@ -98,6 +104,7 @@ int pagesnap_take(struct pages_run *r, pid_t pid, int stop)
 	char name[64];
 	snprintf(name, sizeof name, "/proc/%d/mem", (int)pid);
 	int mem = open(name, O_RDONLY | O_CLOEXEC);
+	int kpageflags = open("/proc/kpageflags", O_RDONLY | O_CLOEXEC);
 	if (pagemap_open(&pr, pid) < 0 || mem < 0) {
 		proc_maps_free(m, n);
 		if (mem >= 0)
@@ -129,7 +136,7 @@ int pagesnap_take(struct pages_run *r, pid_t pid, int stop)
 		struct pobject *o = &r->obj[seen[k]];
 		o->bias = low[k] - o->lo;
 		o->seen[stop] = true;
-		read_pages(r, o, &pr, stop);
+		read_pages(r, o, &pr, kpageflags, stop);
 		read_slots(o, mem, stop);
 		find_dt_debug(o, mem);
 	}
@@ -137,6 +144,8 @@ int pagesnap_take(struct pages_run *r, pid_t pid, int stop)
 	free(low);
 	free(seen);
 	close(mem);
+	if (kpageflags >= 0)
+		close(kpageflags);
 	pagemap_close(&pr);
 	proc_maps_free(m, n);
 	return 0;
