@@ -6,6 +6,7 @@
  * same name, its soname, or another path to the same inode) is the same object. */
 #include "deps.h"
 #include "dynamic.h"
+#include "filter.h"
 #include "search.h"
 #include "versions.h"
 #include "map.h"
@@ -27,6 +28,30 @@ void deps_append(struct dso *d)
 	else
 		R.head = d;
 	R.tail = d;
+}
+
+void deps_move_before(struct dso *f, struct dso *d)
+{
+	if (f == d)
+		return;
+	for (struct dso *p = R.head; p && p != d; p = p->next)
+		if (p == f)
+			return; /* already earlier */
+	if (f->prev)
+		f->prev->next = f->next;
+	else
+		R.head = f->next;
+	if (f->next)
+		f->next->prev = f->prev;
+	else
+		R.tail = f->prev;
+	f->prev = d->prev;
+	f->next = d;
+	if (d->prev)
+		d->prev->next = f;
+	else
+		R.head = f;
+	d->prev = f;
 }
 
 void deps_remove(struct dso *d)
@@ -124,8 +149,9 @@ void deps_trace_mapped(const struct dso *d)
 }
 
 /* Loads one library for `req`. Returns NULL (after reporting) only in list mode. */
-static struct dso *load_one(const char *name, struct dso *req, bool preload)
+static struct dso *load_one(const char *name, struct dso *req, enum deps_load how)
 {
+	bool preload = how == DEPS_PRELOAD;
 	/* libc.so.6 names the dynamic linker in DT_NEEDED by its soname: that is us, in every
 	 * namespace (there is one ld.so; other namespaces list a stand-in for it). */
 	if (R.self->soname && strcmp(name, R.self->soname) == 0) {
@@ -150,6 +176,8 @@ static struct dso *load_one(const char *name, struct dso *req, bool preload)
 				   R.preload_source, why);
 			return NULL;
 		}
+		if (how == DEPS_OPTIONAL)
+			return NULL; /* an auxiliary filtee: the filter serves alone */
 		if (R.trace) {
 			/* ldd: list it where it would have been, as "not found". */
 			struct dso *m = rt_calloc(1, sizeof *m);
@@ -194,7 +222,7 @@ void deps_preload(const char *list)
 			char *name = rt_strndup(p, (size_t)(e - p));
 			/* In a privileged process only plain names are searched, never paths. */
 			if (name && !(R.secure && strchr(name, '/'))) {
-				struct dso *d = load_one(name, R.main, true);
+				struct dso *d = load_one(name, R.main, DEPS_PRELOAD);
 				if (d)
 					deps_scope_add(d);
 			}
@@ -215,18 +243,24 @@ void deps_load_from(struct dso *first)
 		d->deps_loaded = true;
 		size_t n = 0;
 		for (Elf64_Dyn *e = d->dynamic; e->d_tag != DT_NULL; e++)
-			if (e->d_tag == DT_NEEDED)
+			if (e->d_tag == DT_NEEDED || e->d_tag == DT_FILTER || e->d_tag == DT_AUXILIARY)
 				n++;
 		d->deps = rt_calloc(n ? n : 1, sizeof *d->deps);
 		if (!d->deps)
 			die_load(NULL, "out of memory");
 		for (Elf64_Dyn *e = d->dynamic; e->d_tag != DT_NULL; e++) {
+			if (e->d_tag == DT_FILTER || e->d_tag == DT_AUXILIARY) {
+				struct dso *f = filter_load(d, e, load_one);
+				if (f)
+					d->deps[d->ndeps++] = f;
+				continue;
+			}
 			if (e->d_tag != DT_NEEDED)
 				continue;
 			if (e->d_un.d_val >= d->strsz)
 				die_load(dso_display(d), "DT_NEEDED string offset %lu outside the string table (%zu bytes)",
 					 (unsigned long)e->d_un.d_val, d->strsz);
-			struct dso *dep = load_one(dso_str(d, e->d_un.d_val), d, false);
+			struct dso *dep = load_one(dso_str(d, e->d_un.d_val), d, DEPS_NEEDED);
 			if (!dep)
 				continue;
 			d->deps[d->ndeps++] = dep;

@@ -2,6 +2,12 @@
 #define MMLD_DEPS_H
 #include "rtld.h"
 
+/* How an object is asked for: a missing DT_NEEDED one is fatal (or "not found" in ldd
+ * mode), a missing preload is reported and skipped, a missing optional one (an auxiliary
+ * filtee) is skipped silently. */
+enum deps_load { DEPS_NEEDED, DEPS_PRELOAD, DEPS_OPTIONAL };
+typedef struct dso *(*deps_loader)(const char *name, struct dso *req, enum deps_load how);
+
 /* Appends d to the list of loaded objects. */
 HIDDEN void deps_append(struct dso *d);
 /* Decodes d's dynamic section and version tables; exits naming d on malformed input. */
@@ -21,6 +27,9 @@ HIDDEN void deps_preload(const char *list);
 HIDDEN void deps_load_all(void);
 /* The same from `first` on (dlopen: the new object and what it needs). */
 HIDDEN void deps_load_from(struct dso *first);
+/* Moves f just before d in the object list, unless it is there already or earlier (a
+ * filtee before its filter). */
+HIDDEN void deps_move_before(struct dso *f, struct dso *d);
 /* Takes d off the object list and out of the global scope (dlclose, failed dlopen). */
 HIDDEN void deps_remove(struct dso *d);
 /* Adds d to the global scope of its namespace (once). */

@@ -78,7 +78,9 @@ struct dso {
 	size_t nversions;
 
 	/* --- dependencies (deps.c) --- */
-	struct dso **deps;            /* DT_NEEDED order, resolved */
+	struct dso **deps;            /* DT_NEEDED order, resolved (filtees included) */
+	struct dso **filtees;         /* DT_FILTER/DT_AUXILIARY objects found: searched just before it */
+	size_t nfiltees;
 	struct dso *loader;           /* whose DT_NEEDED, LD_PRELOAD or dlopen brought it in (the
 					 program for preloads): glibc's l_loader, which RTLD_NEXT
 					 follows to the scope it searches */

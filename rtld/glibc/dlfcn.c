@@ -7,6 +7,7 @@
  * undoes what the call had half done, and raises the error through libc. */
 #include "glibc.h"
 #include "../deps.h"
+#include "../filter.h"
 #include "../hash.h"
 #include "../hwcaps.h"
 #include "../init.h"
@@ -346,6 +347,7 @@ static void set_own_search_list(struct dso *root)
 			}
 			list[n++] = dep;
 		}
+	filter_order(list, n); /* a filter's filtees just before it */
 	root->search_list = list;
 	root->nsearch_list = n;
 	glibc_set_search_list(root);

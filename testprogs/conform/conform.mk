@@ -42,3 +42,19 @@ $(TPC)/libscope_r.so: testprogs/conform/scope_lib.c $(TPC)/libscope_m1.so $(TPC)
 $(TPC)/scope_main: testprogs/conform/scope_main.c $(SCOPE_LIBS)
 	$(CC) $(GLIBC_CFLAGS) -o $@ $< -Wl,-rpath,'$$ORIGIN' -ldl
 TP_CONFORM += $(SCOPE_LIBS) $(TPC)/scope_main
+# Filters: libflt.so (DT_FILTER) and libaux.so (DT_AUXILIARY) name libfiltee.so, which lives
+# in filtee/ so that a test can leave it out of the search.
+$(TPC)/filtee/libfiltee.so: testprogs/conform/filter_lib.c
+	@mkdir -p $(dir $@)
+	$(CC) $(GLIBC_CFLAGS) -fPIC -shared -o $@ $< -DFILTEE -Wl,-soname,libfiltee.so
+$(TPC)/libflt.so: testprogs/conform/filter_lib.c
+	@mkdir -p $(dir $@)
+	$(CC) $(GLIBC_CFLAGS) -fPIC -shared -o $@ $< -DFILTER -Wl,-soname,libflt.so -Wl,--filter=libfiltee.so
+$(TPC)/libaux.so: testprogs/conform/filter_lib.c
+	@mkdir -p $(dir $@)
+	$(CC) $(GLIBC_CFLAGS) -fPIC -shared -o $@ $< -DAUX -Wl,-soname,libaux.so -Wl,--auxiliary=libfiltee.so
+$(TPC)/filter_main: testprogs/conform/filter_main.c $(TPC)/libflt.so $(TPC)/filtee/libfiltee.so
+	$(CC) $(GLIBC_CFLAGS) -o $@ $< -Wl,-rpath,'$$ORIGIN' $(TPC)/libflt.so -ldl
+$(TPC)/aux_main: testprogs/conform/filter_main.c $(TPC)/libaux.so $(TPC)/filtee/libfiltee.so
+	$(CC) $(GLIBC_CFLAGS) -o $@ $< -Wl,-rpath,'$$ORIGIN' $(TPC)/libaux.so -ldl
+TP_CONFORM += $(TPC)/filtee/libfiltee.so $(TPC)/libflt.so $(TPC)/libaux.so $(TPC)/filter_main $(TPC)/aux_main

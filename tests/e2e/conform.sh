@@ -3,7 +3,7 @@
 # against the system loader: hardware-capability subdirectories (glibc-hwcaps/x86-64-vN,
 # --glibc-hwcaps-prepend/-mask, the legacy tls/ and platform ones, ld.so.cache's hwcaps
 # entries), the ISA-level marker notes, and --help's lists of them; _r_debug read by a program; the
-# lookup scopes of dlopen'ed objects.
+# lookup scopes of dlopen'ed objects; filter objects.
 # usage: conform.sh BUILD_DIR
 set -u
 BUILD=$(cd "${1:-build}" && pwd)
@@ -48,6 +48,18 @@ done
 # --- ISA-level markers: a library asking for more than any CPU has is refused -------------
 oracle isa-level-startup -- ./isa_main
 oracle isa-level-dlopen -- ./dlopen_report ./libisahigh.so "$TPC/lib/glibc-hwcaps/x86-64-v2/libhwcapsel.so"
+
+# --- filters: DT_FILTER (libflt.so) and DT_AUXILIARY (libaux.so) naming libfiltee.so --------
+oracle filter-with-filtee -- --library-path "$TPC/filtee" ./filter_main ./libflt.so ./libaux.so
+oracle filter-without-filtee -- ./filter_main
+oracle aux-with-filtee -- --library-path "$TPC/filtee" ./aux_main ./libflt.so ./libaux.so
+oracle aux-without-filtee -- ./aux_main ./libflt.so ./libaux.so
+oracle filter-list -- --list --library-path "$TPC/filtee" ./filter_main
+run_cmd "$TMPD/ours" LD_DEBUG=libs -- "$RTLD" --library-path "$TPC/filtee" ./aux_main
+run_cmd "$TMPD/sys" LD_DEBUG=libs -- "$SYSLD" --library-path "$TPC/filtee" ./aux_main
+check filter-debug-libs "LD_DEBUG=libs: the auxiliary object lines differ from the system loader's" \
+	bash -c "diff <(grep -o 'load auxiliary object=.*' '$TMPD/sys.err') <(grep -o 'load auxiliary object=.*' '$TMPD/ours.err') &&
+		grep -q 'load auxiliary object=libfiltee.so' '$TMPD/ours.err'"
 
 # --- a program that reads _r_debug itself (a COPY relocation of it) --------------------------
 oracle rdebug-copy-relocated -- ./rdebug_main "$TPC/lib/libhwcapsel.so"
