@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 /* PIDs left out for one reason, for one note. */
 struct pid_list {
@@ -48,7 +49,9 @@ static void note_list(struct acct *a, const struct pid_list *l)
 
 int share_measure_pids(struct acct *a, const pid_t *pids, int n, bool named)
 {
-	struct pid_list unreadable = {.why = "not readable by this user (run as root to measure them)"};
+	/* root too can be refused: a process of another PID namespace's init, or one being set up */
+	struct pid_list unreadable = {.why = geteuid() == 0 ? "not readable"
+							     : "not readable by this user (run as root to measure them)"};
 	struct pid_list exited = {.why = "exited while being read"};
 	struct pid_list kernel = {.why = "without memory of their own (kernel threads or zombies)"};
 	for (int i = 0; i < n; i++) {

@@ -14,15 +14,22 @@ KNOWN=$BUILD/testprogs/share/known
 . "$(dirname "$0")/share-lib.sh"
 cd "$TMPD"
 
-# Every process this test starts, ended at the end by PID.
+# wait_for COMMAND...: until it succeeds (10 s at most): for processes to be what they will be.
+wait_for() {
+	for _ in $(seq 200); do "$@" 2>/dev/null && return 0; sleep 0.05; done
+	return 1
+}
+
+# Every process this test starts, ended at the end by PID (disowned: no job messages).
 STARTED=()
 cleanup() {
 	local kids=""
 	for p in "${STARTED[@]}"; do kids="$kids $(cat /proc/$p/task/*/children 2>/dev/null)"; done
-	{
-		for p in "${STARTED[@]}" $kids; do kill -9 "$p"; done
-		wait
-	} 2>/dev/null
+	# children first, so their parents reap them (init does not, in some sandboxes); then the
+	# processes themselves, asked first (the zombie maker reaps its zombie on SIGTERM)
+	for p in $kids; do kill -9 "$p" 2>/dev/null; done
+	for p in "${STARTED[@]}"; do kill "$p" 2>/dev/null; done
+	for p in "${STARTED[@]}"; do wait_for sh -c "! kill -0 $p" || kill -9 "$p" 2>/dev/null; done
 	rm -rf "$TMPD"
 }
 trap cleanup EXIT
@@ -34,7 +41,8 @@ hold() {
 	"$@" "$RTLD" "$KNOWN" hold >"$out" 2>&1 </dev/null &
 	HELD=$!
 	STARTED+=("$HELD")
-	for _ in $(seq 100); do grep -q ready "$out" 2>/dev/null && return 0; sleep 0.05; done
+	disown "$HELD"
+	for _ in $(seq 200); do grep -q ready "$out" 2>/dev/null && return 0; sleep 0.05; done
 	echo "known hold did not get ready" >&2
 	return 1
 }
@@ -165,22 +173,23 @@ for k in ('rss_kib', 'uss_kib', 'frames_kib', 'private_dirty_kib'):
 assert json.load(open('bc.out'))['view'] == 'class'"
 
 # --name: the command name (a copy of sleep under a name of its own) or argv[0].
-SLEEPER=$TMPD/mmld-test-sleeper
+SLEEPER=$TMPD/mts$$   # a command name (15 characters at most) no other run shares
 cp /bin/sleep "$SLEEPER"
-"$SLEEPER" 100 & S1=$!; STARTED+=("$S1")
-(exec -a mmld-test-argv0 sleep 100) & S2=$!; STARTED+=("$S2")
-sleep 0.2
-run_cmd nm -- "$MMLD" share --name 'mmld-test-(sleeper|argv0)' --by process --json
+"$SLEEPER" 100 & S1=$!; STARTED+=("$S1"); disown $S1
+(exec -a "mta$$" sleep 100) & S2=$!; STARTED+=("$S2"); disown $S2
+wait_for grep -q "mts$$" /proc/$S1/comm
+wait_for grep -qa "^mta$$" /proc/$S2/cmdline
+run_cmd nm -- "$MMLD" share --name "^(mts|mta)$$\$" --by process --json
 check name "--name does not find a process by its command name and one by argv[0]" /usr/bin/python3 -c "
 import json
 pids = sorted(p['pid'] for p in json.load(open('nm.out'))['runs'][0]['processes'])
 assert pids == sorted([$S1, $S2]), pids"
-run_cmd nmu -- "$MMLD" share --name 'mmld-test-sleeper' --user nobody
+run_cmd nmu -- "$MMLD" share --name "mts$$" --user nobody
 check name-and-user "--name and --user do not both have to match" sh -c "[ \$(cat nmu.rc) = 1 ] && grep -q 'no process' nmu.err"
 
 # --children: a shell and its two children.
-sh -c "'$SLEEPER' 100 & '$SLEEPER' 100 & wait" & SH=$!; STARTED+=("$SH")
-sleep 0.3
+sh -c "'$SLEEPER' 100 & '$SLEEPER' 100 & wait" & SH=$!; STARTED+=("$SH"); disown $SH
+wait_for sh -c "[ \$(wc -w </proc/$SH/task/$SH/children) = 2 ] && grep -q mts /proc/\$(cut -d' ' -f1 /proc/$SH/task/$SH/children)/comm"
 run_cmd ch -- "$MMLD" share --pid "$SH" --children --by process --json
 check children "--children does not add the shell's two children" /usr/bin/python3 -c "
 import json
@@ -188,11 +197,31 @@ rows = json.load(open('ch.out'))['runs'][0]['processes']
 assert len(rows) == 3 and sum(r['ppid'] == $SH for r in rows) == 2, rows"
 
 # --children with the experiment: each copy's descendants are measured too (as they run).
-run_cmd nch -- "$MMLD" share -n 2 --children --at 0.5 --by process --json -- /bin/sh -c 'sleep 3 & sleep 3; wait'
+# The program reaps its two children however it is ended, so none is left to init.
+cat >kids.py <<'PY'
+import os, signal, time
+kids = []
+for _ in range(2):
+    pid = os.fork()
+    if pid == 0:
+        time.sleep(3)
+        os._exit(0)
+    kids.append(pid)
+def end(*_):
+    for k in kids:
+        os.kill(k, signal.SIGKILL)
+        os.waitpid(k, 0)
+    os._exit(0)
+signal.signal(signal.SIGTERM, end)
+for k in kids:
+    os.waitpid(k, 0)
+PY
+run_cmd nch -- "$MMLD" share -n 2 --children --at 1 --by process --json -- /usr/bin/python3 "$TMPD/kids.py"
 check experiment-children "-n 2 --children does not measure each copy's two children" /usr/bin/python3 -c "
 import json
 rows = json.load(open('nch.out'))['runs'][0]['processes']
-assert len(rows) == 6 and sum(r['argv'] == ['sleep', '3'] for r in rows) == 4, rows"
+parents = {r['pid'] for r in rows if r['argv'][-1].endswith('kids.py') and r['ppid'] not in {x['pid'] for x in rows}}
+assert len(rows) == 6 and len(parents) == 2 and sum(r['ppid'] in parents for r in rows) == 4, rows"
 
 # --all: every process, mmld itself left out.
 run_cmd all -- "$MMLD" share --all --json
@@ -204,6 +233,21 @@ assert set(map(int, '$PIDLIST'.split(','))) <= pids, pids
 assert not any(r['command'].startswith('$MMLD share --all') for r in rows), [r for r in rows if 'share' in r['command']]"
 check all-json-schema "--all JSON does not follow the schema" schema_valid all.out
 
+# Processes coming and going while --all reads them: each run succeeds with a well-formed
+# document (one that exits while being read is a note, never an error).
+(while :; do /bin/true; done) & CH1=$!; STARTED+=("$CH1"); disown $CH1
+churn_ok() {
+	local exited=0
+	for i in 1 2 3 4; do
+		"$MMLD" share --all --json >"churn$i.json" 2>"churn$i.err" || { cat "churn$i.err"; return 1; }
+		schema_valid "churn$i.json" || return 1
+		grep -q 'exited while being read' "churn$i.json" && exited=$((exited + 1))
+	done
+	echo "$exited of 4 runs saw a process exit while being read"
+}
+check all-churn "--all fails or writes a bad document while processes come and go" churn_ok
+kill "$CH1" 2>/dev/null
+
 # PIDs that are not there, zombies, bad arguments.
 run_cmd gone -- "$MMLD" share --pid 4194303
 check pid-gone "a PID that does not exist is not one line and status 1" sh -c \
@@ -211,10 +255,11 @@ check pid-gone "a PID that does not exist is not one line and status 1" sh -c \
 run_cmd gone2 -- "$MMLD" share --pid "${PIDS[0]},4194303"
 check pid-gone-note "a missing PID next to a real one is not a note" sh -c \
 	"[ \$(cat gone2.rc) = 0 ] && grep -q 'note: PID 4194303: no such process' gone2.out"
-/usr/bin/python3 -c 'import os, time
+/usr/bin/python3 -c 'import os, signal, time
+signal.signal(signal.SIGTERM, lambda *a: (os.wait(), os._exit(0)))   # reaps it before going
 if os.fork() == 0: os._exit(0)
-time.sleep(100)' & ZP=$!; STARTED+=("$ZP")
-sleep 0.3
+time.sleep(100)' & ZP=$!; STARTED+=("$ZP"); disown $ZP
+wait_for sh -c "[ -s /proc/$ZP/task/$ZP/children ] && grep -q '^State:.*Z' /proc/\$(tr -d ' ' </proc/$ZP/task/$ZP/children)/status"
 ZOMBIE=$(cat /proc/$ZP/task/$ZP/children 2>/dev/null | tr -d ' ')
 run_cmd zomb -- "$MMLD" share --pid "${PIDS[0]},$ZOMBIE"
 check zombie "a zombie is not named as having no memory of its own" grep -q "without memory of their own.*$ZOMBIE" zomb.out
