@@ -11,6 +11,7 @@
 #include "versions.h"
 #include "map.h"
 #include "stack.h"
+#include "audit.h"
 
 /* The problem part of an "OBJECT: problem" message. */
 static const char *strstr_after(const char *err)
@@ -153,8 +154,10 @@ static struct dso *load_one(const char *name, struct dso *req, enum deps_load ho
 {
 	bool preload = how == DEPS_PRELOAD;
 	/* libc.so.6 names the dynamic linker in DT_NEEDED by its soname: that is us, in every
-	 * namespace (there is one ld.so; other namespaces list a stand-in for it). */
-	if (R.self->soname && strcmp(name, R.self->soname) == 0) {
+	 * namespace (there is one ld.so; other namespaces list a stand-in for it). Outside the
+	 * program's namespace glibc searches for it first, which audit modules see: then so do we
+	 * (the file found is recognised below, never mapped for good). */
+	if (R.self->soname && strcmp(name, R.self->soname) == 0 && !(R.naudit && R.load_ns)) {
 		R.ns[R.load_ns].rtld_listed = true;
 		return R.self;
 	}
@@ -164,6 +167,10 @@ static struct dso *load_one(const char *name, struct dso *req, enum deps_load ho
 	deps_trace_wanted(name, req, "needed");
 	char err[1024];
 	d = search_and_map(name, req, err, sizeof err);
+	if (!d && R.self->soname && strcmp(name, R.self->soname) == 0) { /* searched for audit modules */
+		R.ns[R.load_ns].rtld_listed = true;
+		return R.self;
+	}
 	if (!d) {
 		if (preload) {
 			/* glibc names the problem without the errno text. */
@@ -205,6 +212,8 @@ static struct dso *load_one(const char *name, struct dso *req, enum deps_load ho
 	d->loader = req;
 	deps_append(d);
 	deps_trace_mapped(d);
+	if (R.naudit)
+		audit_objopen(d);
 	return d;
 }
 

@@ -51,12 +51,14 @@ struct dso {
 	size_t tls_modid;             /* 0: no TLS */
 	ptrdiff_t tls_offset;         /* static TLS: block at TP - tls_offset */
 	bool tls_static;              /* block lives in the static TLS area */
+	bool tls_dynamic_used;        /* a thread has a block of it outside the static area */
 
 	/* --- dynamic section (dynamic.c) --- */
 	Elf64_Dyn *dynamic;
 	uint64_t dyn[DT_NUM_DIRECT];  /* d_val/d_ptr by tag for tags < DT_NUM_DIRECT; 0 if absent */
 	bool has_dyn[DT_NUM_DIRECT];
 	uint64_t flags, flags_1;
+	bool names_auditors;          /* has DT_AUDIT or DT_DEPAUDIT (rtld-audit modules to load) */
 	const char *strtab;
 	size_t strsz;
 	const Elf64_Sym *symtab;
@@ -118,6 +120,12 @@ struct dso {
 
 	/* --- initialisation (init.c) --- */
 	bool init_started, init_done, fini_done;
+
+	/* --- rtld-audit (audit.c) --- */
+	struct audit_state *audit;    /* per audit module: cookie and la_objopen's flags; NULL until asked */
+	struct audit_plt *audit_plt;  /* per PLT slot, when audited bindings need a record */
+	bool audit_any_plt;           /* some la_objopen asked for its bindings */
+	bool dlopen_now;              /* dlopen'ed with RTLD_NOW (not lazy even when audited) */
 
 	/* --- personality --- */
 	void *personality;            /* e.g. the glibc-layout link_map that mirrors this record */

@@ -112,6 +112,10 @@ int dynamic_decode(struct dso *d, char *err, size_t errlen)
 		case DT_VERNEED: verneed = v; break;
 		case DT_VERNEEDNUM: d->verneednum = v; break;
 		case DT_FLAGS_1: d->flags_1 = v; break;
+		case 0x6ffffefc: /* DT_AUDIT */
+		case 0x6ffffefb: /* DT_DEPAUDIT */
+			d->names_auditors = true;
+			break;
 		}
 	}
 	if (i == n && n)

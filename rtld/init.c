@@ -2,6 +2,7 @@
 #include "init.h"
 #include "hold.h"
 #include "pages.h"
+#include "audit.h"
 
 typedef void (*init_fn)(int, char **, char **);
 typedef void (*fini_fn)(void);
@@ -110,9 +111,14 @@ void init_run_new(struct dso *first, int argc, char **argv, char **envp)
 
 struct dso **init_order(size_t *n)
 {
-	if (!norder)
+	/* Once for the start-up objects (audit modules' namespaces, loaded first, are in the order
+	 * already, and stay first). */
+	static bool startup_ordered;
+	if (!startup_ordered) {
+		startup_ordered = true;
 		for (struct dso *d = R.tail; d; d = d->prev)
 			visit(d);
+	}
 	*n = norder;
 	return order;
 }
@@ -129,6 +135,8 @@ void init_run_all(void)
 	}
 	for (size_t i = 0; i < norder; i++) {
 		struct dso *d = order[i];
+		if (d->init_done) /* an audit module's namespace: initialised when it was loaded */
+			continue;
 		if (d->kind == DSO_VDSO || d->kind == DSO_RTLD) {
 			d->init_done = true;
 			continue;
@@ -142,25 +150,60 @@ void init_run_all(void)
 }
 
 /* Runs the finalisers of the objects `select` picks (all when NULL), in the reverse of the
- * initialisation order; each object's once. */
-static void fini_selected(bool (*select)(const struct dso *))
+ * initialisation order; each object's once. `after` (la_objclose) follows each object picked,
+ * initialised or not, ld.so included. */
+static void fini_selected(bool (*select)(const struct dso *), void (*after)(struct dso *))
 {
 	for (size_t i = norder; i-- > 0;) {
 		struct dso *d = order[i];
-		if (!d->init_done || d->fini_done || d->kind == DSO_VDSO || d->kind == DSO_RTLD)
+		if (d->fini_done || d->kind == DSO_VDSO || (!after && (!d->init_done || d->kind == DSO_RTLD)))
 			continue;
 		if (select && !select(d))
 			continue;
 		d->fini_done = true;
-		if (DEBUG_ON(DBG_INIT | DBG_LIBS))
-			dbg("calling fini: %s [%u]", dso_display(d), d->ns);
-		call_array(d, DT_FINI_ARRAY, DT_FINI_ARRAYSZ, true, 0, NULL, NULL);
-		if (d->has_dyn[DT_FINI])
-			((fini_fn)(d->load_bias + d->dyn[DT_FINI]))();
+		if (d->init_done && d->kind != DSO_RTLD) {
+			if (DEBUG_ON(DBG_INIT | DBG_LIBS))
+				dbg("calling fini: %s [%u]", dso_display(d), d->ns);
+			call_array(d, DT_FINI_ARRAY, DT_FINI_ARRAYSZ, true, 0, NULL, NULL);
+			if (d->has_dyn[DT_FINI])
+				((fini_fn)(d->load_bias + d->dyn[DT_FINI]))();
+		}
+		if (after)
+			after(d);
 	}
 }
 
-void init_fini_selected(bool (*select)(const struct dso *)) { fini_selected(select); }
+void init_fini_selected(bool (*select)(const struct dso *), void (*after)(struct dso *))
+{
+	fini_selected(select, after);
+}
+
+/* At exit, glibc's order (elf/dl-fini.c): namespace by namespace, the last first and the
+ * program's last, audit modules' own namespaces after all; in each, the program first (glibc
+ * never sorts it), then the objects dependents first. With audit modules, each namespace's
+ * finalisers are told between LA_ACT_DELETE and LA_ACT_CONSISTENT, with la_objclose after each
+ * object's (not in the modules' own namespaces). */
+static unsigned fini_ns;
+static bool in_fini_ns(const struct dso *d) { return d->ns == fini_ns && d != R.main; }
+static bool is_main(const struct dso *d) { return d == R.main; }
+static void fini_at_exit(void)
+{
+	R.exiting = true;
+	for (int auditors = 0; auditors < 2; auditors++)
+		for (unsigned n = R.nns; n-- > 0;) {
+			if (!R.ns[n].used || R.ns[n].auditing != (auditors == 1))
+				continue;
+			bool tell = R.naudit && !auditors;
+			if (tell)
+				audit_activity(n, LA_ACT_DELETE_);
+			if (n == 0)
+				fini_selected(is_main, tell ? audit_objclose : NULL);
+			fini_ns = n;
+			fini_selected(in_fini_ns, tell ? audit_objclose : NULL);
+			if (tell)
+				audit_activity(n, LA_ACT_CONSISTENT_);
+		}
+}
 
 void init_forget(const struct dso *d)
 {
@@ -176,8 +219,7 @@ void rtld_fini(void)
 	hold_at(STOP_EXIT);
 	if (DEBUG_ON(DBG_PAGES))
 		pages_report();
-	R.exiting = true;
-	fini_selected(NULL);
+	fini_at_exit();
 	if (DEBUG_ON(DBG_STATISTICS))
 		dbg("finalisers done");
 }

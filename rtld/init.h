@@ -16,8 +16,9 @@ HIDDEN struct dso **init_order(size_t *n);
 /* Runs the initialisers of objects from `first` on (a dlopen), dependencies first, with the
  * arguments the C library keeps; their finalisers join the exit order. */
 HIDDEN void init_run_new(struct dso *first, int argc, char **argv, char **envp);
-/* dlclose: runs the finalisers of the objects `select` picks, reverse initialisation order. */
-HIDDEN void init_fini_selected(bool (*select)(const struct dso *));
+/* dlclose: runs the finalisers of the objects `select` picks, reverse initialisation order;
+ * `after` (la_objclose, or NULL) follows each of them. */
+HIDDEN void init_fini_selected(bool (*select)(const struct dso *), void (*after)(struct dso *));
 /* Takes an unloaded object out of the initialisation order. */
 HIDDEN void init_forget(const struct dso *d);
 /* The finaliser given to the program in %rdx: finalisers of every initialised object, in

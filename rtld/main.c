@@ -13,6 +13,7 @@
 #include "hold.h"
 #include "hwcaps.h"
 #include "search.h"
+#include "audit.h"
 
 struct rtld_state R;
 
@@ -23,6 +24,9 @@ HIDDEN uintptr_t rtld_self_relocate(void);
 /* Used by the assembly trampolines: how to save the vector registers (CPUID, step 3c). */
 HIDDEN int rtld_xsave_mode;      /* 0: FXSAVE; 1: XSAVE */
 HIDDEN size_t rtld_xsave_size;   /* bytes, a multiple of 64 */
+/* Used by the auditing trampoline: how wide the argument vector registers are, as glibc fills
+ * La_x86_64_regs.lr_vector: 0 xmm only, 1 ymm (AVX), 2 zmm (AVX-512F), each if the OS enabled it. */
+HIDDEN int rtld_audit_vec;
 
 static void cpuid(uint32_t leaf, uint32_t sub, uint32_t r[4])
 {
@@ -38,11 +42,24 @@ static void setup_xsave(void)
 	bool osxsave = (r[2] & (1u << 27)) != 0;
 	rtld_xsave_mode = 0;
 	rtld_xsave_size = 512;
+	bool avx = (r[2] & (1u << 28)) != 0;
 	if (osxsave && max >= 0xd) {
 		cpuid(0xd, 0, r);
 		if (r[1] >= 576) {
 			rtld_xsave_mode = 1;
 			rtld_xsave_size = (r[1] + 63) & ~63u;
+		}
+	}
+	uint32_t xcr0 = 0, edx;
+	if (osxsave)
+		__asm__ volatile("xgetbv" : "=a"(xcr0), "=d"(edx) : "c"(0));
+	rtld_audit_vec = 0;
+	if (avx && (xcr0 & 0x6) == 0x6) {
+		rtld_audit_vec = 1;
+		if (max >= 7) {
+			cpuid(7, 0, r);
+			if ((r[1] & (1u << 16)) && (xcr0 & 0xe6) == 0xe6) /* AVX512F; opmask, ZMM_Hi256, Hi16_ZMM */
+				rtld_audit_vec = 2;
 		}
 	}
 }
@@ -191,7 +208,11 @@ __attribute__((noinline)) static struct start_result rtld_main(uintptr_t *sp, ui
 		deps_append(R.vdso);
 	}
 
+	if (R.naudit_lists || R.main->names_auditors)            /* 4c: audit modules first, each with */
+		glibc_audit_start(sp);                           /*     its own namespace and libc */
 	deps_preload(R.preload);                                 /* 5: LD_PRELOAD, then DT_NEEDED */
+	if (R.naudit && R.vdso)                                  /*    (the vDSO's la_objopen: after preloads) */
+		audit_objopen(R.vdso);
 	deps_load_all();
 	search_release_cache();
 	if (R.self->in_global_scope)                             /* listed (last) only if needed, as glibc */
@@ -212,8 +233,12 @@ __attribute__((noinline)) static struct start_result rtld_main(uintptr_t *sp, ui
 
 	bool glibc = glibc_detect();                             /* the glibc personality, if libc.so.6 */
 	R.tcb_size = PTHREAD_SIZE;                               /* 7: TLS; the TCB is glibc's struct pthread */
-	tls_layout();
-	tls_setup_main_thread();
+	if (R.tp)                                                /*    made for the audit modules already: */
+		tls_add_modules(R.head);                         /*    the rest as glibc then does */
+	else {
+		tls_layout();
+		tls_setup_main_thread();
+	}
 	if (glibc)                                               /* 10a: what libc reads while relocated */
 		glibc_before_reloc(sp);
 	debug_prepare();                                         /* 10a: _r_debug before a COPY reloc reads it */
@@ -227,6 +252,8 @@ __attribute__((noinline)) static struct start_result rtld_main(uintptr_t *sp, ui
 	tls_init_images();                                       /* 7b: TLS images hold relocated data */
 	if (glibc)                                               /* 10b: __libc_early_init */
 		glibc_after_reloc();
+	if (R.naudit)
+		audit_activity(0, LA_ACT_CONSISTENT_);
 	hold_at(STOP_LOADED);                                    /* MMLD_STOP=loaded: measured here,
 								    where glibc's ld.so says RT_CONSISTENT */
 	uint32_t stack_x = 0;

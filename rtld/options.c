@@ -91,6 +91,8 @@ void options_from_env(void)
 		}
 		if ((v = env_get("LD_DEBUG")))
 			parse_debug(v);
+		if ((v = env_get("LD_AUDIT")) && *v)
+			R.audit_lists[R.naudit_lists++] = v;
 		if (R.debug && (v = env_get("LD_DEBUG_OUTPUT")) && *v) {
 			char path[4096];
 			rt_snprintf(path, sizeof path, "%s.%ld", v, sys_getpid());
@@ -162,6 +164,7 @@ static void help(const char *self)
 		   "                        only search built-in subdirectories if in LIST\n"
 		   "  --inhibit-rpath LIST  ignore RUNPATH and RPATH information in object names\n"
 		   "                        in LIST (accepted, not implemented by mmld)\n"
+		   "  --audit LIST          use objects named in LIST as auditors\n"
 		   "  --preload LIST        preload objects named in LIST\n"
 		   "  --argv0 STRING        set argv[0] to STRING before running\n"
 		   "  --help                display this help and exit\n"
@@ -176,7 +179,7 @@ static void help(const char *self)
 }
 
 /* Options that take a value: where it goes. */
-static void option_value(const char *self, const char *opt, const char *v)
+static void option_value(const char *opt, const char *v)
 {
 	if (strcmp(opt, "--library-path") == 0) {
 		R.library_path = v;
@@ -191,7 +194,8 @@ static void option_value(const char *self, const char *opt, const char *v)
 	} else if (strcmp(opt, "--glibc-hwcaps-mask") == 0) {
 		R.hwcaps_mask = v;
 	} else if (strcmp(opt, "--audit") == 0) {
-		usage_error(self, "auditing is not supported:", v);
+		if (R.naudit_lists < sizeof R.audit_lists / sizeof R.audit_lists[0])
+			R.audit_lists[R.naudit_lists++] = v;
 	}
 	/* --inhibit-rpath: accepted for compatibility, not implemented */
 }
@@ -217,7 +221,7 @@ int options_from_cmdline(void)
 		else if (valued) {
 			if (i + 1 >= R.argc)
 				usage_error(self, "option requires an argument --", a);
-			option_value(self, a, R.argv[++i]);
+			option_value(a, R.argv[++i]);
 		} else if (strcmp(a, "--help") == 0)
 			want_help = true; /* after the other options, which it reports on (glibc's order) */
 		else if (strcmp(a, "--version") == 0) {

@@ -8,6 +8,7 @@
 #include "relr.h"
 #include "init.h"
 #include "arch/x86_64/reloc_fast.h"
+#include "audit.h"
 
 /* A one-entry cache: consecutive relocations often name the same symbol (a GLOB_DAT and a
  * JUMP_SLOT of one function, R_X86_64_64 arrays of vtables). It belongs to whoever is
@@ -191,6 +192,22 @@ static bool apply_table(struct dso *d, uintptr_t table, size_t size, bool lazy, 
 	return irelative;
 }
 
+/* la_symbind64 for each PLT slot bound now, in table order (glibc tells modules right after
+ * each such relocation; nothing between two of them can tell the difference). A pass of its
+ * own, so that the relocation loop pays nothing for auditing. */
+static void audit_bound_now(struct dso *d)
+{
+	const Elf64_Rela *r = (const Elf64_Rela *)(d->load_bias + d->dyn[DT_JMPREL]);
+	const Elf64_Rela *end = r + d->dyn[DT_PLTRELSZ] / sizeof *r;
+	for (; r < end; r++) {
+		struct sym_def def;
+		if (R_TYPE(r->r_info) != R_X86_64_JUMP_SLOT || !R_SYM(r->r_info) ||
+		    !reloc_resolve(d, R_SYM(r->r_info), true, false, &def) || !def.sym)
+			continue;
+		audit_symbind_now(d, def.dso, def.sym, (uintptr_t *)(d->load_bias + r->r_offset));
+	}
+}
+
 void reloc_object(struct dso *d)
 {
 	if (d->relocated)
@@ -211,6 +228,11 @@ void reloc_object(struct dso *d)
 	}
 	compute_write_span(d);
 	bool lazy = !(d->bind_now || R.bind_now) && R.mode == MODE_RUN;
+	/* la_pltenter/la_pltexit need every call through the PLT: lazy even when the object asks to
+	 * be bound now (glibc: not with LD_BIND_NOW, nor dlopen's RTLD_NOW). */
+	if (R.naudit && R.audit_plt_hooks && !lazy && !R.bind_now && !d->dlopen_now && R.mode == MODE_RUN &&
+	    audit_plt_trampoline(d))
+		lazy = true;
 	bool irel_rela = false, irel_plt = false;
 	if (d->has_dyn[DT_RELA])
 		irel_rela = apply_table(d, d->load_bias + d->dyn[DT_RELA], d->dyn[DT_RELASZ], false, false);
@@ -223,8 +245,12 @@ void reloc_object(struct dso *d)
 		apply_table(d, d->load_bias + d->dyn[DT_RELA], d->dyn[DT_RELASZ], false, true);
 	if (irel_plt)
 		apply_table(d, d->load_bias + d->dyn[DT_JMPREL], d->dyn[DT_PLTRELSZ], false, true);
+	if (R.naudit && !lazy && d->has_dyn[DT_JMPREL])
+		audit_bound_now(d);
 	if (d->textrel)
 		textrel_protect(d, false);
+	if (R.naudit) /* after relocation, as glibc: IFUNC resolvers' lazy calls bind plainly */
+		audit_plt_alloc(d);
 	d->relocating = false;
 	d->relocated = true;
 	R.nrelocs += d->nrelocs;

@@ -19,5 +19,10 @@ HIDDEN void reloc_forget(const struct dso *d);
 /* arch/x86_64/reloc.c: applies one RELA entry. `deferred` collects IRELATIVE. */
 HIDDEN void arch_apply_rela(struct dso *d, const Elf64_Rela *r, bool lazy);
 HIDDEN void arch_setup_lazy(struct dso *d);
+/* Lazy binding, for the trampolines: checks that d (from GOT[1]) and index name a PLT slot
+ * (dying otherwise), and resolves it: returns the target, *where is its GOT word. */
+HIDDEN void arch_lazy_check(struct dso *d, size_t index);
+HIDDEN uintptr_t arch_lazy_target(struct dso *d, size_t index, uint64_t **where, struct sym_def *def);
+HIDDEN uintptr_t rtld_lazy_fixup(struct dso *d, size_t index);
 HIDDEN bool arch_reloc_target_ok(const struct dso *d, uintptr_t where);
 #endif

@@ -46,6 +46,9 @@ struct link_ns {
 	bool self_in_scope;        /* ld-mmld.so is in this scope (R.self->in_global_scope says it
 				      for namespace 0) */
 	bool rtld_listed;          /* an object here needs ld-mmld.so: it is on the list */
+	bool auditing;             /* an audit module's namespace: nothing in it is audited */
+	bool auditor;              /* made for an audit module (before la_version made it auditing):
+				      its objects are relocated as glibc's __RTLD_AUDIT has them */
 	void *rtld_proxy;          /* outside namespace 0: the link_map standing for ld-mmld.so in
 				      this namespace's list (glibc's l_real proxy), or NULL */
 	void *first_map;           /* head of the namespace's link_map chain (debug_link) */
@@ -88,12 +91,24 @@ struct rtld_state {
 	unsigned nns;              /* namespaces ever used: highest index + 1 */
 	unsigned load_ns;          /* the namespace objects are being loaded into */
 
+	/* --- rtld-audit (audit.c) --- */
+	const char *audit_lists[8];/* LD_AUDIT, each --audit, DT_AUDIT: colon-separated module names */
+	unsigned naudit_lists;
+	unsigned naudit;           /* audit modules registered; 0: every audit hook is skipped */
+	bool audit_plt_hooks;      /* one has la_pltenter or la_pltexit: PLTs go through rtld_audit_plt */
+	bool audit_symbind;        /* one has la_symbind64 */
+	void *(*link_map_of)(struct dso *d); /* the link_map audit modules are shown (personality) */
+	struct rtld_catch *catcher;/* while set, a loading error comes back here (glibc_audit_start) */
+	bool loading_auditor;      /* an audit module and its dependencies are being loaded */
+
 	/* --- TLS (tls.c) --- */
 	size_t tls_max_modid;
 	size_t tls_static_size;    /* bytes below the thread pointer, incl. surplus */
 	size_t tls_static_align;
 	size_t tls_static_used;    /* bytes below TP given out: start-up modules, then surplus */
 	size_t tls_generation;
+	size_t tls_surplus;        /* static TLS left for dlopen'ed initial-exec TLS: glibc's 1664,
+				      more with audit modules (their libc.so.6 copies) */
 	size_t tcb_size;           /* bytes at and above the thread pointer */
 	void *tp;                  /* main thread's thread pointer */
 
@@ -109,6 +124,9 @@ struct rtld_state {
 	void (*load_lock)(bool take);
 	/* Allocator for dynamic TLS blocks: what the thread library frees them with. */
 	void *(*tls_malloc)(size_t);
+	/* The program's calloc (libc's, or one it interposes), for what glibc's ld.so allocates with
+	 * it after start-up and programs can see it do (audit records). NULL: ours. */
+	void *(*app_calloc)(size_t, size_t);
 
 	/* --- statistics (LD_DEBUG=statistics) --- */
 	uint64_t t_start, t_reloc;
@@ -116,6 +134,16 @@ struct rtld_state {
 };
 
 extern struct rtld_state R HIDDEN;
+
+/* A catch point inside the loader (arch/x86_64/start.S): rtld_setjmp returns 0, and 1 again
+ * when rtld_longjmp is called with it; for errors at start-up that must not end the process
+ * (an audit module that cannot be loaded is reported and ignored). */
+struct rtld_catch {
+	uint64_t regs[8]; /* rbx, rbp, r12-r15, rsp, the return address */
+	char msg[512];    /* the error, for the one who set the catch point */
+};
+HIDDEN int rtld_setjmp(struct rtld_catch *c) __attribute__((returns_twice));
+__attribute__((noreturn)) HIDDEN void rtld_longjmp(struct rtld_catch *c);
 
 /* fatal.c: the one place a start-up error leaves the process. */
 __attribute__((noreturn, format(printf, 3, 4))) HIDDEN void rt_die(const char *occasion, const char *object,

@@ -5,6 +5,7 @@
 #include "hwcaps.h"
 #include "ldcache.h"
 #include "map.h"
+#include "audit.h"
 
 const char *const search_default_dirs[] = {"/lib/x86_64-linux-gnu", "/usr/lib/x86_64-linux-gnu", "/lib", "/usr/lib", NULL};
 
@@ -105,12 +106,18 @@ static const char *open_error_text(long err)
 
 /* Tries one file. Returns the object, or NULL to go on searching; *fatal set when the file
  * exists but cannot be used for a reason other than being of another ELF class; *opened
- * when the file could be opened at all (its directory exists). */
-static struct dso *try_file_opened(const char *path, const char *name, char *err, size_t errlen, bool *fatal,
-				   bool *opened)
+ * when the file could be opened at all (its directory exists). `code` is where the path came
+ * from, for audit modules (la_objsearch; 0: a path asked for as such), req who asked. */
+static struct dso *try_file_opened(const char *path, const char *name, unsigned code, struct dso *req, char *err,
+				   size_t errlen, bool *fatal, bool *opened)
 {
 	if (DEBUG_ON(DBG_LIBS))
 		dbg("  trying file=%s", path);
+	/* Audit modules may change the path or skip it. */
+	if (R.naudit && code && !(path = audit_objsearch(path, req, code))) {
+		*opened = false;
+		return NULL;
+	}
 	long fd = sys_open(path, O_RDONLY_ | O_CLOEXEC_, 0);
 	*opened = fd >= 0;
 	if (fd < 0) {
@@ -146,10 +153,11 @@ static struct dso *try_file_opened(const char *path, const char *name, char *err
 	return d;
 }
 
-static struct dso *try_file(const char *path, const char *name, char *err, size_t errlen, bool *fatal)
+static struct dso *try_file(const char *path, const char *name, unsigned code, struct dso *req, char *err,
+			    size_t errlen, bool *fatal)
 {
 	bool opened;
-	return try_file_opened(path, name, err, errlen, fatal, &opened);
+	return try_file_opened(path, name, code, req, err, errlen, fatal, &opened);
 }
 
 /* One search path, decoded: each directory with its tokens expanded and its trailing
@@ -251,7 +259,7 @@ static void print_dirs(const struct dir_list *l, const char *what, const struct 
 
 /* Tries name in each directory of l and in its hardware-capability subdirectories. */
 static struct dso *try_dir_list(const struct dir_list *l, const char *name, const char *what, const struct dso *from,
-				char *err, size_t errlen, bool *fatal)
+				unsigned code, struct dso *req, char *err, size_t errlen, bool *fatal)
 {
 	if (!l->n)
 		return NULL;
@@ -266,7 +274,7 @@ static struct dso *try_dir_list(const struct dir_list *l, const char *name, cons
 			if (!join(path, sizeof path, l->dir[i], l->len[i], hwcaps_subdir(k), name))
 				continue;
 			bool opened;
-			struct dso *d = try_file_opened(path, name, err, errlen, fatal, &opened);
+			struct dso *d = try_file_opened(path, name, code, req, err, errlen, fatal, &opened);
 			if (d || *fatal)
 				return d;
 			path[strlen(path) - strlen(name)] = 0;
@@ -278,13 +286,13 @@ static struct dso *try_dir_list(const struct dir_list *l, const char *name, cons
 
 /* Tries name in every directory of a colon-separated list. */
 static struct dso *try_dirs(const char *list, struct dso *owner, const char *name, const char *what, bool per_file,
-			    char *err, size_t errlen, bool *fatal)
+			    unsigned code, struct dso *req, char *err, size_t errlen, bool *fatal)
 {
 	if (!list || !*list)
 		return NULL;
 	struct dir_list l;
 	dirs_parse(list, owner, &l);
-	struct dso *d = try_dir_list(&l, name, what, per_file ? owner : NULL, err, errlen, fatal);
+	struct dso *d = try_dir_list(&l, name, what, per_file ? owner : NULL, code, req, err, errlen, fatal);
 	dirs_free(&l);
 	return d;
 }
@@ -299,6 +307,11 @@ struct dso *search_and_map(const char *name, struct dso *req, char *err, size_t 
 	bool fatal = false;
 	struct dso *d;
 	err[0] = 0;
+	/* Audit modules see the name first and may change it or refuse it (LA_SER_ORIG). */
+	if (R.naudit && !(name = audit_objsearch(name, req, LA_SER_ORIG_))) {
+		rt_snprintf(err, errlen, ": cannot open shared object file"); /* glibc has no name left */
+		return NULL;
+	}
 	if (strchr(name, '/')) {
 		/* $ORIGIN and friends in a path (DT_NEEDED, dlopen): expanded for the requester, which
 		 * for dlopen is the caller. */
@@ -311,7 +324,7 @@ struct dso *search_and_map(const char *name, struct dso *req, char *err, size_t 
 			if (dst_expand(name, strlen(name), &v, expanded, sizeof expanded) > 0)
 				path = expanded;
 		}
-		d = try_file(path, name, err, errlen, &fatal);
+		d = try_file(path, name, 0, req, err, errlen, &fatal);
 		if (!d && !err[0])
 			rt_snprintf(err, errlen, "%s: cannot open shared object file: No such file or directory", name);
 		return d;
@@ -321,18 +334,27 @@ struct dso *search_and_map(const char *name, struct dso *req, char *err, size_t 
 	const char *runpath = dyn_string(req, DT_RUNPATH);
 	if (!runpath) {
 		/* DT_RPATH of the requester, then of the program (deprecated, but searched first). */
-		if ((d = try_dirs(dyn_string(req, DT_RPATH), req, name, "RPATH", true, err, errlen, &fatal)) || fatal)
+		if ((d = try_dirs(dyn_string(req, DT_RPATH), req, name, "RPATH", true, LA_SER_RUNPATH_, req, err, errlen,
+				  &fatal)) ||
+		    fatal)
 			return d;
 		if (req != R.main && R.main && !dyn_string(R.main, DT_RUNPATH) &&
-		    ((d = try_dirs(dyn_string(R.main, DT_RPATH), R.main, name, "RPATH", true, err, errlen, &fatal)) ||
+		    ((d = try_dirs(dyn_string(R.main, DT_RPATH), R.main, name, "RPATH", true, LA_SER_RUNPATH_, req, err,
+				   errlen, &fatal)) ||
+		     fatal))
+			return d;
+		/* An audit module and what it needs are also looked for in the program's DT_RUNPATH. */
+		if (R.loading_auditor && req != R.main && R.main &&
+		    ((d = try_dirs(dyn_string(R.main, DT_RUNPATH), R.main, name, "RUNPATH", true, LA_SER_RUNPATH_, req, err,
+				   errlen, &fatal)) ||
 		     fatal))
 			return d;
 	}
 	if ((d = try_dirs(R.library_path, R.main, name, R.library_path_source ? R.library_path_source : "LD_LIBRARY_PATH",
-			  false, err, errlen, &fatal)) ||
+			  false, LA_SER_LIBPATH_, req, err, errlen, &fatal)) ||
 	    fatal)
 		return d;
-	if ((d = try_dirs(runpath, req, name, "RUNPATH", true, err, errlen, &fatal)) || fatal)
+	if ((d = try_dirs(runpath, req, name, "RUNPATH", true, LA_SER_RUNPATH_, req, err, errlen, &fatal)) || fatal)
 		return d;
 	if (!R.inhibit_cache && !(req && (req->flags_1 & 0x800 /* DF_1_NODEFLIB */))) {
 		if (!cache_tried)
@@ -340,7 +362,7 @@ struct dso *search_and_map(const char *name, struct dso *req, char *err, size_t 
 		if (DEBUG_ON(DBG_LIBS))
 			dbg(" search cache=/etc/ld.so.cache");
 		const char *p = cache_data ? ldcache_lookup(cache_data, cache_size, name, hwcaps_cache_caps) : NULL;
-		if (p && ((d = try_file(p, name, err, errlen, &fatal)) || fatal))
+		if (p && ((d = try_file(p, name, LA_SER_CONFIG_, req, err, errlen, &fatal)) || fatal))
 			return d;
 	}
 	if (!(req && (req->flags_1 & 0x800))) {
@@ -348,7 +370,9 @@ struct dso *search_and_map(const char *name, struct dso *req, char *err, size_t 
 		if (!system_dirs.n)
 			for (int i = 0; search_default_dirs[i]; i++)
 				dirs_add(&system_dirs, search_default_dirs[i], strlen(search_default_dirs[i]));
-		if ((d = try_dir_list(&system_dirs, name, "system search path", NULL, err, errlen, &fatal)) || fatal)
+		if ((d = try_dir_list(&system_dirs, name, "system search path", NULL, LA_SER_DEFAULT_, req, err, errlen,
+				      &fatal)) ||
+		    fatal)
 			return d;
 	}
 	if (!err[0])

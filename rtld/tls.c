@@ -12,6 +12,7 @@
 #include "tls.h"
 
 static struct dso **modules; /* modules[id] */
+static inline dtv_t *current_dtv(void);
 static size_t modules_cap;
 
 struct dso *tls_module(size_t id) { return id < modules_cap ? modules[id] : NULL; }
@@ -53,7 +54,9 @@ void tls_layout(void)
 	}
 	R.tls_static_align = max_align;
 	R.tls_static_used = offset;
-	R.tls_static_size = align_up(offset + TLS_STATIC_SURPLUS, max_align);
+	if (!R.tls_surplus)
+		R.tls_surplus = TLS_STATIC_SURPLUS;
+	R.tls_static_size = align_up(offset + R.tls_surplus, max_align);
 	R.tls_generation = 1;
 }
 
@@ -97,11 +100,18 @@ void tls_setup_main_thread(void)
 void tls_init_images(void)
 {
 	uintptr_t tp = (uintptr_t)R.tp;
+	dtv_t *dtv = current_dtv();
 	for (size_t id = 1; id <= R.tls_max_modid; id++) {
 		struct dso *d = modules[id];
+		/* Only the start-up objects with static TLS: an audit module's namespace, loaded first,
+		 * has its blocks in use already; other start-up TLS after audit modules is dynamic. */
+		if (!d || !d->tls_static || d->dlopened)
+			continue;
 		char *block = (char *)(tp - (uintptr_t)d->tls_offset);
 		memcpy(block, d->tls_image, d->tls_filesz);
 		memset(block + d->tls_filesz, 0, d->tls_memsz - d->tls_filesz);
+		if (id <= dtv[-1].counter)
+			dtv[id].val = block;
 	}
 }
 
@@ -113,19 +123,31 @@ void tls_add_modules(struct dso *first)
 			continue;
 		register_module(d);
 		any = true;
-		/* Built for initial-exec access (DF_STATIC_TLS: TPOFF relocations), the module must
-		 * sit at a fixed offset from every thread's TP: take room in the surplus every thread
-		 * was given, if it fits. Otherwise a block per thread, allocated on first access. */
-		size_t off = align_up(R.tls_static_used + d->tls_memsz - d->tls_firstbyte, d->tls_align) + d->tls_firstbyte;
-		if ((d->flags & DF_STATIC_TLS) && d->tls_align <= R.tls_static_align && off <= R.tls_static_size) {
-			d->tls_offset = (ptrdiff_t)off;
-			d->tls_static = true;
-			R.tls_static_used = off;
-		} else
-			d->tls_static = false;
+		/* A block per thread, allocated on first access, unless an initial-exec reference to
+		 * it is relocated (tls_try_static). */
+		d->tls_static = false;
 	}
 	if (any)
 		R.tls_generation++;
+}
+
+bool tls_try_static(struct dso *d)
+{
+	/* Reached by initial-exec code (TPOFF relocations) the block must sit at a fixed offset
+	 * from every thread's TP: room in the surplus every thread was given, if it fits and no
+	 * thread has a block of it elsewhere yet. Decided when the first such relocation is
+	 * applied, as glibc does (so the surplus is spent in glibc's order). */
+	if (d->tls_static)
+		return true;
+	if (d->tls_dynamic_used || d->tls_align > R.tls_static_align)
+		return false;
+	size_t off = align_up(R.tls_static_used + d->tls_memsz - d->tls_firstbyte, d->tls_align) + d->tls_firstbyte;
+	if (off > R.tls_static_size)
+		return false;
+	d->tls_offset = (ptrdiff_t)off;
+	d->tls_static = true;
+	R.tls_static_used = off;
+	return true;
 }
 
 /* Static TLS given back by dlclose, by glibc's rule (so the same dlmopen that fails under it
@@ -206,6 +228,7 @@ static void *allocate_block(dtv_t *dtv, size_t id)
 		dtv[id].val = (void *)(current_tp() - (uintptr_t)d->tls_offset);
 		return dtv[id].val;
 	}
+	d->tls_dynamic_used = true; /* its static TLS can no longer be given (tls_try_static) */
 	size_t a = d->tls_align;
 	char *mem = (R.tls_malloc ? R.tls_malloc : rt_malloc)(d->tls_memsz + a);
 	if (!mem)

@@ -43,6 +43,9 @@ HIDDEN void tls_init_images(void);
 /* Gives modules loaded after start-up (dlopen) ids; their blocks are per thread and
  * allocated on first access. Bumps the generation. */
 HIDDEN void tls_add_modules(struct dso *first);
+/* d's TLS is reached through an initial-exec relocation: static TLS from the surplus, if any
+ * is left and no thread has a block of d elsewhere yet. */
+HIDDEN bool tls_try_static(struct dso *d);
 /* An unloaded module: its id no longer names anything; its static TLS block, if any, is
  * gathered for tls_forget_done. */
 HIDDEN void tls_forget(struct dso *d);

@@ -154,5 +154,6 @@ include testprogs/exec/exec.mk
 include testprogs/dlmopen/dlmopen.mk
 include testprogs/conform/conform.mk
 include testprogs/pages/pages.mk
+include testprogs/audit/audit.mk
 
-testprogs: $(TP_ALL) $(TP_GLIBC) $(TP_THREADS) $(TP_DLMOPEN) $(TP_CONFORM)
+testprogs: $(TP_ALL) $(TP_GLIBC) $(TP_THREADS) $(TP_DLMOPEN) $(TP_CONFORM) $(TP_AUDIT)

@@ -18,6 +18,7 @@
 #include "../tls.h"
 #include "../versions.h"
 #include "../debug.h"
+#include "../audit.h"
 
 struct r_found_version {
 	const char *name;
@@ -53,6 +54,12 @@ static struct dso *open_rollback_tail; /* list tail before the dlopen in progres
  * dlerror machinery calls GLRO(dl_catch_error), which is the program's libc's catcher. */
 __attribute__((noreturn)) static void raise_error_code(int errcode, const char *objname, const char *msg)
 {
+	if (R.catcher) { /* an audit module at start-up: back to glibc_audit_start */
+		struct rtld_catch *c = R.catcher;
+		R.catcher = NULL;
+		rt_snprintf(c->msg, sizeof c->msg, "%s", msg);
+		rtld_longjmp(c);
+	}
 	if (glibc_libc.signal_error)
 		glibc_libc.signal_error(errcode, objname ? objname : "", NULL, msg);
 	rt_dprintf(2, "%s: %s\n", objname ? objname : "", msg);
@@ -77,6 +84,7 @@ static void release_empty_namespaces(void)
 		if (!ns->used || has[n])
 			continue;
 		ns->used = false;
+		ns->auditor = ns->auditing = false;
 		ns->nscope = 0;
 		ns->self_in_scope = false;
 		ns->rtld_listed = false;
@@ -180,12 +188,27 @@ static void unload_unmarked(void)
 		any |= doomed(d);
 	if (!any)
 		return;
-	init_fini_selected(doomed);
+	unsigned ns = 0;
 	for (struct dso *d = R.head; d; d = d->next)
 		if (doomed(d)) {
-			debug_announce(d->ns, 2); /* RT_DELETE */
+			ns = d->ns;
 			break;
 		}
+	/* Finalisers, dependents first; each object's la_objclose after its own, then
+	 * LA_ACT_DELETE, as glibc's dlclose tells them. */
+	init_fini_selected(doomed, R.naudit ? audit_objclose : NULL);
+	if (R.naudit) {
+		for (struct dso *d = R.head; d; d = d->next) /* never initialised (a failed dlopen) */
+			if (doomed(d) && !d->init_started)
+				audit_objclose(d);
+		bool emptied = ns != 0;
+		for (struct dso *d = R.head; d && emptied; d = d->next)
+			emptied = d->ns != ns || doomed(d);
+		if (emptied && R.ns[ns].rtld_listed)
+			audit_objclose_rtld_proxy(ns);
+		audit_activity(ns, LA_ACT_DELETE_);
+	}
+	debug_announce(ns, 2); /* RT_DELETE */
 	for (struct dso *d = R.head; d; d = d->next) /* survivors forget a loader that goes */
 		if (!doomed(d) && d->loader && doomed(d->loader)) {
 			d->loader = NULL;
@@ -209,6 +232,8 @@ static void unload_unmarked(void)
 		d->missing = true; /* nothing of it answers any more */
 	}
 	tls_forget_done();
+	if (R.naudit)
+		audit_activity(ns, LA_ACT_CONSISTENT_);
 	release_empty_namespaces();
 	glibc_link_list();
 	glibc_update_global_scope();
@@ -372,7 +397,7 @@ static void make_global(struct dso *root)
 	glibc_update_global_scope();
 }
 
-static void *dl_open_locked(const char *file, int mode, const void *caller, long nsid, int argc, char **argv,
+static void *dl_open_locked(const char *file, int mode, struct dso *req, long nsid, int argc, char **argv,
 			    char **env);
 
 /* glibc holds dl_load_lock (a recursive mutex libc also takes, e.g. in dlsym and dladdr) for
@@ -380,7 +405,8 @@ static void *dl_open_locked(const char *file, int mode, const void *caller, long
 static void *dl_open(const char *file, int mode, const void *caller, long nsid, int argc, char **argv, char **env)
 {
 	lock();
-	void *r = dl_open_locked(file, mode, caller, nsid, argc, argv, env);
+	void *caller_map = _dl_find_dso_for_object((uintptr_t)caller);
+	void *r = dl_open_locked(file, mode, caller_map ? glibc_dso_of(caller_map) : R.main, nsid, argc, argv, env);
 	unlock();
 	return r;
 }
@@ -415,7 +441,20 @@ __attribute__((noreturn)) static void open_failed(const char *err)
 	memcpy(obj, err, olen);
 	obj[olen] = 0;
 	unlock();
-	raise_error(obj, sep ? sep + 2 : err);
+	/* "cannot open shared object file: REASON": glibc raises the reason as an errno, which
+	 * dlerror() turns back into the same words. */
+	static const struct {
+		int code;
+		const char *text;
+	} reasons[] = {{2, "No such file or directory"}, {36, "File name too long"},
+		       {40, "Too many levels of symbolic links"}, {21, "Is a directory"},
+		       {12, "Cannot allocate memory"}, {24, "Too many open files"}, {5, "Input/output error"}};
+	const char *msg = sep ? sep + 2 : err, *prefix = "cannot open shared object file: ";
+	if (strncmp(msg, prefix, strlen(prefix)) == 0)
+		for (size_t i = 0; i < sizeof reasons / sizeof reasons[0]; i++)
+			if (strcmp(msg + strlen(prefix), reasons[i].text) == 0)
+				raise_error_code(reasons[i].code, obj, "cannot open shared object file");
+	raise_error(obj, msg);
 }
 
 /* Loads d's dependencies into its namespace and relocates everything new (from d on). */
@@ -426,6 +465,8 @@ static void load_and_relocate(struct dso *d, int mode)
 		n->dlopened = true;
 		versions_check(n);
 	}
+	if (R.naudit) /* loaded and versions checked: glibc says so before relocating */
+		audit_activity(d->ns, LA_ACT_CONSISTENT_);
 	glibc_check_namespace_libc(d);
 	for (struct dso *n = d; n; n = n->next)
 		if (!hwcaps_isa_ok(n))
@@ -440,7 +481,7 @@ static void load_and_relocate(struct dso *d, int mode)
 	bool now = (mode & RTLD_NOW_) || R.bind_now;
 	for (struct dso *n = R.tail; n && n != d->prev; n = n->prev) {
 		if (now)
-			n->bind_now = true;
+			n->bind_now = n->dlopen_now = true;
 		reloc_object(n);
 	}
 	for (struct dso *n = d; n; n = n->next) {
@@ -451,15 +492,19 @@ static void load_and_relocate(struct dso *d, int mode)
 		make_global(d);
 }
 
-static void *dl_open_locked(const char *file, int mode, const void *caller, long nsid, int argc, char **argv,
+/* dlopen mode bit of ours (glibc's __RTLD_AUDIT): an audit module is being loaded; its
+ * namespace's LA_ACT_ADD is not sent. */
+#define RTLD_AUDITOR_ 0x08000000
+
+static void *dl_open_locked(const char *file, int mode, struct dso *req, long nsid, int argc, char **argv,
 			    char **env)
 {
-	void *caller_map = _dl_find_dso_for_object((uintptr_t)caller);
-	struct dso *req = caller_map ? glibc_dso_of(caller_map) : R.main;
 	if (!file || !*file)
 		return R.main->personality;
 	unsigned ns = target_namespace(nsid, req, file);
 	R.load_ns = ns;
+	if (mode & RTLD_AUDITOR_)
+		R.ns[ns].auditor = true;
 	struct dso *existing = deps_find_loaded(file);
 	if (existing && existing->personality) {
 		R.load_ns = 0;
@@ -504,6 +549,11 @@ static void *dl_open_locked(const char *file, int mode, const void *caller, long
 	if (ns != 0 && !R.ns[ns].nscope)
 		deps_scope_add(d); /* a new namespace's first object and its closure are its global scope */
 	deps_trace_mapped(d);
+	if (R.naudit) {
+		if (!(mode & RTLD_AUDITOR_))
+			audit_activity(ns, LA_ACT_ADD_);
+		audit_objopen(d);
+	}
 	load_and_relocate(d, mode);
 	glibc_for_each_thread(init_static_tls, d); /* initial-exec TLS of new modules */
 	glibc_add_objects(d);
@@ -519,6 +569,27 @@ static void *dl_open_locked(const char *file, int mode, const void *caller, long
 	if (mode & RTLD_NODELETE_)
 		d->nodelete = true;
 	return d->personality;
+}
+
+static void dl_close(void *map);
+
+/* An audit module (glibc_audit_start): dlmopen'ed into a namespace of its own, asked for by ld.so
+ * itself (its la_objsearch cookie, glibc's loader), lazily bound. Errors are raised as for
+ * dlopen; the caller catches them (R.catcher). */
+struct dso *glibc_dlmopen_auditor(const char *name)
+{
+	R.loading_auditor = true;
+	void *map = dl_open_locked(name, RTLD_LAZY_ | RTLD_AUDITOR_, R.self, LM_ID_NEWLM_, R.argc, R.argv, R.envp);
+	R.loading_auditor = false;
+	return glibc_dso_of(map);
+}
+
+/* An audit module that declined or is unusable: closed again, its namespace with it. Not
+ * under the load lock: its libc.so.6 may be the one whose mutex functions serve it, and goes. */
+void glibc_close_auditor(struct dso *module)
+{
+	module->refcount = 0;
+	collect();
 }
 
 /* dlclose: one handle less; objects nothing needs any more are unloaded, as glibc does
@@ -565,7 +636,9 @@ struct dl_find_object {
 static int dl_find_object(void *pc, struct dl_find_object *out)
 {
 	uintptr_t a = (uintptr_t)pc;
-	for (struct dso *d = R.head; d; d = d->next) {
+	/* ld-mmld.so itself, before it is on the list (audit modules' la_version is called then). */
+	struct dso *self_first = R.self && !R.self->next && !R.self->prev && R.head != R.self ? R.self : NULL;
+	for (struct dso *d = self_first ? self_first : R.head; d; d = d == self_first ? R.head : d->next) {
 		if (d->missing || a < d->map_start || a >= d->map_start + d->map_len)
 			continue;
 		out->dlfo_flags = 0;

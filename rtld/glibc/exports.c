@@ -3,6 +3,7 @@
  * assigned in linker-scripts/ld-mmld.map. */
 #include "glibc.h"
 #include "../tls.h"
+#include "../audit.h"
 
 /* --- data -------------------------------------------------------------------------- */
 char _rtld_global[GL_SIZE] __attribute__((aligned(64)));
@@ -142,11 +143,19 @@ EXPORT void _dl_fatal_printf(const char *fmt, ...)
 	sys_exit_group(127);
 }
 
-/* No audit modules: these are called unconditionally (preinit) or never. */
-EXPORT void _dl_audit_preinit(void *map) { (void)map; }
+/* rtld-audit: libc's __libc_start_main calls this after the program's constructors, every
+ * time (la_preinit); its dlsym calls the other only when GLRO(dl_naudit) says there are modules
+ * (la_symbind64 for the binding dlsym made: l asked, result defines ref). */
+EXPORT void _dl_audit_preinit(void *map)
+{
+	if (R.naudit)
+		audit_preinit(glibc_dso_of(map));
+}
 EXPORT void _dl_audit_symbind_alt(void *l, const void *ref, void **value, void *result)
 {
-	(void)l, (void)ref, (void)value, (void)result;
+	struct dso *ld = glibc_dso_of(l), *rd = glibc_dso_of(result);
+	if (R.naudit && ld && rd)
+		audit_symbind_dlsym(ld, rd, ref, value);
 }
 
 /* dlinfo(RTLD_DI_SERINFO/SERINFOSIZE): the search path. Reported empty for now. */

@@ -9,6 +9,9 @@
 /* Is libc.so.6 loaded? If so, checks its build-id against the one abi.h was generated
  * for (refusing to run on wrong offsets) and returns true. */
 HIDDEN bool glibc_detect(void);
+/* The part of glibc_before_reloc that does not need the program's libc.so.6: done first
+ * when audit modules (with their own libc.so.6) are loaded before the program's libraries. */
+HIDDEN void glibc_before_libc(uintptr_t *sp);
 /* After the TLS layout and the main thread's TCB exist, before any relocation: fills
  * _rtld_global(_ro) (CPU features included: libc's IFUNC resolvers read them while libc is
  * relocated), the glibc-layout link_maps, and the main thread's struct pthread. */
@@ -33,6 +36,8 @@ HIDDEN void glibc_forget_namespace(unsigned ns);
 HIDDEN void *glibc_map_of(struct dso *d);
 HIDDEN struct dso *glibc_dso_of(const void *map);
 HIDDEN void glibc_build_map(struct dso *d);
+/* The link_map of d, built if it is not yet (what audit modules are shown). */
+HIDDEN void *glibc_link_map_of(struct dso *d);
 /* Copies d->search_list (its dependency closure) into the map's l_searchlist, which dlsym
  * on a handle searches. */
 HIDDEN void glibc_set_search_list(struct dso *d);
@@ -50,6 +55,12 @@ HIDDEN bool glibc_tunable(const char *name, int64_t *out);
 
 /* cpu.c: dl_x86_cpu_features and the cache sizes memcpy's thresholds come from. */
 HIDDEN void glibc_cpu_features(char *glro);
+
+/* dlfcn.c: audit modules, each into a namespace of its own (raises errors like dlopen). */
+HIDDEN struct dso *glibc_dlmopen_auditor(const char *name);
+HIDDEN void glibc_close_auditor(struct dso *module);
+/* auditload.c: LD_AUDIT/--audit/DT_AUDIT modules loaded at start-up (see audit.h). */
+HIDDEN void glibc_audit_start(uintptr_t *sp);
 
 /* dlfcn.c: the functions libc calls through _rtld_global_ro. */
 HIDDEN void glibc_fill_dlfcn_hooks(char *glro);

@@ -46,6 +46,26 @@ static int info_index(int64_t tag)
 	return -1;
 }
 
+/* The fields that follow what became of d after its map was made (an audit module may have
+ * been shown the map as soon as d was mapped): TLS (module ids are given later), its type, its
+ * place in the global scope. (Its scopes follow its dlopen roots: glibc_set_scope.) */
+static void refresh_map(struct dso *d)
+{
+	char *m = d->personality;
+	LM(m, LM_l_tls_modid, size_t) = d->tls_modid;
+	LM(m, LM_l_tls_offset, size_t) = d->tls_static ? (size_t)d->tls_offset : 0;
+	LM(m, LM_l_tls_blocksize, size_t) = d->tls_memsz;
+	LM(m, LM_l_tls_align, size_t) = d->tls_align;
+	LM(m, LM_l_tls_firstbyte_offset, size_t) = d->tls_firstbyte;
+	LM(m, LM_l_tls_initimage, const void *) = d->tls_image;
+	LM(m, LM_l_tls_initimage_size, size_t) = d->tls_filesz;
+	/* l_type: 0 executable, 1 library, 2 loaded by dlopen. */
+	unsigned char *tb = (unsigned char *)m + LM_l_type_BYTE;
+	*tb = (unsigned char)((*tb & ~(3u << LM_l_type_BIT)) |
+			      ((d->kind == DSO_MAIN ? 0u : d->dlopened ? 2u : 1u) << LM_l_type_BIT));
+	set_bit(m, LM_l_global_BYTE, LM_l_global_BIT, d->in_global_scope);
+}
+
 void glibc_build_map(struct dso *d)
 {
 	if (d->personality)
@@ -93,20 +113,9 @@ void glibc_build_map(struct dso *d)
 	}
 	LM(m, LM_l_flags, uint32_t) = (uint32_t)d->flags;
 	LM(m, LM_l_flags_1, uint32_t) = (uint32_t)d->flags_1;
-	LM(m, LM_l_tls_modid, size_t) = d->tls_modid;
-	LM(m, LM_l_tls_offset, size_t) = d->tls_static ? (size_t)d->tls_offset : 0;
-	LM(m, LM_l_tls_blocksize, size_t) = d->tls_memsz;
-	LM(m, LM_l_tls_align, size_t) = d->tls_align;
-	LM(m, LM_l_tls_firstbyte_offset, size_t) = d->tls_firstbyte;
-	LM(m, LM_l_tls_initimage, const void *) = d->tls_image;
-	LM(m, LM_l_tls_initimage_size, size_t) = d->tls_filesz;
 	LM(m, LM_l_relro_addr, uintptr_t) = d->relro_start;
 	LM(m, LM_l_relro_size, size_t) = d->relro_len;
 	LM(m, LM_l_direct_opencount, unsigned) = 1;
-	/* l_type: 0 executable, 1 library, 2 loaded by dlopen. */
-	unsigned char *tb = (unsigned char *)m + LM_l_type_BYTE;
-	*tb = (unsigned char)((*tb & ~(3u << LM_l_type_BIT)) |
-			      ((d->kind == DSO_MAIN ? 0u : d->dlopened ? 2u : 1u) << LM_l_type_BIT));
 	if (d->loader && d->loader != d) {
 		glibc_build_map(d->loader);
 		LM(m, LM_l_loader, void *) = d->loader->personality;
@@ -115,8 +124,8 @@ void glibc_build_map(struct dso *d)
 	set_bit(m, LM_l_ld_readonly_BYTE, LM_l_ld_readonly_BIT, true);
 	set_bit(m, LM_l_contiguous_BYTE, LM_l_contiguous_BIT, true);
 	set_bit(m, LM_l_main_map_BYTE, LM_l_main_map_BIT, d->kind == DSO_MAIN);
-	set_bit(m, LM_l_global_BYTE, LM_l_global_BIT, d->in_global_scope);
 	LM(m, LM_l_local_scope, void *) = m + LM_l_searchlist;
+	refresh_map(d);
 	glibc_set_search_list(d);
 	glibc_set_scope(d);
 }
@@ -154,6 +163,12 @@ void glibc_set_scope(struct dso *d)
 	scope[k] = NULL;
 	LM(m, LM_l_scope, void **) = scope;
 	LM(m, LM_l_scope_max, size_t) = n + 1 > 4 ? n + 1 : 4;
+}
+
+void *glibc_link_map_of(struct dso *d)
+{
+	glibc_build_map(d);
+	return d->personality;
 }
 
 void glibc_set_search_list(struct dso *d)
@@ -216,8 +231,12 @@ void glibc_update_global_scope(void)
  * order, which is glibc's (program, vDSO, libraries, ld.so); GL(dl_nns) namespaces. */
 void glibc_link_list(void)
 {
-	for (struct dso *d = R.head; d; d = d->next)
-		glibc_build_map(d);
+	for (struct dso *d = R.head; d; d = d->next) {
+		if (d->personality)
+			refresh_map(d);
+		else
+			glibc_build_map(d);
+	}
 	for (unsigned n = 1; n < R.nns; n++)
 		if (R.ns[n].rtld_listed && !R.ns[n].rtld_proxy)
 			R.ns[n].rtld_proxy = rtld_proxy(n);

@@ -5,6 +5,7 @@
 #include "../hash.h"
 #include "../lookup.h"
 #include "../tls.h"
+#include "../audit.h"
 
 bool glibc_active;
 struct glibc_libc_fns glibc_libc;
@@ -14,6 +15,8 @@ static struct dso *libc_of[NS_MAX];
 static bool libc_initialised[NS_MAX];
 
 static uintptr_t sym_in(struct dso *d, const char *name, const char *version);
+static void use_libc_functions(struct dso *l);
+static unsigned fns_ns = NS_MAX; /* whose libc.so.6 glibc_libc's functions are (NS_MAX: none) */
 static char *ns_record(unsigned n) { return _rtld_global + GL__dl_ns + n * NAMESPACE_SIZE; }
 
 #define GL(off, type) LM(_rtld_global, off, type)
@@ -95,6 +98,10 @@ void glibc_init_namespace_libc(unsigned ns)
 	if (!l || libc_initialised[ns])
 		return;
 	libc_initialised[ns] = true;
+	/* An audit module's libc.so.6, before the program's exists: its error raising serves
+	 * dlopen and dlsym until the program's takes over. */
+	if (!glibc_libc.signal_error)
+		use_libc_functions(l);
 	void (*early_init)(bool) = (void (*)(bool))sym_in(l, "__libc_early_init", "GLIBC_PRIVATE");
 	if (DEBUG_ON(DBG_FILES))
 		dbg("calling __libc_early_init(false) in namespace %u", ns);
@@ -107,6 +114,17 @@ void glibc_forget_namespace(unsigned ns)
 	libc_of[ns] = NULL;
 	libc_initialised[ns] = false;
 	LM(ns_record(ns), NS_libc_map, void *) = NULL;
+	if (fns_ns != ns)
+		return;
+	/* An audit module's libc.so.6 that served before the program's exists: another one's. */
+	memset(&glibc_libc, 0, sizeof glibc_libc);
+	GLRO(GLRO__dl_catch_error, uintptr_t) = 0;
+	fns_ns = NS_MAX;
+	for (unsigned n = 0; n < NS_MAX; n++)
+		if (libc_of[n] && libc_initialised[n]) {
+			use_libc_functions(libc_of[n]);
+			break;
+		}
 }
 
 /* A symbol's address in one object, by name and version (NULL: any). */
@@ -187,16 +205,20 @@ static void fill_rtld_global(void)
 		if (R.main->phdr[i].p_type == PT_GNU_STACK)
 			flags = R.main->phdr[i].p_flags;
 	GL(GL__dl_stack_flags, uint32_t) = flags;
-	GL(GL__dl_tls_max_dtv_idx, size_t) = R.tls_max_modid;
-	GL(GL__dl_tls_static_nelem, size_t) = R.tls_max_modid;
-	GL(GL__dl_tls_generation, size_t) = R.tls_generation;
 	GL(GL__dl_initial_dtv, void *) = LM(R.tp, PD_header_dtv, void *);
-	glibc_update_slotinfo();
 	/* _dl_all_dirs == GLRO(dl_init_all_dirs), non-NULL: rtld_active() tests it. */
 	static void *dummy_dir[8];
 	GL(GL__dl_all_dirs, void *) = dummy_dir;
 	GLRO(GLRO__dl_init_all_dirs, void *) = dummy_dir;
-	LM(_rtld_global, NS_libc_map, void *) = glibc_map_of(libc);
+}
+
+/* The TLS module bookkeeping libc and libthread_db read, as it is now. */
+static void fill_tls_fields(void)
+{
+	GL(GL__dl_tls_max_dtv_idx, size_t) = R.tls_max_modid;
+	GL(GL__dl_tls_static_nelem, size_t) = R.tls_max_modid;
+	GL(GL__dl_tls_generation, size_t) = R.tls_generation;
+	glibc_update_slotinfo();
 }
 
 static void fill_rtld_global_ro(void)
@@ -221,7 +243,7 @@ static void fill_rtld_global_ro(void)
 	/* glibc counts the TCB (struct pthread) in the static size. */
 	GLRO(GLRO__dl_tls_static_size, size_t) = R.tls_static_size + PTHREAD_SIZE;
 	GLRO(GLRO__dl_tls_static_align, size_t) = R.tls_static_align;
-	GLRO(GLRO__dl_tls_static_surplus, size_t) = TLS_STATIC_SURPLUS;
+	GLRO(GLRO__dl_tls_static_surplus, size_t) = R.tls_surplus;
 	GLRO(GLRO__dl_sysinfo_dso, uintptr_t) = R.aux[AT_SYSINFO_EHDR];
 	GLRO(GLRO__dl_dso_sort_algo, int) = 2;
 	/* The vDSO: clock_gettime and friends call these directly (NULL: a system call). The
@@ -245,22 +267,53 @@ static void fill_rtld_global_ro(void)
 		GLRO(GLRO__dl_sysinfo_map, void *) = R.vdso->personality;
 	}
 	glibc_fill_dlfcn_hooks(glro);
-	/* libc raises dlopen/dlsym errors through its own catcher (abi 1.2, row 832). */
-	GLRO(GLRO__dl_catch_error, uintptr_t) = sym_in(libc, "_dl_catch_error", "GLIBC_PRIVATE");
 }
 
-void glibc_before_reloc(uintptr_t *sp)
+/* libc's own functions the loader calls: its error raising (dlopen/dlsym errors must reach the
+ * catcher libc keeps in its own TLS, abi 1.2 row 832) and its mutexes (for GL(dl_load_lock)). */
+static void use_libc_functions(struct dso *l)
 {
+	fns_ns = l->ns;
+	GLRO(GLRO__dl_catch_error, uintptr_t) = sym_in(l, "_dl_catch_error", "GLIBC_PRIVATE");
+	glibc_libc.mutex_lock = (int (*)(void *))sym_in(l, "pthread_mutex_lock", "GLIBC_2.2.5");
+	glibc_libc.mutex_unlock = (int (*)(void *))sym_in(l, "pthread_mutex_unlock", "GLIBC_2.2.5");
+	glibc_libc.signal_error = (void (*)(int, const char *, const char *, const char *))sym_in(
+		l, "_dl_signal_error", "GLIBC_PRIVATE");
+}
+
+static bool early_done;
+
+/* What every libc.so.6 reads before any of its code runs and that does not depend on which
+ * copy it is: _rtld_global(_ro) with the CPU features and the TLS sizes, the main thread's
+ * struct pthread. Needs the static TLS layout and the thread pointer. Done once: with audit
+ * modules, before their libc.so.6 copies are relocated; otherwise with the rest. */
+void glibc_before_libc(uintptr_t *sp)
+{
+	if (early_done)
+		return;
+	early_done = true;
 	__libc_stack_end = sp;
 	__libc_enable_secure = R.secure;
 	_dl_argv = R.argv;
 	glibc_tunables_init();
-	glibc_link_list();
-	for (struct dso *d = R.head; d; d = d->next)
-		GL(GL__dl_load_adds, unsigned long long)++;
 	fill_rtld_global();
 	fill_rtld_global_ro();
 	init_main_thread();
+	fill_tls_fields();
+	glibc_active = true;
+	R.link_map_of = glibc_link_map_of;
+}
+
+void glibc_before_reloc(uintptr_t *sp)
+{
+	glibc_before_libc(sp);
+	glibc_link_list();
+	for (struct dso *d = R.head; d; d = d->next)
+		if (!d->dlopened) /* objects of audit namespaces were counted when added */
+			GL(GL__dl_load_adds, unsigned long long)++;
+	fill_tls_fields();
+	LM(_rtld_global, NS_libc_map, void *) = glibc_map_of(libc);
+	use_libc_functions(libc);
 }
 
 void glibc_after_reloc(void)
@@ -274,10 +327,15 @@ void glibc_after_reloc(void)
 	if (lookup_global("calloc", &def))
 		glibc_libc.calloc = (void *(*)(size_t, size_t))sym_address(&def);
 	R.tls_malloc = glibc_libc.malloc;
-	glibc_libc.mutex_lock = (int (*)(void *))sym_in(libc, "pthread_mutex_lock", "GLIBC_2.2.5");
-	glibc_libc.mutex_unlock = (int (*)(void *))sym_in(libc, "pthread_mutex_unlock", "GLIBC_2.2.5");
-	glibc_libc.signal_error = (void (*)(int, const char *, const char *, const char *))sym_in(
-		libc, "_dl_signal_error", "GLIBC_PRIVATE");
+	R.app_calloc = glibc_libc.calloc;
+	/* glibc's ld.so takes libc's malloc functions for itself here, through dlsym's path:
+	 * audit modules see those four bindings (la_symbind64, LA_SYMB_DLSYM, from the program). */
+	static const char *const malloc_fns[] = {"calloc", "free", "malloc", "realloc"};
+	for (size_t i = 0; R.naudit && i < sizeof malloc_fns / sizeof malloc_fns[0]; i++)
+		if (lookup_global(malloc_fns[i], &def)) {
+			void *value = (void *)sym_address(&def);
+			audit_symbind_dlsym(R.main, def.dso, def.sym, &value);
+		}
 	void (*early_init)(bool) = (void (*)(bool))sym_in(libc, "__libc_early_init", "GLIBC_PRIVATE");
 	if (!early_init)
 		die_load(dso_display(libc), "no __libc_early_init@GLIBC_PRIVATE");

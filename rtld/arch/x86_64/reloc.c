@@ -5,8 +5,10 @@
  *   id | DTPOFF64 S+A within the module's block | TLSDESC a {resolver, argument} pair */
 #include "../../reloc.h"
 #include "../../tls.h"
+#include "../../audit.h"
 
 void _dl_runtime_resolve(void) HIDDEN;
+void rtld_audit_plt(void) HIDDEN;
 void rtld_tlsdesc_static(void) HIDDEN;
 void rtld_tlsdesc_undefweak(void) HIDDEN;
 void rtld_tlsdesc_dynamic(void) HIDDEN;
@@ -42,7 +44,7 @@ void arch_setup_lazy(struct dso *d)
 	if (!arch_reloc_target_ok(d, (uintptr_t)&got[2]))
 		die_load(dso_display(d), "DT_PLTGOT outside the writable segments");
 	got[1] = (uintptr_t)d;
-	got[2] = (uintptr_t)_dl_runtime_resolve;
+	got[2] = R.naudit && audit_plt_trampoline(d) ? (uintptr_t)rtld_audit_plt : (uintptr_t)_dl_runtime_resolve;
 }
 
 static void bad_type(struct dso *d, uint32_t type)
@@ -138,8 +140,8 @@ void arch_apply_rela(struct dso *d, const Elf64_Rela *r, bool lazy)
 			*where = 0;
 			break;
 		}
-		if (!m->tls_static)
-			die_load(dso_display(d), "cannot allocate memory in static TLS block");
+		if (!m->tls_static && !tls_try_static(m))
+			die_load(dso_display(m), "cannot allocate memory in static TLS block");
 		*where = (symidx ? def.sym->st_value : 0) + r->r_addend - (uint64_t)m->tls_offset;
 		break;
 	}
@@ -170,35 +172,60 @@ void arch_apply_rela(struct dso *d, const Elf64_Rela *r, bool lazy)
 	}
 }
 
-/* The lazy trampoline's C half: binds one PLT slot and returns where to jump. */
-HIDDEN uintptr_t rtld_lazy_fixup(struct dso *d, size_t index)
+/* A PLT slot a trampoline was entered for: d comes from the object's GOT[1], which its own
+ * relocations could have overwritten, so it must be one of ours before anything is read
+ * through it, and the index must be its. */
+static inline __attribute__((always_inline)) void lazy_check(struct dso *d, size_t index)
 {
-	/* d comes from the object's GOT[1], which its own relocations could have overwritten:
-	 * it must be one of ours before anything is read through it. */
 	bool known = false;
 	for (struct dso *o = R.head; o && !known; o = o->next)
 		known = o == d;
 	if (!known)
 		rt_die("symbol lookup error", NULL, "lazy binding through a damaged GOT (GOT[1] is not an object)");
-	const Elf64_Rela *r = (const Elf64_Rela *)(d->load_bias + d->dyn[DT_JMPREL]) + index;
-	if ((index + 1) * sizeof *r > d->dyn[DT_PLTRELSZ])
+	if ((index + 1) * sizeof(Elf64_Rela) > d->dyn[DT_PLTRELSZ])
 		rt_die("symbol lookup error", dso_display(d), "PLT index %zu out of range", index);
-	uint64_t *where = (uint64_t *)(d->load_bias + r->r_offset);
-	if (!arch_reloc_target_ok(d, (uintptr_t)where))
+}
+
+void arch_lazy_check(struct dso *d, size_t index) { lazy_check(d, index); }
+
+/* What PLT slot `index` of d binds to: the address (code of a loaded object, checked), the
+ * definition, and in *where the GOT word. */
+static inline __attribute__((always_inline)) uintptr_t lazy_target(struct dso *d, size_t index, uint64_t **where,
+								   struct sym_def *def)
+{
+	lazy_check(d, index);
+	const Elf64_Rela *r = (const Elf64_Rela *)(d->load_bias + d->dyn[DT_JMPREL]) + index;
+	*where = (uint64_t *)(d->load_bias + r->r_offset);
+	if (!arch_reloc_target_ok(d, (uintptr_t)*where))
 		rt_die("symbol lookup error", dso_display(d), "PLT relocation at %#lx outside the writable segments",
 		       (unsigned long)r->r_offset);
-	struct sym_def def;
-	if (!reloc_resolve_lazy(d, R_SYM(r->r_info), &def))
+	if (!reloc_resolve_lazy(d, R_SYM(r->r_info), def))
 		rt_die("symbol lookup error", dso_display(d), "undefined weak function called");
-	uintptr_t a = sym_address(&def);
-	const char *name = dso_str(def.dso, def.sym->st_name); /* the definition's own string table */
+	uintptr_t a = sym_address(def);
+	const char *name = dso_str(def->dso, def->sym->st_name); /* the definition's own string table */
 	/* The trampoline jumps there next: it must be code (an absolute or damaged symbol
 	 * value could be anything). */
-	if (!code_address(def.dso, a, true))
+	if (!code_address(def->dso, a, true))
 		rt_die("symbol lookup error", dso_display(d), "%s resolves outside the loaded code", name);
 	if (DEBUG_ON(DBG_BINDINGS))
-		dbg("binding file %s [0] to %s [0]: normal symbol `%s' (lazy)", dso_display(d), dso_display(def.dso),
-		    name);
+		dbg("binding file %s [%u] to %s [%u]: normal symbol `%s' (lazy)", dso_display(d), d->ns,
+		    dso_display(def->dso), def->dso->ns, name);
+	return a;
+}
+
+uintptr_t arch_lazy_target(struct dso *d, size_t index, uint64_t **where, struct sym_def *def)
+{
+	return lazy_target(d, index, where, def);
+}
+
+/* The lazy trampoline's C half: binds one PLT slot and returns where to jump. */
+HIDDEN uintptr_t rtld_lazy_fixup(struct dso *d, size_t index)
+{
+	uint64_t *where;
+	struct sym_def def;
+	uintptr_t a = lazy_target(d, index, &where, &def);
+	if (R.naudit && d->audit_plt) /* la_symbind64, once per slot */
+		audit_symbind_lazy(d, index, def.dso, def.sym, &a);
 	*where = a;
 	return a;
 }
