@@ -1,302 +1,443 @@
 /* mmld share's processes: start N of them, hold each at one point of its life, have them
- * measured, let them go. ld-mmld.so holds itself (MMLD_STOP: it stops with SIGSTOP); the
- * system loader's processes are traced and stopped with ptrace. */
+ * measured, then let them go (or end them). Holding never writes into a process:
+ *   ld-mmld.so, loaded/entry   it stops itself (MMLD_STOP: SIGSTOP); mmld waits for the stop
+ *   system loader, loaded/entry  traced, a hardware breakpoint (trace.c)
+ *   exit, either loader        traced, PTRACE_EVENT_EXIT: exit, _exit, exit_group, a signal
+ *   SECONDS                    SIGSTOP from mmld that long after every process has started
+ * Every process is registered with reaper.c from its fork until it is reaped, so none is
+ * left behind (signals, errors); each dies with mmld anyway (PR_SET_PDEATHSIG) unless --keep.
+ * stdin and stdout are the processes' own (mmld's), stderr goes through relay.c, which
+ * copies it to mmld's stderr and keeps the last line: the reason given when nothing could be
+ * measured. */
 #include "mmld.h"
+#include "reaper.h"
+#include "relay.h"
 #include "share.h"
 #include "share_procs.h"
+#include "trace.h"
 #include <errno.h>
 #include <fcntl.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <sys/ptrace.h>
-#include <sys/user.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
-#include <gelf.h>
-#include <libelf.h>
 
 const char *const share_point_names[3] = {"loaded", "entry", "exit"};
 
-static void quiet_stdio(void)
+struct child {
+	pid_t pid;
+	bool traced;
+	bool held;          /* stopped at the point */
+	bool reaped;
+	bool measured;
+	bool ended_by_mmld; /* still running after the measurement (--at SECONDS): ended by mmld */
+	bool kept;          /* --keep: left running */
+	int wait_status;
+	int exec_errno;     /* exec failed in the child (0: it ran) */
+	struct traced t;
+};
+
+struct launch_group {
+	struct share_launch l;
+	struct child *c;
+	int n;
+	struct relay relay;
+	bool relay_on;
+	const char *note;   /* how the point was reached, when not as asked */
+	char reason[300];   /* why nothing was measured */
+};
+
+/* Which processes are traced: the system loader's (no MMLD_STOP), and every process held at
+ * its exit (ld-mmld.so's MMLD_STOP=exit misses _exit, exit_group and signals). */
+static bool traced_launch(const struct share_launch *l)
 {
-	int fd = open("/dev/null", O_RDWR);
-	if (fd >= 0) {
-		dup2(fd, 0);
-		dup2(fd, 1);
-		dup2(fd, 2);
-		if (fd > 2)
-			close(fd);
-	}
+	return l->at == POINT_EXIT || (l->system && l->at != POINT_SECONDS);
 }
 
-/* Starts one process. mmld: ld-mmld.so stops itself (MMLD_STOP). system with a named point:
- * traced, so we can stop it at its entry or its exit. */
-static pid_t start_one(const struct share_launch *o, bool traced)
+/* In the child, before exec: the process dies with mmld (unless kept), its descriptors. */
+static void child_setup(const struct launch_group *g, pid_t parent, int relay_fd)
 {
-	pid_t pid = fork();
-	if (pid != 0)
-		return pid;
-	quiet_stdio();
-	if (o->system) {
-		if (traced)
-			ptrace(PTRACE_TRACEME, 0, NULL, NULL);
-		execv(o->prog, o->argv);
-		_exit(127);
+	if (!g->l.keep) {
+		prctl(PR_SET_PDEATHSIG, SIGKILL);
+		if (getppid() != parent)
+			_exit(127); /* mmld went before the line above */
 	}
-	if (o->at != POINT_SECONDS)
-		setenv("MMLD_STOP", share_point_names[o->at], 1);
-	if (o->objects_dir)
-		setenv("MMLD_OBJECTS", o->objects_dir, 1);
-	if (o->read_load)
+	int null = g->l.quiet ? open("/dev/null", O_RDWR) : -1;
+	if (null >= 0) {
+		dup2(null, 0);
+		dup2(null, 1);
+	} else if (g->l.stdout_to_stderr && relay_fd >= 0)
+		dup2(relay_fd, 1); /* mmld's stdout is the report (--json) */
+	if (relay_fd >= 0)
+		dup2(relay_fd, 2);
+	if (null > 2)
+		close(null);
+}
+
+/* ld-mmld.so --argv0 NAME PROGRAM ARGS, or PROGRAM ARGS for the system loader. */
+static void child_exec(const struct share_launch *l, bool traced)
+{
+	if (traced)
+		ptrace(PTRACE_TRACEME, 0, NULL, NULL);
+	if (l->system) {
+		execv(l->prog, l->argv);
+		return;
+	}
+	if (l->at != POINT_SECONDS)
+		setenv("MMLD_STOP", share_point_names[l->at], 1);
+	if (l->objects_dir)
+		setenv("MMLD_OBJECTS", l->objects_dir, 1);
+	if (l->read_load)
 		setenv("MMLD_LOAD", "read", 1);
 	int n = 0;
-	while (o->argv[n])
+	while (l->argv[n])
 		n++;
 	char **argv = calloc((size_t)n + 5, sizeof *argv);
+	if (!argv)
+		return;
 	argv[0] = (char *)rtld_path();
 	argv[1] = "--argv0";
-	argv[2] = o->argv[0];
-	argv[3] = o->prog;
+	argv[2] = l->argv[0];
+	argv[3] = l->prog;
 	for (int i = 1; i < n; i++)
-		argv[3 + i] = o->argv[i];
+		argv[3 + i] = l->argv[i];
 	execv(argv[0], argv);
-	_exit(127);
 }
 
-static unsigned long read_aux(pid_t pid, unsigned long type)
+/* Starts one process. Returns once it runs its program (or exec has failed: exec_errno),
+ * which a close-on-exec pipe tells: so no clock starts and nothing is measured while mmld's
+ * own copy is still there before exec. */
+static void spawn(struct launch_group *g, struct child *c, bool traced, int relay_fd)
 {
-	char name[64];
-	snprintf(name, sizeof name, "/proc/%d/auxv", (int)pid);
-	FILE *f = fopen(name, "r");
-	unsigned long v[2], value = 0;
-	while (f && fread(v, sizeof v, 1, f) == 1 && v[0])
-		if (v[0] == type)
-			value = v[1];
-	if (f)
-		fclose(f);
-	return value;
+	int ep[2];
+	if (pipe2(ep, O_CLOEXEC) < 0) {
+		c->exec_errno = errno;
+		c->reaped = true;
+		return;
+	}
+	sigset_t old;
+	reaper_block(&old);
+	pid_t parent = getpid();
+	pid_t pid = fork();
+	if (pid == 0) {
+		close(ep[0]);
+		sigprocmask(SIG_SETMASK, &old, NULL);
+		child_setup(g, parent, relay_fd);
+		child_exec(&g->l, traced);
+		int e = errno;
+		if (write(ep[1], &e, sizeof e) < 0)
+			_exit(126);
+		_exit(127);
+	}
+	if (pid > 0)
+		reaper_add(pid);
+	reaper_unblock(&old);
+	close(ep[1]);
+	c->pid = pid;
+	c->traced = traced;
+	c->t.pid = pid;
+	if (pid < 0) {
+		c->exec_errno = errno;
+		c->reaped = true;
+		close(ep[0]);
+		return;
+	}
+	int e = 0;
+	ssize_t n;
+	while ((n = read(ep[0], &e, sizeof e)) < 0 && errno == EINTR)
+		;
+	close(ep[0]);
+	c->exec_errno = n == (ssize_t)sizeof e ? e : 0;
 }
 
-/* The dynamic symbol `name` of the ELF file at path, or 0. */
-static unsigned long dynsym_value(const char *path, const char *name)
+/* Waits for c to end (blocking); records how. */
+static void reap(struct child *c)
 {
-	elf_version(EV_CURRENT);
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return 0;
-	Elf *elf = elf_begin(fd, ELF_C_READ, NULL);
-	unsigned long v = 0;
-	Elf_Scn *s = NULL;
-	GElf_Shdr sh;
-	while (elf && !v && (s = elf_nextscn(elf, s)))
-		if (gelf_getshdr(s, &sh) && sh.sh_type == SHT_DYNSYM) {
-			Elf_Data *d = elf_getdata(s, NULL);
-			GElf_Sym sym;
-			for (int i = 0; d && gelf_getsym(d, i, &sym); i++) {
-				const char *n = elf_strptr(elf, sh.sh_link, sym.st_name);
-				if (n && strcmp(n, name) == 0 && sym.st_shndx != SHN_UNDEF) {
-					v = sym.st_value;
-					break;
-				}
-			}
-		}
-	if (elf)
-		elf_end(elf);
-	close(fd);
-	return v;
+	if (c->reaped || c->pid <= 0)
+		return;
+	int st;
+	pid_t r;
+	while ((r = waitpid(c->pid, &st, __WALL)) < 0 && errno == EINTR)
+		;
+	if (r == c->pid && WIFSTOPPED(st)) { /* a traced stop left over: let it run to its end */
+		ptrace(PTRACE_DETACH, c->pid, NULL, NULL);
+		reap(c);
+		return;
+	}
+	c->reaped = true;
+	c->wait_status = r == c->pid ? st : 0;
+	reaper_forget(c->pid);
 }
 
-/* The file mapped at addr in pid (the interpreter, at AT_BASE). */
-static bool mapped_file(pid_t pid, unsigned long addr, char *path, size_t len)
-{
-	struct mapping *m;
-	int n = proc_maps(pid, &m);
-	bool found = false;
-	for (int i = 0; i < n && !found; i++)
-		if (m[i].start == addr && m[i].path[0] == '/') {
-			snprintf(path, len, "%s", m[i].path);
-			found = true;
-		}
-	if (n >= 0)
-		proc_maps_free(m, n);
-	return found;
-}
-
-/* Where a traced process of the system loader should stop: the entry point, or for "loaded"
- * the loader's _dl_debug_state when _r_debug says RT_CONSISTENT. glibc's ld.so calls it so
- * right after relocation, before any initialiser, which is the point MMLD_STOP=loaded names. */
-static unsigned long stop_address(pid_t pid, const char *at, unsigned long *r_debug)
-{
-	*r_debug = 0;
-	if (strcmp(at, "loaded") != 0)
-		return read_aux(pid, 9 /* AT_ENTRY */);
-	unsigned long base = read_aux(pid, 7 /* AT_BASE */);
-	char path[4096];
-	if (!base || !mapped_file(pid, base, path, sizeof path))
-		return 0;
-	unsigned long brk = dynsym_value(path, "_dl_debug_state"), rd = dynsym_value(path, "_r_debug");
-	if (!brk || !rd)
-		return 0;
-	*r_debug = base + rd;
-	return base + brk;
-}
-
-/* Drives a traced process (system loader) to the point; true if it got there. */
-static bool trace_to_point(pid_t pid, const char *at)
+/* An untraced process: stopped (held) or ended. */
+static void wait_stopped(struct child *c)
 {
 	int st;
-	if (waitpid(pid, &st, 0) < 0 || !WIFSTOPPED(st))
-		return false; /* the stop after exec */
-	ptrace(PTRACE_SETOPTIONS, pid, NULL, (void *)(long)(PTRACE_O_TRACEEXIT | PTRACE_O_EXITKILL));
-	unsigned long entry = 0, orig = 0, r_debug = 0;
-	bool at_exit = strcmp(at, "exit") == 0;
-	if (!at_exit) {
-		entry = stop_address(pid, at, &r_debug);
-		errno = 0;
-		orig = (unsigned long)ptrace(PTRACE_PEEKTEXT, pid, (void *)entry, NULL);
-		if (!entry || errno)
-			return false;
-		ptrace(PTRACE_POKETEXT, pid, (void *)entry, (void *)((orig & ~0xffUL) | 0xcc));
+	pid_t r;
+	while ((r = waitpid(c->pid, &st, WUNTRACED)) < 0 && errno == EINTR)
+		;
+	if (r == c->pid && WIFSTOPPED(st)) {
+		c->held = true;
+		return;
 	}
-	int sig = 0;
-	for (;;) {
-		if (ptrace(PTRACE_CONT, pid, NULL, (void *)(long)sig) < 0 || waitpid(pid, &st, 0) < 0 || !WIFSTOPPED(st))
-			return false;
-		sig = WSTOPSIG(st);
-		if (at_exit && st >> 8 == (SIGTRAP | (PTRACE_EVENT_EXIT << 8)))
-			return true;
-		if (!at_exit && sig == SIGTRAP) {
-			struct user_regs_struct regs;
-			ptrace(PTRACE_GETREGS, pid, NULL, &regs);
-			if (regs.rip == entry + 1) {
-				regs.rip = entry;
-				ptrace(PTRACE_SETREGS, pid, NULL, &regs);
-				/* _dl_debug_state is also called while libraries are being added: wait for
-				 * RT_CONSISTENT (r_state, offset 24 of struct r_debug, 0). */
-				long state = r_debug ? ptrace(PTRACE_PEEKDATA, pid, (void *)(r_debug + 24), NULL) : 0;
-				if ((int)state == 0) {
-					ptrace(PTRACE_POKETEXT, pid, (void *)entry, (void *)orig);
-					return true;
-				}
-				/* Not yet: step over the breakpoint's instruction and set it again. */
-				ptrace(PTRACE_POKETEXT, pid, (void *)entry, (void *)orig);
-				int st2;
-				if (ptrace(PTRACE_SINGLESTEP, pid, NULL, NULL) < 0 || waitpid(pid, &st2, 0) < 0 || !WIFSTOPPED(st2))
-					return false;
-				ptrace(PTRACE_POKETEXT, pid, (void *)entry, (void *)((orig & ~0xffUL) | 0xcc));
-				sig = 0;
-				continue;
-			}
-		}
-		if (sig == SIGTRAP)
-			sig = 0;
+	c->reaped = true;
+	c->wait_status = r == c->pid ? st : 0;
+	reaper_forget(c->pid);
+}
+
+static void sleep_seconds(double s)
+{
+	struct timespec until;
+	clock_gettime(CLOCK_MONOTONIC, &until);
+	until.tv_sec += (time_t)s;
+	until.tv_nsec += (long)((s - (double)(time_t)s) * 1e9);
+	if (until.tv_nsec >= 1000000000L) {
+		until.tv_sec++;
+		until.tv_nsec -= 1000000000L;
+	}
+	while (clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME, &until, NULL) == EINTR)
+		;
+}
+
+static void hold_one(struct launch_group *g, struct child *c)
+{
+	if (c->reaped || c->exec_errno) {
+		reap(c);
+		return;
+	}
+	if (!c->traced) {
+		wait_stopped(c);
+		return;
+	}
+	int st;
+	switch (trace_to_point(&c->t, g->l.at, !g->l.system, &st)) {
+	case TRACE_HELD:
+		c->held = true;
+		if (c->t.note)
+			g->note = c->t.note;
+		break;
+	case TRACE_ENDED:
+		c->reaped = true;
+		c->wait_status = st;
+		break;
+	case TRACE_LOST:
+		kill(c->pid, SIGKILL);
+		reap(c);
+		break;
 	}
 }
 
-static void finish(pid_t *pids, bool *held, int n, bool traced, struct run_result *r)
+static void hold_all(struct launch_group *g)
 {
-	for (int i = 0; i < n; i++) {
-		if (pids[i] <= 0)
-			continue;
-		if (traced && held[i])
-			ptrace(PTRACE_DETACH, pids[i], NULL, NULL);
-		else if (held[i])
-			kill(pids[i], SIGCONT);
+	if (g->l.at == POINT_SECONDS) {
+		sleep_seconds(g->l.seconds);
+		for (int i = 0; i < g->n; i++)
+			if (!g->c[i].reaped && !g->c[i].exec_errno)
+				kill(g->c[i].pid, SIGSTOP);
 	}
-	int signalled = 0, bad_status = 0;
-	for (int i = 0; i < n; i++) {
-		if (pids[i] <= 0)
-			continue;
-		int st;
-		while (waitpid(pids[i], &st, 0) > 0) {
-			if (WIFSTOPPED(st)) { /* a traced stop left over */
-				ptrace(PTRACE_DETACH, pids[i], NULL, (void *)(long)(WSTOPSIG(st) == SIGTRAP ? 0 : WSTOPSIG(st)));
-				continue;
-			}
-			if (WIFEXITED(st) && WEXITSTATUS(st) == 0)
-				r->exited_ok++;
-			else if (WIFEXITED(st))
-				bad_status++;
-			else
-				signalled++;
-			break;
-		}
-	}
-	if (bad_status || signalled)
-		snprintf(r->notes + strlen(r->notes), sizeof r->notes - strlen(r->notes),
-			 "%d exited with a non-zero status, %d were killed by a signal", bad_status, signalled);
+	for (int i = 0; i < g->n; i++)
+		hold_one(g, &g->c[i]);
 }
 
-int launch_measure(const struct share_launch *o, const char *label, struct run_result *r)
+static void measure_held(struct launch_group *g, struct run_result *r)
 {
-	memset(r, 0, sizeof *r);
-	r->label = label;
-	r->n = o->n;
-	acct_init(&r->acct);
-	if (o->object)
-		acct_set_object_filter(&r->acct, o->object, r->notes, sizeof r->notes);
-	bool traced = o->system && o->at != POINT_SECONDS;
-	pid_t *pids = calloc((size_t)o->n, sizeof *pids);
-	bool *held = calloc((size_t)o->n, sizeof *held);
-	for (int i = 0; i < o->n; i++) {
-		pids[i] = start_one(o, traced);
-		if (traced)
-			held[i] = trace_to_point(pids[i], share_point_names[o->at]);
-	}
-	if (o->at == POINT_SECONDS) {
-		struct timespec ts = {(time_t)o->seconds, (long)((o->seconds - (time_t)o->seconds) * 1e9)};
-		nanosleep(&ts, NULL);
-		for (int i = 0; i < o->n; i++)
-			kill(pids[i], SIGSTOP);
-	}
-	if (!traced)
-		for (int i = 0; i < o->n; i++) {
-			int st;
-			if (waitpid(pids[i], &st, WUNTRACED) == pids[i] && WIFSTOPPED(st))
-				held[i] = true;
-			else {
-				if (WIFEXITED(st) && WEXITSTATUS(st) == 0)
-					r->exited_ok++;
-				pids[i] = 0; /* gone before the point */
-			}
-		}
-	int notheld = 0;
-	for (int i = 0; i < o->n; i++) {
+	pid_t *held = calloc((size_t)g->n, sizeof *held);
+	for (int i = 0; i < g->n; i++) {
+		struct child *c = &g->c[i];
+		if (!c->held)
+			continue;
 		struct known_object *known = NULL;
-		int nknown = o->objects_dir ? known_objects_read(o->objects_dir, pids[i], &known) : 0;
-		if (held[i] && acct_process(&r->acct, pids[i], known, nknown) == 0)
+		int nknown = g->l.objects_dir ? known_objects_read(g->l.objects_dir, c->pid, &known) : 0;
+		if (g->l.objects_dir) {
+			char path[4096];
+			snprintf(path, sizeof path, "%s/%d", g->l.objects_dir, (int)c->pid);
+			unlink(path);
+		}
+		if (acct_process(&r->acct, c->pid, known, nknown) == 0) {
+			c->measured = true;
 			r->measured++;
-		else
-			notheld++;
+			held[i] = c->pid;
+		}
 		for (int k = 0; k < nknown; k++)
 			free(known[k].path);
 		free(known);
 	}
-	if (o->children)
-		share_measure_children(&r->acct, pids, o->n);
-	if (notheld)
-		snprintf(r->notes, sizeof r->notes, "%d did not reach the point; ", notheld);
-	finish(pids, held, o->n, traced, r);
-	free(pids);
+	if (g->l.children) /* --children: each one's descendants, as they run */
+		share_measure_children(&r->acct, held, g->n);
 	free(held);
-	return r->measured ? 0 : -1;
 }
 
-/* Median start-up wall time of `runs` unheld runs (compare-load). */
-double launch_startup_ms(const struct share_launch *o, int runs)
+/* Held processes go on (to their end, unless kept); SECONDS: they are ended instead. */
+static void release(struct launch_group *g)
 {
+	for (int i = 0; i < g->n; i++) {
+		struct child *c = &g->c[i];
+		if (!c->held)
+			continue;
+		c->held = false;
+		if (g->l.at == POINT_SECONDS && !g->l.keep) {
+			c->ended_by_mmld = true;
+			kill(c->pid, SIGTERM);
+		}
+		if (c->traced)
+			trace_release(&c->t);
+		kill(c->pid, SIGCONT);
+		if (g->l.keep) {
+			c->kept = true;
+			reaper_forget(c->pid);
+		}
+	}
+}
+
+/* Ended by mmld: SIGTERM, and SIGKILL for what is still there 2 s later. */
+static void reap_ended(struct launch_group *g)
+{
+	struct timespec start, now;
+	clock_gettime(CLOCK_MONOTONIC, &start);
+	for (bool waiting = true; waiting;) {
+		waiting = false;
+		clock_gettime(CLOCK_MONOTONIC, &now);
+		bool late = now.tv_sec - start.tv_sec >= 2;
+		for (int i = 0; i < g->n; i++) {
+			struct child *c = &g->c[i];
+			if (!c->ended_by_mmld || c->reaped)
+				continue;
+			int st;
+			if (waitpid(c->pid, &st, WNOHANG) == c->pid) {
+				c->reaped = true;
+				c->wait_status = st;
+				reaper_forget(c->pid);
+				continue;
+			}
+			if (late)
+				kill(c->pid, SIGKILL);
+			waiting = true;
+		}
+		if (waiting)
+			usleep(10000);
+	}
+}
+
+static void finish(struct launch_group *g)
+{
+	release(g);
+	reap_ended(g);
+	for (int i = 0; i < g->n; i++)
+		if (!g->c[i].kept)
+			reap(&g->c[i]);
+	if (g->relay_on)
+		relay_finish(&g->relay);
+	g->relay_on = false;
+}
+
+/* Why nothing was measured, in the processes' own words where they said any. */
+static void failure_reason(struct launch_group *g, const struct run_result *r)
+{
+	for (int i = 0; i < g->n; i++)
+		if (g->c[i].exec_errno) {
+			snprintf(g->reason, sizeof g->reason, "%s: cannot execute: %s", g->l.system ? g->l.prog : rtld_path(),
+				 strerror(g->c[i].exec_errno));
+			return;
+		}
+	const char *line = relay_last_line(&g->relay);
+	char ends[256];
+	report_exits(ends, sizeof ends, r);
+	if (line[0])
+		snprintf(g->reason, sizeof g->reason, "%s", line);
+	else
+		snprintf(g->reason, sizeof g->reason, "no process reached the point (%s)", ends);
+}
+
+const char *launch_failure(const struct launch_group *g)
+{
+	return g && g->reason[0] ? g->reason : NULL;
+}
+
+/* r->launched: each process, how it ended (the footer and the JSON say it). */
+static void record_outcome(const struct launch_group *g, struct run_result *r)
+{
+	free(r->launched);
+	r->launched = calloc((size_t)g->n, sizeof *r->launched);
+	r->nlaunched = r->launched ? g->n : 0;
+	r->exited_ok = 0;
+	for (int i = 0; i < r->nlaunched; i++) {
+		const struct child *c = &g->c[i];
+		bool after = c->held && g->l.at == POINT_SECONDS; /* ended or kept once the report is out */
+		r->launched[i] = (struct launched){
+			.pid = c->pid,
+			.wait_status = c->wait_status,
+			.reaped = c->reaped && !c->exec_errno,
+			.measured = c->measured,
+			.ended_by_mmld = c->ended_by_mmld || (after && !g->l.keep),
+			.kept = c->kept || (after && g->l.keep),
+			.exec_errno = c->exec_errno,
+		};
+		r->exited_ok += r->launched[i].reaped && !r->launched[i].ended_by_mmld && WIFEXITED(c->wait_status) &&
+				WEXITSTATUS(c->wait_status) == 0;
+	}
+	if (g->note)
+		snprintf(r->notes + strlen(r->notes), sizeof r->notes - strlen(r->notes), "%s%s", r->notes[0] ? "; " : "",
+			 g->note);
+}
+
+struct launch_group *launch_measure(const struct share_launch *l, const char *label, struct run_result *r)
+{
+	memset(r, 0, sizeof *r);
+	r->label = label;
+	r->n = l->n;
+	acct_init(&r->acct);
+	if (l->object)
+		acct_set_object_filter(&r->acct, l->object, r->notes, sizeof r->notes);
+	reaper_init();
+	struct launch_group *g = calloc(1, sizeof *g);
+	g->l = *l;
+	g->n = l->n;
+	g->c = calloc((size_t)l->n, sizeof *g->c);
+	g->relay_on = relay_start(&g->relay, !l->quiet) == 0;
+	bool traced = traced_launch(l);
+	for (int i = 0; i < g->n; i++)
+		spawn(g, &g->c[i], traced, g->relay_on ? g->relay.wr : -1);
+	if (g->relay_on)
+		relay_close_writer(&g->relay);
+	hold_all(g);
+	measure_held(g, r);
+	/* SECONDS: printed first, ended after (launch_end). Otherwise they go on to their end
+	 * now, so the report can say how each ended. */
+	if (l->at != POINT_SECONDS || !r->measured)
+		finish(g);
+	record_outcome(g, r);
+	if (!r->measured)
+		failure_reason(g, r);
+	return g;
+}
+
+void launch_end(struct launch_group *g)
+{
+	if (!g)
+		return;
+	finish(g);
+	free(g->c);
+	free(g);
+}
+
+double launch_startup_ms(const struct share_launch *l, int runs)
+{
+	struct launch_group g = {.l = *l, .n = 1};
+	g.l.at = POINT_SECONDS; /* no MMLD_STOP, not traced */
+	g.l.quiet = true;       /* timing runs: their output is not what was asked for */
+	reaper_init();
 	double *t = calloc((size_t)runs, sizeof *t);
 	for (int i = 0; i < runs; i++) {
+		struct child c = {0};
 		struct timespec a, b;
 		clock_gettime(CLOCK_MONOTONIC, &a);
-		struct share_launch q = *o;
-		q.at = POINT_SECONDS; /* no MMLD_STOP */
-		pid_t pid = start_one(&q, false);
-		int st;
-		waitpid(pid, &st, 0);
+		spawn(&g, &c, false, -1);
+		reap(&c);
 		clock_gettime(CLOCK_MONOTONIC, &b);
 		t[i] = (double)(b.tv_sec - a.tv_sec) * 1e3 + (double)(b.tv_nsec - a.tv_nsec) / 1e6;
 	}
@@ -310,4 +451,3 @@ double launch_startup_ms(const struct share_launch *o, int runs)
 	free(t);
 	return m;
 }
-

@@ -63,31 +63,50 @@ void report_what(char *buf, size_t len, const struct report_opts *o, const struc
 		snprintf(buf, len, "%s through the %s loader, measured at %s", prog, r->label, o->point ? o->point : "exit");
 }
 
+/* How one process ended: "exited with status 0", "killed by SIGSEGV"... */
+static void describe_end(const struct launched *l, char *buf, size_t len)
+{
+	int st = l->wait_status;
+	if (l->kept)
+		snprintf(buf, len, "left running (--keep)");
+	else if (l->ended_by_mmld)
+		snprintf(buf, len, "running at the measurement, then ended by mmld");
+	else if (l->exec_errno)
+		snprintf(buf, len, "could not be started (%s)", strerror(l->exec_errno));
+	else if (!l->reaped)
+		snprintf(buf, len, "not reaped");
+	else if (WIFEXITED(st))
+		snprintf(buf, len, "exited with status %d", WEXITSTATUS(st));
+	else if (WIFSIGNALED(st))
+		snprintf(buf, len, "killed by SIG%s", sigabbrev_np(WTERMSIG(st)) ? sigabbrev_np(WTERMSIG(st)) : "?");
+	else
+		snprintf(buf, len, "ended");
+}
+
+/* Each distinct ending once, with how many had it, in the order they first came. */
 void report_exits(char *buf, size_t len, const struct run_result *r)
 {
 	buf[0] = 0;
 	if (!r->launched || !r->nlaunched)
 		return;
-	int ok = 0;
-	size_t at = (size_t)snprintf(buf, len, "exit:");
-	for (int i = 0; i < r->nlaunched; i++)
-		ok += r->launched[i].reaped && WIFEXITED(r->launched[i].wait_status) &&
-		      WEXITSTATUS(r->launched[i].wait_status) == 0;
-	if (ok)
-		at += (size_t)snprintf(buf + at, at < len ? len - at : 0, " %d exited with status 0", ok);
-	for (int i = 0; i < r->nlaunched && at < len; i++) {
-		const struct launched *l = &r->launched[i];
-		int st = l->wait_status;
-		const char *sep = at > 5 ? "," : "";
-		if (!l->reaped)
-			at += (size_t)snprintf(buf + at, len - at, "%s pid %d not reaped", sep, (int)l->pid);
-		else if (WIFEXITED(st) && WEXITSTATUS(st))
-			at += (size_t)snprintf(buf + at, len - at, "%s pid %d exited with status %d", sep, (int)l->pid,
-					       WEXITSTATUS(st));
-		else if (WIFSIGNALED(st))
-			at += (size_t)snprintf(buf + at, len - at, "%s pid %d killed by SIG%s", sep, (int)l->pid,
-					       sigabbrev_np(WTERMSIG(st)) ? sigabbrev_np(WTERMSIG(st)) : "?");
+	enum { KINDS = 16 };
+	char kind[KINDS][96];
+	int count[KINDS], nkinds = 0;
+	for (int i = 0; i < r->nlaunched; i++) {
+		char d[96];
+		describe_end(&r->launched[i], d, sizeof d);
+		int k = 0;
+		while (k < nkinds && strcmp(kind[k], d) != 0)
+			k++;
+		if (k == nkinds && nkinds < KINDS) {
+			snprintf(kind[nkinds], sizeof kind[0], "%s", d);
+			count[nkinds++] = 0;
+		}
+		count[k < nkinds ? k : nkinds - 1] += k < nkinds;
 	}
+	size_t at = (size_t)snprintf(buf, len, "exit:");
+	for (int k = 0; k < nkinds && at < len; k++)
+		at += (size_t)snprintf(buf + at, len - at, "%s %d %s", k ? ";" : "", count[k], kind[k]);
 }
 
 static int write_file(const char *path, const struct report_opts *o, struct run_result *runs, const struct view *views,

@@ -13,6 +13,9 @@ struct launched {
 	int wait_status; /* as waitpid gave it, once reaped */
 	bool reaped;
 	bool measured;
+	bool ended_by_mmld; /* running at an --at SECONDS measurement, then ended by mmld (SIGTERM) */
+	bool kept;          /* --keep: left running, not reaped */
+	int exec_errno;     /* it could not be started: exec's errno */
 };
 
 struct run_result {
@@ -23,7 +26,7 @@ struct run_result {
 	int measured;           /* reached the point and were measured */
 	char notes[512];        /* anything that did not go as it would have */
 	double startup_ms;      /* median start-up (compare-load), 0 if not measured */
-	struct launched *launched; /* filled by share.c (may be NULL) */
+	struct launched *launched; /* filled by launch.c (may be NULL; the caller frees it) */
 	int nlaunched;
 };
 

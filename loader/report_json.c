@@ -136,6 +136,12 @@ static void launched(FILE *f, const struct run_result *r)
 			fprintf(f, "\"SIG%s\"", sigabbrev_np(WTERMSIG(st)));
 		else
 			fprintf(f, "null");
+		fprintf(f, ", \"ended_by_mmld\": %s, \"left_running\": %s, \"exec_error\": ", l->ended_by_mmld ? "true" : "false",
+			l->kept ? "true" : "false");
+		if (l->exec_errno)
+			put_json(f, strerror(l->exec_errno));
+		else
+			fprintf(f, "null");
 		fprintf(f, "}");
 	}
 	fprintf(f, "]");

@@ -4,6 +4,7 @@
  * account.h and report.h define the numbers. */
 #include "mmld.h"
 #include "opts.h"
+#include "reaper.h"
 #include "share.h"
 #include "share_procs.h"
 #include <errno.h>
@@ -110,7 +111,7 @@ static const char share_details[] =
 static bool parse_share(int argc, char **argv, struct share_args *a, int *first, int *status)
 {
 	/* What only an experiment has: not with --pid, --name, --user, --all. */
-	static const char *const launch_opts[] = {"count", "at", "loader", "load", "compare", "compare-load", NULL};
+	static const char *const launch_opts[] = {"count", "at", "loader", "load", "compare", "compare-load", "keep", "quiet", NULL};
 	struct opt opts[] = {
 		{.name = "count", .letter = 'n', .kind = OPT_INT, .dest = &a->l.n, .metavar = "N", .min = 1, .max = 4096,
 		 .deflt = "4",
@@ -157,9 +158,14 @@ static bool parse_share(int argc, char **argv, struct share_args *a, int *first,
 		 .help = "count only objects whose path matches REGEX"},
 		{.name = "units", .kind = OPT_CHOICE, .dest = &a->units, .choices = unit_words, .deflt = "auto",
 		 .help = "KiB, MiB or GiB for every size column (auto: each\ncolumn the unit that suits it)"},
+		{.name = "keep", .kind = OPT_FLAG, .dest = &a->l.keep,
+		 .help = "leave the processes running after the measurement (mmld\nexits without waiting for them)"},
+		{.name = "quiet", .letter = 'q', .kind = OPT_FLAG, .dest = &a->l.quiet,
+		 .help = "the processes' stdin, stdout and stderr on /dev/null\n(their last line on stderr still explains a failure)"},
 		{.name = "json", .kind = OPT_FLAG, .dest = &a->json, .conflicts = (const char *const[]){"csv", NULL},
-		 .help = "print JSON (docs/share-schema.json) instead of the tables"},
-		{.name = "csv", .kind = OPT_FLAG, .dest = &a->csv, .help = "print the view as comma-separated values (KiB)"},
+		 .help = "print JSON (docs/share-schema.json) instead of the tables\n(the processes' stdout then goes to stderr)"},
+		{.name = "csv", .kind = OPT_FLAG, .dest = &a->csv,
+		 .help = "print the view as comma-separated values (KiB; the\nprocesses' stdout then goes to stderr)"},
 		{.name = "svg", .kind = OPT_STRING, .dest = &a->svg, .metavar = "FILE",
 		 .help = "also write the view as a bar chart to FILE"},
 		{.name = "html", .kind = OPT_STRING, .dest = &a->html, .metavar = "FILE",
@@ -213,32 +219,46 @@ static bool parse_share(int argc, char **argv, struct share_args *a, int *first,
 		*status = opts_error(&cmd, "--loader system and --load cannot be used together (--load is ld-mmld.so's)");
 		return false;
 	}
+	if (a->l.keep && a->l.at == POINT_EXIT) {
+		*status = opts_error(&cmd, "--keep and --at exit cannot be used together (the processes are ending)");
+		return false;
+	}
+	a->l.stdout_to_stderr = a->json || a->csv;
 	return true;
 }
 
-/* One run, two loaders (--compare) or two ways of loading (--compare-load). */
-static int measure_runs(const struct share_args *a, struct run_result runs[2], int *nruns)
+/* One run, two loaders (--compare) or two ways of loading (--compare-load). Each run's
+ * processes are in g[k] (still held after an --at SECONDS measurement). Returns the number of
+ * runs; *failed: the first that measured nothing (-1: none). */
+static int measure_runs(const struct share_args *a, struct run_result runs[2], struct launch_group *g[2], int *failed)
 {
 	struct share_launch x = a->l, y = a->l;
-	*nruns = 1;
+	const char *labels[2] = {x.system ? "system" : x.read_load ? "mmld (read)" : "mmld", NULL};
+	int nruns = 1;
 	if (a->compare) {
 		y.system = true;
 		y.read_load = false;
-		*nruns = 2;
-		int bad = launch_measure(&x, "mmld", &runs[0]);
-		return launch_measure(&y, "system", &runs[1]) < 0 || bad < 0 ? -1 : 0;
-	}
-	if (a->compare_load) {
+		labels[0] = "mmld";
+		labels[1] = "system";
+		nruns = 2;
+	} else if (a->compare_load) {
 		x.read_load = false;
 		y.read_load = true;
-		*nruns = 2;
-		if (launch_measure(&x, "mmap", &runs[0]) < 0 || launch_measure(&y, "read", &runs[1]) < 0)
-			return -1;
+		labels[0] = "mmap";
+		labels[1] = "read";
+		nruns = 2;
+	}
+	*failed = -1;
+	for (int k = 0; k < nruns; k++) {
+		g[k] = launch_measure(k ? &y : &x, labels[k], &runs[k]);
+		if (!runs[k].measured && *failed < 0)
+			*failed = k;
+	}
+	if (a->compare_load && *failed < 0) {
 		runs[0].startup_ms = launch_startup_ms(&x, 9);
 		runs[1].startup_ms = launch_startup_ms(&y, 9);
-		return 0;
 	}
-	return launch_measure(&x, x.system ? "system" : x.read_load ? "mmld (read)" : "mmld", &runs[0]);
+	return nruns;
 }
 
 /* What every output needs: the view, units, files, and what was measured. */
@@ -292,15 +312,6 @@ static int share_now(const struct share_args *a, int argc, char **argv)
 	return status;
 }
 
-/* Removes the MMLD_OBJECTS directory and what ld-mmld.so wrote into it. */
-static void remove_objects_dir(const char *dir)
-{
-	char cmd[256];
-	snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
-	if (system(cmd) != 0)
-		fprintf(stderr, "mmld share: could not remove %s\n", dir);
-}
-
 int cmd_share(int argc, char **argv)
 {
 	struct share_args a = {.l = {.n = 4, .at = POINT_EXIT}};
@@ -317,8 +328,12 @@ int cmd_share(int argc, char **argv)
 		fprintf(stderr, "mmld share: %s: command not found\n", a.l.argv[0]);
 		return 1;
 	}
-	char tmpl[] = "/tmp/mmld-share-XXXXXX";
+	reaper_init();
+	const char *tmp = getenv("TMPDIR");
+	char tmpl[4096];
+	snprintf(tmpl, sizeof tmpl, "%s/mmld-share-XXXXXX", tmp && *tmp ? tmp : "/tmp");
 	a.l.objects_dir = mkdtemp(tmpl);
+	reaper_temp_dir(a.l.objects_dir);
 
 	char point[64];
 	if (a.l.at == POINT_SECONDS)
@@ -326,19 +341,26 @@ int cmd_share(int argc, char **argv)
 	else
 		snprintf(point, sizeof point, "%s", share_point_names[a.l.at]);
 	struct run_result runs[2];
-	int nruns;
+	struct launch_group *g[2] = {NULL, NULL};
+	int failed;
+	int nruns = measure_runs(&a, runs, g, &failed);
 	status = 0;
-	if (measure_runs(&a, runs, &nruns) < 0) {
-		fprintf(stderr, "mmld share: %s: no process reached the point (%s)\n", a.l.argv[0], runs[0].notes);
+	if (failed >= 0) {
+		const char *why = launch_failure(g[failed]);
+		fprintf(stderr, "mmld share: nothing measured%s%s: %s\n", nruns > 1 ? " under " : "",
+			nruns > 1 ? runs[failed].label : "", why ? why : "no process reached the point");
 		status = 1;
 	} else {
 		char sel[16];
 		struct report_opts o = report_opts(&a, argc, argv, point, sel, sizeof sel);
 		status = report_write(stdout, &o, runs, nruns);
+		fflush(stdout);
 	}
-	for (int k = 0; k < nruns; k++)
+	for (int k = 0; k < nruns; k++) {
+		launch_end(g[k]); /* --at SECONDS: ended once the report is out */
 		acct_free(&runs[k].acct);
-	if (a.l.objects_dir)
-		remove_objects_dir(a.l.objects_dir);
+		free(runs[k].launched);
+	}
+	reaper_end_all(); /* nothing is left: this removes the directory */
 	return status;
 }
