@@ -62,7 +62,7 @@ refused loader-word "^mmld share: --loader 'ours' is not one of: mmld, system$" 
 refused load-word "^mmld share: --load 'copy' is not one of: mmap, read$" share --load=copy -- /bin/true
 refused json-value "^mmld share: option '--json' takes no value$" share --json=yes -- /bin/true
 refused unknown "^mmld share: unknown option '--frob' \(mmld share --help lists them\)$" share --frob -- /bin/true
-refused unknown-short "^mmld share: unknown option '-q'" share -q -- /bin/true
+refused unknown-short "^mmld share: unknown option '-Z'" share -Z -- /bin/true
 refused ambiguous "^mmld share: ambiguous option '--comp'" share --comp -- /bin/true
 refused compare-both "^mmld share: --compare and --compare-load cannot be used together$" share --compare --compare-load -- /bin/true
 refused compare-loader "^mmld share: --compare and --loader cannot be used together$" share --compare --loader=system -- /bin/true

@@ -66,8 +66,13 @@ signal_test() {
 }
 # The issue's case: by default every process is traced until it exits; held ones wait at exit.
 signal_test sigterm-traced TERM 1 -n 50 -- "$PY" -c 'import time; time.sleep(0.2)'
-# Stopped by themselves (ld-mmld.so, MMLD_STOP=loaded): 50 processes in state T.
-signal_test sighup-stopped HUP 50 -n 50 --at loaded -- "$PY" -c pass
+# Stopped by themselves (ld-mmld.so, MMLD_STOP=entry): 50 processes in state T. A library's
+# constructor (run by the loader, before the entry) takes 0.5 s, so all 50 exist before the
+# first stops.
+printf '#include <unistd.h>\n__attribute__((constructor)) static void slow(void) { usleep(500000); }\nint slow_lib;\n' >slowlib.c
+printf 'extern int slow_lib;\nint main(void) { return slow_lib; }\n' >slow.c
+gcc -shared -fPIC -o libslow.so slowlib.c && gcc -o slow slow.c -L. -lslow -Wl,-rpath,'$ORIGIN'
+signal_test sighup-stopped HUP 50 -n 50 --at entry -- "$TMPD/slow"
 # The system loader's, under ptrace; SIGINT as from the terminal.
 signal_test sigint-system INT 1 -n 50 --loader system --at loaded -- "$PY" -c pass
 # --at SECONDS: running, before mmld stops them.
@@ -159,7 +164,7 @@ if [ "$(id -u)" = 0 ]; then
 			check "text-clean-$loader-$at" "text private dirty is not 0 under the $loader loader at $at" python3 -c "
 import json
 d = json.load(open('tx.out'))
-objs = d['objects']
+objs = d['runs'][0]['objects']
 assert any(o['path'].endswith(('ld-mmld.so', 'ld-linux-x86-64.so.2')) for o in objs), 'no loader measured'
 dirty = {o['path']: o['classes']['text']['private_dirty_kib'] for o in objs if o['classes']['text']['private_dirty_kib']}
 assert not dirty, dirty"
