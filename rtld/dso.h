@@ -70,6 +70,8 @@ struct dso {
 	const uint32_t *gnu_hash;     /* nbuckets, symoffset, bloom_size, bloom_shift, ... */
 	const uint64_t *gnu_bloom;
 	const uint32_t *gnu_buckets, *gnu_chain;
+	uint32_t gnu_nbuckets, gnu_symoffset; /* the table's header words, copied where every */
+	uint32_t gnu_bloom_mask, gnu_shift;   /* lookup visiting the object reads them */
 	const uint16_t *versym;
 	const Elf64_Verdef *verdef;
 	size_t verdefnum;

@@ -148,6 +148,10 @@ int dynamic_decode(struct dso *d, char *err, size_t errlen)
 		d->gnu_bloom = (const uint64_t *)(h + 4);
 		d->gnu_buckets = (const uint32_t *)(d->gnu_bloom + bloom_size);
 		d->gnu_chain = d->gnu_buckets + nbuckets;
+		d->gnu_nbuckets = nbuckets;
+		d->gnu_symoffset = h[1];
+		d->gnu_bloom_mask = bloom_size - 1;
+		d->gnu_shift = h[3];
 		if (gnu_hash_nsyms(d, &d->nsyms) < 0)
 			BAD("GNU hash chain runs outside the loaded segments");
 	}

@@ -81,14 +81,14 @@ static inline struct probe probe_of(const struct sym_query *q)
 __attribute__((always_inline)) static inline const Elf64_Sym *find_in(const struct dso *d, const struct sym_query *q,
 								      struct probe p)
 {
-	const uint32_t *h = d->gnu_hash;
-	if (!h)
+	const uint64_t *bloom = d->gnu_bloom;
+	if (__builtin_expect(!bloom, 0))
 		return d->sysv_hash ? find_sysv(d, q) : NULL;
-	uint64_t mask = p.bit | (1ULL << ((p.hv >> h[3]) % 64));
-	if ((d->gnu_bloom[p.word & (h[2] - 1)] & mask) != mask)
+	uint64_t mask = p.bit | (1ULL << ((p.hv >> d->gnu_shift) % 64));
+	if (__builtin_expect((bloom[p.word & d->gnu_bloom_mask] & mask) != mask, 1))
 		return NULL;
-	uint32_t symoffset = h[1];
-	size_t i = d->gnu_buckets[p.hv % h[0]];
+	uint32_t symoffset = d->gnu_symoffset;
+	size_t i = d->gnu_buckets[p.hv % d->gnu_nbuckets];
 	if (i < symoffset)
 		return NULL;
 	const uint32_t *chain = d->gnu_chain - symoffset; /* indexed by symbol */
