@@ -72,6 +72,8 @@ struct dso {
 	const uint32_t *gnu_buckets, *gnu_chain;
 	uint32_t gnu_nbuckets, gnu_symoffset; /* the table's header words, copied where every */
 	uint32_t gnu_bloom_mask, gnu_shift;   /* lookup visiting the object reads them */
+	uintptr_t exec_lo, exec_hi;   /* the one executable PT_LOAD (run-time), if there is just
+					 one: code_address's test is then one compare; else 0, 0 */
 	const uint16_t *versym;
 	const Elf64_Verdef *verdef;
 	size_t verdefnum;

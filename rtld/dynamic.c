@@ -16,14 +16,37 @@ bool dso_contains(const struct dso *d, uintptr_t addr, size_t len, uint32_t need
 	return false;
 }
 
+/* dso_contains(d, addr, 1, PF_X), by one compare when d has a single executable segment. */
+static bool in_code(const struct dso *d, uintptr_t addr)
+{
+	if (d->exec_hi)
+		return addr - d->exec_lo < d->exec_hi - d->exec_lo;
+	return dso_contains(d, addr, 1, PF_X);
+}
+
 bool code_address(const struct dso *d, uintptr_t addr, bool loader_too)
 {
-	if (d && (loader_too || d != R.self) && dso_contains(d, addr, 1, PF_X))
+	if (d && (loader_too || d != R.self) && in_code(d, addr))
 		return true;
 	for (const struct dso *o = R.head; o; o = o->next)
-		if (o != d && o != R.self && !o->missing && dso_contains(o, addr, 1, PF_X))
+		if (o != d && o != R.self && !o->missing && in_code(o, addr))
 			return true;
-	return loader_too && R.self && dso_contains(R.self, addr, 1, PF_X);
+	return loader_too && R.self && in_code(R.self, addr);
+}
+
+static void find_exec_segment(struct dso *d)
+{
+	size_t n = 0;
+	for (size_t i = 0; i < d->phnum; i++) {
+		const Elf64_Phdr *p = &d->phdr[i];
+		if (p->p_type == PT_LOAD && (p->p_flags & PF_X) && p->p_memsz) {
+			d->exec_lo = d->load_bias + p->p_vaddr;
+			d->exec_hi = d->exec_lo + p->p_memsz;
+			n++;
+		}
+	}
+	if (n != 1 || d->exec_hi < d->exec_lo)
+		d->exec_lo = d->exec_hi = 0;
 }
 
 /* Bytes from addr to the end of the readable segment holding it, or to `stop` if that comes
@@ -86,6 +109,7 @@ static int gnu_hash_nsyms(struct dso *d, size_t *out)
 
 int dynamic_decode(struct dso *d, char *err, size_t errlen)
 {
+	find_exec_segment(d);
 	size_t n = dynamic_count(d);
 	uintptr_t b = d->load_bias;
 	Elf64_Dyn *dyn = d->dynamic;
