@@ -139,7 +139,8 @@ static void unique_resolve(const char *name, uint32_t h, struct sym_def *def)
 	*slot = e;
 }
 
-static bool search(struct dso **scope, size_t n, const struct sym_query *q, struct dso *skip, struct sym_def *out)
+__attribute__((always_inline)) static inline bool search(struct dso **scope, size_t n, const struct sym_query *q,
+							   struct dso *skip, struct sym_def *out)
 {
 	struct probe p = probe_of(q);
 	for (size_t i = 0; i < n; i++) {
@@ -158,6 +159,13 @@ static bool search(struct dso **scope, size_t n, const struct sym_query *q, stru
 	}
 	R.nlookups += n;
 	return false;
+}
+
+/* The same, out of line, for the scopes searched less often than the global one. */
+__attribute__((noinline)) static bool search_other(struct dso **scope, size_t n, const struct sym_query *q,
+						   struct sym_def *out)
+{
+	return search(scope, n, q, NULL, out);
 }
 
 /* A dlopen'ed object that `req` now refers to without depending on it (a symbol found in the
@@ -239,7 +247,7 @@ bool lookup_reloc_symbol(struct dso *req, size_t symidx, bool plt, bool copy, st
 	}
 	/* RTLD_DEEPBIND: the search list of the root that loaded it comes before the global scope. */
 	struct dso *first_root = req->nscope_roots ? req->scope_roots[0] : NULL;
-	if (req->deepbind && first_root && search(first_root->search_list, first_root->nsearch_list, &q, NULL, out)) {
+	if (req->deepbind && first_root && search_other(first_root->search_list, first_root->nsearch_list, &q, out)) {
 		keep_if_foreign(req, out->dso);
 		return true;
 	}
@@ -260,7 +268,7 @@ bool lookup_reloc_symbol(struct dso *req, size_t symidx, bool plt, bool copy, st
 	 * (an object one root loaded can bind to what a later root brought: glibc's dblload). */
 	for (size_t i = req->deepbind ? 1 : 0; i < req->nscope_roots; i++) {
 		const struct dso *root = req->scope_roots[i];
-		if (search(root->search_list, root->nsearch_list, &q, NULL, out)) {
+		if (search_other(root->search_list, root->nsearch_list, &q, out)) {
 			keep_if_foreign(req, out->dso);
 			return true;
 		}
@@ -271,7 +279,7 @@ bool lookup_reloc_symbol(struct dso *req, size_t symidx, bool plt, bool copy, st
 bool lookup_global(const char *name, struct sym_def *out)
 {
 	struct sym_query q = {.name = name, .gnu_hash = gnu_hash(name)};
-	return search(R.ns[0].scope, R.ns[0].nscope, &q, NULL, out);
+	return search_other(R.ns[0].scope, R.ns[0].nscope, &q, out);
 }
 
 uintptr_t sym_address(const struct sym_def *def)
