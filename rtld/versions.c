@@ -39,6 +39,10 @@ int versions_build(struct dso *d, char *err, size_t errlen)
 	 * splits it), found once. */
 	const char *p = (const char *)d->verdef, *start = p;
 	size_t room = p ? dso_room(d, (uintptr_t)p) : 0;
+	/* Indexes run 1..verdefnum, then on through each verneed record's entries: the table is
+	 * sized for that once per record, not once per entry (any other index still fits). */
+	if (p && d->verdefnum && d->verdefnum <= room / sizeof(Elf64_Verdef) && grow(d, d->verdefnum) < 0)
+		BAD("out of memory");
 	for (size_t i = 0; p && i < d->verdefnum; i++) {
 		const Elf64_Verdef *vd = (const Elf64_Verdef *)p;
 		if (!in_table(start, room, vd, sizeof *vd))
@@ -69,6 +73,11 @@ int versions_build(struct dso *d, char *err, size_t errlen)
 		if (vn->vn_version != 1)
 			BAD("unsupported version need revision %u", vn->vn_version);
 		const char *a = p + vn->vn_aux;
+		size_t next = d->nversions > 2 ? d->nversions : 2, cnt = vn->vn_cnt;
+		if (cnt > room / sizeof(Elf64_Vernaux))
+			cnt = room / sizeof(Elf64_Vernaux); /* a damaged count sizes nothing it cannot hold */
+		if (cnt && grow(d, next + cnt - 1) < 0)
+			BAD("out of memory");
 		for (size_t j = 0; j < vn->vn_cnt; j++) {
 			const Elf64_Vernaux *va = (const Elf64_Vernaux *)a;
 			if (!in_table(start, room, va, sizeof *va))
