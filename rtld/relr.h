@@ -19,6 +19,15 @@
 #include <stddef.h>
 #include <stdint.h>
 
+/* Set bits of x, without the POPCNT instruction (not in baseline x86-64) or libgcc. */
+static inline unsigned relr_popcount(uint64_t x)
+{
+	x = x - ((x >> 1) & 0x5555555555555555ULL);
+	x = (x & 0x3333333333333333ULL) + ((x >> 2) & 0x3333333333333333ULL);
+	x = (x + (x >> 4)) & 0x0f0f0f0f0f0f0f0fULL;
+	return (unsigned)((x * 0x0101010101010101ULL) >> 56);
+}
+
 static inline size_t relr_apply(uintptr_t bias, const uint64_t *relr, size_t size_bytes)
 {
 	const uint64_t *end = relr + size_bytes / sizeof(uint64_t);
@@ -32,9 +41,14 @@ static inline size_t relr_apply(uintptr_t bias, const uint64_t *relr, size_t siz
 			n++;
 		} else {
 			/* Straight to each set bit: libc.so.6's bitmaps are dense, others sparse. */
-			for (uint64_t bits = w >> 1; bits; bits &= bits - 1) {
-				where[__builtin_ctzll(bits)] += bias;
-				n++;
+			uint64_t bits = w >> 1;
+			n += relr_popcount(bits);
+			for (; bits; bits &= bits - 1) {
+				uint64_t i;
+				/* bsf (baseline, defined for bits != 0) straight into a 64-bit index:
+				 * __builtin_ctzll's int would be widened again on every bit. */
+				__asm__("bsf %1, %0" : "=r"(i) : "r"(bits) : "cc");
+				where[i] += bias;
 			}
 			where += 63;
 		}
