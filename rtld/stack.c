@@ -78,14 +78,51 @@ void stack_patch_auxv(const struct dso *prog, const char *execfn)
 	aux_set(AT_EXECFN, (uintptr_t)execfn);
 }
 
+/* The variables the loader asks about all start with G, L or M (GLIBC_TUNABLES and its
+ * MALLOC_* aliases, LD_*, MMLD_*), about twenty names in an environment of dozens: those
+ * entries are listed once and each look-up reads the short list. The list is built at
+ * start-up (one thread) for the envp it was made from, and made again if stack_remove_env
+ * moved it. */
+#define ENV_LISTED_MAX 64
+static const char *env_listed[ENV_LISTED_MAX];
+static size_t env_nlisted;
+static char **env_listed_from;
+static bool env_list_full;
+
+static bool env_listed_initial(char c) { return c == 'G' || c == 'L' || c == 'M'; }
+
+static void env_list(void)
+{
+	env_nlisted = 0;
+	env_list_full = false;
+	for (char **e = R.envp; *e; e++)
+		if (env_listed_initial((*e)[0])) {
+			if (env_nlisted == ENV_LISTED_MAX) {
+				env_list_full = true;
+				break;
+			}
+			env_listed[env_nlisted++] = *e;
+		}
+	env_listed_from = R.envp;
+}
+
+static const char *env_value(const char *entry, const char *name, size_t n)
+{
+	return entry[0] == name[0] && strncmp(entry, name, n) == 0 && entry[n] == '=' ? entry + n + 1 : NULL;
+}
+
 const char *env_get(const char *name)
 {
 	size_t n = strlen(name);
-	/* About twenty names are asked of an environment of dozens: the first two bytes turn
-	 * away nearly every entry without a call. */
-	char c0 = name[0], c1 = n > 1 ? name[1] : '=';
-	for (char **e = R.envp; *e; e++)
-		if ((*e)[0] == c0 && (*e)[1] == c1 && strncmp(*e, name, n) == 0 && (*e)[n] == '=')
-			return *e + n + 1;
-	return NULL;
+	const char *v = NULL;
+	if (env_listed_from != R.envp)
+		env_list();
+	if (n && env_listed_initial(name[0]) && !env_list_full) {
+		for (size_t i = 0; i < env_nlisted && !v; i++)
+			v = env_value(env_listed[i], name, n);
+		return v;
+	}
+	for (char **e = R.envp; *e && !v; e++)
+		v = env_value(*e, name, n);
+	return v;
 }
