@@ -44,6 +44,32 @@ static const char *stub_path(void)
 	return path;
 }
 
+/* --env NAME=VALUE, as often as needed: for PROGRAM only. (Set in mmld's own environment,
+ * LD_DEBUG or LD_SHOW_AUXV would act on mmld, a dynamically linked program, first.) */
+static char **extra_env;
+static size_t nextra_env;
+
+static int parse_env(const char *arg, void *dest, char *why, size_t len)
+{
+	(void)dest;
+	const char *eq = strchr(arg, '=');
+	if (!eq || eq == arg) {
+		snprintf(why, len, "is not NAME=VALUE");
+		return -1;
+	}
+	extra_env = realloc(extra_env, (nextra_env + 1) * sizeof *extra_env);
+	extra_env[nextra_env++] = strdup(arg);
+	return 0;
+}
+
+/* mmld's environment with the --env settings, for the stub and so for PROGRAM. */
+static char **program_env(void)
+{
+	for (size_t i = 0; i < nextra_env; i++)
+		putenv(extra_env[i]);
+	return environ;
+}
+
 int cmd_exec(int argc, char **argv)
 {
 	bool copy = false, dry_run = false, trace = false;
@@ -55,6 +81,8 @@ int cmd_exec(int argc, char **argv)
 		 .help = "every step on stderr (also MMLD_EXEC_DEBUG=1): mappings, brk,\nthe auxiliary vector, the new stack"},
 		{.name = "interp", .letter = 'i', .kind = OPT_STRING, .dest = &interp, .metavar = "PATH",
 		 .help = "the interpreter to use instead of PT_INTERP (mmld: ld-mmld.so)"},
+		{.name = "env", .letter = 'E', .kind = OPT_CUSTOM, .parse = parse_env, .metavar = "NAME=VALUE",
+		 .help = "set NAME for PROGRAM only (LD_DEBUG=files, LD_SHOW_AUXV=1);\nas often as needed"},
 		{.name = "dry-run", .letter = 'n', .kind = OPT_FLAG, .dest = &dry_run,
 		 .help = "everything up to the jump (mapping, brk, the new stack),\nthen exit 0"},
 		{0},
@@ -107,7 +135,7 @@ int cmd_exec(int argc, char **argv)
 	for (int i = 0; i < nargs; i++)
 		sargv[k++] = argv[first + i];
 	const char *stub = stub_path();
-	execve(stub, sargv, environ);
+	execve(stub, sargv, program_env());
 	fprintf(stderr, "mmld exec: %s: cannot run the exec stub: %s\n", stub, strerror(errno));
 	return 127;
 }

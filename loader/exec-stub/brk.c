@@ -38,11 +38,11 @@ void brk_place(struct stub *s)
 			brk += PAGE;
 		uintptr_t range = brk_random_range();
 		brk += (random_long() % (range / PAGE)) * PAGE;
-		why = s->prog.eh.e_type == ET_DYN && !s->has_interp
-			      ? (range > (32UL << 20) ? "at ET_DYN_BASE plus a random page within 1 GiB"
-						      : "at ET_DYN_BASE plus a random page within 32 MiB")
-			      : (range > (32UL << 20) ? "a page past the program's bss plus a random page within 1 GiB"
-						      : "a page past the program's bss plus a random page within 32 MiB");
+		why = s->prog.eh.e_type == ET_DYN && !s->has_interp ? "at ET_DYN_BASE, plus random pages"
+								    : "a page past the program's bss, plus random pages";
+		s->brk = brk;
+		trace(s, "brk %#lx (%s: up to %#lx)", (unsigned long)brk, why, (unsigned long)range);
+		return;
 	}
 	s->brk = brk;
 	trace(s, "brk %#lx (%s)", (unsigned long)brk, why);

@@ -94,5 +94,11 @@ void follow_scripts(struct stub *s)
 		rewrite_argv(s, interp, arg, path);
 		path = interp;
 	}
-	s->exe_path = path;
+	/* A copy: the path may be in the old stack, which the new one replaces. */
+	static char exe[4096];
+	size_t n = strlen(path);
+	if (n >= sizeof exe)
+		fail(126, "%s: path too long", path);
+	memcpy(exe, path, n + 1);
+	s->exe_path = exe;
 }

@@ -121,6 +121,13 @@ for p in /bin/cat ./catscript; do
 		diff k.kinds x.kinds
 done
 
+# --env: a variable for PROGRAM only (LD_DEBUG set for mmld would trace mmld's own start).
+run_cmd "$TMPD/e" -- "$MMLD" exec --env LD_DEBUG=files --env STARTSTATE_VAR=given "$SS/startstate"
+check env-for-program "--env: the variable did not reach the program, or reached mmld" sh -c "
+	grep -q 'STARTSTATE_VAR=given' '$TMPD/e.out' && grep -q 'needed by $SS/startstate' '$TMPD/e.err' &&
+	! grep -q 'needed by $MMLD' '$TMPD/e.err'"
+expect_err err-env-not-assignment 2 "^mmld exec: --env 'X' is not NAME=VALUE$" -- "$MMLD" exec --env X /bin/true
+
 # The trace: every step, in order; MMLD_EXEC_DEBUG is the same switch; silence without it.
 run_cmd "$TMPD/t" -- "$MMLD" exec --trace /bin/true
 check trace-steps "mmld exec --trace: a step missing or out of order" python3 -c '

@@ -1,0 +1,257 @@
+#!/usr/bin/env python3
+"""Docs the tests keep true.
+
+Every output shown in docs/ is in a ```console block whose lines starting with "$ " are the
+commands that made it (run from the top of the checkout with bash, stdout and stderr as a
+terminal shows them; a line starting with "> " continues the command above). Blocks of any
+other kind must say what they are (```c, ```sh for commands to type, ```text for drawings):
+a bare ``` block is an error, because it would be output without its command.
+
+  docs.py update FILE...   run every command and write its output into the block (make docs)
+  docs.py check FILE...    run every command again and compare (make check)
+
+The comparison is of shape, not of values: addresses, pids and times are masked, and so is
+every other number, except the values the prose of the page quotes (outside code: a number
+with a unit, "184 words", "1.9 MiB", or an address, "0x1d4000"). Those are pinned: where the
+recorded output has one, the new output must have the same. So a
+routine change elsewhere (one more relocation in a library) passes, a changed figure the
+text relies on fails, and so does a changed line, a line more or a line less.
+
+The prose check: every number the prose gives with a unit (KiB, MiB, GiB, ms, pages, words,
+relocations...) must appear in an output of the page, unless the page lists it as a fact
+that is not an output: <!-- docs: facts 64 KiB, 16 pages -->.
+
+Options for one block, on the line before it, separated by ";": vary=REGEX (lines matching
+it may come and go: fault-around, locale files), sort (compare as sorted lines),
+timeout=SECONDS, machine (the output depends on this kernel or processor, e.g. which memcpy
+an IFUNC picks: compared only on a machine like the one in the page's "made on" line,
+elsewhere the command must only succeed). `make docs` writes that line at the top:
+<!-- docs: made on Linux 6.1.0, AMD EPYC ... -->.
+"""
+import os
+import re
+import subprocess
+import sys
+
+ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
+UNITS = r"(?:KiB|MiB|GiB|kB|KB|MB|GB|bytes?|bits|ms|µs|ns|pages?|words?|relocations?|frames?|processes|entries|%)"
+PROSE_NUMBER = re.compile(r"(?<![\w.])(\d+(?:\.\d+)?)\s*" + UNITS + r"(?!\w)")
+TOKEN = re.compile(r"0x[0-9a-fA-F]+|\d+(?:\.\d+)?")
+
+
+class Block:
+    def __init__(self, start, end, lang, options):
+        self.start, self.end, self.lang, self.options = start, end, lang, options
+        self.steps = []  # (command, output lines)
+
+
+def parse(path):
+    """Returns (lines, blocks, errors)."""
+    lines = open(path).read().split("\n")
+    blocks, errors, i = [], [], 0
+    while i < len(lines):
+        m = re.match(r"^```(\S*)\s*$", lines[i])
+        if not m:
+            i += 1
+            continue
+        j = i + 1
+        while j < len(lines) and not lines[j].startswith("```"):
+            j += 1
+        options = {}
+        if i > 0:
+            o = re.match(r"^<!-- docs: (.*) -->$", lines[i - 1])
+            if o:
+                for part in o.group(1).split(";"):
+                    k, _, v = part.strip().partition("=")
+                    options[k] = v
+        b = Block(i, j, m.group(1), options)
+        if b.lang == "":
+            errors.append("%s:%d: a ``` block with no command: make it ```console with its $ command, "
+                          "or say what it is (```c, ```sh, ```text)" % (path, i + 1))
+        if b.lang == "console":
+            cmd = None
+            for line in lines[i + 1:j]:
+                if line.startswith("$ "):
+                    cmd = [line[2:], []]
+                    b.steps.append(cmd)
+                elif line.startswith("> ") and cmd and not cmd[1]:
+                    cmd[0] += "\n" + line[2:]
+                elif cmd is None:
+                    errors.append("%s:%d: output before any $ command" % (path, i + 2))
+                    break
+                else:
+                    cmd[1].append(line)
+            if not b.steps:
+                errors.append("%s:%d: a console block with no $ command" % (path, i + 1))
+        blocks.append(b)
+        i = j + 1
+    return lines, blocks, errors
+
+
+def run(command, timeout):
+    """The command's output as a terminal shows it, with this checkout's path written as the
+    docs write it, ~/mmld, so that pages made in one checkout check in another."""
+    p = subprocess.run(["bash", "-c", command], cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                       stdin=subprocess.DEVNULL, timeout=timeout)
+    out = p.stdout.decode("utf-8", "replace").replace(ROOT, "~/mmld").rstrip("\n")
+    return out.split("\n") if out else []
+
+
+def machine():
+    """What a `machine` block's output depends on: the kernel and the processor."""
+    cpu = "?"
+    for l in open("/proc/cpuinfo"):
+        if l.startswith("model name"):
+            cpu = l.split(":", 1)[1].strip()
+            break
+    return "Linux %s, %s" % (os.uname().release, cpu)
+
+
+def prose_of(lines, blocks):
+    inside = set()
+    for b in blocks:
+        inside.update(range(b.start, b.end + 1))
+    text = "\n".join(l for k, l in enumerate(lines) if k not in inside and not l.startswith("    "))
+    return re.sub(r"`[^`]*`", "", re.sub(r"<!--.*?-->", "", text, flags=re.S))
+
+
+def pins(prose):
+    """The values the prose quotes: numbers with a unit (184 words, 1.9 MiB), and addresses
+    (0x1d4000), which the output must keep where it had them."""
+    return {float(m.group(1)) for m in PROSE_NUMBER.finditer(prose)} | \
+           {("hex", int(h, 16)) for h in re.findall(r"0x[0-9a-f]+", prose)}
+
+
+def pinned_token(t, pinned):
+    if t.startswith("0x"):
+        return ("hex", int(t, 16)) in pinned
+    return float(t) in pinned
+
+
+def shape(line, pinned):
+    line = re.sub(r"^\s*\d+:\t", "PID:\t", line)
+    line = re.sub(r"\b[0-9a-f]{8,}-[0-9a-f]{8,}\b", "RANGE", line)
+    line = re.sub(r"\d+(?:\.\d+)?\s*(?:ms|µs|ns|s)\b",
+                  lambda m: m.group(0) if pinned_token(m.group(0).split()[0].rstrip("msµn"), pinned) else "TIME", line)
+
+    def mask(m):
+        t = m.group(0)
+        if pinned_token(t, pinned):
+            return t
+        return "ADDR" if t.startswith("0x") else "N"
+    line = TOKEN.sub(mask, line)
+    return " ".join(line.split())
+
+
+def compare(recorded, fresh, pinned, options):
+    vary = re.compile(options["vary"]) if "vary" in options else None
+    a = [shape(l, pinned) for l in recorded if not (vary and vary.search(l))]
+    b = [shape(l, pinned) for l in fresh if not (vary and vary.search(l))]
+    if "sort" in options:
+        a, b = sorted(a), sorted(b)
+    if a == b:
+        return None
+    for k in range(max(len(a), len(b))):
+        x = a[k] if k < len(a) else "(no line)"
+        y = b[k] if k < len(b) else "(no line)"
+        if x != y:
+            return "line %d:\n      docs: %s\n      now:  %s" % (k + 1, x, y)
+    return "differs"
+
+
+def facts_of(lines):
+    facts = set()
+    for l in lines:
+        m = re.match(r"^<!-- docs: facts (.*) -->$", l)
+        if m:
+            facts |= {" ".join(f.split()) for f in m.group(1).split(",")}
+    return facts
+
+
+def check_prose(path, lines, blocks):
+    outputs = "\n".join("\n".join(out) for b in blocks for _, out in b.steps)
+    out_values = {float(t) for t in TOKEN.findall(outputs) if not t.startswith("0x")}
+    facts, errors = facts_of(lines), []
+    for m in PROSE_NUMBER.finditer(prose_of(lines, blocks)):
+        quoted = " ".join(m.group(0).split())
+        if float(m.group(1)) in out_values or quoted in facts:
+            continue
+        errors.append("%s: the prose says \"%s\", which no output of the page shows "
+                      "(a fact, not an output? list it: <!-- docs: facts %s -->)" % (path, quoted, quoted))
+    return errors
+
+
+MADE_ON = re.compile(r"^<!-- docs: made on (.*) -->$")
+
+
+def made_on(lines):
+    for l in lines:
+        m = MADE_ON.match(l)
+        if m:
+            return m.group(1)
+    return None
+
+
+def update(path):
+    lines, blocks, errors = parse(path)
+    for b in reversed(blocks):
+        if b.lang != "console":
+            continue
+        new = []
+        for cmd, _ in b.steps:
+            c = cmd.split("\n")
+            new.append("$ " + c[0])
+            new += ["> " + x for x in c[1:]]
+            new += run(cmd, float(b.options.get("timeout", 120)))
+        lines[b.start + 1:b.end] = new
+    if any("machine" in b.options for b in blocks):
+        stamp = "<!-- docs: made on %s -->" % machine()
+        k = next((k for k, l in enumerate(lines) if MADE_ON.match(l)), None)
+        if k is None:
+            lines.insert(1, stamp)
+        else:
+            lines[k] = stamp
+    open(path, "w").write("\n".join(lines))
+    _, blocks, _ = parse(path)
+    errors += check_prose(path, lines, blocks)
+    return errors
+
+
+def check(path):
+    lines, blocks, errors = parse(path)
+    pinned = pins(prose_of(lines, blocks))
+    same_machine = made_on(lines) == machine()
+    for b in blocks:
+        for cmd, recorded in b.steps:
+            try:
+                fresh = run(cmd, float(b.options.get("timeout", 120)))
+            except subprocess.TimeoutExpired:
+                errors.append("%s:%d: $ %s: timed out" % (path, b.start + 1, cmd))
+                continue
+            if "machine" in b.options and not same_machine:
+                continue  # another kernel or processor: it ran, that is all that can be asked
+            why = compare(recorded, fresh, pinned, b.options)
+            if why:
+                errors.append("%s:%d: $ %s\n    its output no longer has the shape the page shows, %s\n"
+                              "    (if the change is meant: make docs, read the diff, fix the prose)"
+                              % (path, b.start + 1, cmd.split("\n")[0], why))
+    errors += check_prose(path, lines, blocks)
+    return errors
+
+
+def main():
+    if len(sys.argv) < 3 or sys.argv[1] not in ("update", "check"):
+        sys.exit(__doc__)
+    errors, ncmd = [], 0
+    for path in sys.argv[2:]:
+        _, blocks, _ = parse(path)
+        ncmd += sum(len(b.steps) for b in blocks)
+        errors += (update if sys.argv[1] == "update" else check)(path)
+    for e in errors:
+        print("FAIL " + e)
+    print("docs: %d commands in %d pages, %d problems" % (ncmd, len(sys.argv) - 2, len(errors)))
+    sys.exit(1 if errors else 0)
+
+
+if __name__ == "__main__":
+    main()
