@@ -104,7 +104,7 @@ static void print_untouched(const struct pobject *o, int at)
 		while (j < o->npages && o->state[at][j] == PS_ABSENT && o->facts[j].seg_flags == o->facts[i].seg_flags)
 			j++;
 		if (!header) {
-			printf("  never touched (mapped, not resident):\n");
+			printf("  never touched (mapped, not even brought in by a fault nearby):\n");
 			header = true;
 		}
 		char secs[160];
@@ -112,7 +112,8 @@ static void print_untouched(const struct pobject *o, int at)
 		char range[48];
 		snprintf(range, sizeof range, "%#lx-%#lx", (unsigned long)o->facts[i].page,
 			 (unsigned long)(o->facts[j - 1].page + PG));
-		printf("    %-21s %s %4zu page%s  %s\n", range, prot(o->facts[i].seg_flags), j - i, j - i == 1 ? " " : "s", secs);
+		printf("    untouched %-21s %s %4zu page%s  %s\n", range, prot(o->facts[i].seg_flags), j - i, j - i == 1 ? " " : "s",
+		       secs);
 		i = j;
 	}
 }

@@ -18,8 +18,8 @@ routine change elsewhere (one more relocation in a library) passes, a changed fi
 text relies on fails, and so does a changed line, a line more or a line less.
 
 The prose check: every number the prose gives with a unit (KiB, MiB, GiB, ms, pages, words,
-relocations...) must appear in an output of the page, unless the page lists it as a fact
-that is not an output: <!-- docs: facts 64 KiB, 16 pages -->.
+relocations...) and every address (0x...) must appear in an output of the page, unless the
+page lists it as a fact that is not an output: <!-- docs: facts 64 KiB, 16 pages -->.
 
 Options for one block, on the line before it, separated by ";": vary=REGEX (lines matching
 it may come and go: fault-around, locale files), sort (compare as sorted lines),
@@ -171,8 +171,14 @@ def facts_of(lines):
 def check_prose(path, lines, blocks):
     outputs = "\n".join("\n".join(out) for b in blocks for _, out in b.steps)
     out_values = {float(t) for t in TOKEN.findall(outputs) if not t.startswith("0x")}
+    out_hex = {int(t, 16) for t in re.findall(r"0x([0-9a-fA-F]+)|\b([0-9a-f]{6,16})\b", outputs) for t in t if t}
     facts, errors = facts_of(lines), []
-    for m in PROSE_NUMBER.finditer(prose_of(lines, blocks)):
+    prose = prose_of(lines, blocks)
+    for h in re.findall(r"(?<![\w.])0x[0-9a-f]+", prose):
+        if int(h, 16) not in out_hex and h not in facts:
+            errors.append("%s: the prose says %s, which no output of the page shows "
+                          "(a fact, not an output? list it: <!-- docs: facts %s -->)" % (path, h, h))
+    for m in PROSE_NUMBER.finditer(prose):
         quoted = " ".join(m.group(0).split())
         if float(m.group(1)) in out_values or quoted in facts:
             continue

@@ -22,7 +22,7 @@ block() { awk -v n="/$2" '/^\// {on = substr($1, length($1) - length(n) + 1) == 
 # Is page $2 inside a never-touched range of report $1?
 untouched() {
 	awk -v p=$(($2)) '/never touched/ {u = 1; next} /^\// {u = 0}
-		u && $1 ~ /^0x/ {split($1, r, "-"); if (p >= strtonum(r[1]) && p < strtonum(r[2])) f = 1} END {exit !f}' "$1"
+		u && $1 == "untouched" {split($2, r, "-"); if (p >= strtonum(r[1]) && p < strtonum(r[2])) f = 1} END {exit !f}' "$1"
 }
 
 RELOCATED=$(page_of relocated_page) CTOR=$(page_of ctor_page) LATE=$(page_of late_page)
