@@ -35,7 +35,8 @@ import sys
 
 ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
 UNITS = r"(?:KiB|MiB|GiB|kB|KB|MB|GB|bytes?|bits|ms|µs|ns|pages?|words?|relocations?|frames?|processes|entries|%)"
-PROSE_NUMBER = re.compile(r"(?<![\w.])(\d+(?:\.\d+)?)\s*" + UNITS + r"(?!\w)")
+# "184 words", "1.9 MiB", "11 private pages": a number, at most one word, a unit.
+PROSE_NUMBER = re.compile(r"(?<![\w.])(\d+(?:\.\d+)?)\s*(?:[a-z]+\s+)?" + UNITS + r"(?!\w)")
 TOKEN = re.compile(r"0x[0-9a-fA-F]+|\d+(?:\.\d+)?")
 
 
