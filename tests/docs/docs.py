@@ -131,7 +131,9 @@ def pinned_token(t, pinned):
 
 def shape(line, pinned):
     line = re.sub(r"^\s*\d+:\t", "PID:\t", line)
-    line = re.sub(r"\b[0-9a-f]{8,}-[0-9a-f]{8,}\b", "RANGE", line)
+    line = re.sub(r"/tmp/tmp\.\w+", "/tmp/TMP", line)          # mktemp's names
+    line = re.sub(r"\b[0-9a-f]{8,}-[0-9a-f]{8,}\b", "RANGE", line) # /proc/PID/maps
+    line = re.sub(r"\b[0-9a-f]{16,}\b", "HEX", line)               # build-ids, raw words
     line = re.sub(r"\d+(?:\.\d+)?\s*(?:ms|µs|ns|s)\b",
                   lambda m: m.group(0) if pinned_token(m.group(0).split()[0].rstrip("msµn"), pinned) else "TIME", line)
 
