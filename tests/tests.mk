@@ -75,9 +75,21 @@ fuzz: rtld testprogs
 sweep: rtld
 	bash tests/sweep/run.sh $(BUILD)
 
+# Docs the tests keep true (tests/docs/docs.py): `make docs` runs every command docs/ shows and
+# writes its output in (read the diff, fix the prose it contradicts); `make docs-check` (in
+# `make check`) runs them again and compares shapes and every number the prose quotes.
+# conformance.md (make conformance) and status.md (hand-written) have no command blocks.
+DOCS_PAGES := $(filter-out docs/conformance.md docs/status.md,$(wildcard docs/*.md))
+.PHONY: docs docs-check
+docs: all
+	python3 tests/docs/docs.py update $(DOCS_PAGES)
+docs-check: all
+	python3 tests/docs/docs.py check $(DOCS_PAGES)
+
 check: all
 	@$(MAKE) --no-print-directory unit
 	@$(MAKE) --no-print-directory e2e
+	@$(MAKE) --no-print-directory docs-check
 	@$(MAKE) --no-print-directory corpus
 	@$(MAKE) --no-print-directory fuzz
 	@$(MAKE) --no-print-directory sweep

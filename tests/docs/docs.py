@@ -10,10 +10,13 @@ a bare ``` block is an error, because it would be output without its command.
   docs.py update FILE...   run every command and write its output into the block (make docs)
   docs.py check FILE...    run every command again and compare (make check)
 
-The comparison is of shape, not of values: addresses, pids and times are masked, and so is
-every other number, except the values the prose of the page quotes (outside code: a number
-with a unit, "184 words", "1.9 MiB", or an address, "0x1d4000"). Those are pinned: where the
-recorded output has one, the new output must have the same. So a
+The comparison is of shape, not of values (the prose of the block's own ## section decides
+what is pinned): the text of each line must be the same, its
+numbers and addresses may change (pids, mktemp names, /proc/PID/maps ranges and long hex
+words are masked first), except the values the prose of the page quotes (outside code: a
+number with a unit, "184 words", "1.9 MiB", or an address, "0x1d4000"). Those are pinned:
+where the recorded output has one, the new output must have the same ("about 34 MiB": within
+10% or one in the last digit quoted, for figures that move a little from run to run). So a
 routine change elsewhere (one more relocation in a library) passes, a changed figure the
 text relies on fails, and so does a changed line, a line more or a line less.
 
@@ -27,6 +30,10 @@ timeout=SECONDS, machine (the output depends on this kernel or processor, e.g. w
 an IFUNC picks: compared only on a machine like the one in the page's "made on" line,
 elsewhere the command must only succeed). `make docs` writes that line at the top:
 <!-- docs: made on Linux 6.1.0, AMD EPYC ... -->.
+
+The links check: in a table row whose last cell names a source file, [rtld/map.c](../rtld/map.c),
+then functions, `map_file()` (or an assembly label, `_dl_runtime_resolve`), the file must exist
+and define each of them (docs/glossary.md).
 """
 import os
 import re
@@ -116,50 +123,82 @@ def prose_of(lines, blocks):
     return re.sub(r"`[^`]*`", "", re.sub(r"<!--.*?-->", "", text, flags=re.S))
 
 
+APPROX = 0.10  # "about 34 MiB": within 10%, or one in the last digit quoted
+
+
+def tolerance(token):
+    digits = len(token.split(".")[1]) if "." in token else 0
+    return max(APPROX * abs(float(token)), 10.0 ** -digits)
+
+
 def pins(prose):
-    """The values the prose quotes: numbers with a unit (184 words, 1.9 MiB), and addresses
-    (0x1d4000), which the output must keep where it had them."""
-    return {float(m.group(1)) for m in PROSE_NUMBER.finditer(prose)} | \
-           {("hex", int(h, 16)) for h in re.findall(r"0x[0-9a-f]+", prose)}
+    """The values the prose quotes: numbers with a unit (184 words, 1.9 MiB; "about 34 MiB"
+    allows 10% either way, for figures that move a little from run to run), and addresses
+    (0x1d4000). value -> True if only approximately."""
+    p = {}
+    for m in PROSE_NUMBER.finditer(prose):
+        approx = re.search(r"(about|~)\s*$", prose[max(0, m.start() - 7):m.start()]) is not None
+        v = float(m.group(1))
+        old = p.get(v, None)
+        p[v] = (tolerance(m.group(1)) if approx else 0) if old is None else (min(old, tolerance(m.group(1))) if old and approx else 0)
+    for h in re.findall(r"0x[0-9a-f]+", prose):
+        p[("hex", int(h, 16))] = False
+    return p
 
 
-def pinned_token(t, pinned):
-    if t.startswith("0x"):
-        return ("hex", int(t, 16)) in pinned
-    return float(t) in pinned
+def value(t):
+    return ("hex", int(t, 16)) if t.startswith("0x") else float(t)
 
 
-def shape(line, pinned):
+def normal(line):
+    """A line with what always differs masked: pids, temporary names, mapping ranges, long
+    hex words; runs of spaces are one space (columns move with the width of numbers)."""
     line = re.sub(r"^\s*\d+:\t", "PID:\t", line)
     line = re.sub(r"/tmp/tmp\.\w+", "/tmp/TMP", line)          # mktemp's names
     line = re.sub(r"\b[0-9a-f]{8,}-[0-9a-f]{8,}\b", "RANGE", line) # /proc/PID/maps
     line = re.sub(r"\b[0-9a-f]{16,}\b", "HEX", line)               # build-ids, raw words
-    line = re.sub(r"\d+(?:\.\d+)?\s*(?:ms|µs|ns|s)\b",
-                  lambda m: m.group(0) if pinned_token(m.group(0).split()[0].rstrip("msµn"), pinned) else "TIME", line)
+    return " ".join(line.split())
 
+
+def same_line(old, new, pinned):
+    """Do two lines have the same shape? Text must be equal; a number or address may differ,
+    unless the prose quotes the recorded one (exactly, or about it)."""
+    a, b = TOKEN.split(old), TOKEN.split(new)
+    na, nb = TOKEN.findall(old), TOKEN.findall(new)
+    if len(na) != len(nb) or a != b:
+        return False
+    for x, y in zip(na, nb):
+        vx = value(x)
+        if vx in pinned:
+            if not pinned[vx] and value(y) != vx:
+                return False
+            if pinned[vx] and (y.startswith("0x") or abs(float(y) - vx) > pinned[vx] + 1e-9):
+                return False
+    return True
+
+
+def shape(line, pinned):
+    """The line as the comparison sees it (for the report): numbers not quoted become N."""
     def mask(m):
         t = m.group(0)
-        if pinned_token(t, pinned):
-            return t
-        return "ADDR" if t.startswith("0x") else "N"
-    line = TOKEN.sub(mask, line)
-    return " ".join(line.split())
+        return t if value(t) in pinned else ("ADDR" if t.startswith("0x") else "N")
+    return TOKEN.sub(mask, normal(line))
 
 
 def compare(recorded, fresh, pinned, options):
     vary = re.compile(options["vary"]) if "vary" in options else None
-    a = [shape(l, pinned) for l in recorded if not (vary and vary.search(l))]
-    b = [shape(l, pinned) for l in fresh if not (vary and vary.search(l))]
+    a = [normal(l) for l in recorded if not (vary and vary.search(l))]
+    b = [normal(l) for l in fresh if not (vary and vary.search(l))]
     if "sort" in options:
-        a, b = sorted(a), sorted(b)
-    if a == b:
-        return None
+        key = lambda l: TOKEN.sub("N", l)
+        a, b = sorted(a, key=key), sorted(b, key=key)
     for k in range(max(len(a), len(b))):
-        x = a[k] if k < len(a) else "(no line)"
-        y = b[k] if k < len(b) else "(no line)"
-        if x != y:
-            return "line %d:\n      docs: %s\n      now:  %s" % (k + 1, x, y)
-    return "differs"
+        x = a[k] if k < len(a) else None
+        y = b[k] if k < len(b) else None
+        if x is None or y is None or not same_line(x, y, pinned):
+            return "line %d:\n      docs: %s\n      now:  %s" % (
+                k + 1, shape(x, pinned) if x is not None else "(no line)", shape(y, pinned) if y is not None else "(no line)")
+    return None
 
 
 def facts_of(lines):
@@ -173,7 +212,7 @@ def facts_of(lines):
 
 def check_prose(path, lines, blocks):
     outputs = "\n".join("\n".join(out) for b in blocks for _, out in b.steps)
-    out_values = {float(t) for t in TOKEN.findall(outputs) if not t.startswith("0x")}
+    out_values = [float(t) for t in TOKEN.findall(outputs) if not t.startswith("0x")]
     out_hex = {int(t, 16) for t in re.findall(r"0x([0-9a-fA-F]+)|\b([0-9a-f]{6,16})\b", outputs) for t in t if t}
     facts, errors = facts_of(lines), []
     prose = prose_of(lines, blocks)
@@ -181,9 +220,11 @@ def check_prose(path, lines, blocks):
         if int(h, 16) not in out_hex and h not in facts:
             errors.append("%s: the prose says %s, which no output of the page shows "
                           "(a fact, not an output? list it: <!-- docs: facts %s -->)" % (path, h, h))
+    quoted_values = pins(prose)
     for m in PROSE_NUMBER.finditer(prose):
-        quoted = " ".join(m.group(0).split())
-        if float(m.group(1)) in out_values or quoted in facts:
+        quoted, v = " ".join(m.group(0).split()), float(m.group(1))
+        tol = quoted_values.get(v) or 0
+        if any(abs(o - v) <= tol + 1e-9 for o in out_values) or quoted in facts:
             continue
         errors.append("%s: the prose says \"%s\", which no output of the page shows "
                       "(a fact, not an output? list it: <!-- docs: facts %s -->)" % (path, quoted, quoted))
@@ -199,6 +240,41 @@ def made_on(lines):
         if m:
             return m.group(1)
     return None
+
+
+LINK = re.compile(r"\[[^]]*\]\((\.\./[^)]+)\)|`([A-Za-z_][A-Za-z0-9_]*)(\(\))?`")
+
+
+def defines(path, name, function):
+    """Does the source file define name: a C function (at the start of a line, its name and
+    "("), or an assembly label?"""
+    text = open(path, errors="replace").read()
+    if path.endswith(".S"):
+        return re.search(r"^%s:" % re.escape(name), text, re.M) is not None
+    return re.search(r"^[A-Za-z_].*\b%s\s*\(" % re.escape(name), text, re.M) is not None
+
+
+def check_links(path, lines):
+    """Table rows that name a source file ([rtld/map.c](../rtld/map.c)) and then functions
+    (`map_file()`): the file must exist and define each of them."""
+    errors = []
+    base = os.path.dirname(os.path.abspath(path))
+    for k, line in enumerate(lines):
+        if not line.startswith("|"):
+            continue
+        cells = line.split("|")
+        current = None
+        for m in LINK.finditer(cells[-2] if len(cells) > 2 else ""):
+            if m.group(1):
+                target = os.path.normpath(os.path.join(base, m.group(1)))
+                current = target if not target.endswith(".md") else None
+                if current and not os.path.exists(current):
+                    errors.append("%s:%d: %s does not exist" % (path, k + 1, m.group(1)))
+                    current = None
+            elif current and current.endswith((".c", ".h", ".S")) and (m.group(3) or current.endswith(".S")):
+                if not defines(current, m.group(2), bool(m.group(3))):
+                    errors.append("%s:%d: %s does not define %s" % (path, k + 1, os.path.relpath(current, ROOT), m.group(2)))
+    return errors
 
 
 def update(path):
@@ -226,11 +302,20 @@ def update(path):
     return errors
 
 
+def section_prose(lines, blocks, b):
+    """The prose of the ## section a block is in: what quotes its numbers. (A value quoted
+    in one section does not pin the same value in another section's output.)"""
+    lo = max([k for k in range(b.start) if lines[k].startswith("## ")] or [0])
+    hi = min([k for k in range(b.end, len(lines)) if lines[k].startswith("## ")] or [len(lines)])
+    return prose_of(lines[lo:hi], [Block(x.start - lo, x.end - lo, x.lang, x.options) for x in blocks
+                                   if lo <= x.start < hi])
+
+
 def check(path):
     lines, blocks, errors = parse(path)
-    pinned = pins(prose_of(lines, blocks))
     same_machine = made_on(lines) == machine()
     for b in blocks:
+        pinned = pins(section_prose(lines, blocks, b))
         for cmd, recorded in b.steps:
             try:
                 fresh = run(cmd, float(b.options.get("timeout", 120)))
@@ -245,6 +330,7 @@ def check(path):
                               "    (if the change is meant: make docs, read the diff, fix the prose)"
                               % (path, b.start + 1, cmd.split("\n")[0], why))
     errors += check_prose(path, lines, blocks)
+    errors += check_links(path, lines)
     return errors
 
 
