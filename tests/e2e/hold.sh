@@ -64,17 +64,19 @@ signal_test() {
 	check "$name" "SIG$sig in the middle of a measurement left processes behind or its files ($what)" bash -c \
 		". '$HELPERS'; [ $n -ge 50 ] && [ $s -ge $minstopped ] && [ $rc = $((128 + $(kill -l "$sig"))) ] && none_left '$mark' && [ -z \"\$(ls -A '$tmp')\" ]"
 }
-# The issue's case: by default every process is traced until it exits; held ones wait at exit.
-signal_test sigterm-traced TERM 1 -n 50 -- "$PY" -c 'import time; time.sleep(0.2)'
-# Stopped by themselves (ld-mmld.so, MMLD_STOP=entry): 50 processes in state T. A library's
-# constructor (run by the loader, before the entry) takes 0.5 s, so all 50 exist before the
-# first stops.
+# A program whose library's constructor (run by the loader, before the entry) takes 0.5 s:
+# all 50 processes exist before the first reaches its entry.
 printf '#include <unistd.h>\n__attribute__((constructor)) static void slow(void) { usleep(500000); }\nint slow_lib;\n' >slowlib.c
 printf 'extern int slow_lib;\nint main(void) { return slow_lib; }\n' >slow.c
 gcc -shared -fPIC -o libslow.so slowlib.c && gcc -o slow slow.c -L. -lslow -Wl,-rpath,'$ORIGIN'
-signal_test sighup-stopped HUP 50 -n 50 --at entry -- "$TMPD/slow"
+SLOW=$TMPD/slow
+
+# The issue's case: by default every process is traced until it exits; held ones wait at exit.
+signal_test sigterm-traced TERM 1 -n 50 -- "$PY" -c 'import time; time.sleep(0.2)'
+# Stopped by themselves (ld-mmld.so, MMLD_STOP=entry): 50 processes in state T.
+signal_test sighup-stopped HUP 50 -n 50 --at entry -- "$SLOW"
 # The system loader's, under ptrace; SIGINT as from the terminal.
-signal_test sigint-system INT 1 -n 50 --loader system --at loaded -- "$PY" -c pass
+signal_test sigint-system INT 1 -n 50 --loader system --at entry -- "$SLOW"
 # --at SECONDS: running, before mmld stops them.
 signal_test sigterm-seconds TERM 0 -n 50 --at 30 -- "$PY" -c 'import time; time.sleep(60)'
 
