@@ -119,7 +119,7 @@ static struct dso *map_program(const char *path)
 			sys_exit_group(1);
 		die_load(path, "cannot open shared object file: No such file or directory");
 	}
-	struct dso *d = map_file(path, (int)fd, NULL, err, sizeof err, &wrong_class);
+	struct dso *d = map_file(path, (int)fd, NULL, err, sizeof err, &wrong_class, true);
 	sys_close((int)fd);
 	if (!d) {
 		if (R.mode == MODE_VERIFY)

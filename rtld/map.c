@@ -152,7 +152,8 @@ static void name_copy(uintptr_t addr, size_t len, const char *path)
 		  (long)name, 0);
 }
 
-struct dso *map_file(const char *path, int fd, const struct kstat *stp, char *err, size_t errlen, bool *wrong_class)
+struct dso *map_file(const char *path, int fd, const struct kstat *stp, char *err, size_t errlen, bool *wrong_class,
+		     bool program)
 {
 	struct kstat st;
 	Elf64_Ehdr eh;
@@ -190,6 +191,12 @@ struct dso *map_file(const char *path, int fd, const struct kstat *stp, char *er
 	if (elf_check_ehdr(&eh, fsize, err, errlen) < 0) {
 		*wrong_class = fsize >= sizeof eh && memcmp(eh.e_ident, ELFMAG, SELFMAG) == 0 &&
 			       (eh.e_ident[EI_CLASS] != ELFCLASS64 || eh.e_machine != EM_X86_64);
+		return NULL;
+	}
+	if (eh.e_type == ET_EXEC && !program) {
+		/* At a fixed address, already taken by the program or not: glibc refuses it before
+		 * mapping anything (an executable cannot be relocated or initialised as a library). */
+		rt_snprintf(err, errlen, "cannot dynamically load executable");
 		return NULL;
 	}
 	ph = rt_malloc(eh.e_phnum * sizeof *ph);

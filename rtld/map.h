@@ -8,7 +8,7 @@
  * *skipped_wrong_class is set when the file is an ELF object of another kind
  * (class/machine), which the search skips as glibc does. */
 HIDDEN struct dso *map_file(const char *path, int fd, const struct kstat *st, char *err, size_t errlen,
-			    bool *wrong_class);
+			    bool *wrong_class, bool program);
 /* Builds the record of the program the kernel already mapped (PT_INTERP start). */
 HIDDEN struct dso *map_adopt_program(const Elf64_Phdr *phdr, size_t phnum, uintptr_t entry);
 /* Builds the record of ld-mmld.so itself, or of the vDSO, from its ELF header in memory. */

@@ -95,9 +95,29 @@ bool reloc_resolve_lazy(struct dso *d, size_t symidx, struct sym_def *def)
 	return resolve_uncached(d, symidx, true, false, def);
 }
 
-/* Text relocations: make every non-writable segment writable (never executable at the same
- * time) while relocating, then restore. */
-static void textrel_protect(struct dso *d, bool writable)
+/* Does relocating d run code of d itself (an IFUNC resolver: a defined STT_GNU_IFUNC symbol,
+ * or an IRELATIVE relocation)? Only asked for objects with text relocations. */
+static bool runs_own_code(const struct dso *d)
+{
+	for (size_t i = 0; i < d->nsyms; i++)
+		if (SYM_TYPE(d->symtab[i].st_info) == STT_GNU_IFUNC && d->symtab[i].st_shndx != SHN_UNDEF)
+			return true;
+	static const int tables[2][2] = {{DT_RELA, DT_RELASZ}, {DT_JMPREL, DT_PLTRELSZ}};
+	for (int t = 0; t < 2; t++) {
+		if (!d->has_dyn[tables[t][0]])
+			continue;
+		const Elf64_Rela *r = (const Elf64_Rela *)(d->load_bias + d->dyn[tables[t][0]]);
+		for (size_t k = 0; k < d->dyn[tables[t][1]] / sizeof *r; k++)
+			if (ELF64_R_TYPE(r[k].r_info) == R_X86_64_IRELATIVE)
+				return true;
+	}
+	return false;
+}
+
+/* Text relocations: make every non-writable segment writable while relocating, then restore.
+ * Not executable at the same time, unless d's own IFUNC resolvers must run meanwhile (glibc
+ * keeps the segments executable throughout). */
+static void textrel_protect(struct dso *d, bool writable, bool keep_exec)
 {
 	for (size_t i = 0; i < d->phnum; i++) {
 		const Elf64_Phdr *p = &d->phdr[i];
@@ -105,7 +125,8 @@ static void textrel_protect(struct dso *d, bool writable)
 			continue;
 		uintptr_t s = (d->load_bias + p->p_vaddr) & ~(R.pagesize - 1);
 		uintptr_t e = (d->load_bias + p->p_vaddr + p->p_memsz + R.pagesize - 1) & ~(R.pagesize - 1);
-		int prot = writable ? PROT_READ_ | PROT_WRITE_ : map_prot(p->p_flags);
+		int prot = writable ? PROT_READ_ | PROT_WRITE_ | (keep_exec && (p->p_flags & PF_X) ? PROT_EXEC_ : 0)
+				    : map_prot(p->p_flags);
 		if (map_mprotect(d, s, e - s, prot, writable ? "text relocation" : "text relocation done") < 0)
 			die_load(dso_display(d), "cannot make segment writable for relocation");
 	}
@@ -216,10 +237,13 @@ void reloc_object(struct dso *d)
 	if (DEBUG_ON(DBG_RELOC))
 		dbg("relocation processing: %s%s", dso_display(d), d->bind_now || R.bind_now ? "" : " (lazy)");
 	d->relocating = true;
+	bool textrel_exec = d->textrel && runs_own_code(d);
 	if (d->textrel) {
-		rt_warn("%s: text relocations: code pages made writable (and not executable) while relocating",
-				dso_display(d));
-		textrel_protect(d, true);
+		rt_warn(textrel_exec ? "%s: text relocations: code pages made writable (and left executable: its IFUNC "
+				       "resolvers run) while relocating"
+				     : "%s: text relocations: code pages made writable (and not executable) while relocating",
+			dso_display(d));
+		textrel_protect(d, true, textrel_exec);
 	}
 	if (d->relr) {
 		size_t n = relr_apply(d->load_bias, (const uint64_t *)d->relr, d->relrsz);
@@ -248,7 +272,7 @@ void reloc_object(struct dso *d)
 	if (R.naudit && !lazy && d->has_dyn[DT_JMPREL])
 		audit_bound_now(d);
 	if (d->textrel)
-		textrel_protect(d, false);
+		textrel_protect(d, false, false);
 	if (R.naudit) /* after relocation, as glibc: IFUNC resolvers' lazy calls bind plainly */
 		audit_plt_alloc(d);
 	d->relocating = false;

@@ -104,6 +104,22 @@ static const char *open_error_text(long err)
 	}
 }
 
+/* What glibc refuses to load as a library once it sees the dynamic section (dl-load.c): a
+ * position-independent executable, and, inside a dlopen, an object marked DF_1_NOOPEN. */
+static const char *refused(const struct dso *d)
+{
+	uint64_t flags_1 = 0;
+	for (const Elf64_Dyn *e = d->dynamic; e && dso_contains(d, (uintptr_t)e, sizeof *e, PF_R) && e->d_tag != DT_NULL;
+	     e++)
+		if (e->d_tag == DT_FLAGS_1)
+			flags_1 = e->d_un.d_val;
+	if (flags_1 & DF_1_PIE)
+		return "cannot dynamically load position-independent executable";
+	if ((flags_1 & DF_1_NOOPEN) && R.error_hook) /* the hook is set while a dlopen runs */
+		return "shared object cannot be dlopen()ed";
+	return NULL;
+}
+
 /* Tries one file. Returns the object, or NULL to go on searching; *fatal set when the file
  * exists but cannot be used for a reason other than being of another ELF class; *opened
  * when the file could be opened at all (its directory exists). `code` is where the path came
@@ -131,13 +147,15 @@ static struct dso *try_file_opened(const char *path, const char *name, unsigned 
 	bool have_st = sys_fstat((int)fd, &st) == 0;
 	if (have_st) {
 		struct dso *same = deps_find_file(st.st_dev, st.st_ino);
-		if (same) {
+		/* The program's own file asked for as a library is not the program: glibc maps it
+		 * again, and refuses it as an executable. */
+		if (same && same->kind != DSO_MAIN) {
 			sys_close((int)fd);
 			return same;
 		}
 	}
 	bool wrong_class = false;
-	struct dso *d = map_file(path, (int)fd, have_st ? &st : NULL, err, errlen, &wrong_class);
+	struct dso *d = map_file(path, (int)fd, have_st ? &st : NULL, err, errlen, &wrong_class, false);
 	sys_close((int)fd);
 	if (!d) {
 		*fatal = !wrong_class;
@@ -146,6 +164,14 @@ static struct dso *try_file_opened(const char *path, const char *name, unsigned 
 			rt_snprintf(msg, sizeof msg, "%s", err);
 			rt_snprintf(err, errlen, "%s: %s", path, msg);
 		}
+		return NULL;
+	}
+	const char *why = refused(d);
+	if (why) {
+		map_unmap(d);
+		rt_free(d);
+		*fatal = true;
+		rt_snprintf(err, errlen, "%s: %s", path, why);
 		return NULL;
 	}
 	d->name = rt_strdup(name);

@@ -506,7 +506,7 @@ static void *dl_open_locked(const char *file, int mode, struct dso *req, long ns
 	if (mode & RTLD_AUDITOR_)
 		R.ns[ns].auditor = true;
 	struct dso *existing = deps_find_loaded(file);
-	if (existing && existing->personality) {
+	if (existing && existing->personality && existing->kind != DSO_MAIN) { /* the program by name: refused below */
 		R.load_ns = 0;
 		return reopen(existing, mode);
 	}

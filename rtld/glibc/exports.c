@@ -134,6 +134,86 @@ EXPORT void _dl_exception_create(struct dl_exception *e, const char *objname, co
 	e->message_buffer = buf;
 }
 
+/* glibc's little format language for loader messages: %s, %%, %x (eight hex digits), %lx
+ * and %zx (sixteen). Anything else is a bug in the caller: fatal, as in glibc. */
+static size_t format_exception(char *out, const char *fmt, va_list ap)
+{
+	static const char hex[] = "0123456789abcdef";
+	size_t n = 0;
+	for (const char *p = fmt; *p; p++) {
+		if (*p != '%') {
+			if (out)
+				out[n] = *p;
+			n++;
+			continue;
+		}
+		p++;
+		unsigned digits = 8;
+		unsigned long v = 0;
+		if (*p == 's') {
+			const char *s = va_arg(ap, const char *);
+			size_t l = strlen(s);
+			if (out)
+				memcpy(out + n, s, l);
+			n += l;
+			continue;
+		} else if (*p == '%') {
+			if (out)
+				out[n] = '%';
+			n++;
+			continue;
+		} else if ((*p == 'l' || *p == 'z') && p[1] == 'x') {
+			p++;
+			digits = 16;
+			v = va_arg(ap, unsigned long);
+		} else if (*p == 'x') {
+			v = va_arg(ap, unsigned int);
+		} else {
+			rt_dprintf(2, "Fatal error: invalid format in exception string\n");
+			sys_exit_group(127);
+		}
+		for (unsigned k = 0; k < digits; k++)
+			if (out)
+				out[n + k] = hex[(v >> (4 * (digits - 1 - k))) & 15];
+		n += digits;
+	}
+	return n;
+}
+
+EXPORT void _dl_exception_create_format(struct dl_exception *e, const char *objname, const char *fmt, ...)
+{
+	if (!objname)
+		objname = "";
+	va_list ap;
+	va_start(ap, fmt);
+	size_t lm = format_exception(NULL, fmt, ap);
+	va_end(ap);
+	size_t lo = strlen(objname) + 1;
+	char *buf = rt_malloc(lm + 1 + lo);
+	if (!buf) {
+		e->objname = "";
+		e->errstring = "out of memory";
+		e->message_buffer = NULL;
+		return;
+	}
+	va_start(ap, fmt);
+	format_exception(buf, fmt, ap);
+	va_end(ap);
+	buf[lm] = 0;
+	memcpy(buf + lm + 1, objname, lo);
+	e->errstring = buf;
+	e->objname = buf + lm + 1;
+	e->message_buffer = buf;
+}
+
+EXPORT void _dl_exception_free(struct dl_exception *e)
+{
+	rt_free(e->message_buffer);
+	e->objname = NULL;
+	e->errstring = NULL;
+	e->message_buffer = NULL;
+}
+
 EXPORT void _dl_fatal_printf(const char *fmt, ...)
 {
 	va_list ap;

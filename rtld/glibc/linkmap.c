@@ -5,6 +5,7 @@
  * .dynamic is left as the file has it and l_ld_readonly is set: libc then adds l_addr to
  * every d_ptr it reads (glibc's D_PTR), instead of us rewriting .dynamic in place. */
 #include "glibc.h"
+#include "../search.h"
 #include "../debug.h"
 
 struct map_block {
@@ -100,7 +101,10 @@ void glibc_build_map(struct dso *d)
 	LM(m, LM_l_map_start, uintptr_t) = d->map_start;
 	LM(m, LM_l_map_end, uintptr_t) = d->map_start + d->map_len;
 	LM(m, LM_l_text_end, uintptr_t) = d->map_start + d->map_len;
-	LM(m, LM_l_origin, const char *) = (const char *)-1; /* "unknown", as glibc marks it */
+	/* The directory of the file (dlinfo RTLD_DI_ORIGIN copies it), as glibc sets it for every
+	 * object it opens; the program's is left NULL, as glibc leaves it until a $ORIGIN needs it. */
+	const char *origin = d->kind == DSO_LIB && d->path && d->path[0] ? search_origin(d) : NULL;
+	LM(m, LM_l_origin, const char *) = d->kind == DSO_MAIN ? NULL : origin ? origin : (const char *)-1;
 	if (d->gnu_hash) {
 		LM(m, LM_l_nbuckets, uint32_t) = d->gnu_hash[0];
 		LM(m, LM_l_gnu_bitmask_idxbits, uint32_t) = d->gnu_hash[2] - 1;

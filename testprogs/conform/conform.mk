@@ -58,3 +58,19 @@ $(TPC)/filter_main: testprogs/conform/filter_main.c $(TPC)/libflt.so $(TPC)/filt
 $(TPC)/aux_main: testprogs/conform/filter_main.c $(TPC)/libaux.so $(TPC)/filtee/libfiltee.so
 	$(CC) $(GLIBC_CFLAGS) -o $@ $< -Wl,-rpath,'$$ORIGIN' $(TPC)/libaux.so -ldl
 TP_CONFORM += $(TPC)/filtee/libfiltee.so $(TPC)/libflt.so $(TPC)/libaux.so $(TPC)/filter_main $(TPC)/aux_main
+# What may not be loaded as a library: executables, and DF_1_NOOPEN objects in a dlopen.
+$(TPC)/libnoopen.so: testprogs/conform/hwcaps_lib.c
+	@mkdir -p $(dir $@)
+	$(CC) $(GLIBC_CFLAGS) -fPIC -shared -o $@ $< -DWHICH='"libnoopen.so"' -Wl,-soname,libnoopen.so -Wl,-z,nodlopen
+$(TPC)/noopen_main: testprogs/conform/hwcaps_main.c $(TPC)/libnoopen.so
+	$(CC) $(GLIBC_CFLAGS) -o $@ $< -Wl,-rpath,'$$ORIGIN' $(TPC)/libnoopen.so
+$(TPC)/dlopen_report-nopie: testprogs/conform/dlopen_report.c
+	@mkdir -p $(dir $@)
+	$(CC) $(GLIBC_CFLAGS) -no-pie -fno-pie -o $@ $< -ldl
+$(TPC)/textrel_ifunc: testprogs/conform/textrel_ifunc.c
+	@mkdir -p $(dir $@)
+	$(CC) $(GLIBC_CFLAGS) -fPIC -pie -o $@ $< -Wl,-z,notext
+$(TPC)/exc_format: testprogs/conform/exc_format.c
+	@mkdir -p $(dir $@)
+	$(CC) $(GLIBC_CFLAGS) -o $@ $< $(SYSLDSO)
+TP_CONFORM += $(TPC)/libnoopen.so $(TPC)/noopen_main $(TPC)/dlopen_report-nopie $(TPC)/textrel_ifunc $(TPC)/exc_format

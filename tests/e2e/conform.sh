@@ -3,7 +3,8 @@
 # against the system loader: hardware-capability subdirectories (glibc-hwcaps/x86-64-vN,
 # --glibc-hwcaps-prepend/-mask, the legacy tls/ and platform ones, ld.so.cache's hwcaps
 # entries), the ISA-level marker notes, and --help's lists of them; _r_debug read by a program; the
-# lookup scopes of dlopen'ed objects; filter objects.
+# lookup scopes of dlopen'ed objects; filter objects; what dlopen refuses (executables,
+# DF_1_NOOPEN), dlinfo's origin; text relocations with IFUNCs; _dl_exception_create_format.
 # usage: conform.sh BUILD_DIR
 set -u
 BUILD=$(cd "${1:-build}" && pwd)
@@ -60,6 +61,15 @@ run_cmd "$TMPD/sys" LD_DEBUG=libs -- "$SYSLD" --library-path "$TPC/filtee" ./aux
 check filter-debug-libs "LD_DEBUG=libs: the auxiliary object lines differ from the system loader's" \
 	bash -c "diff <(grep -o 'load auxiliary object=.*' '$TMPD/sys.err') <(grep -o 'load auxiliary object=.*' '$TMPD/ours.err') &&
 		grep -q 'load auxiliary object=libfiltee.so' '$TMPD/ours.err'"
+
+# --- what may not be loaded as a library; dlinfo's origin -----------------------------------
+oracle dlopen-executables -- ./dlopen_report ./hwcaps_main ./dlopen_report-nopie ./dlopen_report ./libnoopen.so \
+	lib/libhwcapsel.so
+oracle dlopen-self-nopie -- ./dlopen_report-nopie ./dlopen_report-nopie
+same dlopen-self-kernel-started ./dlopen_report ./dlopen_report "$TPC/dlopen_report"
+oracle noopen-as-needed -- ./noopen_main
+STDOUT_ONLY=1 oracle textrel-ifunc -- ./textrel_ifunc
+oracle exception-format -- ./exc_format
 
 # --- a program that reads _r_debug itself (a COPY relocation of it) --------------------------
 oracle rdebug-copy-relocated -- ./rdebug_main "$TPC/lib/libhwcapsel.so"
