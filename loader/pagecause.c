@@ -166,7 +166,10 @@ void pagecause_explain(const struct pobject *o, size_t i, int at, struct page_ca
 	if (c->since <= pagecause_load_end(o))
 		explain_load(c, o, f, c->since == PSTOP_EXEC);
 	else {
-		bool lazy = add_lazy(c, o, f->page, c->since - 1, c->since);
+		int prev = c->since - 1;
+		while (prev > o->first_stop && !o->seen[prev])
+			prev--;
+		bool lazy = add_lazy(c, o, f->page, prev, c->since);
 		if (!lazy && (f->seg_flags & PF_X) && !(f->seg_flags & PF_W) && !strlen(c->why))
 			add(c, "a text page written: a breakpoint or a debugger's write");
 		else if (!lazy && !strlen(c->why))
@@ -177,8 +180,11 @@ void pagecause_explain(const struct pobject *o, size_t i, int at, struct page_ca
 				       ? "written at exit, after exit() was called: exit handlers and finalisers (destructors)"
 				       : "written by the program after its entry point");
 	}
-	/* Lazy binding into a page already private: said too, with the functions bound. */
-	for (int s = c->since + 1; s <= at; s++)
-		if (o->state[s - 1][i] != PS_NONE)
-			add_lazy(c, o, f->page, s - 1, s);
+	/* Lazy binding into a page already private: said too, with the functions bound, between
+	 * each two stops that saw the object (a stop not reached is skipped, not lost). */
+	for (int s = c->since + 1, prev = c->since; s <= at; s++)
+		if (o->seen[s]) {
+			add_lazy(c, o, f->page, prev, s);
+			prev = s;
+		}
 }

@@ -83,7 +83,10 @@ static void set_bp(struct tracer *t, int i, uintptr_t addr)
 			return;
 		ptrace(PTRACE_POKETEXT, t->pid, (void *)addr, (void *)((t->orig[i] & ~0xffUL) | 0xcc));
 	} else {
+		errno = 0;
 		long dr7 = ptrace(PTRACE_PEEKUSER, t->pid, (void *)offsetof(struct user, u_debugreg[7]), NULL);
+		if (errno)
+			dr7 = 0;
 		if (ptrace(PTRACE_POKEUSER, t->pid, (void *)offsetof(struct user, u_debugreg[i]), (void *)addr) < 0)
 			return;
 		ptrace(PTRACE_POKEUSER, t->pid, (void *)offsetof(struct user, u_debugreg[7]), (void *)(dr7 | (1L << (2 * i))));
@@ -345,8 +348,11 @@ int pages_trace(const struct pages_trace_opts *o, struct pages_run *r)
 		} else if (sig == SIGSTOP && !o->system && !r->taken[PSTOP_LOADED]) {
 			snapshot(&t, PSTOP_LOADED); /* ld-mmld.so's MMLD_STOP=loaded */
 			loaded(&t);
-			if (o->last >= PSTOP_ENTRY)
+			if (o->last >= PSTOP_ENTRY) {
 				set_bp(&t, BP_ENTRY, program_entry(&t));
+				if (!t.armed[BP_ENTRY])
+					snprintf(r->note, sizeof r->note, "the program's entry point could not be found: no entry stop");
+			}
 			sig = 0;
 		}
 		if (traced && r->taken[o->last] && o->last != PSTOP_EXIT) {

@@ -151,6 +151,17 @@ static void test_lazy_binding_names_the_functions(void **state)
 	assert_string_equal(c.why, "relocations wrote 3 words: .got.plt JUMP_SLOT 3 (3 left to lazy binding); "
 				   "lazy binding between loaded and entry wrote 1 GOT slot (getpid); "
 				   "lazy binding between entry and exiting wrote 1 GOT slot (printf)");
+	/* A stop that was not reached (no entry breakpoint): the binding is said between the
+	 * stops on either side of it. */
+	o->seen[PSTOP_ENTRY] = false;
+	for (int k = 0; k < 3; k++)
+		slots[k].seen[PSTOP_ENTRY] = false;
+	pagecause_explain(o, 1, PSTOP_EXIT, &c);
+	assert_string_equal(c.why, "relocations wrote 3 words: .got.plt JUMP_SLOT 3 (3 left to lazy binding); "
+				   "lazy binding between loaded and exiting wrote 2 GOT slots (printf, getpid)");
+	o->seen[PSTOP_ENTRY] = true;
+	for (int k = 0; k < 3; k++)
+		slots[k].seen[PSTOP_ENTRY] = true;
 	/* A page that only lazy binding made private (the loader never wrote it). */
 	o->facts[1].nrelocs = 0;
 	o->facts[1].words = 0;
