@@ -28,7 +28,8 @@ Options for one block, on the line before it, separated by ";": vary=REGEX (line
 it may come and go: fault-around, locale files), sort (compare as sorted lines),
 timeout=SECONDS, machine (the output depends on this kernel or processor, e.g. which memcpy
 an IFUNC picks: compared only on a machine like the one in the page's "made on" line,
-elsewhere the command must only succeed). `make docs` writes that line at the top:
+elsewhere the command must only succeed), root (the output is what root sees: exact frames
+from pagemap, a /proc/PID/exe that can be changed; as another user the command only runs). `make docs` writes that line at the top:
 <!-- docs: made on Linux 6.1.0, AMD EPYC ... -->.
 
 The links check: in a table row whose last cell names a source file, [rtld/map.c](../rtld/map.c),
@@ -324,6 +325,8 @@ def check(path):
                 continue
             if "machine" in b.options and not same_machine:
                 continue  # another kernel or processor: it ran, that is all that can be asked
+            if "root" in b.options and os.geteuid() != 0:
+                continue  # made as root (frame numbers, /proc/PID/exe): as another user it ran
             why = compare(recorded, fresh, pinned, b.options)
             if why:
                 errors.append("%s:%d: $ %s\n    its output no longer has the shape the page shows, %s\n"
