@@ -152,25 +152,27 @@ void init_run_all(void)
 /* Runs the finalisers of the objects `select` picks (all when NULL), in the reverse of the
  * initialisation order; each object's once. `after` (la_objclose) follows each object picked,
  * initialised or not, ld.so included. */
+static void fini_one(struct dso *d, void (*after)(struct dso *))
+{
+	if (d->fini_done || d->kind == DSO_VDSO || (!after && (!d->init_done || d->kind == DSO_RTLD)))
+		return;
+	d->fini_done = true;
+	if (d->init_done && d->kind != DSO_RTLD) {
+		if (DEBUG_ON(DBG_INIT | DBG_LIBS))
+			dbg("calling fini: %s [%u]", dso_display(d), d->ns);
+		call_array(d, DT_FINI_ARRAY, DT_FINI_ARRAYSZ, true, 0, NULL, NULL);
+		if (d->has_dyn[DT_FINI])
+			((fini_fn)(d->load_bias + d->dyn[DT_FINI]))();
+	}
+	if (after)
+		after(d);
+}
+
 static void fini_selected(bool (*select)(const struct dso *), void (*after)(struct dso *))
 {
-	for (size_t i = norder; i-- > 0;) {
-		struct dso *d = order[i];
-		if (d->fini_done || d->kind == DSO_VDSO || (!after && (!d->init_done || d->kind == DSO_RTLD)))
-			continue;
-		if (select && !select(d))
-			continue;
-		d->fini_done = true;
-		if (d->init_done && d->kind != DSO_RTLD) {
-			if (DEBUG_ON(DBG_INIT | DBG_LIBS))
-				dbg("calling fini: %s [%u]", dso_display(d), d->ns);
-			call_array(d, DT_FINI_ARRAY, DT_FINI_ARRAYSZ, true, 0, NULL, NULL);
-			if (d->has_dyn[DT_FINI])
-				((fini_fn)(d->load_bias + d->dyn[DT_FINI]))();
-		}
-		if (after)
-			after(d);
-	}
+	for (size_t i = norder; i-- > 0;)
+		if (!select || select(order[i]))
+			fini_one(order[i], after);
 }
 
 void init_fini_selected(bool (*select)(const struct dso *), void (*after)(struct dso *))
@@ -185,7 +187,6 @@ void init_fini_selected(bool (*select)(const struct dso *), void (*after)(struct
  * object's (not in the modules' own namespaces). */
 static unsigned fini_ns;
 static bool in_fini_ns(const struct dso *d) { return d->ns == fini_ns && d != R.main; }
-static bool is_main(const struct dso *d) { return d == R.main; }
 static void fini_at_exit(void)
 {
 	R.exiting = true;
@@ -196,8 +197,8 @@ static void fini_at_exit(void)
 			bool tell = R.naudit && !auditors;
 			if (tell)
 				audit_activity(n, LA_ACT_DELETE_);
-			if (n == 0)
-				fini_selected(is_main, tell ? audit_objclose : NULL);
+			if (n == 0 && R.main->init_started) /* (initialised: in the order) */
+				fini_one(R.main, tell ? audit_objclose : NULL);
 			fini_ns = n;
 			fini_selected(in_fini_ns, tell ? audit_objclose : NULL);
 			if (tell)
