@@ -229,6 +229,84 @@ static void amd_caches(struct caches *c, uint32_t max_ext, unsigned family, uint
 	}
 }
 
+/* glibc.cpu.hwcaps=-NAME,...: what glibc lets a user switch off (sysdeps/x86/cpu-tunables.c),
+ * applied as glibc applies it, after the ISA level and the cache sizes were computed: the
+ * "active" bit of a CPU feature cleared, a preferred flag set or cleared (some only while a
+ * feature they need is active). Then, as glibc, no XSAVE features without OSXSAVE, and no AVX
+ * family without XSAVE or XSAVEC. */
+static const struct { const char *name; uint8_t leaf, reg, bit; } hwcaps_off[] = {
+	{"AVX", 0, ECX, 28},      {"CX8", 0, EDX, 8},       {"FMA", 0, ECX, 12},      {"HTT", 0, EDX, 28},
+	{"IBT", 1, EDX, 20},      {"RTM", 1, EBX, 11},      {"AVX2", 1, EBX, 5},      {"BMI1", 1, EBX, 3},
+	{"BMI2", 1, EBX, 8},      {"CMOV", 0, EDX, 15},     {"ERMS", 1, EBX, 9},      {"FMA4", 2, ECX, 16},
+	{"SSE2", 0, EDX, 26},     {"LZCNT", 2, ECX, 5},     {"MOVBE", 0, ECX, 22},    {"SHSTK", 1, ECX, 7},
+	{"SSSE3", 0, ECX, 9},     {"XSAVE", 0, ECX, 26},    {"POPCNT", 0, ECX, 23},   {"SSE4_1", 0, ECX, 19},
+	{"SSE4_2", 0, ECX, 20},   {"XSAVEC", 3, EAX, 1},    {"AVX512F", 1, EBX, 16},  {"OSXSAVE", 0, ECX, 27},
+	{"AVX512CD", 1, EBX, 28}, {"AVX512BW", 1, EBX, 30}, {"AVX512DQ", 1, EBX, 17}, {"AVX512ER", 1, EBX, 27},
+	{"AVX512PF", 1, EBX, 26}, {"AVX512VL", 1, EBX, 31},
+};
+/* Preferred flags by name; `need`: the (leaf, reg, bit) that must be active to turn it on
+ * (leaf 0xff: none; `off_only`: can only be turned off). */
+static const struct { const char *name; uint8_t bit, off_only, leaf, reg, need; } hwcaps_pref[] = {
+	{"I586", 6, 1, 0xff, 0, 0},
+	{"I686", 7, 1, 0xff, 0, 0},
+	{"Slow_BSF", 2, 0, 0xff, 0, 0},
+	{"Prefer_ERMS", 11, 0, 0xff, 0, 0},
+	{"Prefer_FSRM", 14, 0, 0xff, 0, 0},
+	{"Slow_SSE4_2", 8, 0, 0, ECX, 20},
+	{"Fast_Rep_String", 0, 0, 0xff, 0, 0},
+	{"Prefer_No_AVX512", 12, 0, 1, EBX, 16},
+	{"Fast_Copy_Backward", 1, 0, 0xff, 0, 0},
+	{"Fast_Unaligned_Load", 3, 0, 0xff, 0, 0},
+	{"Fast_Unaligned_Copy", 5, 0, 0xff, 0, 0},
+	{"Prefer_No_VZEROUPPER", 10, 0, 0, ECX, 28},
+	{"AVX_Fast_Unaligned_Load", 9, 0, 0, ECX, 28},
+	{"MathVec_Prefer_No_AVX512", 13, 0, 1, EBX, 16},
+	{"Prefer_PMINUB_for_stringop", 4, 0, 0, EDX, 26},
+};
+
+static void apply_hwcaps_tunable(char *glro)
+{
+	int64_t v;
+	if (!glibc_tunable("glibc.cpu.hwcaps", &v) || !v)
+		return;
+	uint32_t (*w)[8] = (uint32_t(*)[8])(glro + F(features));
+	uint32_t *pref = (uint32_t *)(glro + F(preferred));
+	for (const char *p = (const char *)(uintptr_t)v; *p;) {
+		const char *e = strchr(p, ',');
+		size_t len = e ? (size_t)(e - p) : strlen(p);
+		bool off = len && p[0] == '-';
+		const char *n = off ? p + 1 : p;
+		size_t nl = off ? len - 1 : len;
+		for (size_t i = 0; off && i < sizeof hwcaps_off / sizeof hwcaps_off[0]; i++)
+			if (strlen(hwcaps_off[i].name) == nl && strncmp(n, hwcaps_off[i].name, nl) == 0)
+				w[hwcaps_off[i].leaf][4 + hwcaps_off[i].reg] &= ~B(hwcaps_off[i].bit);
+		for (size_t i = 0; i < sizeof hwcaps_pref / sizeof hwcaps_pref[0]; i++) {
+			if (strlen(hwcaps_pref[i].name) != nl || strncmp(n, hwcaps_pref[i].name, nl) != 0)
+				continue;
+			if (off)
+				*pref &= ~B(hwcaps_pref[i].bit);
+			else if (!hwcaps_pref[i].off_only &&
+				 (hwcaps_pref[i].leaf == 0xff ||
+				  (w[hwcaps_pref[i].leaf][4 + hwcaps_pref[i].reg] & B(hwcaps_pref[i].need))))
+				*pref |= B(hwcaps_pref[i].bit);
+		}
+		p = e ? e + 1 : p + len;
+	}
+	bool no_xsave = !(w[0][4 + ECX] & B(27));
+	if (no_xsave) {
+		w[0][4 + ECX] &= ~B(26);                               /* XSAVE */
+		w[3][4 + EAX] &= ~(B(0) | B(1) | B(2) | B(4));          /* XSAVEOPT XSAVEC XGETBV_ECX_1 XFD */
+	}
+	if (no_xsave || (!(w[0][4 + ECX] & B(26)) && !(w[3][4 + EAX] & B(1)))) {
+		w[0][4 + ECX] &= ~(B(28) | B(12) | B(29));              /* AVX FMA F16C */
+		w[1][4 + EBX] &= ~(B(5) | B(16) | B(17) | B(21) | B(26) | B(27) | B(28) | B(30) | B(31));
+		w[1][4 + ECX] &= ~(B(1) | B(6) | B(9) | B(10) | B(11) | B(12) | B(14)); /* AVX512 ISA ext, VAES... */
+		w[1][4 + EDX] &= ~(B(2) | B(3) | B(8) | B(22) | B(23) | B(24) | B(25)); /* 4VNNIW 4FMAPS VP2INTERSECT, AMX, FP16 */
+		w[6][4 + EAX] &= ~(B(4) | B(5));                        /* AVX_VNNI AVX512_BF16 */
+		w[2][4 + ECX] &= ~(B(11) | B(16));                      /* XOP FMA4 */
+	}
+}
+
 void glibc_cpu_features(char *glro)
 {
 	uint32_t r[4];
@@ -341,4 +419,5 @@ void glibc_cpu_features(char *glro)
 	LM(glro, F(level3_cache_assoc), uint64_t) = c.l3_assoc;
 	LM(glro, F(level3_cache_linesize), uint64_t) = c.l3_line;
 	LM(glro, F(level4_cache_size), uint64_t) = c.l4;
+	apply_hwcaps_tunable(glro);
 }
