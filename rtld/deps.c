@@ -55,6 +55,19 @@ void deps_move_before(struct dso *f, struct dso *d)
 	d->prev = f;
 }
 
+void deps_list_rtld(void)
+{
+	/* glibc puts its own link map right after the object that precedes it in the program's
+	 * search list (the global scope), wherever that is in the load order. */
+	const struct link_ns *ns = &R.ns[0];
+	size_t i = 0;
+	while (i < ns->nscope && ns->scope[i] != R.self)
+		i++;
+	deps_append(R.self);
+	if (i > 0 && i < ns->nscope && ns->scope[i - 1]->next && ns->scope[i - 1]->next != R.self)
+		deps_move_before(R.self, ns->scope[i - 1]->next);
+}
+
 void deps_remove(struct dso *d)
 {
 	if (d->prev)
@@ -183,8 +196,8 @@ static struct dso *load_one(const char *name, struct dso *req, enum deps_load ho
 				   R.preload_source, why);
 			return NULL;
 		}
-		if (how == DEPS_OPTIONAL)
-			return NULL; /* an auxiliary filtee: the filter serves alone */
+		if (how == DEPS_OPTIONAL && !R.trace)
+			return NULL; /* an auxiliary filtee: the filter serves alone (ldd lists it) */
 		if (R.trace) {
 			/* ldd: list it where it would have been, as "not found". */
 			struct dso *m = rt_calloc(1, sizeof *m);

@@ -30,6 +30,9 @@ HIDDEN void deps_load_from(struct dso *first);
 /* Moves f just before d in the object list, unless it is there already or earlier (a
  * filtee before its filter). */
 HIDDEN void deps_move_before(struct dso *f, struct dso *d);
+/* Puts ld-mmld.so on the object list, where glibc puts ld.so: right after the object before
+ * it in the program's global scope. */
+HIDDEN void deps_list_rtld(void);
 /* Takes d off the object list and out of the global scope (dlclose, failed dlopen). */
 HIDDEN void deps_remove(struct dso *d);
 /* Adds d to the global scope of its namespace (once). */

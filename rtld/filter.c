@@ -45,7 +45,10 @@ struct dso *filter_load(struct dso *d, const Elf64_Dyn *e, deps_loader load)
 	if (DEBUG_ON(DBG_LIBS))
 		dbg("load auxiliary object=%s requested by file=%s", name,
 		    d->kind == DSO_MAIN ? "<main program>" : dso_display(d));
+	struct dso *last = R.tail;
 	struct dso *f = load(name, d, e->d_tag == DT_AUXILIARY ? DEPS_OPTIONAL : DEPS_NEEDED);
+	if (!f && R.trace && R.tail != last && R.tail->missing && !d->dlopened)
+		deps_move_before(R.tail, d); /* ldd lists a missing filtee where it would have been */
 	if (!f || f == d || f->missing)
 		return f && !f->missing ? f : NULL;
 	record(d, f);

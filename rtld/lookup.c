@@ -287,7 +287,7 @@ uintptr_t sym_address(const struct sym_def *def)
 	uintptr_t a = def->dso->load_bias + def->sym->st_value;
 	if (def->sym->st_shndx == SHN_ABS)
 		a = def->sym->st_value;
-	if (SYM_TYPE(def->sym->st_info) == STT_GNU_IFUNC && def->sym->st_shndx != SHN_UNDEF) {
+	if (SYM_TYPE(def->sym->st_info) == STT_GNU_IFUNC && def->sym->st_shndx != SHN_UNDEF && R.mode == MODE_RUN) {
 		if (!code_address(def->dso, a, false))
 			die_load(dso_display(def->dso), "IFUNC resolver outside the loaded code");
 		a = ((uintptr_t(*)(void))a)();

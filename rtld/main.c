@@ -12,6 +12,7 @@
 #include "glibc/glibc.h"
 #include "hold.h"
 #include "hwcaps.h"
+#include "trace.h"
 #include "search.h"
 #include "audit.h"
 
@@ -61,21 +62,6 @@ static void setup_xsave(void)
 			if ((r[1] & (1u << 16)) && (xcr0 & 0xe6) == 0xe6) /* AVX512F; opmask, ZMM_Hi256, Hi16_ZMM */
 				rtld_audit_vec = 2;
 		}
-	}
-}
-
-static void print_list(void)
-{
-	for (struct dso *d = R.head; d; d = d->next) {
-		if (d == R.main)
-			continue;
-		if (d->missing)
-			rt_dprintf(1, "\t%s => not found\n", d->name);
-		else if (d->kind == DSO_VDSO || d->kind == DSO_RTLD || strcmp(d->name, d->path) == 0)
-			rt_dprintf(1, "\t%s (0x%016lx)\n", d->kind == DSO_VDSO ? d->name : dso_display(d),
-				   (unsigned long)d->map_start);
-		else
-			rt_dprintf(1, "\t%s => %s (0x%016lx)\n", d->name, d->path, (unsigned long)d->map_start);
 	}
 }
 
@@ -215,15 +201,13 @@ __attribute__((noinline)) static struct start_result rtld_main(uintptr_t *sp, ui
 		audit_objopen(R.vdso);
 	deps_load_all();
 	search_release_cache();
-	if (R.self->in_global_scope)                             /* listed (last) only if needed, as glibc */
-		deps_append(R.self);
+	if (R.self->in_global_scope)                             /* listed only if needed, as glibc: */
+		deps_list_rtld();                                /*   where the search first met it */
 	for (struct dso *d = R.head; d; d = d->next)             /* 6: needed versions exist */
 		if (d->kind != DSO_VDSO && !d->missing)
 			versions_check(d);
-	if (R.mode == MODE_LIST) {
-		print_list();
-		sys_exit_group(0);
-	}
+	if (R.mode == MODE_LIST)                                 /* ldd: the list, and what it asked */
+		trace_report();
 	for (struct dso *d = R.head; d; d = d->next)             /* 6b: ISA-level markers (glibc: after
 								    listing, before relocating) */
 		if (!hwcaps_isa_ok(d)) {

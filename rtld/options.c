@@ -22,7 +22,8 @@ static const struct {
 	{"maps", DBG_MAPS, "display every mmap and mprotect (mmld)"},
 	{"init", DBG_INIT, "display initialiser and finaliser calls (mmld)"},
 	{"pages", DBG_PAGES, "at exit, this process's pages per object: mapped, resident, shared, copied (mmld)"},
-	{"all", ~0u, "all previous options combined"},
+	{"unused", DBG_UNUSED, "determined unused DSOs"},
+	{"all", ~0u & ~DBG_UNUSED, "all previous options combined"},
 };
 #define NDEBUG_NAMES (sizeof debug_names / sizeof debug_names[0])
 
@@ -91,6 +92,12 @@ void options_from_env(void)
 		}
 		if ((v = env_get("LD_DEBUG")))
 			parse_debug(v);
+		if (env_get("LD_SHOW_AUXV")) /* glibc: set at all, even empty */
+			stack_show_auxv();
+		if ((v = env_get("LD_WARN")) && *v)
+			R.warn = true;
+		if ((v = env_get("LD_VERBOSE")) && *v)
+			R.version_info = true;
 		if ((v = env_get("LD_AUDIT")) && *v)
 			R.audit_lists[R.naudit_lists++] = v;
 		if (R.debug && (v = env_get("LD_DEBUG_OUTPUT")) && *v) {

@@ -48,9 +48,9 @@ __attribute__((always_inline)) static inline bool resolve_uncached(struct dso *d
 				if (idx > 1 && idx < d->nversions)
 					ver = d->versions[idx].name;
 			}
-			if (R.mode == MODE_VERIFY || R.mode == MODE_LIST) {
-				rt_dprintf(1, "\tundefined symbol: %s%s%s\t(%s)\n", name, ver ? ", version " : "", ver ? ver : "",
-					   dso_display(d));
+			if (R.mode == MODE_VERIFY || R.mode == MODE_LIST) { /* ldd -d, -r: glibc's words */
+				rt_dprintf(2, "undefined symbol: %s%s%s\t(%s)\n", name, ver ? ", version " : "", ver ? ver : "",
+					   d == R.main ? R.progname : dso_display(d));
 				def->sym = NULL;
 				return false;
 			}
@@ -251,7 +251,8 @@ void reloc_object(struct dso *d)
 		d->nrelocs += n;
 	}
 	compute_write_span(d);
-	bool lazy = !(d->bind_now || R.bind_now) && R.mode == MODE_RUN;
+	/* ldd -d (LD_WARN without LD_BIND_NOW) checks data relocations only, as glibc does. */
+	bool lazy = !(d->bind_now || R.bind_now) && (R.mode == MODE_RUN || (R.mode == MODE_LIST && R.warn));
 	/* la_pltenter/la_pltexit need every call through the PLT: lazy even when the object asks to
 	 * be bound now (glibc: not with LD_BIND_NOW, nor dlopen's RTLD_NOW). */
 	if (R.naudit && R.audit_plt_hooks && !lazy && !R.bind_now && !d->dlopen_now && R.mode == MODE_RUN &&

@@ -27,6 +27,7 @@ enum {
 	DBG_MAPS = 1 << 8,
 	DBG_INIT = 1 << 9,
 	DBG_PAGES = 1 << 10,
+	DBG_UNUSED = 1 << 11, /* with LD_TRACE_LOADED_OBJECTS: unused direct dependencies (ldd -u) */
 };
 
 /* MMLD_STOP: where the process stops itself (SIGSTOP) so `mmld share` can measure it. */
@@ -70,6 +71,8 @@ struct rtld_state {
 	/* --- options: command line and environment (options.c) --- */
 	enum rtld_mode mode;
 	bool trace;                /* LD_TRACE_LOADED_OBJECTS (ldd): missing libraries are listed, not fatal */
+	bool warn;                 /* LD_WARN (ldd -d, -r): relocate and report undefined symbols */
+	bool version_info;         /* LD_VERBOSE (ldd -v): the versions each object needs */
 	const char *library_path;  /* LD_LIBRARY_PATH or --library-path */
 	const char *library_path_source; /* which of the two, for LD_DEBUG=libs */
 	const char *hwcaps_prepend;/* --glibc-hwcaps-prepend: glibc-hwcaps subdirectories searched first */

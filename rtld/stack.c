@@ -126,3 +126,46 @@ const char *env_get(const char *name)
 		v = env_value(*e, name, n);
 	return v;
 }
+
+/* LD_SHOW_AUXV: the auxiliary vector as glibc prints it, before anything is loaded. */
+void stack_show_auxv(void)
+{
+	enum { DEC = 1, HEX, STR };
+	static const struct {
+		uint8_t type, form;
+		const char *label;
+	} forms[] = {
+		{AT_EXECFD, DEC, "EXECFD:            "},       {AT_EXECFN, STR, "EXECFN:            "},
+		{AT_PHDR, HEX, "PHDR:              0x"},       {AT_PHENT, DEC, "PHENT:             "},
+		{AT_PHNUM, DEC, "PHNUM:             "},        {AT_PAGESZ, DEC, "PAGESZ:            "},
+		{AT_BASE, HEX, "BASE:              0x"},       {AT_FLAGS, HEX, "FLAGS:             0x"},
+		{AT_ENTRY, HEX, "ENTRY:             0x"},      {AT_NOTELF, HEX, "NOTELF:            "},
+		{AT_UID, DEC, "UID:               "},          {AT_EUID, DEC, "EUID:              "},
+		{AT_GID, DEC, "GID:               "},          {AT_EGID, DEC, "EGID:              "},
+		{AT_PLATFORM, STR, "PLATFORM:          "},     {AT_HWCAP, HEX, "HWCAP:             "},
+		{AT_CLKTCK, DEC, "CLKTCK:            "},       {AT_FPUCW, HEX, "FPUCW:             "},
+		{19, HEX, "DCACHEBSIZE:       0x"},            {20, HEX, "ICACHEBSIZE:       0x"},
+		{21, HEX, "UCACHEBSIZE:       0x"},            {AT_SECURE, DEC, "SECURE:            "},
+		{AT_BASE_PLATFORM, STR, "BASE_PLATFORM:     "}, {32, HEX, "SYSINFO:           0x"},
+		{AT_SYSINFO_EHDR, HEX, "SYSINFO_EHDR:      0x"}, {AT_RANDOM, HEX, "RANDOM:            0x"},
+		{AT_HWCAP2, HEX, "HWCAP2:            0x"},     {AT_MINSIGSTKSZ, DEC, "MINSIGSTKSZ:       "},
+		{40, DEC, "L1I_CACHESIZE:     "},              {41, HEX, "L1I_CACHEGEOMETRY: 0x"},
+		{42, DEC, "L1D_CACHESIZE:     "},              {43, HEX, "L1D_CACHEGEOMETRY: 0x"},
+		{44, DEC, "L2_CACHESIZE:      "},              {45, HEX, "L2_CACHEGEOMETRY:  0x"},
+		{46, DEC, "L3_CACHESIZE:      "},              {47, HEX, "L3_CACHEGEOMETRY:  0x"},
+	};
+	for (const Elf64_auxv_t *a = R.auxv; a->a_type != AT_NULL; a++) {
+		if (a->a_type < 2 || a->a_type == 22 /* AT_IGNOREPPC */)
+			continue;
+		size_t i = 0;
+		while (i < sizeof forms / sizeof forms[0] && forms[i].type != a->a_type)
+			i++;
+		uint64_t v = a->a_un.a_val;
+		if (i == sizeof forms / sizeof forms[0])
+			rt_dprintf(1, "AT_??? (0x%lx): 0x%lx\n", (unsigned long)a->a_type, (unsigned long)v);
+		else if (forms[i].form == STR)
+			rt_dprintf(1, "AT_%s%s\n", forms[i].label, (const char *)v);
+		else
+			rt_dprintf(1, forms[i].form == DEC ? "AT_%s%lu\n" : "AT_%s%lx\n", forms[i].label, (unsigned long)v);
+	}
+}

@@ -13,4 +13,6 @@ HIDDEN uintptr_t *stack_remove_env(uintptr_t *sp, bool (*drop)(const char *));
 HIDDEN void stack_patch_auxv(const struct dso *prog, const char *execfn);
 /* getenv over the initial environment. */
 HIDDEN const char *env_get(const char *name);
+/* LD_SHOW_AUXV: prints the auxiliary vector in glibc's format (stdout). */
+HIDDEN void stack_show_auxv(void);
 #endif

@@ -74,3 +74,14 @@ $(TPC)/exc_format: testprogs/conform/exc_format.c
 	@mkdir -p $(dir $@)
 	$(CC) $(GLIBC_CFLAGS) -o $@ $< $(SYSLDSO)
 TP_CONFORM += $(TPC)/libnoopen.so $(TPC)/noopen_main $(TPC)/dlopen_report-nopie $(TPC)/textrel_ifunc $(TPC)/exc_format
+# ldd's questions: undefined symbols (-d, -r), versions (-v), an unused dependency (-u).
+$(TPC)/libldd_undef.so: testprogs/conform/ldd_lib.c
+	@mkdir -p $(dir $@)
+	$(CC) $(GLIBC_CFLAGS) -fPIC -shared -o $@ $< -DUNDEF -Wl,-soname,libldd_undef.so
+$(TPC)/libldd_unused.so: testprogs/conform/ldd_lib.c
+	@mkdir -p $(dir $@)
+	$(CC) $(GLIBC_CFLAGS) -fPIC -shared -o $@ $< -Wl,-soname,libldd_unused.so
+$(TPC)/ldd_main: testprogs/conform/ldd_main.c $(TPC)/libldd_undef.so $(TPC)/libldd_unused.so
+	$(CC) $(GLIBC_CFLAGS) -o $@ $< -Wl,-rpath,'$$ORIGIN' -Wl,--no-as-needed $(TPC)/libldd_undef.so \
+		$(TPC)/libldd_unused.so -Wl,--allow-shlib-undefined
+TP_CONFORM += $(TPC)/libldd_undef.so $(TPC)/libldd_unused.so $(TPC)/ldd_main

@@ -5,7 +5,7 @@
 # entries), the ISA-level marker notes, and --help's lists of them; _r_debug read by a program; the
 # lookup scopes of dlopen'ed objects; filter objects; what dlopen refuses (executables,
 # DF_1_NOOPEN), dlinfo's origin; text relocations with IFUNCs; _dl_exception_create_format;
-# glibc.cpu.hwcaps.
+# glibc.cpu.hwcaps; ldd through ld-mmld.so; LD_SHOW_AUXV.
 # usage: conform.sh BUILD_DIR
 set -u
 BUILD=$(cd "${1:-build}" && pwd)
@@ -82,6 +82,30 @@ for t in "glibc.cpu.hwcaps=-AVX2,-AVX512F,-SSE4_2,-BMI2" "glibc.cpu.hwcaps=-XSAV
 		bash -c "$(declare -f cpu_words); diff <(cpu_words '$TMPD/sys.out') <(cpu_words '$TMPD/ours.out') &&
 			! diff -q <(cpu_words '$TMPD/ours.out') <('$RTLD' '$BUILD/testprogs/glibc/cpufeatures' | grep '^leaf') >/dev/null"
 done
+
+# --- ldd through ld-mmld.so: Debian's ldd script with RTLDLIST naming it --------------------
+# (the list, -d and -r's undefined symbols, -v's versions, -u's unused dependencies)
+sed "s|^RTLDLIST=.*|RTLDLIST=$RTLD|" /usr/bin/ldd >"$TMPD/ldd-mmld"
+ldd_norm() { sed -E 's/0x[0-9a-f]+/ADDR/' | sed "s|$RTLD|LOADER|; s|$SYSLD|LOADER|"; }
+for f in ./ldd_main ./libldd_undef.so ./aux_main ./filter_main; do
+	for o in "" -d -r -v -u; do
+		# shellcheck disable=SC2086
+		(bash "$TMPD/ldd-mmld" $o "$f"; echo "status $?") >"$TMPD/ours.out" 2>&1
+		# shellcheck disable=SC2086
+		(ldd $o "$f"; echo "status $?") >"$TMPD/sys.out" 2>&1
+		check "ldd${o:+$o}-${f#./}" "ldd $o $f through ld-mmld.so differs from ldd with the system loader" \
+			bash -c "$(declare -f ldd_norm); RTLD='$RTLD' SYSLD='$SYSLD';
+				diff <(ldd_norm <'$TMPD/sys.out') <(ldd_norm <'$TMPD/ours.out')"
+	done
+done
+
+# --- LD_SHOW_AUXV, in a program started by the kernel with ld-mmld.so as its interpreter ----
+auxv_norm() { grep '^AT_' | sed -E 's/0x[0-9a-f]+/ADDR/; s|(AT_EXECFN: +).*|\1PROGRAM|'; }
+run_cmd "$TMPD/ours" LD_SHOW_AUXV=1 -- "$BUILD/testprogs/glibc/dltest-interp"
+run_cmd "$TMPD/sys" LD_SHOW_AUXV=1 -- "$BUILD/testprogs/glibc/dltest"
+check show-auxv "LD_SHOW_AUXV lines differ from the system loader's" \
+	bash -c "$(declare -f auxv_norm); diff <(auxv_norm <'$TMPD/sys.out') <(auxv_norm <'$TMPD/ours.out') &&
+		grep -q '^AT_PHNUM:' '$TMPD/ours.out'"
 
 # --- a program that reads _r_debug itself (a COPY relocation of it) --------------------------
 oracle rdebug-copy-relocated -- ./rdebug_main "$TPC/lib/libhwcapsel.so"

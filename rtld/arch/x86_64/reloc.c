@@ -72,6 +72,8 @@ void arch_apply_rela(struct dso *d, const Elf64_Rela *r, bool lazy)
 		return;
 	}
 	if (type == R_X86_64_IRELATIVE) {
+		if (R.mode != MODE_RUN)
+			return; /* ldd -r: no resolver runs (glibc's __RTLD_NOIFUNC) */
 		if (!code_address(d, b + r->r_addend, false))
 			die_load(dso_display(d), "IRELATIVE resolver outside the loaded code");
 		*where = ((uintptr_t(*)(void))(b + r->r_addend))();
