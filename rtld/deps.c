@@ -12,6 +12,7 @@
 #include "map.h"
 #include "stack.h"
 #include "audit.h"
+#include "lock.h"
 
 /* The problem part of an "OBJECT: problem" message. */
 static const char *strstr_after(const char *err)
@@ -24,10 +25,11 @@ void deps_append(struct dso *d)
 {
 	d->prev = R.tail;
 	d->next = NULL;
+	/* Lock-free readers walk the list (rtld/lock.c): d is complete before it is linked. */
 	if (R.tail)
-		R.tail->next = d;
+		__atomic_store_n(&R.tail->next, d, __ATOMIC_RELEASE);
 	else
-		R.head = d;
+		__atomic_store_n(&R.head, d, __ATOMIC_RELEASE);
 	R.tail = d;
 }
 
@@ -71,22 +73,56 @@ void deps_list_rtld(void)
 void deps_remove(struct dso *d)
 {
 	if (d->prev)
-		d->prev->next = d->next;
+		__atomic_store_n(&d->prev->next, d->next, __ATOMIC_RELEASE);
 	else if (R.head == d)
-		R.head = d->next;
+		__atomic_store_n(&R.head, d->next, __ATOMIC_RELEASE);
 	if (d->next)
 		d->next->prev = d->prev;
 	else if (R.tail == d)
 		R.tail = d->prev;
-	/* d->next is kept: a lock-free reader (_dl_find_object) standing on d can walk on. */
+	/* d->next is kept: a lock-free reader (the lazy-binding fix-up) standing on d walks on;
+	 * d is freed only once no reader can be there (deps_free after scope_wait). */
 	d->prev = NULL;
+	if (!d->in_global_scope)
+		return;
+	/* The scope without d, in a new array (readers may be searching the old one), padded
+	 * to the old length with its last entry again (a duplicate at the end finds nothing
+	 * new) for readers that still use the old count. */
 	struct link_ns *ns = &R.ns[d->ns];
+	struct dso **s = rt_malloc(ns->scope_cap * sizeof *s);
+	if (!s)
+		die_load(NULL, "out of memory");
 	size_t w = 0;
 	for (size_t i = 0; i < ns->nscope; i++)
 		if (ns->scope[i] != d)
-			ns->scope[w++] = ns->scope[i];
-	ns->nscope = w;
+			s[w++] = ns->scope[i];
+	for (size_t i = w; i < ns->nscope && w; i++)
+		s[i] = s[w - 1];
+	struct dso **old = ns->scope;
+	scope_publish(&ns->scope, &ns->nscope, s, w);
+	rt_free(old);
 	d->in_global_scope = false;
+}
+
+/* The object list's record of an object dlclose unloaded, once no reader can reach it (the
+ * caller has waited for them): everything the loader allocated for it. A search list is
+ * freed by its root (list[0]); others only borrowed it. */
+void deps_free(struct dso *d)
+{
+	if (d->search_list && d->search_list[0] == d)
+		rt_free(d->search_list);
+	bool phdr_mapped = (uintptr_t)d->phdr >= d->map_start && (uintptr_t)d->phdr < d->map_start + d->map_len;
+	if (!phdr_mapped)
+		rt_free((void *)d->phdr);
+	rt_free(d->deps);
+	rt_free(d->reldeps);
+	rt_free(d->scope_roots);
+	rt_free(d->versions);
+	rt_free(d->origin);
+	rt_free(d->name);
+	rt_free(d->path);
+	rt_free(d->debug_map);
+	rt_free(d);
 }
 
 /* Whether d is in namespace n's global scope already. ld-mmld.so is the one object that can
@@ -103,14 +139,20 @@ void deps_scope_add_to(unsigned n, struct dso *d)
 		return;
 	struct link_ns *ns = &R.ns[n];
 	if (ns->nscope == ns->scope_cap) {
+		/* Grown into a new array: lazy-binding fix-ups in other threads may be searching
+		 * the old one (rtld/lock.c). */
 		size_t cap = ns->scope_cap ? ns->scope_cap * 2 : 16;
-		struct dso **s = rt_realloc(ns->scope, cap * sizeof *s);
+		struct dso **s = rt_malloc(cap * sizeof *s), **old = ns->scope;
 		if (!s)
 			die_load(NULL, "out of memory");
-		ns->scope = s;
+		if (ns->nscope)
+			memcpy(s, old, ns->nscope * sizeof *s);
+		scope_publish(&ns->scope, &ns->nscope, s, ns->nscope);
+		rt_free(old);
 		ns->scope_cap = cap;
 	}
-	ns->scope[ns->nscope++] = d;
+	ns->scope[ns->nscope] = d; /* past the count: no reader looks there yet */
+	__atomic_store_n(&ns->nscope, ns->nscope + 1, __ATOMIC_RELEASE);
 	*in = true;
 }
 

@@ -35,6 +35,8 @@ HIDDEN void deps_move_before(struct dso *f, struct dso *d);
 HIDDEN void deps_list_rtld(void);
 /* Takes d off the object list and out of the global scope (dlclose, failed dlopen). */
 HIDDEN void deps_remove(struct dso *d);
+/* Frees d's record and what it owns, once no reader can reach it (dlclose). */
+HIDDEN void deps_free(struct dso *d);
 /* Adds d to the global scope of its namespace (once). */
 HIDDEN void deps_scope_add(struct dso *d);
 /* Adds d to the global scope of namespace n (once): d's own, or ld-mmld.so's in another. */

@@ -101,6 +101,7 @@ struct dso {
 	struct dso **reldeps;         /* dlopen'ed objects its relocations bound to without needing
 					 them (glibc's l_reldeps): kept while it is */
 	size_t nreldeps, reldeps_cap;
+	bool unloading;               /* dlclose: on its way out (finalisers, then unlinked) */
 	bool deepbind;                /* dlopen RTLD_DEEPBIND: its first root's search list before the
 					 global scope */
 	struct dso **search_list;     /* once it is a dlopen root: its own breadth-first dependency
@@ -121,6 +122,7 @@ struct dso {
 	uintptr_t write_lo, write_hi; /* span of the segments relocations may write */
 	bool write_contiguous;        /* nothing read-only inside that span: one compare suffices */
 	uint64_t nrelocs, nrelative, nsymbolic; /* counts for LD_DEBUG=statistics */
+	void *tlsdesc_blocks;         /* the dynamic TLS descriptors made for it (freed with it) */
 
 	/* --- initialisation (init.c) --- */
 	bool init_started, init_done, fini_done;
@@ -135,6 +137,13 @@ struct dso {
 	void *personality;            /* e.g. the glibc-layout link_map that mirrors this record */
 	void *debug_map;              /* without one: the plain link_map debuggers see (debug.c) */
 };
+
+/* PT_GNU_STACK asks for an executable stack (or there is none: glibc's default). The vDSO
+ * and the dynamic linker are not loaded objects in this sense. */
+static inline bool dso_wants_exec_stack(const struct dso *d)
+{
+	return (d->stack_flags & PF_X) && d->kind != DSO_VDSO && d->kind != DSO_RTLD && !d->missing;
+}
 
 static inline const char *dso_str(const struct dso *d, size_t off)
 {

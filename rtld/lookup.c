@@ -8,6 +8,7 @@
 #include "lookup.h"
 #include "hash.h"
 #include "versions.h"
+#include "lock.h"
 #include "version_match.h"
 
 __attribute__((always_inline)) static inline bool sym_usable(const Elf64_Sym *s, const struct sym_query *q)
@@ -215,8 +216,15 @@ static void keep_if_foreign(struct dso *req, struct dso *def)
 		add_reldep(req, def);
 	} else if (R.load_lock) {
 		/* A lazy binding, from any thread: dlclose reads reldeps under the load lock, so
-		 * they grow under it too (glibc's add_dependency takes dl_load_lock likewise). */
-		R.load_lock(true);
+		 * they grow under it too (glibc's add_dependency takes dl_load_lock likewise). A
+		 * lock-free reader (rtld/lock.c) only tries: if it cannot, the lazy fix-up binds
+		 * again under the lock. */
+		if (scope_reading()) {
+			if (!R.load_trylock || !R.load_trylock())
+				return;
+		} else {
+			R.load_lock(true);
+		}
 		add_reldep(req, def);
 		R.load_lock(false);
 	} else {

@@ -217,9 +217,10 @@ __attribute__((noinline)) static struct start_result rtld_main(uintptr_t *sp, ui
 
 	bool glibc = glibc_detect();                             /* the glibc personality, if libc.so.6 */
 	R.tcb_size = PTHREAD_SIZE;                               /* 7: TLS; the TCB is glibc's struct pthread */
-	if (R.tp)                                                /*    made for the audit modules already: */
+	if (R.tp) {                                              /*    made for the audit modules already: */
 		tls_add_modules(R.head);                         /*    the rest as glibc then does */
-	else {
+		tls_publish(R.head);
+	} else {
 		tls_layout();
 		tls_setup_main_thread();
 	}
@@ -242,7 +243,7 @@ __attribute__((noinline)) static struct start_result rtld_main(uintptr_t *sp, ui
 								    where glibc's ld.so says RT_CONSISTENT */
 	uint32_t stack_x = 0;
 	for (struct dso *d = R.head; d; d = d->next)
-		stack_x |= d->stack_flags & PF_X;
+		stack_x |= dso_wants_exec_stack(d);
 	if (stack_x && sys_mprotect((void *)((uintptr_t)sp & ~(R.pagesize - 1)), R.pagesize,
 				    PROT_READ_ | PROT_WRITE_ | PROT_EXEC_ | 0x01000000 /* PROT_GROWSDOWN */) < 0)
 		die_load(NULL, "cannot enable executable stack as shared object requires");

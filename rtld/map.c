@@ -67,6 +67,7 @@ long map_mprotect(const struct dso *d, uintptr_t addr, size_t len, int prot, con
 
 void map_scan_phdrs(struct dso *d)
 {
+	d->stack_flags = PF_R | PF_W | PF_X; /* no PT_GNU_STACK: an executable stack, as glibc has it */
 	for (size_t i = 0; i < d->phnum; i++) {
 		const Elf64_Phdr *p = &d->phdr[i];
 		switch (p->p_type) {

@@ -24,5 +24,7 @@ HIDDEN void arch_setup_lazy(struct dso *d);
 HIDDEN void arch_lazy_check(struct dso *d, size_t index);
 HIDDEN uintptr_t arch_lazy_target(struct dso *d, size_t index, uint64_t **where, struct sym_def *def);
 HIDDEN uintptr_t rtld_lazy_fixup(struct dso *d, size_t index);
+/* What relocation allocated for d (dynamic TLS descriptors), at dlclose. */
+HIDDEN void arch_free_object(struct dso *d);
 HIDDEN bool arch_reloc_target_ok(const struct dso *d, uintptr_t where);
 #endif

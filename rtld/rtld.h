@@ -109,11 +109,13 @@ struct rtld_state {
 	size_t tls_static_size;    /* bytes below the thread pointer, incl. surplus */
 	size_t tls_static_align;
 	size_t tls_static_used;    /* bytes below TP given out: start-up modules, then surplus */
-	size_t tls_generation;
+	size_t tls_generation;     /* changes to the module table so far (tls.c) */
+	size_t tls_static_nelem;   /* ids 1..this: modules loaded at start-up (never change) */
 	size_t tls_surplus;        /* static TLS left for dlopen'ed initial-exec TLS: glibc's 1664,
 				      more with audit modules (their libc.so.6 copies) */
 	size_t tcb_size;           /* bytes at and above the thread pointer */
 	void *tp;                  /* main thread's thread pointer */
+	void *initial_dtv;         /* the main thread's first DTV (never freed) */
 
 	/* --- after start-up --- */
 	/* While set (during a dlopen), rt_die calls this instead of exiting: it undoes the
@@ -125,11 +127,15 @@ struct rtld_state {
 	/* The load lock (glibc's dl_load_lock: dlopen and dlclose hold it), for what a lazy
 	 * binding records for dlclose; NULL until the C library's locks work. */
 	void (*load_lock)(bool take);
+	bool (*load_trylock)(void); /* the same without waiting (true: taken) */
+	void *error_hook_owner;    /* the thread pointer of the thread it is for: an error in
+				      another thread (a lazy binding) is not that dlopen's */
 	/* Allocator for dynamic TLS blocks: what the thread library frees them with. */
 	void *(*tls_malloc)(size_t);
 	/* The program's calloc (libc's, or one it interposes), for what glibc's ld.so allocates with
 	 * it after start-up and programs can see it do (audit records). NULL: ours. */
 	void *(*app_calloc)(size_t, size_t);
+	void (*tls_free)(void *);
 
 	/* --- statistics (LD_DEBUG=statistics) --- */
 	uint64_t t_start, t_reloc;

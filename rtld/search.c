@@ -50,9 +50,9 @@ static const char *dirname_of(const char *path)
 {
 	const char *slash = strrchr(path, '/');
 	if (!slash)
-		return ".";
+		return rt_strdup("."); /* allocated like every other answer: freed with the object */
 	if (slash == path)
-		return "/";
+		return rt_strdup("/");
 	char cwd[PATH_MAX_];
 	if (path[0] != '/') {
 		long n = sys_call3(79 /* getcwd */, cwd, sizeof cwd, 0);
@@ -60,7 +60,7 @@ static const char *dirname_of(const char *path)
 			size_t clen = strlen(cwd), dlen = (size_t)(slash - path);
 			char *r = rt_malloc(clen + 1 + dlen + 1);
 			if (!r)
-				return ".";
+				return NULL;
 			memcpy(r, cwd, clen);
 			r[clen] = '/';
 			memcpy(r + clen + 1, path, dlen);

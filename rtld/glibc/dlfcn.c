@@ -18,6 +18,7 @@
 #include "../tls.h"
 #include "../versions.h"
 #include "../debug.h"
+#include "../lock.h"
 #include "../audit.h"
 
 struct r_found_version {
@@ -116,6 +117,10 @@ static unsigned target_namespace(long nsid, const struct dso *caller, const char
 }
 
 /* --- scopes ----------------------------------------------------------------------------- */
+/* d->scope_roots is read by lazy bindings in any thread with no lock (rtld/lock.c): it is
+ * grown into a new array, published before the count that covers the new entry, and never
+ * compacted in place. */
+
 /* d searches root's search list from now on, after the ones it had (glibc adds each new
  * root's l_searchlist to the l_scope of the dlopen'ed objects it took in). */
 static void scope_add_root(struct dso *d, struct dso *root)
@@ -125,13 +130,17 @@ static void scope_add_root(struct dso *d, struct dso *root)
 			return;
 	if (d->nscope_roots == d->scope_roots_cap) {
 		size_t cap = d->scope_roots_cap ? d->scope_roots_cap * 2 : 2;
-		struct dso **r = rt_realloc(d->scope_roots, cap * sizeof *r);
+		struct dso **r = rt_malloc(cap * sizeof *r), **old = d->scope_roots;
 		if (!r)
 			die_load(NULL, "out of memory");
-		d->scope_roots = r;
+		if (d->nscope_roots)
+			memcpy(r, old, d->nscope_roots * sizeof *r);
+		scope_publish(&d->scope_roots, &d->nscope_roots, r, d->nscope_roots);
+		rt_free(old);
 		d->scope_roots_cap = cap;
 	}
-	d->scope_roots[d->nscope_roots++] = root;
+	d->scope_roots[d->nscope_roots] = root; /* past the count: no reader looks there yet */
+	__atomic_store_n(&d->nscope_roots, d->nscope_roots + 1, __ATOMIC_RELEASE);
 	glibc_set_scope(d);
 }
 
@@ -139,33 +148,42 @@ static void set_own_search_list(struct dso *root);
 
 /* A root that goes: a survivor stops searching its list, and searches its own dependency
  * closure in the place of the first one gone (glibc's dl-close), so what it calls from its
- * finaliser is still found. */
+ * finaliser is still found. The new list is padded with its last entry to the old count for
+ * readers that still use it. */
 static void scope_forget_root(struct dso *d, bool (*gone)(const struct dso *))
 {
-	size_t w = 0;
-	bool replaced = false;
-	for (size_t i = 0; i < d->nscope_roots; i++) {
+	size_t n = d->nscope_roots, w = 0;
+	bool replaced = false, has_own = false, any_gone = false;
+	for (size_t k = 0; k < n; k++) {
+		has_own |= d->scope_roots[k] == d;
+		any_gone |= gone(d->scope_roots[k]);
+	}
+	if (!any_gone)
+		return;
+	struct dso **r = rt_malloc(d->scope_roots_cap * sizeof *r);
+	if (!r)
+		die_load(NULL, "out of memory");
+	for (size_t i = 0; i < n; i++) {
 		if (!gone(d->scope_roots[i])) {
-			d->scope_roots[w++] = d->scope_roots[i];
+			r[w++] = d->scope_roots[i];
 		} else if (!replaced) {
 			replaced = true;
 			if (!d->search_list)
 				set_own_search_list(d);
-			bool has_own = false;
-			for (size_t k = 0; k < d->nscope_roots; k++)
-				has_own |= d->scope_roots[k] == d;
 			if (!has_own)
-				d->scope_roots[w++] = d;
+				r[w++] = d;
 		}
 	}
-	if (replaced) {
-		d->nscope_roots = w;
-		glibc_set_scope(d);
-	}
+	for (size_t i = w; i < n && w; i++)
+		r[i] = r[w - 1];
+	struct dso **old = d->scope_roots;
+	scope_publish(&d->scope_roots, &d->nscope_roots, r, w);
+	rt_free(old);
+	glibc_set_scope(d);
 }
 
 /* --- unloading (dlclose, and a dlopen that failed half way) ------------------------------ */
-static bool doomed(const struct dso *d) { return d->dlopened && !d->gc_mark; }
+static bool doomed(const struct dso *d) { return d->unloading; }
 
 static void mark(struct dso *d)
 {
@@ -178,25 +196,74 @@ static void mark(struct dso *d)
 		mark(d->reldeps[i]);
 }
 
-/* Unloads every dlopen'ed object not marked: finalisers (if they were initialised), then off
- * the list, the scopes and the TLS slots, then unmapped. The records themselves are kept: a
- * lock-free _dl_find_object may be standing on one. */
-static void unload_unmarked(void)
+/* A survivor's relocation dependencies on objects that go (a binding made by a finaliser of
+ * the dlclose in progress, after the marking): dropped, they are about to be freed. */
+static void drop_doomed_reldeps(struct dso *d)
 {
-	bool any = false;
-	for (struct dso *d = R.head; d; d = d->next)
-		any |= doomed(d);
-	if (!any)
-		return;
+	size_t w = 0;
+	for (size_t i = 0; i < d->nreldeps; i++)
+		if (!doomed(d->reldeps[i]))
+			d->reldeps[w++] = d->reldeps[i];
+	d->nreldeps = w;
+}
+
+/* Takes the doomed objects off everything a reader can reach, as glibc does: the TLS module
+ * table under LOCK_TLS, the object lists (libc's dl_iterate_phdr walks them holding
+ * LOCK_WRITE), the scopes and _dl_find_object's table. Nothing is unmapped yet: a lock-free
+ * reader (rtld/lock.c) may still be looking at them. */
+static void unlink_doomed(void)
+{
+	rtld_lock(LOCK_TLS);
+	rtld_lock(LOCK_WRITE);
+	for (struct dso *d = R.head, *next; d; d = next) {
+		next = d->next;
+		if (!doomed(d))
+			continue;
+		if (DEBUG_ON(DBG_LIBS | DBG_FILES))
+			dbg("file=%s [%u];  destroying link map", dso_display(d), d->ns);
+		deps_remove(d);
+		init_forget(d);
+		tls_forget(d);
+		reloc_forget(d);
+	}
+	tls_forget_done();
+	release_empty_namespaces();
+	glibc_link_list();
+	glibc_update_global_scope();
+	glibc_update_slotinfo();
+	glibc_find_object_publish();
+	rtld_unlock(LOCK_WRITE);
+	rtld_unlock(LOCK_TLS);
+}
+
+/* What an unloaded object leaves: its mapping and every record of it. */
+static void destroy(struct dso *d)
+{
+	map_unmap(d);
+	arch_free_object(d);
+	glibc_free_map(d);
+	deps_free(d);
+}
+
+/* Unloads every object marked `unloading`: finalisers (if they were initialised; they may
+ * dlopen and dlclose again, see dl_close), then off every list, then, once no reader can
+ * still hold them, unmapped and freed. Called holding LOCK_STATE, which it lets go while
+ * the finalisers run. */
+static void unload_doomed(void)
+{
+	size_t n = 0;
 	unsigned ns = 0;
 	for (struct dso *d = R.head; d; d = d->next)
-		if (doomed(d)) {
+		if (doomed(d) && !n++)
 			ns = d->ns;
-			break;
-		}
+	if (!n)
+		return;
 	/* Finalisers, dependents first; each object's la_objclose after its own, then
-	 * LA_ACT_DELETE, as glibc's dlclose tells them. */
+	 * LA_ACT_DELETE, as glibc's dlclose tells them. They are the program's code: a fork must
+	 * not wait for them. */
+	rtld_unlock(LOCK_STATE);
 	init_fini_selected(doomed, R.naudit ? audit_objclose : NULL);
+	rtld_lock(LOCK_STATE);
 	if (R.naudit) {
 		for (struct dso *d = R.head; d; d = d->next) /* never initialised (a failed dlopen) */
 			if (doomed(d) && !d->init_started)
@@ -209,35 +276,34 @@ static void unload_unmarked(void)
 		audit_activity(ns, LA_ACT_DELETE_);
 	}
 	debug_announce(ns, 2); /* RT_DELETE */
-	for (struct dso *d = R.head; d; d = d->next) /* survivors forget a loader that goes */
-		if (!doomed(d) && d->loader && doomed(d->loader)) {
+	n = 0;
+	for (struct dso *d = R.head; d; d = d->next)
+		n += doomed(d);
+	struct dso **gone = rt_malloc(n * sizeof *gone);
+	if (!gone)
+		die_load(NULL, "out of memory");
+	n = 0;
+	for (struct dso *d = R.head; d; d = d->next) {
+		if (doomed(d)) {
+			gone[n++] = d;
+			continue;
+		}
+		if (d->loader && doomed(d->loader)) { /* survivors forget a loader that goes */
 			d->loader = NULL;
 			if (d->personality)
 				LM(d->personality, LM_l_loader, void *) = NULL;
 		}
-	for (struct dso *d = R.head; d; d = d->next) /* ... and the roots that go */
-		if (!doomed(d))
-			scope_forget_root(d, doomed);
-	for (struct dso *d = R.head, *next; d; d = next) {
-		next = d->next;
-		if (!doomed(d))
-			continue;
-		if (DEBUG_ON(DBG_LIBS | DBG_FILES))
-			dbg("file=%s [%u];  destroying link map", dso_display(d), d->ns);
-		deps_remove(d);
-		init_forget(d);
-		tls_forget(d);
-		reloc_forget(d);
-		map_unmap(d);
-		d->missing = true; /* nothing of it answers any more */
+		scope_forget_root(d, doomed); /* ... and the roots that go */
+		drop_doomed_reldeps(d);
 	}
-	tls_forget_done();
-	if (R.naudit)
+	unlink_doomed();
+	if (R.naudit) /* once the lists say it, as glibc's dlclose does */
 		audit_activity(ns, LA_ACT_CONSISTENT_);
-	release_empty_namespaces();
-	glibc_link_list();
-	glibc_update_global_scope();
-	glibc_update_slotinfo();
+	scope_wait(); /* no lazy binding or _dl_find_object is still looking at them */
+	for (size_t i = 0; i < n; i++)
+		destroy(gone[i]);
+	rt_free(gone);
+	retire_flush();
 	debug_publish();
 }
 
@@ -248,15 +314,31 @@ static void rollback(void)
 	struct dso *keep = open_rollback_tail;
 	if (!keep)
 		return;
-	for (struct dso *d = R.head; d; d = d->next)
-		d->gc_mark = true;
+	/* A dlopen from a finaliser: the dlclose in progress has its own objects on their way
+	 * out, which are not this rollback's to unload. */
+	size_t nold = 0;
+	for (struct dso *d = R.head; d != keep->next; d = d->next)
+		nold++;
+	bool *was = rt_calloc(nold ? nold : 1, sizeof *was);
+	if (!was)
+		die_load(NULL, "out of memory");
+	size_t i = 0;
+	for (struct dso *d = R.head; d != keep->next; d = d->next, i++) {
+		was[i] = d->unloading;
+		d->unloading = false;
+	}
 	for (struct dso *d = keep->next; d; d = d->next)
-		d->gc_mark = false;
-	unload_unmarked();
+		d->unloading = true;
+	unload_doomed();
+	i = 0;
+	for (struct dso *d = R.head; d && i < nold; d = d->next, i++)
+		d->unloading = was[i];
+	rt_free(was);
 	open_rollback_tail = NULL;
 }
 
-/* dlclose: what no handle, no start-up object, nothing NODELETE needs any more goes. */
+/* dlclose: what no handle, no start-up object, nothing NODELETE needs any more goes. Under
+ * LOCK_STATE (released while finalisers run). */
 static void collect(void)
 {
 	for (struct dso *d = R.head; d; d = d->next)
@@ -266,19 +348,21 @@ static void collect(void)
 		if (!d->dlopened || d->refcount || d->nodelete || (d->flags_1 & DF_1_NODELETE) || tls_dtors)
 			mark(d);
 	}
-	unload_unmarked();
+	for (struct dso *d = R.head; d; d = d->next)
+		d->unloading = !d->gc_mark;
+	unload_doomed();
 }
 
-static void *load_lock(void) { return _rtld_global + GL__dl_load_lock; }
+/* What dlopen holds while it changes the loader's state (rtld/lock.c). */
 static void lock(void)
 {
-	if (glibc_libc.mutex_lock)
-		glibc_libc.mutex_lock(load_lock());
+	rtld_lock(LOCK_LOAD);
+	rtld_lock(LOCK_STATE);
 }
 static void unlock(void)
 {
-	if (glibc_libc.mutex_unlock)
-		glibc_libc.mutex_unlock(load_lock());
+	rtld_unlock(LOCK_STATE);
+	rtld_unlock(LOCK_LOAD);
 }
 
 static void load_lock_hook(bool take)
@@ -289,17 +373,28 @@ static void load_lock_hook(bool take)
 		unlock();
 }
 
+/* For a lock-free reader (a lazy binding): it must not wait for a dlopen or dlclose that may
+ * itself be waiting for it to leave (rtld/lock.c). */
+static bool load_trylock_hook(void)
+{
+	if (!rtld_trylock(LOCK_LOAD))
+		return false;
+	rtld_lock(LOCK_STATE);
+	return true;
+}
+
 static void dlopen_error_hook(const char *object, const char *msg)
 {
+	/* The name may be an object's own, which the rollback frees. */
+	char obj[ERR_MAX];
+	rt_snprintf(obj, sizeof obj, "%s", object ? object : "");
 	R.error_hook = NULL;
 	R.load_ns = 0;
 	rollback();
 	release_empty_namespaces();
 	unlock(); /* raise_error does not come back */
-	raise_error(object, msg);
+	raise_error(obj, msg);
 }
-
-static void init_static_tls(void *tp, void *first) { tls_init_static_in_thread(first, tp); }
 
 /* --- symbol lookup (dlsym, __libc_dlsym, the vDSO IFUNCs) ---------------------------------- */
 static void *dl_lookup_symbol_x(const char *name, void *undef_map, const Elf64_Sym **ref, struct r_scope_elem **scope,
@@ -373,8 +468,8 @@ static void set_own_search_list(struct dso *root)
 			list[n++] = dep;
 		}
 	filter_order(list, n); /* a filter's filtees just before it */
-	root->search_list = list;
-	root->nsearch_list = n;
+	root->nsearch_list = n; /* set once, NULL to a list: readers need only the order */
+	__atomic_store_n(&root->search_list, list, __ATOMIC_RELEASE);
 	glibc_set_search_list(root);
 }
 
@@ -397,17 +492,25 @@ static void make_global(struct dso *root)
 	glibc_update_global_scope();
 }
 
-static void *dl_open_locked(const char *file, int mode, struct dso *req, long nsid, int argc, char **argv,
-			    char **env);
+static void *dl_open_locked(const char *file, int mode, struct dso *req, long nsid, struct dso **run_first);
 
 /* glibc holds dl_load_lock (a recursive mutex libc also takes, e.g. in dlsym and dladdr) for
- * the whole of dlopen, constructors included, so a constructor may dlopen again. */
+ * the whole of dlopen, constructors included, so a constructor may dlopen again. LOCK_STATE
+ * is released before the constructors run. */
 static void *dl_open(const char *file, int mode, const void *caller, long nsid, int argc, char **argv, char **env)
 {
+	struct dso *first = NULL;
 	lock();
 	void *caller_map = _dl_find_dso_for_object((uintptr_t)caller);
-	void *r = dl_open_locked(file, mode, caller_map ? glibc_dso_of(caller_map) : R.main, nsid, argc, argv, env);
-	unlock();
+	void *r = dl_open_locked(file, mode, caller_map ? glibc_dso_of(caller_map) : R.main, nsid, &first);
+	rtld_unlock(LOCK_STATE);
+	if (first) {
+		/* Constructors run with libc's argc/argv/environ; an error in one is the program's. */
+		init_run_new(first, argc, argv, env);
+		if (mode & RTLD_NODELETE_)
+			first->nodelete = true;
+	}
+	rtld_unlock(LOCK_LOAD);
 	return r;
 }
 
@@ -461,6 +564,9 @@ __attribute__((noreturn)) static void open_failed(const char *err)
 static void load_and_relocate(struct dso *d, int mode)
 {
 	deps_load_from(d);
+	for (struct dso *n = d; n; n = n->next)
+		if (dso_wants_exec_stack(n) && !glibc_stack_executable() && glibc_make_stacks_executable())
+			die_load(dso_display(n), "cannot enable executable stack as shared object requires");
 	for (struct dso *n = d; n; n = n->next) {
 		n->dlopened = true;
 		versions_check(n);
@@ -496,8 +602,9 @@ static void load_and_relocate(struct dso *d, int mode)
  * namespace's LA_ACT_ADD is not sent. */
 #define RTLD_AUDITOR_ 0x08000000
 
-static void *dl_open_locked(const char *file, int mode, struct dso *req, long nsid, int argc, char **argv,
-			    char **env)
+/* Under LOCK_LOAD and LOCK_STATE: everything dlopen does but the constructors, which are
+ * left for the caller (*run_first: the object loaded, if any). */
+static void *dl_open_locked(const char *file, int mode, struct dso *req, long nsid, struct dso **run_first)
 {
 	if (!file || !*file)
 		return R.main->personality;
@@ -513,6 +620,7 @@ static void *dl_open_locked(const char *file, int mode, struct dso *req, long ns
 
 	open_rollback_tail = R.tail;
 	R.error_hook = dlopen_error_hook;
+	R.error_hook_owner = thread_pointer();
 	debug_announce(ns, 1); /* RT_ADD */
 	deps_trace_wanted(file, req, "dynamically loaded");
 	char err[ERR_MAX]; /* the name as asked for is in it, and may be long (a path) */
@@ -555,19 +663,22 @@ static void *dl_open_locked(const char *file, int mode, struct dso *req, long ns
 		audit_objopen(d);
 	}
 	load_and_relocate(d, mode);
-	glibc_for_each_thread(init_static_tls, d); /* initial-exec TLS of new modules */
+	tls_publish(d);
+	rtld_lock(LOCK_TLS);   /* the slotinfo list libc and libthread_db read */
+	rtld_lock(LOCK_WRITE); /* the lists dl_iterate_phdr walks */
 	glibc_add_objects(d);
 	glibc_update_global_scope();
+	glibc_find_object_publish();
+	rtld_unlock(LOCK_WRITE);
+	rtld_unlock(LOCK_TLS);
+	retire_flush();
 	debug_publish();
 	R.error_hook = NULL;
 	open_rollback_tail = NULL;
 	R.load_ns = 0;
 	search_release_cache();
 	glibc_init_namespace_libc(ns); /* a copy of libc.so.6 new in its namespace: early init */
-	/* Constructors run with libc's argc/argv/environ; an error in one is the program's. */
-	init_run_new(d, argc, argv, env);
-	if (mode & RTLD_NODELETE_)
-		d->nodelete = true;
+	*run_first = d;
 	return d->personality;
 }
 
@@ -579,7 +690,10 @@ static void dl_close(void *map);
 struct dso *glibc_dlmopen_auditor(const char *name)
 {
 	R.loading_auditor = true;
-	void *map = dl_open_locked(name, RTLD_LAZY_ | RTLD_AUDITOR_, R.self, LM_ID_NEWLM_, R.argc, R.argv, R.envp);
+	struct dso *first = NULL;
+	void *map = dl_open_locked(name, RTLD_LAZY_ | RTLD_AUDITOR_, R.self, LM_ID_NEWLM_, &first);
+	if (first)
+		init_run_new(first, R.argc, R.argv, R.envp);
 	R.loading_auditor = false;
 	return glibc_dso_of(map);
 }
@@ -589,7 +703,9 @@ struct dso *glibc_dlmopen_auditor(const char *name)
 void glibc_close_auditor(struct dso *module)
 {
 	module->refcount = 0;
+	rtld_lock(LOCK_STATE);
 	collect();
+	rtld_unlock(LOCK_STATE);
 }
 
 /* dlclose: one handle less; objects nothing needs any more are unloaded, as glibc does
@@ -597,14 +713,29 @@ void glibc_close_auditor(struct dso *module)
  * destructors keep). Under dl_load_lock: finalisers may dlopen or dlclose again. */
 static void dl_close(void *map)
 {
+	static bool closing, again;
 	struct dso *d = glibc_dso_of(map);
 	if (!d || !d->dlopened || !d->refcount)
 		return;
-	lock();
+	rtld_lock(LOCK_LOAD);
 	d->refcount--;
-	if (!R.exiting)
+	if (closing || R.exiting) {
+		/* A finaliser of the dlclose in progress closes a handle (its library opened one):
+		 * unloading now would unmap the caller under its feet. The outer dlclose collects
+		 * again once its finalisers are done, as glibc does. */
+		again = closing;
+		rtld_unlock(LOCK_LOAD);
+		return;
+	}
+	closing = true;
+	do {
+		again = false;
+		rtld_lock(LOCK_STATE);
 		collect();
-	unlock();
+		rtld_unlock(LOCK_STATE);
+	} while (again);
+	closing = false;
+	rtld_unlock(LOCK_LOAD);
 }
 
 /* --- the rest -------------------------------------------------------------------------- */
@@ -613,45 +744,7 @@ static void dl_error_free(void *p) { rt_free(p); }
 static void *dl_tls_get_addr_soft(void *map)
 {
 	struct dso *d = glibc_dso_of(map);
-	if (!d || !d->tls_modid)
-		return NULL;
-	dtv_t *dtv;
-	__asm__("mov %%fs:8, %0" : "=r"(dtv));
-	if (d->tls_modid > dtv[-1].counter)
-		return NULL;
-	void *p = dtv[d->tls_modid].val;
-	return p == TLS_DTV_UNALLOCATED ? NULL : p;
-}
-
-struct dl_find_object {
-	unsigned long long dlfo_flags;
-	void *dlfo_map_start, *dlfo_map_end;
-	void *dlfo_link_map;
-	void *dlfo_eh_frame;
-	unsigned long long reserved[7];
-};
-
-/* Which object holds pc, and where its unwind tables are: every C++ throw asks (libgcc's
- * _Unwind_Find_FDE). No lock: the list only ever grows at its end. */
-static int dl_find_object(void *pc, struct dl_find_object *out)
-{
-	uintptr_t a = (uintptr_t)pc;
-	/* ld-mmld.so itself, before it is on the list (audit modules' la_version is called then). */
-	struct dso *self_first = R.self && !R.self->next && !R.self->prev && R.head != R.self ? R.self : NULL;
-	for (struct dso *d = self_first ? self_first : R.head; d; d = d == self_first ? R.head : d->next) {
-		if (d->missing || a < d->map_start || a >= d->map_start + d->map_len)
-			continue;
-		out->dlfo_flags = 0;
-		out->dlfo_map_start = (void *)d->map_start;
-		out->dlfo_map_end = (void *)(d->map_start + d->map_len);
-		out->dlfo_link_map = d->personality;
-		out->dlfo_eh_frame = NULL;
-		for (size_t i = 0; i < d->phnum; i++)
-			if (d->phdr[i].p_type == PT_GNU_EH_FRAME)
-				out->dlfo_eh_frame = (void *)(d->load_bias + d->phdr[i].p_vaddr);
-		return 0;
-	}
-	return -1;
+	return d && d->tls_modid ? tls_block_if_allocated(d->tls_modid) : NULL;
 }
 
 static void dl_debug_printf(const char *fmt, ...)
@@ -667,6 +760,7 @@ static void dl_mcount(uintptr_t from, uintptr_t to) { (void)from, (void)to; }
 void glibc_fill_dlfcn_hooks(char *glro)
 {
 	R.load_lock = load_lock_hook;
+	R.load_trylock = load_trylock_hook;
 	LM(glro, GLRO__dl_debug_printf, void *) = (void *)dl_debug_printf;
 	LM(glro, GLRO__dl_mcount, void *) = (void *)dl_mcount;
 	LM(glro, GLRO__dl_lookup_symbol_x, void *) = (void *)dl_lookup_symbol_x;
@@ -675,7 +769,7 @@ void glibc_fill_dlfcn_hooks(char *glro)
 	LM(glro, GLRO__dl_error_free, void *) = (void *)dl_error_free;
 	LM(glro, GLRO__dl_tls_get_addr_soft, void *) = (void *)dl_tls_get_addr_soft;
 	LM(glro, GLRO__dl_libc_freeres, void *) = (void *)dl_libc_freeres;
-	LM(glro, GLRO__dl_find_object, void *) = (void *)dl_find_object;
+	LM(glro, GLRO__dl_find_object, void *) = (void *)glibc_dl_find_object;
 	LM(glro, GLRO__dl_dlfcn_hook, void *) = NULL;
 	LM(glro, GLRO__dl_naudit, unsigned) = 0;
 }

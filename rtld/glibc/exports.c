@@ -28,33 +28,10 @@ EXPORT void *_dl_allocate_tls_init(void *tcb, bool init_tls)
 {
 	if (!tcb)
 		return NULL;
-	dtv_t *dtv = tcb_dtv(tcb);
-	if (dtv[-1].counter < R.tls_max_modid) {
-		/* Too small for the modules loaded since: a bigger copy, ours to free later. */
-		size_t n = R.tls_max_modid + DTV_SURPLUS;
-		dtv_t *nd = rt_calloc(n + 2, sizeof *nd);
-		if (!nd)
-			return NULL;
-		memcpy(nd + 1, dtv, (dtv[-1].counter + 1) * sizeof *nd);
-		nd[0].counter = n;
-		dtv = nd + 1;
-		LM(tcb, PD_header_dtv, dtv_t *) = dtv;
-	}
-	for (size_t id = 1; id <= R.tls_max_modid; id++) {
-		struct dso *d = tls_module(id);
-		dtv[id].to_free = NULL;
-		if (!d || !d->tls_static) {
-			dtv[id].val = TLS_DTV_UNALLOCATED;
-			continue;
-		}
-		char *block = (char *)tcb - d->tls_offset;
-		dtv[id].val = block;
-		if (init_tls) {
-			memcpy(block, d->tls_image, d->tls_filesz);
-			memset(block + d->tls_filesz, 0, d->tls_memsz - d->tls_filesz);
-		}
-	}
-	dtv[0].counter = R.tls_generation;
+	dtv_t *dtv = tls_init_thread(tcb, tcb_dtv(tcb), init_tls);
+	if (!dtv)
+		return NULL;
+	LM(tcb, PD_header_dtv, dtv_t *) = dtv;
 	return tcb;
 }
 
@@ -63,23 +40,24 @@ EXPORT void *_dl_allocate_tls(void *mem)
 {
 	if (!mem)
 		return NULL; /* libc always allocates the block itself */
-	size_t n = R.tls_max_modid + DTV_SURPLUS;
-	dtv_t *dtv = rt_calloc(n + 2, sizeof *dtv);
+	glibc_threads_start();
+	dtv_t *dtv = tls_new_dtv();
 	if (!dtv)
 		return NULL;
-	dtv[0].counter = n;
-	LM(mem, PD_header_dtv, dtv_t *) = dtv + 1;
-	return _dl_allocate_tls_init(mem, true);
+	LM(mem, PD_header_dtv, dtv_t *) = dtv;
+	if (!_dl_allocate_tls_init(mem, true)) {
+		tls_free_dtv(dtv);
+		return NULL;
+	}
+	return mem;
 }
 
 EXPORT void _dl_deallocate_tls(void *tcb, bool dealloc_tcb)
 {
 	dtv_t *dtv = tcb_dtv(tcb);
 	for (size_t i = 1; i <= dtv[-1].counter; i++)
-		if (dtv[i].to_free && glibc_libc.free)
-			glibc_libc.free(dtv[i].to_free);
-	if (dtv != LM(_rtld_global, GL__dl_initial_dtv, dtv_t *))
-		rt_free(dtv - 1);
+		tls_free_block(dtv[i].to_free);
+	tls_free_dtv(dtv);
 	(void)dealloc_tcb; /* libc always passes false: the block is part of its stack */
 }
 

@@ -38,6 +38,8 @@ HIDDEN struct dso *glibc_dso_of(const void *map);
 HIDDEN void glibc_build_map(struct dso *d);
 /* The link_map of d, built if it is not yet (what audit modules are shown). */
 HIDDEN void *glibc_link_map_of(struct dso *d);
+/* dlclose, once nothing can reach it: the map and what hangs off it. */
+HIDDEN void glibc_free_map(struct dso *d);
 /* Copies d->search_list (its dependency closure) into the map's l_searchlist, which dlsym
  * on a handle searches. */
 HIDDEN void glibc_set_search_list(struct dso *d);
@@ -61,6 +63,17 @@ HIDDEN struct dso *glibc_dlmopen_auditor(const char *name);
 HIDDEN void glibc_close_auditor(struct dso *module);
 /* auditload.c: LD_AUDIT/--audit/DT_AUDIT modules loaded at start-up (see audit.h). */
 HIDDEN void glibc_audit_start(uintptr_t *sp);
+/* find_object.c: _dl_find_object's table, published again after every change to the
+ * objects (start-up, dlopen, dlclose), and the lookup itself (lock-free). */
+struct dl_find_object {
+	unsigned long long dlfo_flags;
+	void *dlfo_map_start, *dlfo_map_end;
+	void *dlfo_link_map;
+	void *dlfo_eh_frame;
+	unsigned long long reserved[7];
+};
+HIDDEN void glibc_find_object_publish(void);
+HIDDEN int glibc_dl_find_object(void *pc, struct dl_find_object *out);
 
 /* dlfcn.c: the functions libc calls through _rtld_global_ro. */
 HIDDEN void glibc_fill_dlfcn_hooks(char *glro);
@@ -76,8 +89,19 @@ struct glibc_libc_fns {
 };
 /* GL(dl_tls_dtv_slotinfo_list) after modules were added or unloaded. */
 HIDDEN void glibc_update_slotinfo(void);
-/* Calls fn(tp) for every thread libc knows (GL(dl_stack_used) and GL(dl_stack_user)). */
+/* locks.c: calls fn(tp) for every thread libc knows (GL(dl_stack_used) and
+ * GL(dl_stack_user)), holding the lock libc takes to add or remove one. */
 HIDDEN void glibc_for_each_thread(void (*fn)(void *tp, void *arg), void *arg);
+/* locks.c: dlopen of an object that needs an executable stack: every thread's (glibc's
+ * _dl_make_stacks_executable); 0 or an errno value. */
+HIDDEN int glibc_make_stacks_executable(void);
+HIDDEN bool glibc_stack_executable(void);
+EXPORT int __nptl_change_stack_perm(void *pd);
+/* locks.c: once libc is initialised, its mutexes and thread list for rtld/lock.c, and the
+ * fork handlers. */
+HIDDEN void glibc_install_locks(uintptr_t (*libc_sym)(const char *name, const char *version));
+/* locks.c: libc is about to create the first thread other than the main one. */
+HIDDEN void glibc_threads_start(void);
 extern struct glibc_libc_fns glibc_libc HIDDEN;
 extern bool glibc_active HIDDEN;
 

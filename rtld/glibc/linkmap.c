@@ -7,6 +7,7 @@
 #include "glibc.h"
 #include "../search.h"
 #include "../debug.h"
+#include "../lock.h"
 
 struct map_block {
 	char map[LINK_MAP_SIZE];
@@ -175,6 +176,31 @@ void *glibc_link_map_of(struct dso *d)
 	return d->personality;
 }
 
+/* A namespace's global scope list (the program's l_searchlist is namespace 0's): not a map's
+ * own. */
+static bool is_global_list(void **list)
+{
+	for (unsigned n = 0; n < NS_MAX; n++)
+		if (list && list == global_scope[n].r_list)
+			return true;
+	return false;
+}
+
+void glibc_free_map(struct dso *d)
+{
+	char *m = d->personality;
+	if (!m)
+		return;
+	void **list = LM(m, LM_l_searchlist + SCOPE_r_list, void **);
+	if (!is_global_list(list))
+		rt_free(list);
+	rt_free(LM(m, LM_l_libname, void *));
+	if (LM(m, LM_l_scope, void **) != (void **)(m + LM_l_scope_mem))
+		rt_free(LM(m, LM_l_scope, void **));
+	rt_free(m); /* the map_block: the map is its first member */
+	d->personality = NULL;
+}
+
 void glibc_set_search_list(struct dso *d)
 {
 	char *m = d->personality;
@@ -187,6 +213,9 @@ void glibc_set_search_list(struct dso *d)
 		glibc_build_map(d->search_list[i]);
 		list[i] = d->search_list[i]->personality;
 	}
+	void **old = LM(m, LM_l_searchlist + SCOPE_r_list, void **);
+	if (!is_global_list(old))
+		retire(old); /* libc may be searching it (__libc_dlsym takes no lock) */
 	LM(m, LM_l_searchlist + SCOPE_r_list, void **) = list;
 	LM(m, LM_l_searchlist + SCOPE_r_nlist, unsigned) = (unsigned)d->nsearch_list;
 }

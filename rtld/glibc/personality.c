@@ -139,6 +139,8 @@ static uintptr_t sym_in(struct dso *d, const char *name, const char *version)
 	return sym_address(&def);
 }
 
+static uintptr_t libc_sym(const char *name, const char *version) { return sym_in(libc, name, version); }
+
 static void init_mutex(size_t off) { GL(off + MUTEX_KIND, int) = 1; /* PTHREAD_MUTEX_RECURSIVE_NP */ }
 
 static void list_init(size_t off)
@@ -199,11 +201,12 @@ static void fill_rtld_global(void)
 	list_init(GL__dl_stack_used);
 	list_init(GL__dl_stack_user);
 	list_init(GL__dl_stack_cache);
-	/* glibc's default without PT_GNU_STACK is an executable stack (rtld.c:1254). */
-	uint32_t flags = PF_R | PF_W | PF_X;
-	for (size_t i = 0; i < R.main->phnum; i++)
-		if (R.main->phdr[i].p_type == PT_GNU_STACK)
-			flags = R.main->phdr[i].p_flags;
+	/* Executable if any object loaded at start-up asks for it (start-up makes the main
+	 * stack so, see main.c): then pthread_create makes every new thread's stack executable. */
+	uint32_t flags = PF_R | PF_W;
+	for (struct dso *d = R.head; d; d = d->next)
+		if (dso_wants_exec_stack(d))
+			flags |= PF_X;
 	GL(GL__dl_stack_flags, uint32_t) = flags;
 	GL(GL__dl_initial_dtv, void *) = LM(R.tp, PD_header_dtv, void *);
 	/* _dl_all_dirs == GLRO(dl_init_all_dirs), non-NULL: rtld_active() tests it. */
@@ -336,24 +339,14 @@ void glibc_after_reloc(void)
 			void *value = (void *)sym_address(&def);
 			audit_symbind_dlsym(R.main, def.dso, def.sym, &value);
 		}
+	R.tls_free = glibc_libc.free;
 	void (*early_init)(bool) = (void (*)(bool))sym_in(libc, "__libc_early_init", "GLIBC_PRIVATE");
 	if (!early_init)
 		die_load(dso_display(libc), "no __libc_early_init@GLIBC_PRIVATE");
 	if (DEBUG_ON(DBG_FILES))
 		dbg("calling __libc_early_init(true)");
 	early_init(true);
-}
-
-void glibc_for_each_thread(void (*fn)(void *tp, void *arg), void *arg)
-{
-	/* The lists hold each struct pthread's `list` member. The caller holds dl_load_lock; a
-	 * thread being created concurrently gets the images from _dl_allocate_tls_init. */
-	static const size_t heads[2] = {GL__dl_stack_used, GL__dl_stack_user};
-	for (int h = 0; h < 2; h++) {
-		void **head = (void **)(_rtld_global + heads[h]);
-		for (void **e = head[0]; e && e != head; e = e[0])
-			fn((char *)e - PD_list, arg);
-	}
+	glibc_install_locks(libc_sym);
 }
 
 /* GL(dl_tls_dtv_slotinfo_list): {generation, link_map} per TLS module id. libc's

@@ -2,9 +2,17 @@
  *
  * Every block has a 16-byte header holding its class (0..LARGE_CLASS-1) or, for a large
  * block mapped alone, its mapping length. Freed small blocks go on the free list of their
- * class. Arenas are never returned: a loader's allocations live as long as the process.
- * Threads reach us too (the C library asks for new threads' DTVs), so every call holds a
- * spinlock: calls are short and rare, and a futex would need more of the kernel than this. */
+ * class, for the next allocation of that size; large blocks go back to the kernel when they
+ * are freed. Arenas themselves are never returned.
+ *
+ * The lock. Threads reach us from everywhere (dlopen and dlclose under LOCK_LOAD, libc's
+ * pthread_create for a new thread's DTV, __tls_get_addr growing one, the lazy-binding
+ * fix-up), so every call holds `lock`, a spinlock: critical sections are a few loads and
+ * stores or one mmap/munmap, nothing is called while holding it, and it is the innermost
+ * lock of all (rtld/lock.c). fork: the personality's fork handlers take it before fork
+ * (rt_alloc_fork_prepare, after every other loader lock) and release it in the parent; the
+ * child, where the thread that might have held it does not exist, starts with it free and
+ * the lists consistent (rt_alloc_fork_child). */
 #include "alloc.h"
 #include "string.h"
 #include "syscall.h"
@@ -157,3 +165,7 @@ void *rt_realloc(void *p, size_t n)
 }
 
 size_t rt_alloc_mapped_bytes(void) { return mapped_bytes; }
+
+void rt_alloc_fork_prepare(void) { acquire(); }
+void rt_alloc_fork_parent(void) { release(); }
+void rt_alloc_fork_child(void) { __atomic_store_n(&lock, 0, __ATOMIC_RELEASE); }

@@ -11,5 +11,9 @@ void *rt_realloc(void *p, size_t n);
 void rt_free(void *p);
 /* Bytes this allocator has obtained from the kernel (LD_DEBUG=statistics). */
 size_t rt_alloc_mapped_bytes(void);
+/* Around fork(): the lock is held across it; the child gets it free. */
+void rt_alloc_fork_prepare(void);
+void rt_alloc_fork_parent(void);
+void rt_alloc_fork_child(void);
 
 #endif

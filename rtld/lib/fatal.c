@@ -4,6 +4,7 @@
  * The status is always 127, even where glibc's ld.so exits 1 (a missing symbol version):
  * callers can tell a loader failure from the program's own exit codes. */
 #include "../rtld.h"
+#include "../lock.h"
 
 void rt_die(const char *occasion, const char *object, const char *fmt, ...)
 {
@@ -12,7 +13,7 @@ void rt_die(const char *occasion, const char *object, const char *fmt, ...)
 	va_start(ap, fmt);
 	rt_vsnprintf(msg, sizeof msg, fmt, ap);
 	va_end(ap);
-	if (R.error_hook) {
+	if (R.error_hook && R.error_hook_owner == thread_pointer()) {
 		/* Inside dlopen: the caller gets the error, the process goes on. */
 		R.error_hook(object && *object ? object : "", msg);
 		sys_exit_group(127); /* not reached */

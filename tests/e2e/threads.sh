@@ -12,15 +12,18 @@ TPT=$BUILD/testprogs/threads
 . "$(dirname "$0")/lib.sh"
 cd "$TPT"
 
-# repeat NAME RUNS CMD ARGS: RUNS runs of `ld-mmld.so CMD ARGS` and of `CMD ARGS`; every run's
-# stdout and status must equal the first system-loader run's, which must be the same every time.
+# repeat NAME RUNS CMD ARGS: RUNS runs of `CMD ARGS` under the system loader, which must all
+# print the same and exit alike (the first one is the reference), and RUNS runs of
+# `ld-mmld.so CMD ARGS`, each of which must print and exit as the reference did.
 repeat() {
 	local name=$1 runs=$2; shift 2
 	local i bad_ours=0 bad_sys=0
 	run_cmd "$TMPD/ref" -- "$@"
 	for i in $(seq 1 "$runs"); do
-		run_cmd "$TMPD/sys" -- "$@"
-		cmp -s "$TMPD/sys.out" "$TMPD/ref.out" && cmp -s "$TMPD/sys.rc" "$TMPD/ref.rc" || bad_sys=$((bad_sys + 1))
+		if [ "$i" -gt 1 ]; then
+			run_cmd "$TMPD/sys" -- "$@"
+			cmp -s "$TMPD/sys.out" "$TMPD/ref.out" && cmp -s "$TMPD/sys.rc" "$TMPD/ref.rc" || bad_sys=$((bad_sys + 1))
+		fi
 		run_cmd "$TMPD/ours" -- "$RTLD" "$@"
 		if ! cmp -s "$TMPD/ours.out" "$TMPD/ref.out" || ! cmp -s "$TMPD/ours.rc" "$TMPD/ref.rc"; then
 			[ $bad_ours = 0 ] && { diff "$TMPD/ref.out" "$TMPD/ours.out"; echo "status $(cat "$TMPD/ours.rc")";
@@ -28,8 +31,9 @@ repeat() {
 			bad_ours=$((bad_ours + 1))
 		fi
 	done
-	if [ $bad_sys != 0 ]; then
-		bad "$name" "the system loader's runs differ among themselves ($bad_sys of $runs): no oracle"; return
+	if [ $bad_sys != 0 ] || [ "$(cat "$TMPD/ref.rc")" != 0 ]; then
+		cp "$TMPD/ref.out" "$TMPD/detail"
+		bad "$name" "the system loader's runs fail or differ among themselves ($bad_sys of $runs): no oracle"; return
 	fi
 	[ -s "$TMPD/ref.out" ] || { bad "$name" "printed nothing"; return; }
 	if [ $bad_ours != 0 ]; then
@@ -43,6 +47,39 @@ repeat() {
 # 100 us calling a hundred more, in 10 rounds (fresh PLTs by dlopen): before the fix 2 runs
 # in 3 or more went wrong (one run in 7 with a single round), so 30 runs fail it every time.
 repeat lazy-binding-race 30 ./lazy_race 4
+
+# fork while two threads dlopen, dlclose and touch dynamic TLS; each child starts a thread
+# and touches TLS. Before the fix about 1 child in 37 hung on the allocator's lock (held by
+# a parent thread at the fork): 400 forks.
+repeat fork-while-dlopen 2 ./fork_race 200
+
+# New threads' first TLS access (the module table) while dlopen adds and dlclose removes TLS
+# modules, 2000 rounds of 8 (before the fix: a fault every run).
+repeat tls-first-access-while-dlopen 1 ./tls_grow 2000
+
+# dl_iterate_phdr in two threads against dlopen/dlclose (before the fix: a fault every run).
+repeat dl-iterate-phdr-while-dlclose 1 ./phdr_race 2000
+
+# C++ exceptions (_dl_find_object) in three threads against dlopen/dlclose.
+repeat throw-while-dlclose 1 ./throw_race 2000
+
+# dlopen/dlclose churn gives its memory back: 20000 cycles end within 1 MB of the resident
+# set after the first 100, with and without TLS, in one thread and in eight (before the fix:
+# about 4 KB kept per cycle, 80 MB).
+for mode in plain tls; do
+	repeat "dlclose-gives-memory-back-$mode" 1 ./churn 20000 $mode 1
+	repeat "dlclose-gives-memory-back-$mode-8-threads" 1 ./churn 20000 $mode 8
+done
+
+# dlclose from a destructor that dlclose is running: the outer destructor finishes, then the
+# inner library goes (before the fix: the inner dlclose unmapped the outer library under
+# its destructor).
+same dlclose-from-destructor ./dlclose_nested
+
+# Executable stacks: a library that needs one, dlopen'ed (every existing thread's stack and
+# later ones), and loaded at start-up (threads created later); the program does not.
+same exec-stack-dlopen ./execstack_dlopen
+same exec-stack-at-start-up ./execstack_start
 
 echo "threads: $PASS passed, $FAIL failed"
 [ "$FAIL" = 0 ]

@@ -6,6 +6,7 @@
 #include "../../reloc.h"
 #include "../../tls.h"
 #include "../../audit.h"
+#include "../../lock.h"
 
 void _dl_runtime_resolve(void) HIDDEN;
 void rtld_audit_plt(void) HIDDEN;
@@ -13,9 +14,20 @@ void rtld_tlsdesc_static(void) HIDDEN;
 void rtld_tlsdesc_undefweak(void) HIDDEN;
 void rtld_tlsdesc_dynamic(void) HIDDEN;
 
+/* start.S reads the first three words. */
 struct tlsdesc_dynamic {
 	size_t modid, offset, generation;
+	struct tlsdesc_dynamic *next; /* the object's other descriptors */
 };
+
+void arch_free_object(struct dso *d)
+{
+	for (struct tlsdesc_dynamic *td = d->tlsdesc_blocks, *next; td; td = next) {
+		next = td->next;
+		rt_free(td);
+	}
+	d->tlsdesc_blocks = NULL;
+}
 
 bool arch_reloc_target_ok(const struct dso *d, uintptr_t where)
 {
@@ -163,7 +175,9 @@ void arch_apply_rela(struct dso *d, const Elf64_Rela *r, bool lazy)
 				die_load(NULL, "out of memory");
 			td->modid = m->tls_modid;
 			td->offset = value;
-			td->generation = R.tls_generation;
+			td->generation = tls_module_generation(m);
+			td->next = d->tlsdesc_blocks;
+			d->tlsdesc_blocks = td;
 			desc[0] = (uintptr_t)rtld_tlsdesc_dynamic;
 			desc[1] = (uintptr_t)td;
 		}
@@ -174,9 +188,27 @@ void arch_apply_rela(struct dso *d, const Elf64_Rela *r, bool lazy)
 	}
 }
 
+/* A definition that could be unloaded while the object binding to it stays: in a dlopen'ed
+ * object that is neither the requester nor among its direct dependencies or its own search
+ * list, and not NODELETE (once set, for good). A superset of what lookup.c's keep_if_foreign
+ * records as a relocation dependency, which needs LOCK_LOAD. Reads nothing a writer changes
+ * in place. */
+static bool binds_foreign(const struct dso *req, const struct dso *def)
+{
+	if (!def->dlopened || def == req || __atomic_load_n(&def->nodelete, __ATOMIC_RELAXED))
+		return false;
+	for (size_t i = 0; i < req->ndeps; i++)
+		if (req->deps[i] == def)
+			return false;
+	for (size_t i = 0; i < req->nsearch_list; i++)
+		if (req->search_list[i] == def)
+			return false;
+	return true;
+}
+
 /* A PLT slot a trampoline was entered for: d comes from the object's GOT[1], which its own
  * relocations could have overwritten, so it must be one of ours before anything is read
- * through it, and the index must be its. */
+ * through it, and the index must be its. The caller is a lock-free reader (rtld/lock.c). */
 static inline __attribute__((always_inline)) void lazy_check(struct dso *d, size_t index)
 {
 	bool known = false;
@@ -188,13 +220,25 @@ static inline __attribute__((always_inline)) void lazy_check(struct dso *d, size
 		rt_die("symbol lookup error", dso_display(d), "PLT index %zu out of range", index);
 }
 
-void arch_lazy_check(struct dso *d, size_t index) { lazy_check(d, index); }
+void arch_lazy_check(struct dso *d, size_t index)
+{
+	bool reading = scope_enter();
+	lazy_check(d, index);
+	scope_leave(reading);
+}
 
 /* What PLT slot `index` of d binds to: the address (code of a loaded object, checked), the
- * definition, and in *where the GOT word. */
+ * definition, and in *where the GOT word. Any thread may be here, several at once, and
+ * signal handlers inside one another: nothing shared is written (the caller writes the slot;
+ * every thread writes the same value there). The lookup runs as a lock-free reader of the
+ * objects and scopes (rtld/lock.c), so a dlclose in another thread cannot unmap what it is
+ * reading. Calling an IFUNC resolver, and binding to an object this one does not depend on
+ * (which must then be kept loaded, a decision dlclose makes under LOCK_LOAD), happen outside
+ * that section, the latter under LOCK_LOAD, as glibc's add_dependency does. */
 static inline __attribute__((always_inline)) uintptr_t lazy_target(struct dso *d, size_t index, uint64_t **where,
 								   struct sym_def *def)
 {
+	bool reading = scope_enter();
 	lazy_check(d, index);
 	const Elf64_Rela *r = (const Elf64_Rela *)(d->load_bias + d->dyn[DT_JMPREL]) + index;
 	*where = (uint64_t *)(d->load_bias + r->r_offset);
@@ -203,15 +247,30 @@ static inline __attribute__((always_inline)) uintptr_t lazy_target(struct dso *d
 		       (unsigned long)r->r_offset);
 	if (!reloc_resolve_lazy(d, R_SYM(r->r_info), def))
 		rt_die("symbol lookup error", dso_display(d), "undefined weak function called");
+	bool locked = binds_foreign(d, def->dso);
+	scope_leave(reading);
+	if (locked) {
+		rtld_lock(LOCK_LOAD); /* no dlclose in progress: what is found now is recorded and stays */
+		if (!reloc_resolve_lazy(d, R_SYM(r->r_info), def))
+			rt_die("symbol lookup error", dso_display(d), "undefined weak function called");
+	}
 	uintptr_t a = sym_address(def);
 	const char *name = dso_str(def->dso, def->sym->st_name); /* the definition's own string table */
 	/* The trampoline jumps there next: it must be code (an absolute or damaged symbol
 	 * value could be anything). */
-	if (!code_address(def->dso, a, true))
+	bool code = dso_contains(def->dso, a, 1, PF_X);
+	if (!code) { /* somewhere else (an IFUNC's answer): the list of objects is walked */
+		reading = scope_enter();
+		code = code_address(def->dso, a, true);
+		scope_leave(reading);
+	}
+	if (!code)
 		rt_die("symbol lookup error", dso_display(d), "%s resolves outside the loaded code", name);
 	if (DEBUG_ON(DBG_BINDINGS))
 		dbg("binding file %s [%u] to %s [%u]: normal symbol `%s' (lazy)", dso_display(d), d->ns,
 		    dso_display(def->dso), def->dso->ns, name);
+	if (locked)
+		rtld_unlock(LOCK_LOAD);
 	return a;
 }
 

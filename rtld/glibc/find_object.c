@@ -1,0 +1,115 @@
+/* _dl_find_object (glibc 2.35+): which object holds an address, and where its unwind tables
+ * are. libgcc's unwinder asks on every C++ throw, from any thread, also while another
+ * thread dlopens or dlcloses, and must not wait for them.
+ *
+ * The answer comes from a table sorted by address that readers use without a lock and that
+ * is never changed once published: dlopen and dlclose (under LOCK_STATE) build a new one and
+ * publish it with one pointer store; the old one is retired, freed only once every thread
+ * that might still be searching it has left its reader section (rtld/lock.c). A reader
+ * copies what it found before leaving, and never touches an object's own record. The first
+ * table is made by the first reader, if no dlopen made one before. */
+#include "glibc.h"
+#include "../lock.h"
+
+struct fo_entry {
+	uintptr_t start, end;
+	void *eh_frame;
+	void *map;
+};
+
+struct fo_table {
+	size_t n;
+	struct fo_entry e[];
+};
+
+static struct fo_table *current;
+
+static void sort_by_start(struct fo_entry *e, size_t n)
+{
+	for (size_t gap = n / 2; gap > 0; gap /= 2) /* Shell's sort: no recursion, n log n-ish */
+		for (size_t i = gap; i < n; i++)
+			for (size_t j = i; j >= gap && e[j - gap].start > e[j].start; j -= gap) {
+				struct fo_entry t = e[j];
+				e[j] = e[j - gap];
+				e[j - gap] = t;
+			}
+}
+
+/* A table of the objects loaded now (sorted), or NULL when out of memory. */
+static struct fo_table *build(void)
+{
+	size_t n = 0;
+	for (struct dso *d = R.head; d; d = d->next)
+		n += !d->missing && d->map_len;
+	struct fo_table *t = rt_malloc(sizeof *t + n * sizeof t->e[0]);
+	if (!t)
+		return NULL;
+	t->n = 0;
+	for (struct dso *d = R.head; d; d = d->next) {
+		if (d->missing || !d->map_len)
+			continue;
+		struct fo_entry *e = &t->e[t->n++];
+		e->start = d->map_start;
+		e->end = d->map_start + d->map_len;
+		e->map = d->personality;
+		e->eh_frame = NULL;
+		for (size_t i = 0; i < d->phnum; i++)
+			if (d->phdr[i].p_type == PT_GNU_EH_FRAME)
+				e->eh_frame = (void *)(d->load_bias + d->phdr[i].p_vaddr);
+	}
+	sort_by_start(t->e, t->n);
+	return t;
+}
+
+/* Under LOCK_STATE, after the objects changed. */
+void glibc_find_object_publish(void)
+{
+	struct fo_table *t = build();
+	if (!t)
+		die_load(NULL, "out of memory");
+	struct fo_table *old = current;
+	__atomic_store_n(&current, t, __ATOMIC_RELEASE);
+	retire(old);
+}
+
+/* The table in use; the first one is made by the first reader (start-up makes none: most
+ * programs never throw), installed only if no writer published one meanwhile. */
+static const struct fo_table *table(void)
+{
+	struct fo_table *t = __atomic_load_n(&current, __ATOMIC_ACQUIRE), *expected = NULL;
+	if (t)
+		return t;
+	t = build();
+	if (t && !__atomic_compare_exchange_n(&current, &expected, t, false, __ATOMIC_ACQ_REL, __ATOMIC_ACQUIRE)) {
+		rt_free(t); /* never published: nobody else saw it */
+		t = expected;
+	}
+	return t;
+}
+
+int glibc_dl_find_object(void *pc, struct dl_find_object *out)
+{
+	uintptr_t a = (uintptr_t)pc;
+	bool reading = scope_enter();
+	const struct fo_table *t = table();
+	size_t lo = 0, hi = t ? t->n : 0;
+	while (lo < hi) { /* the last entry starting at or below a */
+		size_t mid = lo + (hi - lo) / 2;
+		if (t->e[mid].start <= a)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	int r = -1;
+	if (lo > 0 && a < t->e[lo - 1].end) {
+		const struct fo_entry *e = &t->e[lo - 1];
+		out->dlfo_flags = 0;
+		out->dlfo_map_start = (void *)e->start;
+		out->dlfo_map_end = (void *)e->end;
+		out->dlfo_link_map = e->map;
+		out->dlfo_eh_frame = e->eh_frame;
+		r = 0;
+	}
+	scope_leave(reading);
+	return r;
+}
