@@ -324,5 +324,6 @@ bool hwcaps_isa_ok(const struct dso *d)
 	if (d->kind == DSO_RTLD || d->kind == DSO_VDSO || d->missing)
 		return true;
 	uint32_t need = hwcaps_isa_needed(d);
-	return (need & hwcaps_isa_levels()) == need;
+	/* Every x86-64 CPU has the baseline: most objects ask for no more, and need no CPUID. */
+	return (need & ~X86_ISA_BASELINE) == 0 || (need & hwcaps_isa_levels()) == need;
 }

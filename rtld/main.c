@@ -1,6 +1,7 @@
 /* ld-mmld.so start-up, as a table of contents. Each step is one call; LD_DEBUG=files
  * prints a line per step. Order matters where a comment says why. */
 #include "debug.h"
+#include "arch/x86_64/isa.h"
 #include "deps.h"
 #include "init.h"
 #include "map.h"
@@ -29,10 +30,8 @@ HIDDEN size_t rtld_xsave_size;   /* bytes, a multiple of 64 */
  * La_x86_64_regs.lr_vector: 0 xmm only, 1 ymm (AVX), 2 zmm (AVX-512F), each if the OS enabled it. */
 HIDDEN int rtld_audit_vec;
 
-static void cpuid(uint32_t leaf, uint32_t sub, uint32_t r[4])
-{
-	__asm__ volatile("cpuid" : "=a"(r[0]), "=b"(r[1]), "=c"(r[2]), "=d"(r[3]) : "a"(leaf), "c"(sub));
-}
+/* Remembered per leaf (arch/x86_64/isa.c): each real CPUID is a trap in a virtual machine. */
+static void cpuid(uint32_t leaf, uint32_t sub, uint32_t r[4]) { x86_cpuid(leaf, sub, r); }
 
 static void setup_xsave(void)
 {

@@ -11,13 +11,12 @@
  * The one zero that is fatal is the non-temporal threshold (memcpy of more than 128 bytes
  * then loops until it faults: glibc-2.36-abi.md 2.4), hence the floor below. */
 #include "glibc.h"
+#include "../arch/x86_64/isa.h"
 
 #define F(off) (GLRO__dl_x86_cpu_features_##off)
 
-static void cpuid(uint32_t leaf, uint32_t sub, uint32_t r[4])
-{
-	__asm__ volatile("cpuid" : "=a"(r[0]), "=b"(r[1]), "=c"(r[2]), "=d"(r[3]) : "a"(leaf), "c"(sub));
-}
+/* Remembered per leaf (arch/x86_64/isa.c): each real CPUID is a trap in a virtual machine. */
+static void cpuid(uint32_t leaf, uint32_t sub, uint32_t r[4]) { x86_cpuid(leaf, sub, r); }
 
 struct caches {
 	uint64_t l1i, l1i_line, l1d, l1d_assoc, l1d_line, l2, l2_assoc, l2_line, l3, l3_assoc, l3_line, l4;

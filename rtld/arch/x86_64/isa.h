@@ -16,6 +16,8 @@ struct x86_cpu {
 	bool avx512_1;        /* glibc's legacy HWCAP_X86_AVX512_1 */
 };
 
-/* Computed on first use (a few CPUID instructions). */
+/* CPUID leaf/subleaf, each asked of the CPU once per process (remembered after). */
+void x86_cpuid(uint32_t leaf, uint32_t sub, uint32_t r[4]) __attribute__((visibility("hidden")));
+/* Computed on first use (a few CPUID leaves). */
 const struct x86_cpu *x86_cpu(void) __attribute__((visibility("hidden")));
 #endif
