@@ -26,6 +26,7 @@ struct dso {
 	char *origin;      /* directory of path, for $ORIGIN; NULL until asked for */
 	const char *soname;/* DT_SONAME, or NULL */
 	uint64_t dev, ino; /* one record per file: compared before mapping a second copy */
+	uint64_t fsize, mtime_ns, ctime_ns; /* with dev and ino, what identifies its contents */
 	enum dso_kind kind;
 	unsigned ns;       /* link-map namespace (glibc's l_ns): 0 unless dlmopen put it elsewhere */
 	bool missing;      /* ldd mode: a needed library that was not found (nothing mapped) */
@@ -44,6 +45,7 @@ struct dso {
 	uint32_t stack_flags;         /* PT_GNU_STACK p_flags (PF_X wanted executable stack) */
 	bool mapped_by_kernel;        /* the program when started through PT_INTERP */
 	bool load_by_read_dso;        /* segments copied with read() (MMLD_LOAD=read), not mapped */
+	struct relcache_obj *relcache;/* MMLD_RELOC_CACHE: its agreed address and identity (relcache.h) */
 
 	/* --- TLS, from PT_TLS (map.c) and layout (tls.c) --- */
 	const void *tls_image;        /* initialisation image (run-time address) */

@@ -16,6 +16,7 @@
 #include "trace.h"
 #include "search.h"
 #include "audit.h"
+#include "relcache.h"
 
 struct rtld_state R;
 
@@ -195,6 +196,8 @@ __attribute__((noinline)) static struct start_result rtld_main(uintptr_t *sp, ui
 
 	if (R.naudit_lists || R.main->names_auditors)            /* 4c: audit modules first, each with */
 		glibc_audit_start(sp);                           /*     its own namespace and libc */
+	relcache_init();                                         /* 4d: MMLD_RELOC_CACHE: before libraries
+								    are placed (at agreed addresses) */
 	deps_preload(R.preload);                                 /* 5: LD_PRELOAD, then DT_NEEDED */
 	if (R.naudit && R.vdso)                                  /*    (the vDSO's la_objopen: after preloads) */
 		audit_objopen(R.vdso);
@@ -227,6 +230,7 @@ __attribute__((noinline)) static struct start_result rtld_main(uintptr_t *sp, ui
 		glibc_before_reloc(sp);
 	debug_prepare();                                         /* 10a: _r_debug before a COPY reloc reads it */
 	reloc_all();                                             /* 8: libraries first, program last */
+	relcache_done();                                         /* 8b: hits logged; verify's verdict */
 	debug_publish();                                         /* 10: r_debug for gdb; writes DT_DEBUG,
 								    so before RELRO covers .dynamic */
 	for (struct dso *d = R.head; d; d = d->next)             /* 9: RELRO read-only, only now */

@@ -27,6 +27,7 @@
  * Every failure unmaps the whole reservation. */
 #include "map.h"
 #include "elfcheck.h"
+#include "relcache.h"
 
 int map_prot(uint32_t f)
 {
@@ -122,6 +123,20 @@ static void load_span(const Elf64_Phdr *ph, size_t n, uintptr_t *lo, uintptr_t *
 		*max_align = a;
 }
 
+/* traced_mmap at `agreed` (the relocation cache's address for this object) if it is free,
+ * else wherever the kernel likes, as without the cache. */
+static long mmap_agreed(const char *path, uintptr_t agreed, size_t len, int prot, int flags, int fd, uint64_t off)
+{
+	if (agreed) {
+		long r = traced_mmap(path, agreed, len, prot, flags | MAP_FIXED_NOREPLACE_, fd, off);
+		if (!mmap_failed(r) && (uintptr_t)r == agreed)
+			return r;
+		if (!mmap_failed(r)) /* a kernel that took the address as a hint */
+			sys_munmap((void *)r, len);
+	}
+	return traced_mmap(path, 0, len, prot, flags, fd, off);
+}
+
 /* Reads exactly n bytes at off; short reads are errors. */
 static int read_at(int fd, void *buf, size_t n, uint64_t off)
 {
@@ -215,6 +230,7 @@ struct dso *map_file(const char *path, int fd, const struct kstat *stp, char *er
 	const Elf64_Phdr *first_premapped = NULL; /* the segment the reservation already maps */
 	load_span(ph, eh.e_phnum, &lo, &hi, &max_align);
 	span = hi - lo;
+	uintptr_t agreed = eh.e_type == ET_DYN && !R.load_by_read ? relcache_agreed_base(&st, span, max_align) : 0;
 
 	/* Move 1: reserve the span. ET_DYN goes where the kernel puts it, aligned to the largest
 	 * p_align (so 2 MiB-aligned segments can use huge pages); ET_EXEC must sit at lo. */
@@ -236,7 +252,7 @@ struct dso *map_file(const char *path, int fd, const struct kstat *stp, char *er
 		for (size_t i = 0; i < eh.e_phnum && !first; i++)
 			if (ph[i].p_type == PT_LOAD)
 				first = &ph[i];
-		long r = traced_mmap(path, 0, span, map_prot(first->p_flags), MAP_PRIVATE_, fd, first->p_offset & ~(pg - 1));
+		long r = mmap_agreed(path, agreed, span, map_prot(first->p_flags), MAP_PRIVATE_, fd, first->p_offset & ~(pg - 1));
 		if (mmap_failed(r)) {
 			rt_snprintf(err, errlen, "cannot map %#lx bytes of shared object", (unsigned long)span);
 			goto fail;
@@ -245,7 +261,14 @@ struct dso *map_file(const char *path, int fd, const struct kstat *stp, char *er
 		first_premapped = first;
 	} else {
 		size_t extra = max_align > pg ? max_align - pg : 0;
-		long r = traced_mmap(path, 0, span + extra, PROT_NONE_, MAP_PRIVATE_ | MAP_ANONYMOUS_, -1, 0);
+		long r = agreed ? mmap_agreed(path, agreed, span, PROT_NONE_, MAP_PRIVATE_ | MAP_ANONYMOUS_, -1, 0) : -1;
+		if ((uintptr_t)r == agreed)
+			extra = 0; /* the agreed address is aligned already */
+		else {
+			if (!mmap_failed(r))
+				sys_munmap((void *)r, span);
+			r = traced_mmap(path, 0, span + extra, PROT_NONE_, MAP_PRIVATE_ | MAP_ANONYMOUS_, -1, 0);
+		}
 		if (mmap_failed(r)) {
 			rt_snprintf(err, errlen, "cannot reserve %#lx bytes of address space", (unsigned long)(span + extra));
 			goto fail;
@@ -345,6 +368,9 @@ struct dso *map_file(const char *path, int fd, const struct kstat *stp, char *er
 	d->entry = bias + eh.e_entry;
 	d->dev = st.st_dev;
 	d->ino = st.st_ino;
+	d->fsize = (uint64_t)st.st_size;
+	d->mtime_ns = st.st_mtime_ * 1000000000ULL + st.st_mtime_ns;
+	d->ctime_ns = st.st_ctime_ * 1000000000ULL + st.st_ctime_ns;
 	d->kind = DSO_LIB;
 	d->load_by_read_dso = R.load_by_read;
 	d->phnum = eh.e_phnum;
@@ -362,6 +388,7 @@ struct dso *map_file(const char *path, int fd, const struct kstat *stp, char *er
 	if (d->phdr != ph)
 		rt_free(ph);
 	map_scan_phdrs(d);
+	relcache_placed(d, agreed);
 	if (!d->dynamic) {
 		rt_snprintf(err, errlen, "object has no dynamic section");
 		map_unmap(d);

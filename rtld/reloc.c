@@ -9,6 +9,7 @@
 #include "init.h"
 #include "arch/x86_64/reloc_fast.h"
 #include "audit.h"
+#include "relcache.h"
 
 /* A one-entry cache: consecutive relocations often name the same symbol (a GLOB_DAT and a
  * JUMP_SLOT of one function, R_X86_64_64 arrays of vtables). It belongs to whoever is
@@ -134,7 +135,7 @@ static void textrel_protect(struct dso *d, bool writable, bool keep_exec)
 
 /* The span relocations may write: the writable segments (all of them with text
  * relocations). Computed once, so the check per relocation is two compares. */
-static void compute_write_span(struct dso *d)
+void reloc_write_span(struct dso *d)
 {
 	uintptr_t lo = UINTPTR_MAX, hi = 0;
 	for (size_t i = 0; i < d->phnum; i++) {
@@ -156,6 +157,7 @@ static void compute_write_span(struct dso *d)
 		if (p->p_type == PT_LOAD && !(p->p_flags & PF_W) && !d->textrel && s < hi && s + p->p_memsz > lo)
 			d->write_contiguous = false;
 	}
+	relcache_span_if(d);
 }
 
 /* Returns true if the table holds IRELATIVE entries (left for a second pass). */
@@ -250,7 +252,7 @@ void reloc_object(struct dso *d)
 		d->nrelative += n;
 		d->nrelocs += n;
 	}
-	compute_write_span(d);
+	reloc_write_span(d);
 	/* ldd -d (LD_WARN without LD_BIND_NOW) checks data relocations only, as glibc does. */
 	bool lazy = !(d->bind_now || R.bind_now) && (R.mode == MODE_RUN || (R.mode == MODE_LIST && R.warn));
 	/* la_pltenter/la_pltexit need every call through the PLT: lazy even when the object asks to
@@ -293,5 +295,5 @@ void reloc_all(void)
 	struct dso **order = init_order(&n);
 	for (size_t i = 0; i < n; i++)
 		if (order[i]->kind != DSO_VDSO && order[i]->kind != DSO_RTLD && !order[i]->missing)
-			reloc_object(order[i]);
+			relcache_reloc(order[i]); /* reloc_object, unless the relocation cache has it */
 }

@@ -6,6 +6,9 @@
 /* Relocates one object: RELR, then DT_RELA, then DT_JMPREL (lazily unless bind-now), then
  * its IRELATIVE relocations. Needs the TLS layout and every object it binds to mapped. */
 HIDDEN void reloc_object(struct dso *d);
+/* Fills d's write span (write_lo/hi, write_contiguous), which relocation targets are
+ * checked against; reloc_object does, and so does an object mapped from the relocation cache. */
+HIDDEN void reloc_write_span(struct dso *d);
 /* Relocates every loaded object, dependencies before the objects that need them. */
 HIDDEN void reloc_all(void);
 /* Resolves the symbol of a relocation or dies with glibc's message; returns false only for

@@ -104,6 +104,10 @@ struct rtld_state {
 	struct rtld_catch *catcher;/* while set, a loading error comes back here (glibc_audit_start) */
 	bool loading_auditor;      /* an audit module and its dependencies are being loaded */
 
+	/* --- CPU (the personality) --- */
+	uint64_t cpu_hash;         /* a hash of the CPUID words IFUNC resolvers choose by, for the
+				      relocation cache's key; 0: not computed */
+
 	/* --- TLS (tls.c) --- */
 	size_t tls_max_modid;
 	size_t tls_static_size;    /* bytes below the thread pointer, incl. surplus */

@@ -12,6 +12,7 @@
  * then loops until it faults: glibc-2.36-abi.md 2.4), hence the floor below. */
 #include "glibc.h"
 #include "../arch/x86_64/isa.h"
+#include "../siphash.h"
 
 #define F(off) (GLRO__dl_x86_cpu_features_##off)
 
@@ -348,6 +349,13 @@ void glibc_cpu_features(char *glro)
 	}
 	compute_active(w, kind);
 	memcpy(glro + F(features), w, sizeof w);
+	/* What libc's IFUNC resolvers choose by, for the relocation cache (relcache_key.c),
+	 * without the APIC id of the core we started on (leaf 1, EBX bits 31..24). */
+	uint32_t key[9][8];
+	memcpy(key, w, sizeof key);
+	key[0][1] &= 0x00ffffff;
+	struct sip_key k = {(uint64_t)kind << 32 | family, model};
+	R.cpu_hash = siphash24(&k, key, sizeof key) | 1;
 	LM(glro, F(isa_1), unsigned) = isa_level(w);
 	bool avx2 = has(w, 1, EBX + 4, 5), avx512f = has(w, 1, EBX + 4, 16), avx512er = has(w, 1, EBX + 4, 27);
 	uint32_t pref = PREF_I586 | PREF_I686;

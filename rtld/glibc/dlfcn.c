@@ -20,6 +20,7 @@
 #include "../debug.h"
 #include "../lock.h"
 #include "../audit.h"
+#include "../relcache.h"
 
 struct r_found_version {
 	const char *name;
@@ -588,8 +589,9 @@ static void load_and_relocate(struct dso *d, int mode)
 	for (struct dso *n = R.tail; n && n != d->prev; n = n->prev) {
 		if (now)
 			n->bind_now = n->dlopen_now = true;
-		reloc_object(n);
+		relcache_reloc(n); /* reloc_object, unless the relocation cache has it */
 	}
+	relcache_done();
 	for (struct dso *n = d; n; n = n->next) {
 		map_protect_relro(n);
 		init_check(n);

@@ -4,6 +4,7 @@
  *   IRELATIVE call(B+A) | TPOFF64 S+A-tls_offset(def) (negative: below TP) | DTPMOD64 module
  *   id | DTPOFF64 S+A within the module's block | TLSDESC a {resolver, argument} pair */
 #include "../../reloc.h"
+#include "../../relcache.h"
 #include "../../tls.h"
 #include "../../audit.h"
 #include "../../lock.h"
@@ -81,6 +82,7 @@ void arch_apply_rela(struct dso *d, const Elf64_Rela *r, bool lazy)
 	if (type == R_X86_64_RELATIVE) {
 		*where = b + r->r_addend;
 		d->nrelative++;
+		relcache_note_if(d, r, NULL);
 		return;
 	}
 	if (type == R_X86_64_IRELATIVE) {
@@ -89,6 +91,7 @@ void arch_apply_rela(struct dso *d, const Elf64_Rela *r, bool lazy)
 		if (!code_address(d, b + r->r_addend, false))
 			die_load(dso_display(d), "IRELATIVE resolver outside the loaded code");
 		*where = ((uintptr_t(*)(void))(b + r->r_addend))();
+		relcache_note_if(d, r, NULL);
 		return;
 	}
 	if (type == R_X86_64_JUMP_SLOT && lazy) {
@@ -186,6 +189,7 @@ void arch_apply_rela(struct dso *d, const Elf64_Rela *r, bool lazy)
 	default:
 		bad_type(d, type);
 	}
+	relcache_note_if(d, r, found ? &def : NULL); /* is the value per process? */
 }
 
 /* A definition that could be unloaded while the object binding to it stays: in a dlopen'ed

@@ -1,0 +1,167 @@
+/* The relocation cache: when it is on, what happens to each object (see relcache.h).
+ *
+ *   relcache_init      MMLD_RELOC_CACHE=1|verify, not in secure mode: the directory and
+ *                      its per-boot secret, which every library's address derives from
+ *   relcache_reloc     for an object at its agreed address: its key; an image with that key
+ *                      is mapped and its fix-ups applied (a hit), or the object is relocated
+ *                      in place in a new file that is then published (a miss); anything else
+ *                      is relocated as always
+ *   relcache_done      the hits log, the verify verdict, the directory closed */
+#include "relcache_int.h"
+#include "reloc.h"
+#include "stack.h"
+
+struct rc_state RC = {.dirfd = -1};
+
+void rc_debug(const struct dso *d, const char *fmt, ...)
+{
+	if (!DEBUG_ON(DBG_FILES))
+		return;
+	char msg[1024];
+	va_list ap;
+	va_start(ap, fmt);
+	rt_vsnprintf(msg, sizeof msg, fmt, ap);
+	va_end(ap);
+	if (d)
+		dbg("file=%s [0];  %s", dso_display(d), msg);
+	else
+		dbg("%s", msg);
+}
+
+void relcache_init(void)
+{
+	const char *v = env_get("MMLD_RELOC_CACHE");
+	if (!v || !*v || strcmp(v, "0") == 0)
+		return;
+	if (strcmp(v, "verify") == 0)
+		RC.verify = true;
+	else if (strcmp(v, "1") != 0) {
+		rt_dprintf(2, "warning: MMLD_RELOC_CACHE=%s unknown; use 1, verify or 0\n", v);
+		return;
+	}
+	const char *off = R.secure ? "secure mode (AT_SECURE)"
+			  : R.mode != MODE_RUN ? "not running a program"
+			  : R.load_by_read ? "MMLD_LOAD=read"
+			  : NULL;
+	char why[600];
+	if (!off && rc_dir_open(why, sizeof why) < 0)
+		off = why;
+	if (off) {
+		RC.verify = false;
+		rc_debug(NULL, "relocation cache off: %s", off);
+		return;
+	}
+	RC.on = true;
+	rc_key_globals();
+	relcache_placed(R.main, 0);
+	rc_debug(NULL, "relocation cache%s: %s", RC.verify ? " (verify)" : "", RC.dir);
+}
+
+/* Why d is relocated normally, or NULL if the cache may hold it. */
+static const char *not_cacheable(const struct dso *d)
+{
+	if (d->kind != DSO_LIB)
+		return "not a library";
+	if (!d->relcache || !d->relcache->agreed)
+		return "no agreed address for it";
+	if (!d->relcache->fixed)
+		return "its agreed address was taken";
+	if (d->textrel)
+		return "text relocations";
+	if (d->load_by_read_dso)
+		return "MMLD_LOAD=read";
+	return NULL;
+}
+
+static void note_hit(const struct rc_header *h)
+{
+	if (RC.nhits == RC.caphits) {
+		size_t cap = RC.caphits ? RC.caphits * 2 : 32;
+		uint64_t(*n)[2] = rt_realloc(RC.hits, cap * sizeof *n);
+		if (!n)
+			return;
+		RC.hits = n;
+		RC.caphits = cap;
+	}
+	RC.hits[RC.nhits][0] = h->name[0];
+	RC.hits[RC.nhits][1] = h->name[1];
+	RC.nhits++;
+}
+
+/* A hit: the image over d's writable pages, then what is per process. */
+static bool map_cached(struct dso *d, struct rc_entry *e, const struct rc_ranges *rg)
+{
+	uint64_t off[RC_MAX_RANGES];
+	rc_range_offsets(rg, e->h.image_off, off);
+	if (!rc_map_over(d, rg, e->fd, e->name, off, MAP_PRIVATE_, "relocated"))
+		return false;
+	uint64_t t0 = DEBUG_ON(DBG_STATISTICS) ? rt_now_ns() : 0;
+	if (DEBUG_ON(DBG_RELOC))
+		dbg("relocation processing: %s (from the relocation cache)", dso_display(d));
+	reloc_write_span(d);
+	if (!(d->bind_now || R.bind_now) && d->has_dyn[DT_JMPREL])
+		arch_setup_lazy(d); /* GOT[1] and GOT[2] name this process's object and trampoline */
+	rc_apply_fixups(d, e->fixups, e->h.fixup_count);
+	d->relocated = true;
+	d->nrelocs = e->h.nrelocs;
+	d->nrelative = e->h.nrelative;
+	d->nsymbolic = e->h.nsymbolic;
+	RC.nobjects++;
+	RC.nrelocs += e->h.nrelocs;
+	note_hit(&e->h);
+	if (t0)
+		R.t_reloc += rt_now_ns() - t0;
+	rc_debug(d, "relocation cache: mapped %s/%s (%lu fix-ups)", RC.dir, e->name, (unsigned long)e->h.fixup_count);
+	return true;
+}
+
+void relcache_reloc(struct dso *d)
+{
+	if (!RC.on || d->relocated) {
+		reloc_object(d);
+		return;
+	}
+	const char *why = not_cacheable(d);
+	struct rc_ranges rg;
+	if (!why && !rc_ranges_of(d, &rg))
+		why = "its writable segments are not the kind the cache holds";
+	size_t key_len = 0;
+	void *key = why ? NULL : rc_key_build(d, &key_len);
+	if (!why && !key)
+		why = "an object of its scope cannot be identified";
+	if (!why && !rc_dir_ready())
+		why = "the directory is gone";
+	if (why) {
+		if (d->kind == DSO_LIB)
+			rc_debug(d, "relocation cache: not used: %s", why);
+		rt_free(key);
+		reloc_object(d);
+		return;
+	}
+	struct rc_entry e = {.fd = -1};
+	int found = rc_entry_open(d, key, key_len, &rg, &e);
+	if (RC.verify) {
+		if (found == 0)
+			rc_verify_object(d, &e, &rg);
+		else {
+			rc_debug(d, "relocation cache (verify): no entry to compare with");
+			reloc_object(d);
+		}
+	} else if (found != 0 || !map_cached(d, &e, &rg))
+		rc_publish_and_reloc(d, key, key_len, &rg);
+	rc_entry_close(&e);
+	rt_free(key);
+}
+
+void relcache_done(void)
+{
+	if (!RC.on)
+		return;
+	rc_hits_flush();
+	rc_dir_close();
+	if (RC.verify && RC.verify_diffs) {
+		rt_dprintf(2, "%s: relocation cache verify: %zu difference%s between the cache and relocation\n",
+			   R.progname ? R.progname : "ld-mmld.so", RC.verify_diffs, RC.verify_diffs == 1 ? "" : "s");
+		sys_exit_group(127);
+	}
+}

@@ -1,0 +1,324 @@
+/* Reading a cached image, with every check before it is mapped, and publishing one.
+ *
+ * Publishing relocates in place in the file: the object's writable pages are copied into a
+ * new file under a temporary name, that file is mapped MAP_SHARED over them, reloc_object
+ * runs as always (its writes land in the file), and the pages are mapped again MAP_PRIVATE
+ * from the same file. The process that publishes then holds no private copy of them either,
+ * and pays one copy of the pages instead of one copy-on-write fault per page. Only then are
+ * the fix-ups, key and header written, and the file renamed to its name: a reader sees a
+ * complete file or none. A file once named is never written again. */
+#include "relcache_int.h"
+#include "reloc.h"
+#include "map.h"
+
+#define SYS_pwrite64_ 18
+#define SYS_mremap_ 25
+#define SYS_mincore_ 27
+#define SYS_ftruncate_ 77
+#define SYS_unlinkat_ 263
+#define SYS_renameat_ 264
+#define O_RDWR_ 2
+#define O_EXCL_ 0200
+#define O_NOFOLLOW_ 0400000
+#define ELOOP_ 40
+#define MREMAP_MAYMOVE_ 1
+#define MREMAP_FIXED_ 2
+
+static uint64_t page_up(uint64_t v) { return (v + R.pagesize - 1) & ~(R.pagesize - 1); }
+
+uint64_t rc_meta_sum(const struct rc_header *h, const void *path, const void *key, const void *fixups)
+{
+	struct rc_header copy = *h;
+	copy.meta_sum = 0;
+	struct sip_key k = {RC_SUM_KEY, 0};
+	k.k1 = siphash24(&k, &copy, sizeof copy);
+	k.k1 = siphash24(&k, path, h->path_len);
+	k.k1 = siphash24(&k, key, h->key_len);
+	return siphash24(&k, fixups, h->fixup_count * sizeof(Elf64_Rela));
+}
+
+static void name_hex(const uint64_t name[2], char out[40])
+{
+	rt_snprintf(out, 40, "%016lx%016lx%s", (unsigned long)name[0], (unsigned long)name[1], RC_SUFFIX);
+}
+
+static int read_exact(int fd, void *buf, size_t n, uint64_t off)
+{
+	char *b = buf;
+	while (n) {
+		long r = sys_pread(fd, b, n, (long)off);
+		if (r == -4)
+			continue;
+		if (r <= 0)
+			return -1;
+		b += r;
+		off += (uint64_t)r;
+		n -= (size_t)r;
+	}
+	return 0;
+}
+
+/* The header's layout is the one we would write for this object and key, within the file. */
+static const char *layout_problem(const struct rc_header *h, size_t key_len, const struct rc_ranges *rg,
+				  uint64_t size)
+{
+	if (memcmp(h->magic, RC_MAGIC, 8) != 0)
+		return "not a relocation cache file";
+	if (h->version != RC_VERSION || h->header_size != sizeof *h)
+		return "another version of the format";
+	if (h->file_size != size)
+		return "truncated, or its size is not the one its header gives";
+	if (h->path_off != sizeof *h || !h->path_len || h->path_len > 4096 || h->key_off != h->path_off + h->path_len ||
+	    h->key_len != key_len || h->image_off != page_up(h->key_off + h->key_len) ||
+	    h->image_len != rg->len || h->fixup_off != h->image_off + h->image_len ||
+	    h->fixup_count > (1u << 24) || h->fixup_off + h->fixup_count * sizeof(Elf64_Rela) != size)
+		return "its header does not describe this object's image";
+	if (h->nranges != rg->n)
+		return "made for other segments";
+	for (uint32_t i = 0; i < rg->n; i++)
+		if (h->ranges[i].vaddr != rg->r[i].vaddr || h->ranges[i].len != rg->r[i].len)
+			return "made for other segments";
+	return NULL;
+}
+
+/* Every fix-up is a type we re-apply, writing inside the image. */
+static bool fixups_ok(const Elf64_Rela *f, size_t n, const struct rc_ranges *rg)
+{
+	for (size_t i = 0; i < n; i++) {
+		uint32_t t = R_TYPE(f[i].r_info);
+		if (t != R_X86_64_64 && t != R_X86_64_GLOB_DAT && t != R_X86_64_JUMP_SLOT && t != R_X86_64_IRELATIVE &&
+		    t != R_X86_64_DTPMOD64 && t != R_X86_64_DTPOFF64 && t != R_X86_64_TPOFF64 && t != R_X86_64_TLSDESC)
+			return false;
+		uint64_t len = t == R_X86_64_TLSDESC ? 16 : 8;
+		bool inside = false;
+		for (uint32_t k = 0; k < rg->n && !inside; k++)
+			inside = f[i].r_offset >= rg->r[k].vaddr && f[i].r_offset + len <= rg->r[k].vaddr + rg->r[k].len;
+		if (!inside)
+			return false;
+	}
+	return true;
+}
+
+int rc_entry_open(struct dso *d, const void *key, size_t key_len, const struct rc_ranges *rg, struct rc_entry *e)
+{
+	uint64_t name[2];
+	rc_name_of(key, key_len, name);
+	name_hex(name, e->name);
+	e->fixups = NULL;
+	long fd = rc_sys(SYS_openat, RC.dirfd, (long)e->name, O_RDONLY_ | O_NOFOLLOW_ | O_CLOEXEC_, 0, 0);
+	if (fd == -ENOENT_)
+		return 1;
+	const char *why = NULL;
+	struct kstat st;
+	char *meta = NULL;
+	if (fd < 0)
+		why = fd == -ELOOP_ ? "a symbolic link" : "cannot be opened";
+	else if (sys_fstat((int)fd, &st) < 0 || !rc_file_trusted(&st, false))
+		why = "not a regular file owned by this user and closed to others";
+	else if ((uint64_t)st.st_size < sizeof e->h || read_exact((int)fd, &e->h, sizeof e->h, 0) < 0)
+		why = "truncated";
+	else if (!(why = layout_problem(&e->h, key_len, rg, (uint64_t)st.st_size)) &&
+		 (e->h.name[0] != name[0] || e->h.name[1] != name[1]))
+		why = "its header names another entry";
+	if (!why) {
+		size_t fixlen = e->h.fixup_count * sizeof(Elf64_Rela);
+		meta = rt_malloc(e->h.path_len + key_len);
+		e->fixups = rt_malloc(fixlen ? fixlen : 1);
+		if (!meta || !e->fixups || read_exact((int)fd, meta, e->h.path_len + key_len, e->h.path_off) < 0 ||
+		    (fixlen && read_exact((int)fd, e->fixups, fixlen, e->h.fixup_off) < 0))
+			why = "cannot be read";
+		else if (rc_meta_sum(&e->h, meta, meta + e->h.path_len, e->fixups) != e->h.meta_sum)
+			why = "damaged (its checksum does not match)";
+		else if (memcmp(meta + e->h.path_len, key, key_len) != 0)
+			why = "made for other objects (its key differs)";
+		else if (!fixups_ok(e->fixups, e->h.fixup_count, rg))
+			why = "a fix-up of a kind or at a place no relocation has";
+	}
+	rt_free(meta);
+	if (why) {
+		rc_debug(d, "relocation cache: ignored %s/%s: %s", RC.dir, e->name, why);
+		if (fd >= 0)
+			sys_close((int)fd);
+		rt_free(e->fixups);
+		e->fixups = NULL;
+		return -1;
+	}
+	e->fd = (int)fd;
+	return 0;
+}
+
+void rc_entry_close(struct rc_entry *e)
+{
+	if (e->fd >= 0)
+		sys_close(e->fd);
+	e->fd = -1;
+	rt_free(e->fixups);
+	e->fixups = NULL;
+}
+
+/* Maps each range of d in place of what is there, MAP_`flags` from fd at off[i]. Every new
+ * mapping is made elsewhere first, then all are moved over with mremap: if one cannot be
+ * made, nothing has changed (false). */
+bool rc_map_over(const struct dso *d, const struct rc_ranges *rg, int fd, const char *file, const uint64_t *off,
+		 int flags, const char *what)
+{
+	long t[RC_MAX_RANGES];
+	for (uint32_t i = 0; i < rg->n; i++) {
+		t[i] = sys_mmap(NULL, rg->r[i].len, rg->prot[i], flags, fd, (long)off[i]);
+		if (mmap_failed(t[i])) {
+			for (uint32_t k = 0; k < i; k++)
+				sys_munmap((void *)t[k], rg->r[k].len);
+			return false;
+		}
+	}
+	for (uint32_t i = 0; i < rg->n; i++) {
+		uintptr_t a = d->load_bias + rg->r[i].vaddr;
+		if (rc_sys(SYS_mremap_, t[i], (long)rg->r[i].len, (long)rg->r[i].len, MREMAP_MAYMOVE_ | MREMAP_FIXED_,
+			   (long)a) != (long)a)
+			die_load(dso_display(d), "cannot map the relocation cache's file over the object");
+		rc_trace_map(d, a, rg->r[i].len, rg->prot[i], file, off[i], what);
+	}
+	return true;
+}
+
+void rc_range_offsets(const struct rc_ranges *rg, uint64_t image_off, uint64_t *off)
+{
+	for (uint32_t i = 0; i < rg->n; i++)
+		off[i] = i ? off[i - 1] + rg->r[i - 1].len : image_off;
+}
+
+/* Relocations must write only the file-backed pages of the writable segments, which the
+ * image holds; one that wrote the bss beyond them (legal ELF, made by no linker) would be
+ * missing from the image. RELR words are checked here, the table being small; the others
+ * as they are applied (relcache_note: reloc_write_span keeps the fast path inside the
+ * image while recording, so a word beyond it takes the path that reports). */
+static bool relr_inside(const struct dso *d, const struct rc_ranges *rg)
+{
+	if (!d->relr)
+		return true;
+	const uint64_t *w = (const uint64_t *)d->relr, *end = w + d->relrsz / 8;
+	uint64_t next = 0;
+	for (; w < end; w++) {
+		uint64_t lo, hi;
+		if (!(*w & 1)) {
+			lo = hi = *w;
+			next = *w + 8;
+		} else {
+			uint64_t bits = *w & ~1ULL;
+			lo = next + 8 * ((uint64_t)__builtin_ctzll(bits ? bits : 2) - 1);
+			hi = next + 8 * (63 - (uint64_t)__builtin_clzll(*w) - 1);
+			next += 63 * 8;
+			if (!bits)
+				continue;
+		}
+		if (!rc_inside(rg, lo, hi - lo + 8)) /* lowest to highest word, in one range */
+			return false;
+	}
+	return true;
+}
+
+void rc_trace_map(const struct dso *d, uintptr_t addr, size_t len, int prot, const char *file, uint64_t off,
+		  const char *what)
+{
+	static const char *s[8] = {"---", "r--", "-w-", "rw-", "--x", "r-x", "-wx", "rwx"};
+	if (DEBUG_ON(DBG_MAPS))
+		dbg("mmap %#lx-%#lx %s %s/%s+%#lx (relocation cache, %s: %s)", (unsigned long)addr,
+		    (unsigned long)(addr + len), s[prot & 7], RC.dir, file, (unsigned long)off, what, dso_display(d));
+}
+
+static bool write_at(int fd, const void *buf, size_t n, uint64_t off)
+{
+	const char *b = buf;
+	while (n) {
+		long w = rc_sys(SYS_pwrite64_, fd, (long)b, (long)n, (long)off, 0);
+		if (w == -4)
+			continue;
+		if (w <= 0)
+			return false;
+		b += w;
+		off += (uint64_t)w;
+		n -= (size_t)w;
+	}
+	return true;
+}
+
+/* Copies d's writable pages into the new file and maps it shared over them; on failure
+ * nothing of d has changed. */
+static bool stage_pages(struct dso *d, const struct rc_ranges *rg, int fd, const char *file, uint64_t image_off)
+{
+	uint64_t off[RC_MAX_RANGES];
+	rc_range_offsets(rg, image_off, off);
+	for (uint32_t i = 0; i < rg->n; i++)
+		if (!write_at(fd, (const void *)(d->load_bias + rg->r[i].vaddr), rg->r[i].len, off[i]))
+			return false;
+	return rc_map_over(d, rg, fd, file, off, MAP_SHARED_, "being written");
+}
+
+bool rc_publish_and_reloc(struct dso *d, const void *key, size_t key_len, const struct rc_ranges *rg)
+{
+	static unsigned long counter;
+	char tmp[64];
+	rt_snprintf(tmp, sizeof tmp, ".tmp.%ld.%lu", sys_getpid(), counter++);
+	long fd = rc_sys(SYS_openat, RC.dirfd, (long)tmp, O_RDWR_ | O_CREAT_ | O_EXCL_ | O_NOFOLLOW_ | O_CLOEXEC_, 0400, 0);
+	const char *path = dso_display(d);
+	struct rc_header h;
+	memset(&h, 0, sizeof h);
+	memcpy(h.magic, RC_MAGIC, 8);
+	h.version = RC_VERSION;
+	h.header_size = sizeof h;
+	h.path_off = sizeof h;
+	h.path_len = strlen(path) + 1;
+	h.key_off = h.path_off + h.path_len;
+	h.key_len = key_len;
+	h.image_off = page_up(h.key_off + h.key_len);
+	h.image_len = rg->len;
+	h.fixup_off = h.image_off + h.image_len;
+	if (fd >= 0 && (h.path_len > 4096 || rc_sys(SYS_ftruncate_, fd, (long)h.fixup_off, 0, 0, 0) < 0 ||
+			!stage_pages(d, rg, (int)fd, tmp, h.image_off))) {
+		sys_close((int)fd);
+		rc_sys(SYS_unlinkat_, RC.dirfd, (long)tmp, 0, 0, 0);
+		fd = -1;
+	}
+	if (fd < 0) {
+		rc_debug(d, "relocation cache: cannot write a new entry in %s", RC.dir);
+		reloc_object(d);
+		return false;
+	}
+
+	rc_record_start(d, rg);
+	reloc_object(d);
+	rc_record_stop();
+	reloc_write_span(d); /* the span without recording's limit, for lazy binding */
+	if (!RC.uncacheable && !relr_inside(d, rg))
+		RC.uncacheable = "a relocation writes beyond the file-backed pages";
+	uint64_t off[RC_MAX_RANGES];
+	rc_range_offsets(rg, h.image_off, off);
+	if (!rc_map_over(d, rg, (int)fd, tmp, off, MAP_PRIVATE_, "written"))
+		die_load(dso_display(d), "cannot map the relocation cache's file over the object");
+
+	bool ok = !RC.uncacheable;
+	if (ok) {
+		h.fixup_count = RC.nfix;
+		h.file_size = h.fixup_off + RC.nfix * sizeof(Elf64_Rela);
+		rc_name_of(key, key_len, h.name);
+		h.nranges = rg->n;
+		memcpy(h.ranges, rg->r, sizeof h.ranges);
+		h.nrelocs = d->nrelocs;
+		h.nrelative = d->nrelative;
+		h.nsymbolic = d->nsymbolic;
+		h.meta_sum = rc_meta_sum(&h, path, key, RC.fix);
+		char name[40];
+		name_hex(h.name, name);
+		ok = write_at((int)fd, path, h.path_len, h.path_off) && write_at((int)fd, key, key_len, h.key_off) &&
+		     (!RC.nfix || write_at((int)fd, RC.fix, RC.nfix * sizeof(Elf64_Rela), h.fixup_off)) &&
+		     write_at((int)fd, &h, sizeof h, 0) &&
+		     rc_sys(SYS_renameat_, RC.dirfd, (long)tmp, RC.dirfd, (long)name, 0) == 0;
+		if (ok)
+			rc_debug(d, "relocation cache: relocated and published %s/%s (%zu fix-ups)", RC.dir, name, RC.nfix);
+	} else
+		rc_debug(d, "relocation cache: not published: %s", RC.uncacheable);
+	if (!ok)
+		rc_sys(SYS_unlinkat_, RC.dirfd, (long)tmp, 0, 0, 0);
+	sys_close((int)fd);
+	return ok;
+}
