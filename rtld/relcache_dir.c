@@ -25,6 +25,7 @@
 #define O_EXCL_ 0200
 #define O_DIRECTORY_ 0200000
 #define O_NOFOLLOW_ 0400000
+#define O_NONBLOCK_ 04000 /* a FIFO planted under a cache name must not hang us */
 #define ENOENT__ 2
 #define EEXIST__ 17
 #define EINVAL__ 22
@@ -54,10 +55,10 @@ bool rc_file_trusted(const struct kstat *st, bool secret)
 /* A directory we may trust: ours, not writable by others. Returns its fd, or -1 with why. */
 static int open_trusted_dir(int at, const char *name, bool create, struct kstat *st, char *why, size_t len)
 {
-	long fd = open_at(at, name, O_RDONLY_ | O_DIRECTORY_ | O_NOFOLLOW_, 0);
+	long fd = open_at(at, name, O_RDONLY_ | O_DIRECTORY_ | O_NOFOLLOW_ | O_NONBLOCK_, 0);
 	if (fd == -ENOENT__ && create) {
 		rc_sys(SYS_mkdirat_, at, (long)name, 0700, 0, 0);
-		fd = open_at(at, name, O_RDONLY_ | O_DIRECTORY_ | O_NOFOLLOW_, 0);
+		fd = open_at(at, name, O_RDONLY_ | O_DIRECTORY_ | O_NOFOLLOW_ | O_NONBLOCK_, 0);
 	}
 	if (fd < 0) {
 		rt_snprintf(why, len, "%s: cannot open the directory (error %ld%s)", name, -fd,
@@ -111,7 +112,7 @@ static bool read_boot_id(char id[40])
 /* Reads the secret; 1 if there is none yet, -1 if there is one we must not trust. */
 static int read_secret(int dirfd, unsigned char out[16])
 {
-	long fd = open_at(dirfd, RC_SECRET, O_RDONLY_ | O_NOFOLLOW_, 0);
+	long fd = open_at(dirfd, RC_SECRET, O_RDONLY_ | O_NOFOLLOW_ | O_NONBLOCK_, 0);
 	if (fd == -ENOENT__)
 		return 1;
 	if (fd < 0)
@@ -134,7 +135,7 @@ static void make_secret(int dirfd)
 		return;
 	char tmp[64];
 	rt_snprintf(tmp, sizeof tmp, "%s.%ld", RC_SECRET, sys_getpid());
-	long fd = open_at(dirfd, tmp, O_WRONLY_ | O_CREAT_ | O_EXCL_ | O_NOFOLLOW_, 0600);
+	long fd = open_at(dirfd, tmp, O_WRONLY_ | O_CREAT_ | O_EXCL_ | O_NOFOLLOW_ | O_NONBLOCK_, 0600);
 	if (fd < 0)
 		return;
 	long w = sys_write((int)fd, s, 16);
@@ -220,7 +221,7 @@ void rc_hits_flush(void)
 {
 	if (!RC.nhits || RC.dirfd < 0)
 		return;
-	long fd = open_at(RC.dirfd, RC_HITS, O_WRONLY_ | O_APPEND_ | O_CREAT_ | O_NOFOLLOW_, 0600);
+	long fd = open_at(RC.dirfd, RC_HITS, O_WRONLY_ | O_APPEND_ | O_CREAT_ | O_NOFOLLOW_ | O_NONBLOCK_, 0600);
 	struct kstat st;
 	if (fd >= 0 && sys_fstat((int)fd, &st) == 0 && rc_file_trusted(&st, false))
 		sys_write((int)fd, RC.hits, RC.nhits * sizeof RC.hits[0]); /* O_APPEND: one record, whole */

@@ -20,6 +20,7 @@
 #define O_RDWR_ 2
 #define O_EXCL_ 0200
 #define O_NOFOLLOW_ 0400000
+#define O_NONBLOCK_ 04000 /* a FIFO planted under a cache name must not hang us */
 #define ELOOP_ 40
 #define MREMAP_MAYMOVE_ 1
 #define MREMAP_FIXED_ 2
@@ -105,7 +106,7 @@ int rc_entry_open(struct dso *d, const void *key, size_t key_len, const struct r
 	rc_name_of(key, key_len, name);
 	name_hex(name, e->name);
 	e->fixups = NULL;
-	long fd = rc_sys(SYS_openat, RC.dirfd, (long)e->name, O_RDONLY_ | O_NOFOLLOW_ | O_CLOEXEC_, 0, 0);
+	long fd = rc_sys(SYS_openat, RC.dirfd, (long)e->name, O_RDONLY_ | O_NOFOLLOW_ | O_NONBLOCK_ | O_CLOEXEC_, 0, 0);
 	if (fd == -ENOENT_)
 		return 1;
 	const char *why = NULL;
@@ -259,7 +260,7 @@ bool rc_publish_and_reloc(struct dso *d, const void *key, size_t key_len, const 
 	static unsigned long counter;
 	char tmp[64];
 	rt_snprintf(tmp, sizeof tmp, ".tmp.%ld.%lu", sys_getpid(), counter++);
-	long fd = rc_sys(SYS_openat, RC.dirfd, (long)tmp, O_RDWR_ | O_CREAT_ | O_EXCL_ | O_NOFOLLOW_ | O_CLOEXEC_, 0400, 0);
+	long fd = rc_sys(SYS_openat, RC.dirfd, (long)tmp, O_RDWR_ | O_CREAT_ | O_EXCL_ | O_NOFOLLOW_ | O_NONBLOCK_ | O_CLOEXEC_, 0400, 0);
 	const char *path = dso_display(d);
 	struct rc_header h;
 	memset(&h, 0, sizeof h);
