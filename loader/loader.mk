@@ -2,16 +2,18 @@
 MMLD := $(BUILD)/mmld
 LOADER_SRCS := $(wildcard loader/*.c)
 LOADER_OBJS := $(patsubst %.c,$(BUILD)/%.o,$(LOADER_SRCS))
+# Shared with ld-mmld.so: the relocation cache's checksum and names (mmld cache).
+LOADER_RTLD_OBJS := $(BUILD)/hosted/rtld/siphash.o $(BUILD)/hosted/rtld/imagesum.o
 LOADER_CFLAGS := $(WARN) -D_GNU_SOURCE -DMMLD_VERSION=\"$(VERSION)\"
 
-$(BUILD)/loader/%.o: loader/%.c $(wildcard loader/*.h) Makefile
+$(BUILD)/loader/%.o: loader/%.c $(wildcard loader/*.h) rtld/relcache_format.h Makefile
 	@mkdir -p $(dir $@)
 	@echo "  CC      $<"
 	@$(CC) $(LOADER_CFLAGS) -c $< -o $@
 
-$(MMLD): $(LOADER_OBJS)
+$(MMLD): $(LOADER_OBJS) $(LOADER_RTLD_OBJS)
 	@echo "  LD      $@"
-	@$(CC) -o $@ $(LOADER_OBJS) -lelf
+	@$(CC) -o $@ $(LOADER_OBJS) $(LOADER_RTLD_OBJS) -lelf
 
 loader: $(MMLD)
 

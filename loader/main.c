@@ -19,6 +19,7 @@ static const struct subcommand {
 	{"inspect", cmd_inspect, "an ELF file's load plan: pages, protections, what relocations make private"},
 	{"exec", cmd_exec, "run a program mapped by mmld instead of by the kernel (a user-space exec)"},
 	{"pages", cmd_pages, "which pages of each object a program made private, and why; which it never touched"},
+	{"cache", cmd_cache, "the relocation cache (MMLD_RELOC_CACHE=1): list, verify or clear its entries"},
 };
 #define NCOMMANDS (sizeof commands / sizeof commands[0])
 

@@ -7,6 +7,7 @@
 int cmd_run(int argc, char **argv);
 int cmd_share(int argc, char **argv);
 int cmd_inspect(int argc, char **argv);
+int cmd_cache(int argc, char **argv);
 int cmd_exec(int argc, char **argv);
 int cmd_pages(int argc, char **argv);
 

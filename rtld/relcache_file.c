@@ -10,6 +10,7 @@
 #include "relcache_int.h"
 #include "reloc.h"
 #include "map.h"
+#include "imagesum.h"
 
 #define SYS_pwrite64_ 18
 #define SYS_mremap_ 25
@@ -307,6 +308,9 @@ bool rc_publish_and_reloc(struct dso *d, const void *key, size_t key_len, const 
 		h.nrelocs = d->nrelocs;
 		h.nrelative = d->nrelative;
 		h.nsymbolic = d->nsymbolic;
+		h.image_sum = 0;
+		for (uint32_t i = 0; i < rg->n; i++) /* the ranges' sums, folded */
+			h.image_sum = h.image_sum * 31 + image_sum((const void *)(d->load_bias + rg->r[i].vaddr), rg->r[i].len);
 		h.meta_sum = rc_meta_sum(&h, path, key, RC.fix);
 		char name[40];
 		name_hex(h.name, name);

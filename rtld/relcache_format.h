@@ -17,7 +17,9 @@
  * file is written under a temporary name and renamed into place: a published file is never
  * changed, since a mapped file that shrinks raises SIGBUS in every process mapping it.
  * meta_sum, a siphash of the header (meta_sum taken as 0), path, key and fix-ups, is checked
- * at every use; the image is checked by `mmld cache verify` and MMLD_RELOC_CACHE=verify. */
+ * at every use. image_sum, of the image as published, is checked by `mmld cache verify` and
+ * MMLD_RELOC_CACHE=verify: reading every page of an image at every start would cost more
+ * than relocating most objects. */
 #ifndef MMLD_RELCACHE_FORMAT_H
 #define MMLD_RELCACHE_FORMAT_H
 #include <stdint.h>
@@ -101,6 +103,7 @@ struct rc_header {
 	uint32_t nranges, pad;
 	struct rc_range ranges[RC_MAX_RANGES];
 	uint64_t nrelocs, nrelative, nsymbolic; /* the creator's counts, for LD_DEBUG=statistics */
+	uint64_t image_sum;  /* imagesum.h, of the image as published */
 	uint64_t meta_sum;
 };
 

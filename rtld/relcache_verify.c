@@ -6,6 +6,7 @@
 #include "relcache_int.h"
 #include "reloc.h"
 #include "relr.h"
+#include "imagesum.h"
 
 #define REPORT_MAX 20
 
@@ -96,6 +97,11 @@ void rc_verify_object(struct dso *d, struct rc_entry *e, const struct rc_ranges 
 		rt_free(bits);
 		return;
 	}
+	uint64_t sum = 0, off = 0;
+	for (uint32_t k = 0; k < rg->n; off += rg->r[k++].len)
+		sum = sum * 31 + image_sum((const char *)img + off, rg->r[k].len);
+	if (sum != e->h.image_sum)
+		report(d, &n, 0, "the image's checksum: changed since it was published", e->h.image_sum, sum);
 	if (e->h.fixup_count != RC.nfix || memcmp(e->fixups, RC.fix, RC.nfix * sizeof *RC.fix) != 0)
 		report(d, &n, 0, "the per-process fix-ups differ", e->h.fixup_count, RC.nfix);
 	for (size_t i = 0; i < e->h.fixup_count; i++)

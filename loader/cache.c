@@ -1,0 +1,360 @@
+/* mmld cache list|verify|clear: the relocation cache of this user (MMLD_RELOC_CACHE=1).
+ *
+ *   list     each entry of this boot: object, base, image size, fix-ups, hits
+ *   verify   each entry checked as ld-mmld.so checks it before use (owner, permissions,
+ *            size, header, checksum), its object unchanged since, and its image against the
+ *            object's file (cache_check.c); exit status 1 if one is damaged
+ *   clear    every entry and hits log removed, and the directories of earlier boots */
+#include "mmld.h"
+#include "cache.h"
+#include "../rtld/siphash.h"
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+bool cache_dirs(char *root, size_t rlen, char *boot, size_t blen)
+{
+	const char *v;
+	if ((v = getenv("MMLD_RELOC_CACHE_DIR")) && *v)
+		snprintf(root, rlen, "%s", v);
+	else if ((v = getenv("XDG_RUNTIME_DIR")) && v[0] == '/')
+		snprintf(root, rlen, "%s/mmld-reloc", v);
+	else if ((v = getenv("XDG_CACHE_HOME")) && v[0] == '/')
+		snprintf(root, rlen, "%s/mmld-reloc", v);
+	else if ((v = getenv("HOME")) && v[0] == '/')
+		snprintf(root, rlen, "%s/.cache/mmld-reloc", v);
+	else {
+		fprintf(stderr, "mmld cache: no directory (set MMLD_RELOC_CACHE_DIR, XDG_RUNTIME_DIR or HOME)\n");
+		return false;
+	}
+	char id[40] = "";
+	FILE *f = fopen("/proc/sys/kernel/random/boot_id", "r");
+	if (!f || !fgets(id, sizeof id, f)) {
+		fprintf(stderr, "mmld cache: cannot read /proc/sys/kernel/random/boot_id\n");
+		if (f)
+			fclose(f);
+		return false;
+	}
+	fclose(f);
+	id[strcspn(id, "\n")] = 0;
+	snprintf(boot, blen, "%s/%s", root, id);
+	return true;
+}
+
+static bool read_at(int fd, void *buf, size_t n, off_t off) { return pread(fd, buf, n, off) == (ssize_t)n; }
+
+static uint64_t meta_sum(const struct rc_header *h, const void *path, const void *key, const void *fixups)
+{
+	struct rc_header copy = *h;
+	copy.meta_sum = 0;
+	struct sip_key k = {RC_SUM_KEY, 0};
+	k.k1 = siphash24(&k, &copy, sizeof copy);
+	k.k1 = siphash24(&k, path, h->path_len);
+	k.k1 = siphash24(&k, key, h->key_len);
+	return siphash24(&k, fixups, h->fixup_count * sizeof(Elf64_Rela));
+}
+
+/* The checks ld-mmld.so makes before it maps an entry, in the same order. */
+static const char *entry_problem(int fd, struct cache_entry *e)
+{
+	const struct rc_header *h = &e->h;
+	if (!S_ISREG(e->st.st_mode) || e->st.st_uid != geteuid() || (e->st.st_mode & 022))
+		return "not a regular file owned by this user and closed to others";
+	if ((size_t)e->st.st_size < sizeof *h || !read_at(fd, &e->h, sizeof e->h, 0))
+		return "truncated";
+	if (memcmp(h->magic, RC_MAGIC, 8) != 0)
+		return "not a relocation cache file";
+	if (h->version != RC_VERSION || h->header_size != sizeof *h)
+		return "another version of the format";
+	if (h->file_size != (uint64_t)e->st.st_size)
+		return "truncated, or its size is not the one its header gives";
+	uint64_t image_off = (h->key_off + h->key_len + 4095) & ~4095ULL;
+	if (h->path_off != sizeof *h || !h->path_len || h->path_len > 4096 || h->key_off != h->path_off + h->path_len ||
+	    h->key_len < sizeof(struct rc_key_head) || h->key_len > (1u << 24) || h->image_off != image_off ||
+	    h->fixup_off != h->image_off + h->image_len || h->fixup_count > (1u << 24) ||
+	    h->fixup_off + h->fixup_count * sizeof(Elf64_Rela) != h->file_size || h->nranges > RC_MAX_RANGES)
+		return "its header does not describe an image";
+	e->path = calloc(1, h->path_len + 1);
+	char *key = malloc(h->key_len);
+	e->fixups = malloc(h->fixup_count * sizeof *e->fixups + 1);
+	if (!read_at(fd, e->path, h->path_len, (off_t)h->path_off) || !read_at(fd, key, h->key_len, (off_t)h->key_off) ||
+	    !read_at(fd, e->fixups, h->fixup_count * sizeof *e->fixups, (off_t)h->fixup_off)) {
+		free(key);
+		return "cannot be read";
+	}
+	const char *why = NULL;
+	memcpy(&e->key, key, sizeof e->key);
+	if (meta_sum(h, e->path, key, e->fixups) != h->meta_sum)
+		why = "damaged (its checksum does not match)";
+	else if (sizeof e->key + e->key.nobjs * sizeof *e->objs != h->key_len)
+		why = "its key has the wrong length";
+	else {
+		e->objs = malloc(e->key.nobjs * sizeof *e->objs + 1);
+		memcpy(e->objs, key + sizeof e->key, e->key.nobjs * sizeof *e->objs);
+	}
+	free(key);
+	return why;
+}
+
+void cache_entry_read(const char *file, struct cache_entry *e)
+{
+	memset(e, 0, sizeof *e);
+	e->file = strdup(file);
+	int fd = open(file, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
+	if (fd < 0) {
+		e->problem = errno == ELOOP ? "a symbolic link" : "cannot be opened";
+		return;
+	}
+	if (fstat(fd, &e->st) < 0)
+		e->problem = "cannot be opened";
+	else
+		e->problem = entry_problem(fd, e);
+	close(fd);
+}
+
+void cache_entry_free(struct cache_entry *e)
+{
+	free(e->file);
+	free(e->path);
+	free(e->objs);
+	free(e->fixups);
+}
+
+/* The entries of one boot directory, by file name, with their hits from the log. */
+static int read_entries(const char *dir, struct cache_entry **out)
+{
+	DIR *d = opendir(dir);
+	*out = NULL;
+	if (!d)
+		return 0;
+	int n = 0;
+	struct dirent *de;
+	while ((de = readdir(d))) {
+		size_t len = strlen(de->d_name);
+		if (len < 4 || strcmp(de->d_name + len - 3, RC_SUFFIX) != 0 || de->d_name[0] == '.')
+			continue;
+		char file[4096];
+		snprintf(file, sizeof file, "%s/%s", dir, de->d_name);
+		*out = realloc(*out, (size_t)(n + 1) * sizeof **out);
+		cache_entry_read(file, &(*out)[n++]);
+	}
+	closedir(d);
+	char log[4096];
+	snprintf(log, sizeof log, "%s/%s", dir, RC_HITS);
+	FILE *f = fopen(log, "r");
+	uint64_t name[2];
+	while (f && fread(name, sizeof name, 1, f) == 1)
+		for (int i = 0; i < n; i++)
+			if (!(*out)[i].problem && (*out)[i].h.name[0] == name[0] && (*out)[i].h.name[1] == name[1])
+				(*out)[i].hits++;
+	if (f)
+		fclose(f);
+	return n;
+}
+
+static int by_path(const void *a, const void *b)
+{
+	const struct cache_entry *x = a, *y = b;
+	int c = strcmp(x->path ? x->path : "", y->path ? y->path : "");
+	return c ? c : strcmp(x->file, y->file);
+}
+
+static const char *base_name(const char *p)
+{
+	const char *s = strrchr(p, '/');
+	return s ? s + 1 : p;
+}
+
+static void human(char *buf, size_t len, uint64_t bytes)
+{
+	if (bytes >= 10 << 20)
+		snprintf(buf, len, "%.1f MiB", bytes / 1048576.0);
+	else
+		snprintf(buf, len, "%lu KiB", (unsigned long)(bytes / 1024));
+}
+
+static int cache_list(const char *root, const char *boot)
+{
+	struct cache_entry *e;
+	int n = read_entries(boot, &e);
+	qsort(e, (size_t)n, sizeof *e, by_path);
+	printf("relocation cache of this boot: %s (%d entr%s)\n", boot, n, n == 1 ? "y" : "ies");
+	if (n)
+		printf("%-36s %-14s %10s %8s %6s  %s\n", "object", "base", "image", "fix-ups", "hits", "entry");
+	for (int i = 0; i < n; i++) {
+		if (e[i].problem) {
+			printf("%-36s %-14s %10s %8s %6s  %s: %s\n", "?", "-", "-", "-", "-", base_name(e[i].file), e[i].problem);
+			continue;
+		}
+		char img[32], base[32];
+		human(img, sizeof img, e[i].h.image_len);
+		snprintf(base, sizeof base, "%#lx", (unsigned long)e[i].key.map_start);
+		printf("%-36s %-14s %10s %8lu %6lu  %s\n", base_name(e[i].path), base, img, (unsigned long)e[i].h.fixup_count,
+		       e[i].hits, base_name(e[i].file));
+	}
+	/* Directories of earlier boots: never used again, removed by `mmld cache clear`. */
+	DIR *d = opendir(root);
+	struct dirent *de;
+	int old = 0;
+	while (d && (de = readdir(d)))
+		if (de->d_name[0] != '.' && strcmp(base_name(boot), de->d_name) != 0)
+			old++;
+	if (d)
+		closedir(d);
+	if (old)
+		printf("%d director%s of earlier boots in %s (mmld cache clear removes them)\n", old, old == 1 ? "y" : "ies",
+		       root);
+	for (int i = 0; i < n; i++)
+		cache_entry_free(&e[i]);
+	free(e);
+	return 0;
+}
+
+/* The object the entry was made from, as it is now, against the key's identity. */
+static const char *object_changed(const struct cache_entry *e)
+{
+	struct stat st;
+	if (stat(e->path, &st) < 0)
+		return "its object is gone";
+	const struct rc_ident *id = &e->key.self;
+	if ((uint64_t)st.st_dev != id->dev || (uint64_t)st.st_ino != id->ino || (uint64_t)st.st_size != id->size ||
+	    (uint64_t)st.st_mtim.tv_sec * 1000000000ULL + (uint64_t)st.st_mtim.tv_nsec != id->mtime_ns ||
+	    (uint64_t)st.st_ctim.tv_sec * 1000000000ULL + (uint64_t)st.st_ctim.tv_nsec != id->ctime_ns)
+		return "its object changed since it was made (never used again)";
+	return NULL;
+}
+
+static int cache_verify(const char *boot)
+{
+	struct cache_entry *e;
+	int n = read_entries(boot, &e);
+	qsort(e, (size_t)n, sizeof *e, by_path);
+	int damaged = 0, stale = 0;
+	unsigned long total_words = 0;
+	for (int i = 0; i < n; i++) {
+		const char *why = e[i].problem, *old = NULL;
+		char msg[512] = "";
+		struct cache_check c = {0};
+		if (!why && !(old = object_changed(&e[i]))) {
+			int fd = open(e[i].file, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+			why = fd < 0 ? "cannot be opened" : cache_check_image(&e[i], fd, &c, msg, sizeof msg);
+			if (fd >= 0)
+				close(fd);
+		}
+		total_words += c.words;
+		if (why) {
+			damaged++;
+			printf("DAMAGED %s: %s%s%s\n", e[i].file, why, msg[0] ? ": " : "", msg);
+		} else if (old) {
+			stale++;
+			printf("stale   %s (%s): %s\n", e[i].file, e[i].path, old);
+		} else if (c.written_outside)
+			printf("ok      %s (%s): %lu words compared; %lu written at start-up outside relocations (IFUNC "
+			       "resolvers)\n", e[i].file, e[i].path, c.words, c.written_outside);
+		else
+			printf("ok      %s (%s): %lu words compared\n", e[i].file, e[i].path, c.words);
+	}
+	printf("mmld cache verify: %d entr%s, %d damaged, %d stale; %lu words compared with the objects\n", n,
+	       n == 1 ? "y" : "ies", damaged, stale, total_words);
+	for (int i = 0; i < n; i++)
+		cache_entry_free(&e[i]);
+	free(e);
+	return damaged ? 1 : 0;
+}
+
+/* Removes what ld-mmld.so put in dir: entries, hits log, temporary files, and (all=true,
+ * an earlier boot's directory) the secret and the directory itself. */
+static int clear_dir(const char *dir, bool all, unsigned *removed)
+{
+	DIR *d = opendir(dir);
+	if (!d)
+		return errno == ENOENT ? 0 : -1;
+	struct dirent *de;
+	int bad = 0;
+	while ((de = readdir(d))) {
+		const char *n = de->d_name;
+		size_t len = strlen(n);
+		bool ours = (len > 3 && strcmp(n + len - 3, RC_SUFFIX) == 0) || strcmp(n, RC_HITS) == 0 ||
+			    strncmp(n, ".tmp.", 5) == 0 || (all && strncmp(n, RC_SECRET, strlen(RC_SECRET)) == 0);
+		if (!ours)
+			continue;
+		if (unlinkat(dirfd(d), n, 0) == 0)
+			(*removed)++;
+		else
+			bad = -1;
+	}
+	closedir(d);
+	if (all && rmdir(dir) < 0)
+		bad = -1;
+	return bad;
+}
+
+static int cache_clear(const char *root, const char *boot)
+{
+	unsigned removed = 0;
+	int bad = clear_dir(boot, false, &removed);
+	DIR *d = opendir(root);
+	struct dirent *de;
+	while (d && (de = readdir(d))) {
+		if (de->d_name[0] == '.' || strcmp(de->d_name, base_name(boot)) == 0 || strlen(de->d_name) != 36)
+			continue;
+		char dir[4096];
+		snprintf(dir, sizeof dir, "%s/%s", root, de->d_name);
+		if (clear_dir(dir, true, &removed) < 0)
+			bad = -1;
+	}
+	if (d)
+		closedir(d);
+	printf("mmld cache clear: %u file%s removed from %s\n", removed, removed == 1 ? "" : "s", root);
+	if (bad)
+		fprintf(stderr, "mmld cache clear: some files in %s could not be removed\n", root);
+	return bad ? 1 : 0;
+}
+
+static void usage(FILE *f)
+{
+	fprintf(f, "usage: mmld cache list|verify|clear\n"
+		   "  list     the relocation cache's entries of this boot: object, base, size, hits\n"
+		   "  verify   check every entry as ld-mmld.so would, and its image against its object\n"
+		   "  clear    remove every entry (and the directories of earlier boots)\n"
+		   "The directory: $MMLD_RELOC_CACHE_DIR, else $XDG_RUNTIME_DIR/mmld-reloc, else\n"
+		   "$XDG_CACHE_HOME/mmld-reloc, else ~/.cache/mmld-reloc.\n");
+}
+
+int cmd_cache(int argc, char **argv)
+{
+	static const struct option longopts[] = {{"help", no_argument, NULL, 'h'}, {NULL, 0, NULL, 0}};
+	int c;
+	optind = 0; /* argv[0] is the subcommand's first word */
+	while ((c = getopt_long(argc + 1, argv - 1, "+h", longopts, NULL)) != -1) {
+		if (c == 'h') {
+			usage(stdout);
+			return 0;
+		}
+		usage(stderr);
+		return 2;
+	}
+	argc -= optind - 1;
+	argv += optind - 1;
+	if (argc != 1) {
+		usage(stderr);
+		return 2;
+	}
+	char root[4000], boot[4096];
+	if (!cache_dirs(root, sizeof root, boot, sizeof boot))
+		return 1;
+	if (strcmp(argv[0], "list") == 0)
+		return cache_list(root, boot);
+	if (strcmp(argv[0], "verify") == 0)
+		return cache_verify(boot);
+	if (strcmp(argv[0], "clear") == 0)
+		return cache_clear(root, boot);
+	fprintf(stderr, "mmld cache: unknown command '%s'\n", argv[0]);
+	usage(stderr);
+	return 2;
+}
