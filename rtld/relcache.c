@@ -52,6 +52,7 @@ void relcache_init(void)
 		return;
 	}
 	RC.on = true;
+	RC.in_startup = true;
 	rc_key_globals();
 	relcache_placed(R.main, 0);
 	rc_debug(NULL, "relocation cache%s: %s", RC.verify ? " (verify)" : "", RC.dir);
@@ -157,6 +158,8 @@ void relcache_done(void)
 {
 	if (!RC.on)
 		return;
+	rc_writer_finish();
+	RC.in_startup = false;
 	rc_hits_flush();
 	rc_dir_close();
 	if (RC.verify && RC.verify_diffs) {

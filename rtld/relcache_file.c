@@ -1,25 +1,8 @@
-/* Reading a cached image, with every check before it is mapped, and publishing one.
- *
- * Publishing relocates in place in the file: the object's writable pages are copied into a
- * new file under a temporary name, that file is mapped MAP_SHARED over them, reloc_object
- * runs as always (its writes land in the file), and the pages are mapped again MAP_PRIVATE
- * from the same file. The process that publishes then holds no private copy of them either,
- * and pays one copy of the pages instead of one copy-on-write fault per page. Only then are
- * the fix-ups, key and header written, and the file renamed to its name: a reader sees a
- * complete file or none. A file once named is never written again. */
+/* Reading a cached image, with every check made before it is mapped; mapping it. */
 #include "relcache_int.h"
-#include "reloc.h"
 #include "map.h"
-#include "imagesum.h"
 
-#define SYS_pwrite64_ 18
 #define SYS_mremap_ 25
-#define SYS_mincore_ 27
-#define SYS_ftruncate_ 77
-#define SYS_unlinkat_ 263
-#define SYS_renameat_ 264
-#define O_RDWR_ 2
-#define O_EXCL_ 0200
 #define O_NOFOLLOW_ 0400000
 #define O_NONBLOCK_ 04000 /* a FIFO planted under a cache name must not hang us */
 #define ELOOP_ 40
@@ -39,7 +22,7 @@ uint64_t rc_meta_sum(const struct rc_header *h, const void *path, const void *ke
 	return siphash24(&k, fixups, h->fixup_count * sizeof(Elf64_Rela));
 }
 
-static void name_hex(const uint64_t name[2], char out[40])
+void rc_name_hex(const uint64_t name[2], char out[40])
 {
 	rt_snprintf(out, 40, "%016lx%016lx%s", (unsigned long)name[0], (unsigned long)name[1], RC_SUFFIX);
 }
@@ -105,7 +88,7 @@ int rc_entry_open(struct dso *d, const void *key, size_t key_len, const struct r
 {
 	uint64_t name[2];
 	rc_name_of(key, key_len, name);
-	name_hex(name, e->name);
+	rc_name_hex(name, e->name);
 	e->fixups = NULL;
 	long fd = rc_sys(SYS_openat, RC.dirfd, (long)e->name, O_RDONLY_ | O_NOFOLLOW_ | O_NONBLOCK_ | O_CLOEXEC_, 0, 0);
 	if (fd == -ENOENT_)
@@ -189,36 +172,6 @@ void rc_range_offsets(const struct rc_ranges *rg, uint64_t image_off, uint64_t *
 		off[i] = i ? off[i - 1] + rg->r[i - 1].len : image_off;
 }
 
-/* Relocations must write only the file-backed pages of the writable segments, which the
- * image holds; one that wrote the bss beyond them (legal ELF, made by no linker) would be
- * missing from the image. RELR words are checked here, the table being small; the others
- * as they are applied (relcache_note: reloc_write_span keeps the fast path inside the
- * image while recording, so a word beyond it takes the path that reports). */
-static bool relr_inside(const struct dso *d, const struct rc_ranges *rg)
-{
-	if (!d->relr)
-		return true;
-	const uint64_t *w = (const uint64_t *)d->relr, *end = w + d->relrsz / 8;
-	uint64_t next = 0;
-	for (; w < end; w++) {
-		uint64_t lo, hi;
-		if (!(*w & 1)) {
-			lo = hi = *w;
-			next = *w + 8;
-		} else {
-			uint64_t bits = *w & ~1ULL;
-			lo = next + 8 * ((uint64_t)__builtin_ctzll(bits ? bits : 2) - 1);
-			hi = next + 8 * (63 - (uint64_t)__builtin_clzll(*w) - 1);
-			next += 63 * 8;
-			if (!bits)
-				continue;
-		}
-		if (!rc_inside(rg, lo, hi - lo + 8)) /* lowest to highest word, in one range */
-			return false;
-	}
-	return true;
-}
-
 void rc_trace_map(const struct dso *d, uintptr_t addr, size_t len, int prot, const char *file, uint64_t off,
 		  const char *what)
 {
@@ -228,102 +181,3 @@ void rc_trace_map(const struct dso *d, uintptr_t addr, size_t len, int prot, con
 		    (unsigned long)(addr + len), s[prot & 7], RC.dir, file, (unsigned long)off, what, dso_display(d));
 }
 
-static bool write_at(int fd, const void *buf, size_t n, uint64_t off)
-{
-	const char *b = buf;
-	while (n) {
-		long w = rc_sys(SYS_pwrite64_, fd, (long)b, (long)n, (long)off, 0);
-		if (w == -4)
-			continue;
-		if (w <= 0)
-			return false;
-		b += w;
-		off += (uint64_t)w;
-		n -= (size_t)w;
-	}
-	return true;
-}
-
-/* Copies d's writable pages into the new file and maps it shared over them; on failure
- * nothing of d has changed. */
-static bool stage_pages(struct dso *d, const struct rc_ranges *rg, int fd, const char *file, uint64_t image_off)
-{
-	uint64_t off[RC_MAX_RANGES];
-	rc_range_offsets(rg, image_off, off);
-	for (uint32_t i = 0; i < rg->n; i++)
-		if (!write_at(fd, (const void *)(d->load_bias + rg->r[i].vaddr), rg->r[i].len, off[i]))
-			return false;
-	return rc_map_over(d, rg, fd, file, off, MAP_SHARED_, "being written");
-}
-
-bool rc_publish_and_reloc(struct dso *d, const void *key, size_t key_len, const struct rc_ranges *rg)
-{
-	static unsigned long counter;
-	char tmp[64];
-	rt_snprintf(tmp, sizeof tmp, ".tmp.%ld.%lu", sys_getpid(), counter++);
-	long fd = rc_sys(SYS_openat, RC.dirfd, (long)tmp, O_RDWR_ | O_CREAT_ | O_EXCL_ | O_NOFOLLOW_ | O_NONBLOCK_ | O_CLOEXEC_, 0400, 0);
-	const char *path = dso_display(d);
-	struct rc_header h;
-	memset(&h, 0, sizeof h);
-	memcpy(h.magic, RC_MAGIC, 8);
-	h.version = RC_VERSION;
-	h.header_size = sizeof h;
-	h.path_off = sizeof h;
-	h.path_len = strlen(path) + 1;
-	h.key_off = h.path_off + h.path_len;
-	h.key_len = key_len;
-	h.image_off = page_up(h.key_off + h.key_len);
-	h.image_len = rg->len;
-	h.fixup_off = h.image_off + h.image_len;
-	if (fd >= 0 && (h.path_len > 4096 || rc_sys(SYS_ftruncate_, fd, (long)h.fixup_off, 0, 0, 0) < 0 ||
-			!stage_pages(d, rg, (int)fd, tmp, h.image_off))) {
-		sys_close((int)fd);
-		rc_sys(SYS_unlinkat_, RC.dirfd, (long)tmp, 0, 0, 0);
-		fd = -1;
-	}
-	if (fd < 0) {
-		rc_debug(d, "relocation cache: cannot write a new entry in %s", RC.dir);
-		reloc_object(d);
-		return false;
-	}
-
-	rc_record_start(d, rg);
-	reloc_object(d);
-	rc_record_stop();
-	reloc_write_span(d); /* the span without recording's limit, for lazy binding */
-	if (!RC.uncacheable && !relr_inside(d, rg))
-		RC.uncacheable = "a relocation writes beyond the file-backed pages";
-	uint64_t off[RC_MAX_RANGES];
-	rc_range_offsets(rg, h.image_off, off);
-	if (!rc_map_over(d, rg, (int)fd, tmp, off, MAP_PRIVATE_, "written"))
-		die_load(dso_display(d), "cannot map the relocation cache's file over the object");
-
-	bool ok = !RC.uncacheable;
-	if (ok) {
-		h.fixup_count = RC.nfix;
-		h.file_size = h.fixup_off + RC.nfix * sizeof(Elf64_Rela);
-		rc_name_of(key, key_len, h.name);
-		h.nranges = rg->n;
-		memcpy(h.ranges, rg->r, sizeof h.ranges);
-		h.nrelocs = d->nrelocs;
-		h.nrelative = d->nrelative;
-		h.nsymbolic = d->nsymbolic;
-		h.image_sum = 0;
-		for (uint32_t i = 0; i < rg->n; i++) /* the ranges' sums, folded */
-			h.image_sum = h.image_sum * 31 + image_sum((const void *)(d->load_bias + rg->r[i].vaddr), rg->r[i].len);
-		h.meta_sum = rc_meta_sum(&h, path, key, RC.fix);
-		char name[40];
-		name_hex(h.name, name);
-		ok = write_at((int)fd, path, h.path_len, h.path_off) && write_at((int)fd, key, key_len, h.key_off) &&
-		     (!RC.nfix || write_at((int)fd, RC.fix, RC.nfix * sizeof(Elf64_Rela), h.fixup_off)) &&
-		     write_at((int)fd, &h, sizeof h, 0) &&
-		     rc_sys(SYS_renameat_, RC.dirfd, (long)tmp, RC.dirfd, (long)name, 0) == 0;
-		if (ok)
-			rc_debug(d, "relocation cache: relocated and published %s/%s (%zu fix-ups)", RC.dir, name, RC.nfix);
-	} else
-		rc_debug(d, "relocation cache: not published: %s", RC.uncacheable);
-	if (!ok)
-		rc_sys(SYS_unlinkat_, RC.dirfd, (long)tmp, 0, 0, 0);
-	sys_close((int)fd);
-	return ok;
-}

@@ -29,8 +29,22 @@ struct rc_ranges {
 	uint64_t len;         /* sum of the lengths */
 };
 
+/* Publishing one image (relcache_publish.c): its temporary file, metadata, where its pages are. */
+struct rc_job {
+	int fd;
+	char tmp[48], name[40];
+	char *meta;                  /* header, path, key: the file's first bytes */
+	size_t meta_len;
+	Elf64_Rela *fix;
+	const char *path;            /* for messages */
+	uintptr_t bias;
+	struct rc_ranges rg;
+	bool ok;
+};
+
 struct rc_state {
 	bool on, verify;
+	bool in_startup;             /* no program code runs until relcache_done */
 	int dirfd;                   /* DIR/BOOT_ID, -1 when closed */
 	uint64_t dir_dev, dir_ino;   /* so a reopened fd number is never mistaken for it */
 	bool dir_fresh;              /* opened in this start-up or dlopen: no program code ran since */
@@ -79,7 +93,17 @@ HIDDEN bool rc_map_over(const struct dso *d, const struct rc_ranges *rg, int fd,
 HIDDEN void rc_range_offsets(const struct rc_ranges *rg, uint64_t image_off, uint64_t *off);
 HIDDEN void rc_trace_map(const struct dso *d, uintptr_t addr, size_t len, int prot, const char *file, uint64_t off,
 			 const char *what);
-HIDDEN bool rc_publish_and_reloc(struct dso *d, const void *key, size_t key_len, const struct rc_ranges *rg);
+HIDDEN void rc_name_hex(const uint64_t name[2], char out[40]);
+
+/* relcache_publish.c */
+HIDDEN void rc_publish_and_reloc(struct dso *d, const void *key, size_t key_len, const struct rc_ranges *rg);
+HIDDEN void rc_job_run(struct rc_job *j);
+HIDDEN void rc_job_free(struct rc_job *j);
+
+/* relcache_writer.c: runs a job now, or on the writer thread during start-up. */
+HIDDEN void rc_writer_submit(struct rc_job *j);
+/* Waits until every submitted job is done. */
+HIDDEN void rc_writer_finish(void);
 
 /* relcache_fixup.c */
 HIDDEN void rc_record_start(struct dso *d, const struct rc_ranges *rg);
