@@ -7,11 +7,11 @@
  *   clear    every entry and hits log removed, and the directories of earlier boots */
 #include "mmld.h"
 #include "cache.h"
+#include "opts.h"
 #include "../rtld/siphash.h"
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
-#include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -316,45 +316,46 @@ static int cache_clear(const char *root, const char *boot)
 	return bad ? 1 : 0;
 }
 
-static void usage(FILE *f)
-{
-	fprintf(f, "usage: mmld cache list|verify|clear\n"
-		   "  list     the relocation cache's entries of this boot: object, base, size, hits\n"
-		   "  verify   check every entry as ld-mmld.so would, and its image against its object\n"
-		   "  clear    remove every entry (and the directories of earlier boots)\n"
-		   "The directory: $MMLD_RELOC_CACHE_DIR, else $XDG_RUNTIME_DIR/mmld-reloc, else\n"
-		   "$XDG_CACHE_HOME/mmld-reloc, else ~/.cache/mmld-reloc.\n");
-}
+static const char cache_details[] =
+	"Commands:\n"
+	"  list     the entries of this boot: the object, its base (the address this user and boot\n"
+	"           agree on), the size of its relocated image, its per-process fix-ups, how often\n"
+	"           it was used (hits), and the entry's file\n"
+	"  verify   every entry checked as ld-mmld.so checks it before use (owner, permissions,\n"
+	"           size, header and checksums), its object unchanged since (else it is stale: never\n"
+	"           used again), and its image against the object's file: every word the file and\n"
+	"           base decide compared\n"
+	"  clear    every entry and hits log removed, and the directories of earlier boots\n"
+	"The directory: $MMLD_RELOC_CACHE_DIR, else $XDG_RUNTIME_DIR/mmld-reloc, else\n"
+	"$XDG_CACHE_HOME/mmld-reloc, else ~/.cache/mmld-reloc; one subdirectory per boot.\n"
+	"Exit status: 0 done (verify: no entry damaged), 1 an entry is damaged or the directory cannot\n"
+	"be read, 2 a bad argument.\n";
 
 int cmd_cache(int argc, char **argv)
 {
-	static const struct option longopts[] = {{"help", no_argument, NULL, 'h'}, {NULL, 0, NULL, 0}};
-	int c;
-	optind = 0; /* argv[0] is the subcommand's first word */
-	while ((c = getopt_long(argc + 1, argv - 1, "+h", longopts, NULL)) != -1) {
-		if (c == 'h') {
-			usage(stdout);
-			return 0;
-		}
-		usage(stderr);
-		return 2;
-	}
-	argc -= optind - 1;
-	argv += optind - 1;
-	if (argc != 1) {
-		usage(stderr);
-		return 2;
-	}
+	struct opt opts[] = {{0}};
+	const struct command cmd = {
+		.name = "cache",
+		.usage = "list|verify|clear",
+		.summary = "The relocation cache of this user (MMLD_RELOC_CACHE=1): its entries, each checked, or\n"
+			   "all removed.",
+		.details = cache_details,
+		.opts = opts,
+		.min_operands = 1,
+		.max_operands = 1,
+	};
+	int first, status;
+	if (!opts_parse(&cmd, argc, argv, &first, &status))
+		return status;
+	const char *what = argv[first];
+	if (strcmp(what, "list") && strcmp(what, "verify") && strcmp(what, "clear"))
+		return opts_error(&cmd, "unknown command '%s' (list, verify or clear)", what);
 	char root[4000], boot[4096];
 	if (!cache_dirs(root, sizeof root, boot, sizeof boot))
 		return 1;
-	if (strcmp(argv[0], "list") == 0)
+	if (strcmp(what, "list") == 0)
 		return cache_list(root, boot);
-	if (strcmp(argv[0], "verify") == 0)
+	if (strcmp(what, "verify") == 0)
 		return cache_verify(boot);
-	if (strcmp(argv[0], "clear") == 0)
-		return cache_clear(root, boot);
-	fprintf(stderr, "mmld cache: unknown command '%s'\n", argv[0]);
-	usage(stderr);
-	return 2;
+	return cache_clear(root, boot);
 }

@@ -24,6 +24,9 @@ struct cache_entry {
 /* ROOT as ld-mmld.so finds it ($MMLD_RELOC_CACHE_DIR, $XDG_RUNTIME_DIR/mmld-reloc, ...), and
  * this boot's directory ROOT/BOOT_ID. Returns false (with a message) if there is none. */
 bool cache_dirs(char *root, size_t rlen, char *boot, size_t blen);
+/* The object whose relocated pages the mapped file `mapped` holds, if it is a relocation
+ * cache entry (its header says), so that `mmld share` counts those pages as the object's. */
+const char *cache_object_of(const char *mapped);
 /* Reads and checks one entry file. */
 void cache_entry_read(const char *file, struct cache_entry *e);
 void cache_entry_free(struct cache_entry *e);

@@ -94,6 +94,8 @@ static void child_exec(const struct share_launch *l, bool traced)
 		setenv("MMLD_OBJECTS", l->objects_dir, 1);
 	if (l->read_load)
 		setenv("MMLD_LOAD", "read", 1);
+	if (l->reloc_cache)
+		setenv("MMLD_RELOC_CACHE", "1", 1);
 	int n = 0;
 	while (l->argv[n])
 		n++;
@@ -385,8 +387,24 @@ static void record_outcome(const struct launch_group *g, struct run_result *r)
 			 g->note);
 }
 
+/* --reloc-cache: one run to its end first, unmeasured and quiet, so that the relocation cache
+ * holds the program's libraries and every process measured maps them from it. */
+static void warm_cache(const struct share_launch *l)
+{
+	struct launch_group g = {.l = *l, .n = 1};
+	g.l.at = POINT_SECONDS; /* no MMLD_STOP, not traced */
+	g.l.quiet = true;
+	struct child c = {0};
+	spawn(&g, &c, false, -1);
+	reap(&c);
+}
+
 struct launch_group *launch_measure(const struct share_launch *l, const char *label, struct run_result *r)
 {
+	if (l->reloc_cache && !l->system) {
+		reaper_init();
+		warm_cache(l);
+	}
 	memset(r, 0, sizeof *r);
 	r->label = label;
 	r->n = l->n;

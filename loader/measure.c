@@ -2,6 +2,7 @@
  * and what the kernel says of it (present, anonymous, frame number and its map count). The
  * process may be running: one that exits while being read is taken out again. */
 #include "account.h"
+#include "cache.h"
 #include "procsel.h"
 #include <errno.h>
 #include <stdio.h>
@@ -14,10 +15,14 @@
 #define SPAN_PAGES 65536
 #define SPAN_GAP 32
 
-/* The ELF object a mapping is part of: its file, or (MMLD_LOAD=read) the file ld-mmld.so
- * named the anonymous copy after. NULL if neither. */
+/* The ELF object a mapping is part of: its file, the object whose relocated pages a
+ * relocation cache entry holds, or (MMLD_LOAD=read) the file ld-mmld.so named the anonymous
+ * copy after. NULL if none. */
 static const char *object_path(const struct mapping *m, char *buf, size_t len)
 {
+	const char *cached = m->path[0] == '/' ? cache_object_of(m->path) : NULL;
+	if (cached)
+		return cached;
 	if (m->path[0] == '/')
 		return m->path;
 	if (strncmp(m->path, ANON_PREFIX, strlen(ANON_PREFIX)) == 0) {

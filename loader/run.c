@@ -90,17 +90,21 @@ static int run_tree(const char *rtld, char **argv)
 
 int cmd_run(int argc, char **argv)
 {
-	bool tree = false;
+	bool tree = false, reloc_cache = false;
 	struct opt opts[] = {
 		{.name = "tree", .kind = OPT_FLAG, .dest = &tree,
 		 .help = "every program PROGRAM starts is loaded by ld-mmld.so\n"
 			 "too (a private mount namespace where ld-mmld.so is\n"
 			 "bound over the system loader's file)"},
+		{.name = "reloc-cache", .kind = OPT_FLAG, .dest = &reloc_cache,
+		 .help = "MMLD_RELOC_CACHE=1: libraries at per-boot addresses,\n"
+			 "their relocated pages shared through the relocation\n"
+			 "cache (see mmld cache --help)"},
 		{0},
 	};
 	const struct command cmd = {
 		.name = "run",
-		.usage = "[--tree] [--] PROGRAM [ARGS]",
+		.usage = "[--tree] [--reloc-cache] [--] PROGRAM [ARGS]",
 		.summary = "Runs PROGRAM through ld-mmld.so (as `ld-mmld.so PROGRAM ARGS`, with argv[0] kept).",
 		.details = "PROGRAM is searched for in $PATH when it has no slash. Options after PROGRAM are its own.\n"
 			   "Exit status: PROGRAM's own; 127 if it or ld-mmld.so cannot be found or run; 2 for a\n"
@@ -118,6 +122,8 @@ int cmd_run(int argc, char **argv)
 		fprintf(stderr, "mmld run: %s: %s (set MMLD_RTLD)\n", rtld, strerror(errno));
 		return 127;
 	}
+	if (reloc_cache)
+		setenv("MMLD_RELOC_CACHE", "1", 1);
 	if (tree)
 		return run_tree(rtld, argv + i);
 	char *prog = find_program(argv[i]);

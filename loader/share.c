@@ -111,7 +111,8 @@ static const char share_details[] =
 static bool parse_share(int argc, char **argv, struct share_args *a, int *first, int *status)
 {
 	/* What only an experiment has: not with --pid, --name, --user, --all. */
-	static const char *const launch_opts[] = {"count", "at", "loader", "load", "compare", "compare-load", "keep", "quiet", NULL};
+	static const char *const launch_opts[] = {"count", "at", "loader", "load", "compare", "compare-load", "keep", "quiet",
+						  "reloc-cache", NULL};
 	struct opt opts[] = {
 		{.name = "count", .letter = 'n', .kind = OPT_INT, .dest = &a->l.n, .metavar = "N", .min = 1, .max = 4096,
 		 .deflt = "4",
@@ -158,6 +159,11 @@ static bool parse_share(int argc, char **argv, struct share_args *a, int *first,
 		 .help = "count only objects whose path matches REGEX"},
 		{.name = "units", .kind = OPT_CHOICE, .dest = &a->units, .choices = unit_words, .deflt = "auto",
 		 .help = "KiB, MiB or GiB for every size column (auto: each\ncolumn the unit that suits it)"},
+		{.name = "reloc-cache", .kind = OPT_FLAG, .dest = &a->l.reloc_cache,
+		 .help = "ld-mmld.so with MMLD_RELOC_CACHE=1: the program is run\n"
+			 "once first, unmeasured, so the processes measured map\n"
+			 "their libraries' relocated pages from the relocation\n"
+			 "cache (the pages mapped from an entry count as its object's)"},
 		{.name = "keep", .kind = OPT_FLAG, .dest = &a->l.keep,
 		 .help = "leave the processes running after the measurement (mmld\nexits without waiting for them)"},
 		{.name = "quiet", .letter = 'q', .kind = OPT_FLAG, .dest = &a->l.quiet,
@@ -219,6 +225,11 @@ static bool parse_share(int argc, char **argv, struct share_args *a, int *first,
 		*status = opts_error(&cmd, "--loader system and --load cannot be used together (--load is ld-mmld.so's)");
 		return false;
 	}
+	if (a->l.reloc_cache && (a->l.system || a->l.read_load || a->compare_load)) {
+		*status = opts_error(&cmd, "--reloc-cache is ld-mmld.so's, with --load mmap: not with %s",
+				     a->l.system ? "--loader system" : a->l.read_load ? "--load read" : "--compare-load");
+		return false;
+	}
 	if (a->l.keep && a->l.at == POINT_EXIT) {
 		*status = opts_error(&cmd, "--keep and --at exit cannot be used together (the processes are ending)");
 		return false;
@@ -233,12 +244,13 @@ static bool parse_share(int argc, char **argv, struct share_args *a, int *first,
 static int measure_runs(const struct share_args *a, struct run_result runs[2], struct launch_group *g[2], int *failed)
 {
 	struct share_launch x = a->l, y = a->l;
-	const char *labels[2] = {x.system ? "system" : x.read_load ? "mmld (read)" : "mmld", NULL};
+	const char *labels[2] = {x.system ? "system" : x.read_load ? "mmld (read)" : x.reloc_cache ? "mmld+cache" : "mmld",
+				 NULL};
 	int nruns = 1;
 	if (a->compare) {
 		y.system = true;
 		y.read_load = false;
-		labels[0] = "mmld";
+		labels[0] = x.reloc_cache ? "mmld+cache" : "mmld";
 		labels[1] = "system";
 		nruns = 2;
 	} else if (a->compare_load) {

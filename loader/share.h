@@ -17,6 +17,7 @@ struct share_launch {
 	double seconds;          /* POINT_SECONDS: how long after the start */
 	bool system;             /* the system loader instead of ld-mmld.so */
 	bool read_load;          /* MMLD_LOAD=read: ld-mmld.so copies segments with read() */
+	bool reloc_cache;        /* MMLD_RELOC_CACHE=1, the program run once first so the cache holds it */
 	bool quiet;              /* the processes' stdin, stdout and stderr on /dev/null */
 	bool keep;               /* leave the processes running after the measurement */
 	bool stdout_to_stderr;   /* their stdout to mmld's stderr (mmld's stdout is a document: --json) */

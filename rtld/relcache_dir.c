@@ -61,8 +61,9 @@ static int open_trusted_dir(int at, const char *name, bool create, struct kstat 
 		fd = open_at(at, name, O_RDONLY_ | O_DIRECTORY_ | O_NOFOLLOW_ | O_NONBLOCK_, 0);
 	}
 	if (fd < 0) {
-		rt_snprintf(why, len, "%s: cannot open the directory (error %ld%s)", name, -fd,
-			    fd == -40 ? ": a symbolic link" : "");
+		rt_snprintf(why, len, "%s: cannot open the directory (%s)", name,
+			    fd == -40 || fd == -20 ? "a symbolic link, or not a directory" : fd == -13 ? "permission denied"
+											  : "it cannot be made");
 		return -1;
 	}
 	if (sys_fstat((int)fd, st) < 0 || (st->st_mode & S_IFMT_) != S_IFDIR_ || st->st_uid != euid() ||

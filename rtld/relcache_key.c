@@ -152,40 +152,43 @@ static bool key_obj(struct dso *d, uint8_t list, struct rc_key_obj *k)
 }
 
 /* The scope part is the same for every start-up object: made once, remade when the global
- * scope changes (dlopen RTLD_GLOBAL, dlclose). */
+ * scope changes (dlopen RTLD_GLOBAL, dlclose) or another namespace's is asked for. */
 static struct {
+	const struct link_ns *ns;
 	struct dso **objs;
 	size_t n;
 	struct rc_key_obj *keys;
 } scope_cache;
 
-static bool scope_keys(struct rc_key_obj **out)
+static bool scope_keys(const struct link_ns *ns, struct rc_key_obj **out)
 {
-	if (scope_cache.objs && scope_cache.n == R.nscope &&
-	    memcmp(scope_cache.objs, R.scope, R.nscope * sizeof *R.scope) == 0) {
+	if (scope_cache.objs && scope_cache.ns == ns && scope_cache.n == ns->nscope &&
+	    memcmp(scope_cache.objs, ns->scope, ns->nscope * sizeof *ns->scope) == 0) {
 		*out = scope_cache.keys;
 		return true;
 	}
 	rt_free(scope_cache.objs);
 	rt_free(scope_cache.keys);
-	scope_cache.objs = rt_malloc((R.nscope + 1) * sizeof *R.scope);
-	scope_cache.keys = rt_malloc((R.nscope + 1) * sizeof *scope_cache.keys);
+	scope_cache.objs = rt_malloc((ns->nscope + 1) * sizeof *ns->scope);
+	scope_cache.keys = rt_malloc((ns->nscope + 1) * sizeof *scope_cache.keys);
 	scope_cache.n = 0;
+	scope_cache.ns = ns;
 	if (!scope_cache.objs || !scope_cache.keys)
 		return false;
-	for (size_t i = 0; i < R.nscope; i++)
-		if (!key_obj(R.scope[i], RC_LIST_SCOPE, &scope_cache.keys[i]))
+	for (size_t i = 0; i < ns->nscope; i++)
+		if (!key_obj(ns->scope[i], RC_LIST_SCOPE, &scope_cache.keys[i]))
 			return false;
-	memcpy(scope_cache.objs, R.scope, R.nscope * sizeof *R.scope);
-	scope_cache.n = R.nscope;
+	memcpy(scope_cache.objs, ns->scope, ns->nscope * sizeof *ns->scope);
+	scope_cache.n = ns->nscope;
 	*out = scope_cache.keys;
 	return true;
 }
 
 void *rc_key_build(struct dso *d, size_t *len)
 {
+	const struct link_ns *ns = &R.ns[d->ns]; /* its namespace's global scope (dlmopen) */
 	struct rc_key_obj *scope;
-	if (!scope_keys(&scope))
+	if (!scope_keys(ns, &scope))
 		return NULL;
 	if (!RC.cpu_hash) /* the personality has hashed its CPUID words by relocation time */
 		RC.cpu_hash = R.cpu_hash ? R.cpu_hash : cpu_hash_raw();
@@ -193,7 +196,7 @@ void *rc_key_build(struct dso *d, size_t *len)
 	 * searches its own dependency closure. */
 	bool own = d->search_list && (d->deepbind || !d->in_global_scope);
 	size_t nown = own ? d->nsearch_list : 0;
-	size_t n = R.nscope + nown;
+	size_t n = ns->nscope + nown;
 	*len = sizeof(struct rc_key_head) + n * sizeof(struct rc_key_obj);
 	struct rc_key_head *h = rt_calloc(1, *len);
 	if (!h)
@@ -217,9 +220,9 @@ void *rc_key_build(struct dso *d, size_t *len)
 		rt_free(h);
 		return NULL;
 	}
-	memcpy(objs, scope, R.nscope * sizeof *objs);
+	memcpy(objs, scope, ns->nscope * sizeof *objs);
 	for (size_t i = 0; i < nown; i++)
-		if (!key_obj(d->search_list[i], RC_LIST_OWN, &objs[R.nscope + i])) {
+		if (!key_obj(d->search_list[i], RC_LIST_OWN, &objs[ns->nscope + i])) {
 			rt_free(h);
 			return NULL;
 		}

@@ -155,5 +155,6 @@ include testprogs/dlmopen/dlmopen.mk
 include testprogs/conform/conform.mk
 include testprogs/pages/pages.mk
 include testprogs/audit/audit.mk
+include testprogs/relcache/relcache.mk
 
 testprogs: $(TP_ALL) $(TP_GLIBC) $(TP_THREADS) $(TP_DLMOPEN) $(TP_CONFORM) $(TP_AUDIT)

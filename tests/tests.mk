@@ -23,7 +23,8 @@ $(BUILD)/tests/test_%: tests/unit/test_%.c $(HOSTED_OBJS)
 LOADER_UNIT_NAMES := account elfinfo opts view pagecause
 LOADER_UNIT_BINS := $(patsubst %,$(BUILD)/tests/test_%,$(LOADER_UNIT_NAMES))
 LOADER_TEST_OBJS := $(BUILD)/loader/account.o $(BUILD)/loader/measure.o $(BUILD)/loader/proc.o $(BUILD)/loader/elfinfo.o \
-	$(BUILD)/loader/procsel.o $(BUILD)/loader/view.o $(patsubst %.c,$(BUILD)/%.o,$(wildcard loader/report*.c))
+	$(BUILD)/loader/procsel.o $(BUILD)/loader/view.o $(patsubst %.c,$(BUILD)/%.o,$(wildcard loader/report*.c)) \
+	$(BUILD)/loader/cache_attr.o
 $(BUILD)/tests/test_account: tests/unit/test_account.c $(LOADER_TEST_OBJS)
 	@mkdir -p $(dir $@)
 	$(CC) $(WARN) -D_GNU_SOURCE -I loader -o $@ $< $(LOADER_TEST_OBJS) -lcmocka -lelf
@@ -55,6 +56,7 @@ e2e: rtld testprogs loader
 	bash tests/e2e/mmld-run.sh $(BUILD)
 	bash tests/e2e/share.sh $(BUILD)
 	bash tests/e2e/share-procs.sh $(BUILD)
+	bash tests/e2e/relcache.sh $(BUILD)
 	bash tests/e2e/exec.sh $(BUILD)
 	bash tests/e2e/cli.sh $(BUILD)
 	bash tests/e2e/pages.sh $(BUILD)

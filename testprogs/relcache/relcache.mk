@@ -1,0 +1,6 @@
+# testprogs/relcache: for tests/e2e/relcache.sh.
+$(TP)/relcache/window: testprogs/relcache/window.c testprogs/deps_main.c $(NOLIBC_NOPIE) $(TP)/libdep_a.so $(TP)/libdep_b.so
+	@mkdir -p $(dir $@)
+	$(CC) $(TP_NOPIE) -no-pie -o $@ $< $(NOLIBC_NOPIE) $(TP_LINK) -Wl,-rpath,'$$ORIGIN/..' \
+		-Wl,--section-start=.window=0x200000000000 $(TP)/libdep_a.so $(TP)/libdep_b.so
+TP_ALL += $(TP)/relcache/window
