@@ -11,7 +11,7 @@
 # (warm: every library mapped from the cache), and with MMLD_RELOC_CACHE=verify (relocated
 # normally and compared with the cache word by word: a difference is exit status 127). Each
 # program gets its own cache directory, removed after it. The warm run must use every image
-# the cold run published (counted from the cache's hits log).
+# the cold run published (the distinct names in the cache's hits log).
 # usage: run.sh BUILD_DIR [DIR...]   (default DIRs: /usr/bin /usr/sbin)
 set -u
 BUILD=$(cd "${1:-build}" && pwd)
@@ -61,7 +61,8 @@ one() {
 	if ours plain - && ours cold cold MMLD_RELOC_CACHE=1 MMLD_RELOC_CACHE_DIR="$cache" &&
 		published=$(find "$cache" -type f -name '*.rc' | wc -l) &&
 		ours warm - MMLD_RELOC_CACHE=1 MMLD_RELOC_CACHE_DIR="$cache" &&
-		hits=$(($(cat "$cache"/*/hits 2>/dev/null | wc -c) / 16)) &&
+		hits=$(cat "$cache"/*/hits 2>/dev/null | od -An -tx1 -v -w16 | sort -u | grep -c .) ;
+		[ -n "$hits" ] &&
 		ours verify - MMLD_RELOC_CACHE=verify MMLD_RELOC_CACHE_DIR="$cache"; then
 		echo "same $published $hits $p"
 	else
