@@ -224,8 +224,10 @@ void rc_hits_flush(void)
 		return;
 	long fd = open_at(RC.dirfd, RC_HITS, O_WRONLY_ | O_APPEND_ | O_CREAT_ | O_NOFOLLOW_ | O_NONBLOCK_, 0600);
 	struct kstat st;
-	if (fd >= 0 && sys_fstat((int)fd, &st) == 0 && rc_file_trusted(&st, false))
-		sys_write((int)fd, RC.hits, RC.nhits * sizeof RC.hits[0]); /* O_APPEND: one record, whole */
+	/* O_APPEND: each process's records land whole. The log stops growing at 4 MiB (262,144
+	 * uses; `mmld cache clear` starts it again): hits are a statistic, not a duty. */
+	if (fd >= 0 && sys_fstat((int)fd, &st) == 0 && rc_file_trusted(&st, false) && st.st_size < (4 << 20))
+		sys_write((int)fd, RC.hits, RC.nhits * sizeof RC.hits[0]);
 	if (fd >= 0)
 		sys_close((int)fd);
 	RC.nhits = 0;
