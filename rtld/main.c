@@ -75,6 +75,9 @@ static void print_statistics(uint64_t t_end)
 	    (unsigned long)(total ? R.t_reloc * 100 / total : 0), (unsigned long)(total ? R.t_reloc * 1000 / total % 10 : 0));
 	dbg("                 number of relocations: %lu", (unsigned long)R.nrelocs);
 	dbg("        number of relative relocations: %lu", (unsigned long)R.nrelative);
+	if (R.nobjects_cached)
+		dbg("      number of relocations from cache: %lu (%lu objects mapped from the relocation cache)",
+		    (unsigned long)R.nrelocs_cached, (unsigned long)R.nobjects_cached);
 	dbg("                symbol lookups (scans): %lu", (unsigned long)R.nlookups);
 	for (struct dso *d = R.head; d; d = d->next)
 		if (d->nrelocs)

@@ -109,8 +109,10 @@ static bool map_cached(struct dso *d, struct rc_entry *e, const struct rc_ranges
 	d->nrelocs = e->h.nrelocs;
 	d->nrelative = e->h.nrelative;
 	d->nsymbolic = e->h.nsymbolic;
-	RC.nobjects++;
-	RC.nrelocs += e->h.nrelocs;
+	R.nrelocs += d->nrelocs; /* LD_DEBUG=statistics counts them as done, and says how */
+	R.nrelative += d->nrelative;
+	R.nrelocs_cached += d->nrelocs;
+	R.nobjects_cached++;
 	note_hit(&e->h);
 	if (t0)
 		R.t_reloc += rt_now_ns() - t0;

@@ -54,6 +54,7 @@ struct rc_ident {
 };
 
 enum rc_kind { RC_OBJ_LIB = 1, RC_OBJ_MAIN = 2, RC_OBJ_RTLD = 3, RC_OBJ_VDSO = 4 };
+/* RC_LIST_OWN + r: the search list of the r-th dlopen root that took the object in. */
 enum rc_list { RC_LIST_SCOPE = 0, RC_LIST_OWN = 1 };
 
 /* One object of the lookup scope, in search order: whoever could supply or interpose a
@@ -69,8 +70,8 @@ struct rc_key_obj {
 };
 
 #define RC_F_LAZY 1     /* JUMP_SLOTs left for lazy binding */
-#define RC_F_DEEPBIND 2 /* dlopen RTLD_DEEPBIND: own search list first */
-#define RC_F_LOCAL 4    /* outside the global scope: its own search list after it */
+#define RC_F_DEEPBIND 2 /* dlopen RTLD_DEEPBIND: its first root's search list first */
+#define RC_F_LOCAL 4    /* outside the global scope */
 
 struct rc_key_head {
 	uint8_t rtld_build_id[RC_BUILD_ID_MAX]; /* ld-mmld.so's own build */

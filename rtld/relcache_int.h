@@ -62,7 +62,6 @@ struct rc_state {
 	uint64_t (*hits)[2];
 	size_t nhits, caphits;
 	size_t verify_diffs;
-	uint64_t nobjects, nrelocs;  /* from the cache, for LD_DEBUG=statistics */
 };
 extern struct rc_state RC HIDDEN;
 

@@ -192,10 +192,11 @@ void *rc_key_build(struct dso *d, size_t *len)
 		return NULL;
 	if (!RC.cpu_hash) /* the personality has hashed its CPUID words by relocation time */
 		RC.cpu_hash = R.cpu_hash ? R.cpu_hash : cpu_hash_raw();
-	/* An object outside the global scope (dlopen RTLD_LOCAL) or with RTLD_DEEPBIND also
-	 * searches its own dependency closure. */
-	bool own = d->search_list && (d->deepbind || !d->in_global_scope);
-	size_t nown = own ? d->nsearch_list : 0;
+	/* A dlopen'ed object also searches, after the global scope (RTLD_DEEPBIND: before it),
+	 * the search list of each dlopen root that took it in, in that order. */
+	size_t nown = 0;
+	for (size_t r = 0; r < d->nscope_roots; r++)
+		nown += d->scope_roots[r]->nsearch_list;
 	size_t n = ns->nscope + nown;
 	*len = sizeof(struct rc_key_head) + n * sizeof(struct rc_key_obj);
 	struct rc_key_head *h = rt_calloc(1, *len);
@@ -214,18 +215,21 @@ void *rc_key_build(struct dso *d, size_t *len)
 	h->tls_modid = d->tls_modid;
 	h->tls_offset = d->tls_offset;
 	h->flags = (!(d->bind_now || R.bind_now) ? RC_F_LAZY : 0) | (d->deepbind ? RC_F_DEEPBIND : 0) |
-		   (own && !d->in_global_scope ? RC_F_LOCAL : 0);
+		   (!d->in_global_scope ? RC_F_LOCAL : 0);
 	h->nobjs = (uint32_t)n;
 	if (!rc_ident_of(d, &h->self)) {
 		rt_free(h);
 		return NULL;
 	}
 	memcpy(objs, scope, ns->nscope * sizeof *objs);
-	for (size_t i = 0; i < nown; i++)
-		if (!key_obj(d->search_list[i], RC_LIST_OWN, &objs[ns->nscope + i])) {
-			rt_free(h);
-			return NULL;
-		}
+	size_t k = ns->nscope;
+	for (size_t r = 0; r < d->nscope_roots; r++) /* list RC_LIST_OWN + r: the r-th root's */
+		for (size_t i = 0; i < d->scope_roots[r]->nsearch_list; i++)
+			if (!key_obj(d->scope_roots[r]->search_list[i], (uint8_t)(RC_LIST_OWN + (r < 250 ? r : 250)),
+				     &objs[k++])) {
+				rt_free(h);
+				return NULL;
+			}
 	return h;
 }
 

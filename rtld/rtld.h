@@ -144,6 +144,7 @@ struct rtld_state {
 	/* --- statistics (LD_DEBUG=statistics) --- */
 	uint64_t t_start, t_reloc;
 	uint64_t nrelocs, nrelative, nlookups;
+	uint64_t nrelocs_cached, nobjects_cached; /* of nrelocs: mapped from the relocation cache */
 };
 
 extern struct rtld_state R HIDDEN;

@@ -9,6 +9,7 @@
 #ifndef MMLD_ARCH_RELOC_FAST_H
 #define MMLD_ARCH_RELOC_FAST_H
 #include "../../reloc.h"
+#include "../../relcache.h"
 
 /* The words a table may write: w is inside if w - lo <= span (one unsigned compare). */
 struct reloc_span {
@@ -38,8 +39,10 @@ __attribute__((always_inline)) static inline bool arch_apply_common(struct dso *
 	if (!symidx)
 		return false;
 	struct sym_def def;
-	uintptr_t v = resolve(d, symidx, type == R_X86_64_JUMP_SLOT, false, &def) ? sym_value(&def) : 0;
+	bool found = resolve(d, symidx, type == R_X86_64_JUMP_SLOT, false, &def);
+	uintptr_t v = found ? sym_value(&def) : 0;
 	*(uint64_t *)where = v + (type == R_X86_64_64 ? (uint64_t)r->r_addend : 0); /* S+A, or S */
+	relcache_note_if(d, r, found ? &def : NULL); /* is the value per process? */
 	(*symbolic)++;
 	return true;
 }
