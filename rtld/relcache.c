@@ -39,9 +39,11 @@ void relcache_init(void)
 		rt_dprintf(2, "warning: MMLD_RELOC_CACHE=%s unknown; use 1, verify or 0\n", v);
 		return;
 	}
+	/* Audit modules see (and may change) every binding as it is made: none is made from the cache. */
 	const char *off = R.secure ? "secure mode (AT_SECURE)"
 			  : R.mode != MODE_RUN ? "not running a program"
 			  : R.load_by_read ? "MMLD_LOAD=read"
+			  : R.naudit_lists || R.naudit ? "rtld-audit modules (LD_AUDIT, --audit, DT_AUDIT)"
 			  : NULL;
 	char why[600];
 	if (!off && rc_dir_open(why, sizeof why) < 0)
