@@ -139,7 +139,7 @@ int rc_fixup_value(struct dso *d, const Elf64_Rela *r, uint64_t out[2])
 	}
 	struct sym_def def = {0};
 	bool found = symidx && reloc_resolve(d, symidx, type == R_X86_64_JUMP_SLOT, false, &def);
-	const struct dso *m = symidx ? def.dso : d; /* the TLS module */
+	struct dso *m = symidx ? def.dso : d; /* the TLS module */
 	uint64_t value = (found ? def.sym->st_value : 0) + r->r_addend;
 	switch (type) {
 	case R_X86_64_64:
@@ -160,8 +160,8 @@ int rc_fixup_value(struct dso *d, const Elf64_Rela *r, uint64_t out[2])
 			out[0] = 0;
 			return 1;
 		}
-		if (!m->tls_static)
-			die_load(dso_display(d), "cannot allocate memory in static TLS block");
+		if (!m->tls_static && !tls_try_static(m)) /* a dlopen'ed module reached by initial-exec */
+			die_load(dso_display(m), "cannot allocate memory in static TLS block");
 		out[0] = value - (uint64_t)m->tls_offset;
 		return 1;
 	case R_X86_64_TLSDESC:
