@@ -11,6 +11,7 @@
  * the vDSO) is not in the image at all but a fix-up (relcache_fixup.c). */
 #include "relcache_int.h"
 #include "stack.h"
+#include "arch/x86_64/isa.h"
 
 static bool build_id_of(const struct dso *d, uint8_t out[RC_BUILD_ID_MAX], uint32_t *len)
 {
@@ -38,21 +39,16 @@ static bool build_id_of(const struct dso *d, uint8_t out[RC_BUILD_ID_MAX], uint3
 	return false;
 }
 
-static void cpuid(uint32_t leaf, uint32_t sub, uint32_t r[4])
-{
-	__asm__ volatile("cpuid" : "=a"(r[0]), "=b"(r[1]), "=c"(r[2]), "=d"(r[3]) : "a"(leaf), "c"(sub));
-}
-
 /* Without libc's personality (which hashes the CPUID words it gathered anyway, R.cpu_hash),
  * the leaves IFUNC resolvers test features in, and the state the OS enabled (XCR0). Each
- * CPUID can cost microseconds under a hypervisor, hence the short list. */
+ * CPUID can cost microseconds under a hypervisor. */
 static uint64_t cpu_hash_raw(void)
 {
 	static const uint32_t leaves[][2] = {{1, 0}, {7, 0}, {7, 1}, {0xd, 1}, {0x80000001, 0}};
 	uint32_t w[6][4];
 	memset(w, 0, sizeof w);
 	for (size_t i = 0; i < 5; i++)
-		cpuid(leaves[i][0], leaves[i][1], w[i]);
+		x86_cpuid(leaves[i][0], leaves[i][1], w[i]); /* asked of the CPU once per process */
 	w[0][1] &= 0x00ffffff; /* the APIC id of the core we run on */
 	if (w[0][2] & (1u << 27)) { /* OSXSAVE */
 		__asm__ volatile("xgetbv" : "=a"(w[5][0]), "=d"(w[5][1]) : "c"(0));
