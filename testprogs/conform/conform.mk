@@ -85,3 +85,10 @@ $(TPC)/ldd_main: testprogs/conform/ldd_main.c $(TPC)/libldd_undef.so $(TPC)/libl
 	$(CC) $(GLIBC_CFLAGS) -o $@ $< -Wl,-rpath,'$$ORIGIN' -Wl,--no-as-needed $(TPC)/libldd_undef.so \
 		$(TPC)/libldd_unused.so -Wl,--allow-shlib-undefined
 TP_CONFORM += $(TPC)/libldd_undef.so $(TPC)/libldd_unused.so $(TPC)/ldd_main
+# Exit handlers of dlopen'ed libraries: two copies of one library, one dlclose'd.
+$(TPC)/libatexit1.so $(TPC)/libatexit2.so: testprogs/conform/atexit_lib.c
+	@mkdir -p $(dir $@)
+	$(CC) $(GLIBC_CFLAGS) -fPIC -shared -o $@ $< -Wl,-soname,$(notdir $@)
+$(TPC)/atexit_main: testprogs/conform/atexit_main.c $(TPC)/libatexit1.so $(TPC)/libatexit2.so
+	$(CC) $(GLIBC_CFLAGS) -o $@ $< -ldl
+TP_CONFORM += $(TPC)/libatexit1.so $(TPC)/libatexit2.so $(TPC)/atexit_main

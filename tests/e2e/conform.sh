@@ -107,6 +107,10 @@ check show-auxv "LD_SHOW_AUXV lines differ from the system loader's" \
 	bash -c "$(declare -f auxv_norm); diff <(auxv_norm <'$TMPD/sys.out') <(auxv_norm <'$TMPD/ours.out') &&
 		grep -q '^AT_PHNUM:' '$TMPD/ours.out'"
 
+# --- exit handlers a library registers run at its dlclose (glibc's bug-atexit1..3) ----------
+oracle atexit-dlclose -- ./atexit_main ./libatexit1.so ./libatexit2.so
+same atexit-dlclose-kernel-started ./atexit_main ./libatexit1.so ./libatexit2.so
+
 # --- a program that reads _r_debug itself (a COPY relocation of it) --------------------------
 oracle rdebug-copy-relocated -- ./rdebug_main "$TPC/lib/libhwcapsel.so"
 
