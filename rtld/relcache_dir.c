@@ -222,11 +222,12 @@ void rc_hits_flush(void)
 {
 	if (!RC.nhits || RC.dirfd < 0)
 		return;
-	long fd = open_at(RC.dirfd, RC_HITS, O_WRONLY_ | O_APPEND_ | O_CREAT_ | O_NOFOLLOW_ | O_NONBLOCK_, 0600);
-	struct kstat st;
 	/* O_APPEND: each process's records land whole. The log stops growing at 4 MiB (262,144
-	 * uses; `mmld cache clear` starts it again): hits are a statistic, not a duty. */
-	if (fd >= 0 && sys_fstat((int)fd, &st) == 0 && rc_file_trusted(&st, false) && st.st_size < (4 << 20))
+	 * uses; `mmld cache clear` starts it again): hits are a statistic, not a duty. Not
+	 * checked like an entry: nothing is read from it, and only this user can put a file in
+	 * the directory (O_NONBLOCK: not even a FIFO there can hold us). */
+	long fd = open_at(RC.dirfd, RC_HITS, O_WRONLY_ | O_APPEND_ | O_CREAT_ | O_NOFOLLOW_ | O_NONBLOCK_, 0600);
+	if (fd >= 0 && rc_sys(SYS_lseek, fd, 0, 2 /* SEEK_END */, 0, 0) < (4 << 20))
 		sys_write((int)fd, RC.hits, RC.nhits * sizeof RC.hits[0]);
 	if (fd >= 0)
 		sys_close((int)fd);

@@ -54,9 +54,9 @@ static const char *layout_problem(const struct rc_header *h, size_t key_len, con
 	if (h->file_size != size)
 		return "truncated, or its size is not the one its header gives";
 	if (h->path_off != sizeof *h || !h->path_len || h->path_len > 4096 || h->key_off != h->path_off + h->path_len ||
-	    h->key_len != key_len || h->image_off != page_up(h->key_off + h->key_len) ||
-	    h->image_len != rg->len || h->fixup_off != h->image_off + h->image_len ||
-	    h->fixup_count > (1u << 24) || h->fixup_off + h->fixup_count * sizeof(Elf64_Rela) != size)
+	    h->key_len != key_len || h->fixup_off != h->key_off + h->key_len || h->fixup_count > (1u << 20) ||
+	    h->image_off != page_up(h->fixup_off + h->fixup_count * sizeof(Elf64_Rela)) || h->image_len != rg->len ||
+	    h->image_off + h->image_len != size)
 		return "its header does not describe this object's image";
 	if (h->nranges != rg->n)
 		return "made for other segments";
@@ -84,6 +84,43 @@ static bool fixups_ok(const Elf64_Rela *f, size_t n, const struct rc_ranges *rg)
 	return true;
 }
 
+/* Reads the header and what follows it (path, key, fix-ups: one read when they fit in the
+ * page at the file's start) into e, and checks them against this object and key. */
+static const char *read_entry(int fd, const struct kstat *st, const void *key, size_t key_len,
+			      const struct rc_ranges *rg, const uint64_t name[2], struct rc_entry *e)
+{
+	char first[4096];
+	uint64_t size = (uint64_t)st->st_size;
+	if (size < sizeof e->h || read_exact(fd, first, size < sizeof first ? (size_t)size : sizeof first, 0) < 0)
+		return "truncated";
+	memcpy(&e->h, first, sizeof e->h);
+	const char *why = layout_problem(&e->h, key_len, rg, size);
+	if (why)
+		return why;
+	if (e->h.name[0] != name[0] || e->h.name[1] != name[1])
+		return "its header names another entry";
+	size_t fixlen = e->h.fixup_count * sizeof(Elf64_Rela), meta_len = e->h.path_len + key_len + fixlen;
+	char *meta = rt_malloc(meta_len + 1);
+	e->fixups = rt_malloc(fixlen + 1);
+	if (!meta || !e->fixups)
+		why = "cannot be read";
+	else if (sizeof e->h + meta_len <= sizeof first)
+		memcpy(meta, first + sizeof e->h, meta_len);
+	else if (read_exact(fd, meta, meta_len, sizeof e->h) < 0)
+		why = "cannot be read";
+	if (!why) {
+		memcpy(e->fixups, meta + e->h.path_len + key_len, fixlen);
+		if (rc_meta_sum(&e->h, meta, meta + e->h.path_len, e->fixups) != e->h.meta_sum)
+			why = "damaged (its checksum does not match)";
+		else if (memcmp(meta + e->h.path_len, key, key_len) != 0)
+			why = "made for other objects (its key differs)";
+		else if (!fixups_ok(e->fixups, e->h.fixup_count, rg))
+			why = "a fix-up of a kind or at a place no relocation has";
+	}
+	rt_free(meta);
+	return why;
+}
+
 int rc_entry_open(struct dso *d, const void *key, size_t key_len, const struct rc_ranges *rg, struct rc_entry *e)
 {
 	uint64_t name[2];
@@ -95,31 +132,12 @@ int rc_entry_open(struct dso *d, const void *key, size_t key_len, const struct r
 		return 1;
 	const char *why = NULL;
 	struct kstat st;
-	char *meta = NULL;
 	if (fd < 0)
 		why = fd == -ELOOP_ ? "a symbolic link" : "cannot be opened";
 	else if (sys_fstat((int)fd, &st) < 0 || !rc_file_trusted(&st, false))
 		why = "not a regular file owned by this user and closed to others";
-	else if ((uint64_t)st.st_size < sizeof e->h || read_exact((int)fd, &e->h, sizeof e->h, 0) < 0)
-		why = "truncated";
-	else if (!(why = layout_problem(&e->h, key_len, rg, (uint64_t)st.st_size)) &&
-		 (e->h.name[0] != name[0] || e->h.name[1] != name[1]))
-		why = "its header names another entry";
-	if (!why) {
-		size_t fixlen = e->h.fixup_count * sizeof(Elf64_Rela);
-		meta = rt_malloc(e->h.path_len + key_len);
-		e->fixups = rt_malloc(fixlen ? fixlen : 1);
-		if (!meta || !e->fixups || read_exact((int)fd, meta, e->h.path_len + key_len, e->h.path_off) < 0 ||
-		    (fixlen && read_exact((int)fd, e->fixups, fixlen, e->h.fixup_off) < 0))
-			why = "cannot be read";
-		else if (rc_meta_sum(&e->h, meta, meta + e->h.path_len, e->fixups) != e->h.meta_sum)
-			why = "damaged (its checksum does not match)";
-		else if (memcmp(meta + e->h.path_len, key, key_len) != 0)
-			why = "made for other objects (its key differs)";
-		else if (!fixups_ok(e->fixups, e->h.fixup_count, rg))
-			why = "a fix-up of a kind or at a place no relocation has";
-	}
-	rt_free(meta);
+	else
+		why = read_entry((int)fd, &st, key, key_len, rg, name, e);
 	if (why) {
 		rc_debug(d, "relocation cache: ignored %s/%s: %s", RC.dir, e->name, why);
 		if (fd >= 0)

@@ -7,11 +7,12 @@
  *   0            struct rc_header
  *   path_off     the object's path, NUL-terminated (for `mmld cache list` and `mmld share`)
  *   key_off      the key: struct rc_key_head, then nobjs struct rc_key_obj
- *   image_off    (page-aligned) the object's writable file-backed pages as relocated, one
- *                range after the other: mapped MAP_PRIVATE over the object's own pages
  *   fixup_off    fixup_count Elf64_Rela entries, copies of the object's relocations whose
  *                value is per process (re-applied after mapping, a word written only where
  *                its value differs)
+ *   image_off    (page-aligned) the object's writable file-backed pages as relocated, one
+ *                range after the other: mapped MAP_PRIVATE over the object's own pages
+ * Everything before the image is one read for most libraries (a page).
  *
  * The file's name is the hexadecimal siphash of the key (rc_name_keys), ".rc" appended. A
  * file is written under a temporary name and renamed into place: a published file is never
@@ -25,7 +26,7 @@
 #include <stdint.h>
 
 #define RC_MAGIC "MMLDRC\x01\n"
-#define RC_VERSION 1
+#define RC_VERSION 2
 #define RC_MAX_RANGES 4
 #define RC_BUILD_ID_MAX 32
 #define RC_SUFFIX ".rc"

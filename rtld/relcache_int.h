@@ -33,9 +33,7 @@ struct rc_ranges {
 struct rc_job {
 	int fd;
 	char tmp[48], name[40];
-	char *meta;                  /* header, path, key: the file's first bytes */
-	size_t meta_len;
-	Elf64_Rela *fix;
+	char *meta;                  /* header, path, key, fix-ups: the file up to its image */
 	const char *path;            /* for messages */
 	uintptr_t bias;
 	struct rc_ranges rg;

@@ -12,8 +12,7 @@
 #include "reloc.h"
 #include "imagesum.h"
 
-#define SYS_pwrite64_ 18
-#define SYS_ftruncate_ 77
+#define SYS_pwritev_ 296
 #define SYS_unlinkat_ 263
 #define SYS_renameat_ 264
 #define O_RDWR_ 2
@@ -55,39 +54,43 @@ static bool relr_inside(const struct dso *d, const struct rc_ranges *rg)
 	return true;
 }
 
-static bool write_at(int fd, const void *buf, size_t n, uint64_t off)
+/* pwritev of the whole file from offset 0, resumed after a short write. */
+static bool write_all(int fd, struct kiovec *iov, int n)
 {
-	const char *b = buf;
+	uint64_t off = 0;
 	while (n) {
-		long w = rc_sys(SYS_pwrite64_, fd, (long)b, (long)n, (long)off, 0);
+		long w = rc_sys(SYS_pwritev_, fd, (long)iov, n, (long)off, 0);
 		if (w == -4)
 			continue;
 		if (w <= 0)
 			return false;
-		b += w;
 		off += (uint64_t)w;
-		n -= (size_t)w;
+		for (; n && (size_t)w >= iov->len; n--, iov++)
+			w -= (long)iov->len;
+		if (n) {
+			iov->base = (const char *)iov->base + w;
+			iov->len -= (size_t)w;
+		}
 	}
 	return true;
 }
 
-/* Writes one entry and names it. Makes no allocation and touches no state but the job's:
- * it may run on the writer thread. */
+/* Writes one entry and names it: the metadata and the image in one pwritev (the image straight
+ * from the relocated pages), then the rename. Makes no allocation and touches no state but
+ * the job's: it may run on the writer thread. */
 void rc_job_run(struct rc_job *j)
 {
 	struct rc_header *h = (struct rc_header *)j->meta;
-	uint64_t off = h->image_off;
-	bool ok = rc_sys(SYS_ftruncate_, j->fd, (long)h->file_size, 0, 0, 0) == 0;
+	struct kiovec iov[1 + RC_MAX_RANGES];
+	iov[0] = (struct kiovec){j->meta, h->image_off}; /* header, path, key, fix-ups, padding */
 	h->image_sum = 0;
-	for (uint32_t i = 0; ok && i < j->rg.n; off += j->rg.r[i++].len) {
-		const void *pages = (const void *)(j->bias + j->rg.r[i].vaddr);
-		h->image_sum = h->image_sum * 31 + image_sum(pages, j->rg.r[i].len); /* ranges' sums, folded */
-		ok = write_at(j->fd, pages, j->rg.r[i].len, off);
+	for (uint32_t i = 0; i < j->rg.n; i++) {
+		iov[1 + i] = (struct kiovec){(const void *)(j->bias + j->rg.r[i].vaddr), j->rg.r[i].len};
+		h->image_sum = h->image_sum * 31 + image_sum(iov[1 + i].base, j->rg.r[i].len); /* ranges' sums, folded */
 	}
-	h->meta_sum = rc_meta_sum(h, j->meta + h->path_off, j->meta + h->key_off, j->fix);
-	ok = ok && (!h->fixup_count || write_at(j->fd, j->fix, h->fixup_count * sizeof(Elf64_Rela), h->fixup_off)) &&
-	     write_at(j->fd, j->meta, j->meta_len, 0) &&
-	     rc_sys(SYS_renameat_, RC.dirfd, (long)j->tmp, RC.dirfd, (long)j->name, 0) == 0;
+	h->meta_sum = rc_meta_sum(h, j->meta + h->path_off, j->meta + h->key_off, j->meta + h->fixup_off);
+	bool ok = write_all(j->fd, iov, 1 + (int)j->rg.n) &&
+		  rc_sys(SYS_renameat_, RC.dirfd, (long)j->tmp, RC.dirfd, (long)j->name, 0) == 0;
 	if (!ok)
 		rc_sys(SYS_unlinkat_, RC.dirfd, (long)j->tmp, 0, 0, 0);
 	sys_close(j->fd);
@@ -100,7 +103,6 @@ void rc_job_run(struct rc_job *j)
 void rc_job_free(struct rc_job *j)
 {
 	rt_free(j->meta);
-	rt_free(j->fix);
 	rt_free(j);
 }
 
@@ -110,19 +112,18 @@ static struct rc_job *job_for(struct dso *d, const void *key, size_t key_len, co
 	static unsigned long counter;
 	const char *path = dso_display(d);
 	size_t path_len = strlen(path) + 1;
-	size_t meta_len = sizeof(struct rc_header) + path_len + key_len;
+	size_t meta_len = sizeof(struct rc_header) + path_len + key_len + RC.nfix * sizeof(Elf64_Rela);
 	struct rc_job *j = rt_calloc(1, sizeof *j);
-	char *meta = rt_calloc(1, meta_len);
-	Elf64_Rela *fix = rt_malloc(RC.nfix * sizeof *fix + 1);
-	if (!j || !meta || !fix || path_len > 4096) {
-		rt_free(j), rt_free(meta), rt_free(fix);
+	char *meta = rt_calloc(1, page_up(meta_len)); /* zero to the image's first page */
+	if (!j || !meta || path_len > 4096) {
+		rt_free(j), rt_free(meta);
 		return NULL;
 	}
 	rt_snprintf(j->tmp, sizeof j->tmp, ".tmp.%ld.%lu", sys_getpid(), counter++);
 	j->fd = (int)rc_sys(SYS_openat, RC.dirfd, (long)j->tmp,
 			    O_RDWR_ | O_CREAT_ | O_EXCL_ | O_NOFOLLOW_ | O_NONBLOCK_ | O_CLOEXEC_, 0400, 0);
 	if (j->fd < 0) {
-		rt_free(j), rt_free(meta), rt_free(fix);
+		rt_free(j), rt_free(meta);
 		return NULL;
 	}
 	struct rc_header *h = (struct rc_header *)meta;
@@ -133,11 +134,11 @@ static struct rc_job *job_for(struct dso *d, const void *key, size_t key_len, co
 	h->path_len = path_len;
 	h->key_off = h->path_off + h->path_len;
 	h->key_len = key_len;
-	h->image_off = page_up(h->key_off + h->key_len);
-	h->image_len = rg->len;
-	h->fixup_off = h->image_off + h->image_len;
+	h->fixup_off = h->key_off + h->key_len;
 	h->fixup_count = RC.nfix;
-	h->file_size = h->fixup_off + RC.nfix * sizeof(Elf64_Rela);
+	h->image_off = page_up(meta_len);
+	h->image_len = rg->len;
+	h->file_size = h->image_off + h->image_len;
 	rc_name_of(key, key_len, h->name);
 	h->nranges = rg->n;
 	memcpy(h->ranges, rg->r, sizeof h->ranges);
@@ -146,11 +147,9 @@ static struct rc_job *job_for(struct dso *d, const void *key, size_t key_len, co
 	h->nsymbolic = d->nsymbolic;
 	memcpy(meta + h->path_off, path, path_len);
 	memcpy(meta + h->key_off, key, key_len);
-	memcpy(fix, RC.fix, RC.nfix * sizeof *fix);
+	memcpy(meta + h->fixup_off, RC.fix, RC.nfix * sizeof(Elf64_Rela));
 	rc_name_hex(h->name, j->name);
 	j->meta = meta;
-	j->meta_len = meta_len;
-	j->fix = fix;
 	j->path = path;
 	j->bias = d->load_bias;
 	j->rg = *rg;

@@ -113,6 +113,8 @@ bench: rtld loader $(BUILD)/bench-startup
 	@echo
 	@python3 tests/bench/memory.py $(RTLD)
 	@echo
+	@python3 tests/bench/relcache.py $(BUILD) $(BENCH_RUNS) $(BENCH_PROGRAMS)
+	@echo
 	@/usr/bin/python3 tests/bench/share.py $(BUILD)
 
 # make conformance: glibc 2.36's own elf/ and dlfcn/ tests through ld-mmld.so and through a
