@@ -1,4 +1,5 @@
 #include "elfinfo.h"
+#include "elfreloc.h"
 #include <elf.h>
 #include <fcntl.h>
 #include <gelf.h>
@@ -8,9 +9,6 @@
 #include <string.h>
 #include <unistd.h>
 
-#ifndef SHT_RELR
-#define SHT_RELR 19
-#endif
 
 const char *const class_names[CLASS_NCLASSES] = {"text", "rodata", "relro", "data", "bss"};
 
@@ -20,85 +18,115 @@ static int cmp_u64(const void *a, const void *b)
 	return x < y ? -1 : x > y;
 }
 
-static const char *reloc_type_name(unsigned t)
-{
-	switch (t) {
-	case R_X86_64_RELATIVE: return "RELATIVE";
-	case R_X86_64_64: return "64";
-	case R_X86_64_GLOB_DAT: return "GLOB_DAT";
-	case R_X86_64_JUMP_SLOT: return "JUMP_SLOT";
-	case R_X86_64_COPY: return "COPY";
-	case R_X86_64_IRELATIVE: return "IRELATIVE";
-	case R_X86_64_TPOFF64: return "TPOFF64";
-	case R_X86_64_DTPMOD64: return "DTPMOD64";
-	case R_X86_64_DTPOFF64: return "DTPOFF64";
-	case 36: return "TLSDESC";
-	default: return "other";
-	}
-}
-
-struct collector {
-	uint64_t *pages;
-	size_t n, cap;
-	struct reloc_group *groups;
-	size_t ngroups;
-	size_t nrelocs;
+/* A relocation collected: its page and its group. */
+struct hit {
+	uint64_t page;
+	size_t group;
 };
 
-static void add_page(struct collector *c, uint64_t page)
+struct collector {
+	struct elf_info *e;
+	unsigned machine;
+	struct section_map sections;
+	char (*segnames)[64];   /* "segment N (class)" for files without section headers */
+	struct hit *hits;
+	size_t n, cap;
+	size_t last;            /* the group of the previous relocation (they come in runs) */
+	const char *last_section;
+	unsigned last_type;
+	bool last_relr;
+};
+
+static const char *segment_name(struct collector *c, uint64_t v)
 {
+	for (size_t i = 0; i < c->e->nsegs; i++) {
+		const struct load_seg *s = &c->e->segs[i];
+		if (v >= (s->vaddr & ~4095ULL) && v < s->vaddr + s->memsz) {
+			int cls = elfinfo_class(c->e, v);
+			snprintf(c->segnames[i], sizeof c->segnames[i], "segment %zu (%s)", i, cls >= 0 ? class_names[cls] : "?");
+			return c->segnames[i];
+		}
+	}
+	return "outside every segment";
+}
+
+static size_t find_group(struct collector *c, const char *section, unsigned type, bool relr)
+{
+	if (c->e->ngroups && section == c->last_section && type == c->last_type && relr == c->last_relr)
+		return c->last;
+	char tbuf[32], name[40];
+	snprintf(name, sizeof name, "%s%s", elfreloc_type_name(c->machine, type, tbuf, sizeof tbuf), relr ? " (RELR)" : "");
+	size_t g = 0;
+	while (g < c->e->ngroups && (strcmp(c->e->groups[g].section, section) || strcmp(c->e->groups[g].type, name)))
+		g++;
+	if (g == c->e->ngroups) {
+		c->e->groups = realloc(c->e->groups, (g + 1) * sizeof *c->e->groups);
+		memset(&c->e->groups[g], 0, sizeof c->e->groups[g]);
+		snprintf(c->e->groups[g].section, sizeof c->e->groups[g].section, "%s", section);
+		snprintf(c->e->groups[g].type, sizeof c->e->groups[g].type, "%s", name);
+		c->e->ngroups++;
+	}
+	c->last = g;
+	c->last_section = section;
+	c->last_type = type;
+	c->last_relr = relr;
+	return g;
+}
+
+static void collect(void *arg, const struct reloc *r)
+{
+	struct collector *c = arg;
+	const char *section = c->sections.n ? section_map_find(&c->sections, r->where) : NULL;
+	if (!section)
+		section = c->sections.n ? "outside every section" : segment_name(c, r->where);
+	size_t g = find_group(c, section, r->type, r->relr);
+	c->e->groups[g].relocs++;
+	c->e->nrelocs++;
 	if (c->n == c->cap) {
-		c->cap = c->cap ? c->cap * 2 : 256;
-		c->pages = realloc(c->pages, c->cap * sizeof *c->pages);
+		c->cap = c->cap ? c->cap * 2 : 1024;
+		c->hits = realloc(c->hits, c->cap * sizeof *c->hits);
 	}
-	c->pages[c->n++] = page;
+	c->hits[c->n++] = (struct hit){r->where & ~4095ULL, g};
 }
 
-/* Counts one relocation at address v of type t against the section holding v. */
-static void add_reloc(struct collector *c, Elf *elf, size_t shstrndx, uint64_t v, const char *type)
+static int cmp_hit(const void *a, const void *b)
 {
-	c->nrelocs++;
-	add_page(c, v & ~4095ULL);
-	const char *sec = "?";
-	Elf_Scn *s = NULL;
-	GElf_Shdr sh;
-	while ((s = elf_nextscn(elf, s)))
-		if (gelf_getshdr(s, &sh) && (sh.sh_flags & SHF_ALLOC) && v >= sh.sh_addr && v < sh.sh_addr + sh.sh_size) {
-			const char *n = elf_strptr(elf, shstrndx, sh.sh_name);
-			if (n)
-				sec = n;
-			break;
-		}
-	for (size_t i = 0; i < c->ngroups; i++)
-		if (strcmp(c->groups[i].section, sec) == 0 && strcmp(c->groups[i].type, type) == 0) {
-			c->groups[i].relocs++;
-			return;
-		}
-	c->groups = realloc(c->groups, (c->ngroups + 1) * sizeof *c->groups);
-	struct reloc_group *g = &c->groups[c->ngroups++];
-	memset(g, 0, sizeof *g);
-	snprintf(g->section, sizeof g->section, "%s", sec);
-	snprintf(g->type, sizeof g->type, "%s", type);
-	g->relocs = 1;
+	const struct hit *x = a, *y = b;
+	if (x->group != y->group)
+		return x->group < y->group ? -1 : 1;
+	return x->page < y->page ? -1 : x->page > y->page;
 }
 
-struct elf_info *elfinfo_load(const char *path)
+/* Distinct pages: per group (each group's own pages), and over all of them. */
+static void count_pages(struct collector *c)
 {
-	struct elf_info *e = calloc(1, sizeof *e);
-	e->path = strdup(path);
-	elf_version(EV_CURRENT);
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return e;
-	Elf *elf = elf_begin(fd, ELF_C_READ, NULL);
-	size_t nph = 0, shstrndx = 0;
-	if (!elf || elf_kind(elf) != ELF_K_ELF || elf_getphdrnum(elf, &nph) != 0) {
-		if (elf)
-			elf_end(elf);
-		close(fd);
-		return e;
+	struct elf_info *e = c->e;
+	qsort(c->hits, c->n, sizeof *c->hits, cmp_hit);
+	e->reloc_pages = malloc((c->n + 1) * sizeof *e->reloc_pages);
+	size_t k = 0;
+	for (size_t i = 0; i < c->n; i++) {
+		if (i == 0 || c->hits[i].group != c->hits[i - 1].group || c->hits[i].page != c->hits[i - 1].page) {
+			e->groups[c->hits[i].group].pages++;
+			e->reloc_pages[k++] = c->hits[i].page;
+		}
 	}
-	elf_getshdrstrndx(elf, &shstrndx);
+	qsort(e->reloc_pages, k, sizeof *e->reloc_pages, cmp_u64);
+	size_t d = 0;
+	for (size_t i = 0; i < k; i++)
+		if (d == 0 || e->reloc_pages[d - 1] != e->reloc_pages[i])
+			e->reloc_pages[d++] = e->reloc_pages[i];
+	e->nreloc_pages = d;
+	for (size_t i = 0; i < d; i++) {
+		int cls = elfinfo_class(e, e->reloc_pages[i]);
+		e->text_reloc_pages += cls == CLASS_TEXT || cls == CLASS_RODATA;
+	}
+}
+
+static void read_segments(struct elf_info *e, Elf *elf)
+{
+	size_t nph = 0;
+	if (elf_getphdrnum(elf, &nph) != 0)
+		return;
 	e->segs = calloc(nph ? nph : 1, sizeof *e->segs);
 	for (size_t i = 0; i < nph; i++) {
 		GElf_Phdr ph;
@@ -110,68 +138,49 @@ struct elf_info *elfinfo_load(const char *path)
 			e->relro_start = ph.p_vaddr & ~4095ULL;
 			e->relro_end = (ph.p_vaddr + ph.p_memsz) & ~4095ULL; /* glibc rounds the end down */
 		}
+		e->has_dynamic |= ph.p_type == PT_DYNAMIC;
+		e->has_interp |= ph.p_type == PT_INTERP;
 	}
-	struct collector c = {0};
-	Elf_Scn *s = NULL;
-	GElf_Shdr sh;
-	while ((s = elf_nextscn(elf, s))) {
-		if (!gelf_getshdr(s, &sh) || !(sh.sh_flags & SHF_ALLOC))
-			continue;
-		Elf_Data *d = elf_getdata(s, NULL);
-		if (!d)
-			continue;
-		if (sh.sh_type == SHT_RELA) {
-			size_t n = sh.sh_entsize ? sh.sh_size / sh.sh_entsize : 0;
-			for (size_t i = 0; i < n; i++) {
-				GElf_Rela r;
-				if (gelf_getrela(d, (int)i, &r) && GELF_R_TYPE(r.r_info) != R_X86_64_NONE)
-					add_reloc(&c, elf, shstrndx, r.r_offset, reloc_type_name(GELF_R_TYPE(r.r_info)));
-			}
-		} else if (sh.sh_type == SHT_RELR) {
-			const uint64_t *w = d->d_buf;
-			size_t n = d->d_size / 8;
-			uint64_t where = 0;
-			for (size_t i = 0; i < n; i++) {
-				if (!(w[i] & 1)) {
-					where = w[i];
-					add_reloc(&c, elf, shstrndx, where, "RELATIVE (RELR)");
-					where += 8;
-				} else {
-					uint64_t bits = w[i];
-					for (uint64_t p = where; (bits >>= 1) != 0; p += 8)
-						if (bits & 1)
-							add_reloc(&c, elf, shstrndx, p, "RELATIVE (RELR)");
-					where += 63 * 8;
-				}
-			}
-		}
+}
+
+static void read_relocations(struct elf_info *e, Elf *elf)
+{
+	struct collector c = {.e = e, .machine = e->machine};
+	section_map_init(&c.sections, elf);
+	e->has_sections = c.sections.n > 0;
+	c.segnames = calloc(e->nsegs ? e->nsegs : 1, sizeof *c.segnames);
+	struct reloc_source src;
+	e->bad_tables = elfreloc_walk(elf, &src, collect, &c) < 0;
+	e->relocs_from_dynamic = src.dynamic;
+	e->textrel = src.textrel;
+	e->none_relocs = src.none;
+	count_pages(&c);
+	/* Group names point into the collector's strings: copied already (snprintf). */
+	free(c.hits);
+	free(c.segnames);
+	section_map_free(&c.sections);
+}
+
+struct elf_info *elfinfo_load(const char *path)
+{
+	struct elf_info *e = calloc(1, sizeof *e);
+	e->path = strdup(path);
+	elf_version(EV_CURRENT);
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return e;
+	Elf *elf = elf_begin(fd, ELF_C_READ_MMAP, NULL);
+	GElf_Ehdr eh;
+	if (!elf || elf_kind(elf) != ELF_K_ELF || !gelf_getehdr(elf, &eh)) {
+		if (elf)
+			elf_end(elf);
+		close(fd);
+		return e;
 	}
-	qsort(c.pages, c.n, sizeof *c.pages, cmp_u64);
-	size_t k = 0;
-	for (size_t i = 0; i < c.n; i++)
-		if (k == 0 || c.pages[k - 1] != c.pages[i])
-			c.pages[k++] = c.pages[i];
-	e->reloc_pages = c.pages;
-	e->nreloc_pages = k;
-	e->groups = c.groups;
-	e->ngroups = c.ngroups;
-	e->nrelocs = c.nrelocs;
-	/* Pages per group: distinct pages of that group's relocations, counted again. */
-	for (size_t g = 0; g < e->ngroups; g++) {
-		Elf_Scn *gs = NULL;
-		while ((gs = elf_nextscn(elf, gs))) {
-			GElf_Shdr gh;
-			const char *n;
-			if (gelf_getshdr(gs, &gh) && (n = elf_strptr(elf, shstrndx, gh.sh_name)) &&
-			    strcmp(n, e->groups[g].section) == 0) {
-				uint64_t lo = gh.sh_addr & ~4095ULL, hi = (gh.sh_addr + gh.sh_size + 4095) & ~4095ULL;
-				for (size_t i = 0; i < e->nreloc_pages; i++)
-					if (e->reloc_pages[i] >= lo && e->reloc_pages[i] < hi)
-						e->groups[g].pages++;
-				break;
-			}
-		}
-	}
+	e->machine = eh.e_machine;
+	e->type = eh.e_type;
+	read_segments(e, elf);
+	read_relocations(e, elf);
 	e->ok = e->nsegs > 0;
 	elf_end(elf);
 	close(fd);
@@ -242,7 +251,7 @@ static Elf *open_elf(const char *path, int *fd)
 	*fd = open(path, O_RDONLY | O_CLOEXEC);
 	if (*fd < 0)
 		return NULL;
-	Elf *elf = elf_begin(*fd, ELF_C_READ, NULL);
+	Elf *elf = elf_begin(*fd, ELF_C_READ_MMAP, NULL);
 	if (!elf || elf_kind(elf) != ELF_K_ELF) {
 		if (elf)
 			elf_end(elf);
@@ -252,35 +261,38 @@ static Elf *open_elf(const char *path, int *fd)
 	return elf;
 }
 
-/* The allocated section holding link-time address v (.tbss takes no addresses: skipped). */
-static const char *section_at(Elf *elf, size_t shstrndx, uint64_t v)
+struct word_walk {
+	Elf *elf;
+	struct reloc_source *src;
+	struct section_map sections;
+	unsigned machine;
+	void (*fn)(void *arg, const struct reloc_word *r);
+	void *arg;
+};
+
+/* The name of dynamic symbol `sym` (DT_SYMTAB, DT_STRTAB), or "". */
+static const char *symbol_name(const struct word_walk *w, uint32_t sym)
 {
-	Elf_Scn *s = NULL;
-	GElf_Shdr sh;
-	while ((s = elf_nextscn(elf, s)))
-		if (gelf_getshdr(s, &sh) && (sh.sh_flags & SHF_ALLOC) &&
-		    !((sh.sh_flags & SHF_TLS) && sh.sh_type == SHT_NOBITS) && v >= sh.sh_addr && v < sh.sh_addr + sh.sh_size) {
-			const char *n = elf_strptr(elf, shstrndx, sh.sh_name);
-			return n ? n : "?";
-		}
-	return "?";
+	if (!sym || !w->src->symtab || !w->src->strtab)
+		return "";
+	const uint32_t *st_name = elfreloc_at(w->elf, w->src->symtab + (uint64_t)sym * sizeof(Elf64_Sym), 4);
+	if (!st_name || *st_name >= w->src->strsz)
+		return "";
+	const char *name = elfreloc_at(w->elf, w->src->strtab + *st_name, 1);
+	return name && memchr(name, 0, w->src->strsz - *st_name) ? name : "";
 }
 
-/* The 8 bytes the file holds at link-time address v (0 if v is in no file-backed section). */
-static uint64_t file_word_at(Elf *elf, uint64_t v)
+static void each_word(void *arg, const struct reloc *r)
 {
-	Elf_Scn *s = NULL;
-	GElf_Shdr sh;
-	while ((s = elf_nextscn(elf, s)))
-		if (gelf_getshdr(s, &sh) && (sh.sh_flags & SHF_ALLOC) && sh.sh_type != SHT_NOBITS && v >= sh.sh_addr &&
-		    v + 8 <= sh.sh_addr + sh.sh_size) {
-			Elf_Data *d = elf_getdata(s, NULL);
-			uint64_t w = 0;
-			if (d && d->d_buf && v - sh.sh_addr + 8 <= d->d_size)
-				memcpy(&w, (const char *)d->d_buf + (v - sh.sh_addr), 8);
-			return w;
-		}
-	return 0;
+	struct word_walk *w = arg;
+	char tbuf[32];
+	const char *type = r->relr ? "RELATIVE (RELR)" : elfreloc_type_name(w->machine, r->type, tbuf, sizeof tbuf);
+	if (!r->relr && strncmp(type, "R_X86_64_", 9) == 0)
+		type += 9; /* mmld pages names types without the prefix */
+	const char *section = section_map_find(&w->sections, r->where);
+	const uint64_t *word = elfreloc_at(w->elf, r->where, 8);
+	struct reloc_word rw = {r->where, section ? section : "?", type, symbol_name(w, r->sym), word ? *word : 0};
+	w->fn(w->arg, &rw);
 }
 
 int elfinfo_each_reloc(const char *path, void (*fn)(void *arg, const struct reloc_word *r), void *arg)
@@ -289,59 +301,15 @@ int elfinfo_each_reloc(const char *path, void (*fn)(void *arg, const struct relo
 	Elf *elf = open_elf(path, &fd);
 	if (!elf)
 		return -1;
-	size_t shstrndx = 0;
-	elf_getshdrstrndx(elf, &shstrndx);
-	Elf_Scn *s = NULL;
-	GElf_Shdr sh;
-	while ((s = elf_nextscn(elf, s))) {
-		if (!gelf_getshdr(s, &sh) || !(sh.sh_flags & SHF_ALLOC))
-			continue;
-		Elf_Data *d = elf_getdata(s, NULL);
-		if (!d)
-			continue;
-		struct reloc_word r;
-		if (sh.sh_type == SHT_RELA) {
-			Elf_Scn *symscn = elf_getscn(elf, sh.sh_link);
-			GElf_Shdr symsh;
-			Elf_Data *syms = symscn && gelf_getshdr(symscn, &symsh) ? elf_getdata(symscn, NULL) : NULL;
-			size_t n = sh.sh_entsize ? sh.sh_size / sh.sh_entsize : 0;
-			for (size_t i = 0; i < n; i++) {
-				GElf_Rela ra;
-				GElf_Sym sym;
-				if (!gelf_getrela(d, (int)i, &ra) || GELF_R_TYPE(ra.r_info) == R_X86_64_NONE)
-					continue;
-				const char *name = NULL;
-				if (GELF_R_SYM(ra.r_info) && syms && gelf_getsym(syms, (int)GELF_R_SYM(ra.r_info), &sym))
-					name = elf_strptr(elf, symsh.sh_link, sym.st_name);
-				r = (struct reloc_word){ra.r_offset, section_at(elf, shstrndx, ra.r_offset),
-							reloc_type_name(GELF_R_TYPE(ra.r_info)), name ? name : "",
-							file_word_at(elf, ra.r_offset)};
-				fn(arg, &r);
-			}
-		} else if (sh.sh_type == SHT_RELR) {
-			const uint64_t *w = d->d_buf;
-			uint64_t where = 0;
-			for (size_t i = 0; i < d->d_size / 8; i++) {
-				uint64_t bits = w[i];
-				if (!(bits & 1)) {
-					where = bits;
-					r = (struct reloc_word){where, section_at(elf, shstrndx, where), "RELATIVE (RELR)", "", 0};
-					fn(arg, &r);
-					where += 8;
-					continue;
-				}
-				for (uint64_t p = where; (bits >>= 1) != 0; p += 8)
-					if (bits & 1) {
-						r = (struct reloc_word){p, section_at(elf, shstrndx, p), "RELATIVE (RELR)", "", 0};
-						fn(arg, &r);
-					}
-				where += 63 * 8;
-			}
-		}
-	}
+	GElf_Ehdr eh;
+	struct reloc_source src;
+	struct word_walk w = {elf, &src, {0}, gelf_getehdr(elf, &eh) ? eh.e_machine : 0, fn, arg};
+	section_map_init(&w.sections, elf);
+	long n = elfreloc_walk(elf, &src, each_word, &w);
+	section_map_free(&w.sections);
 	elf_end(elf);
 	close(fd);
-	return 0;
+	return n < 0 ? -1 : 0;
 }
 
 int elfinfo_each_section(const char *path, void (*fn)(void *arg, const char *name, uint64_t addr, uint64_t size,

@@ -15,10 +15,10 @@ struct load_seg {
 
 /* Relocations that write into one section, by type: for "which pages relocations dirty". */
 struct reloc_group {
-	char section[32];
-	char type[24];
+	char section[64];    /* the section holding the words; without section headers, "segment N (class)" */
+	char type[40];       /* "R_X86_64_GLOB_DAT", "R_X86_64_RELATIVE (RELR)" for the packed table */
 	size_t relocs;
-	size_t pages;
+	size_t pages;        /* distinct pages these relocations write */
 };
 
 struct elf_info {
@@ -32,9 +32,19 @@ struct elf_info {
 	struct reloc_group *groups;
 	size_t ngroups;
 	size_t nrelocs;
+	unsigned machine;                /* e_machine */
+	unsigned type;                   /* e_type */
+	bool has_sections;               /* section headers (else sections are unknown) */
+	bool has_dynamic, has_interp;    /* PT_DYNAMIC, PT_INTERP */
+	bool relocs_from_dynamic;        /* the tables were read as the loader reads them */
+	bool textrel;                    /* DT_TEXTREL / DF_TEXTREL */
+	size_t none_relocs;              /* R_X86_64_NONE entries (write nothing) */
+	size_t text_reloc_pages;         /* written pages in segments that are not writable */
+	bool bad_tables;                 /* a relocation table lies outside the file */
 };
 
-/* Reads path; on failure ok is false (a mapping of it is then counted as "other"). */
+/* Reads path; on failure ok is false (a mapping of it is then counted as "other"). The
+ * relocations are those a loader applies: the dynamic segment's tables (elfreloc.h). */
 struct elf_info *elfinfo_load(const char *path);
 /* Cached by path for the life of the process. */
 struct elf_info *elfinfo_get(const char *path);

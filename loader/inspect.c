@@ -1,19 +1,48 @@
 /* mmld inspect FILE: an ELF file's load plan. What a loader will map where, page by page,
  * with which protections; which pages stay the page cache's (shared by every process that
  * maps the file) and which become private: written by relocations, zero-filled bss, or data
- * the program may write. Read from the file with libelf; nothing is loaded. */
+ * the program may write. Read from the file alone (the dynamic segment, as a loader reads
+ * it: elfinfo.c, elfreloc.c); nothing is loaded or run. */
 #include "mmld.h"
 #include "elfinfo.h"
+#include "elfreloc.h"
 #include "opts.h"
-#include <errno.h>
 #include <elf.h>
+#include <errno.h>
 #include <fcntl.h>
 #include <gelf.h>
 #include <libelf.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
+
+#define PAGE 4096ULL
+
+static const char inspect_details[] =
+	"Output:\n"
+	"  header         the file's type (ET_DYN: placed at a load bias; ET_EXEC: at its link addresses),\n"
+	"                 machine, who loads it (its interpreter, PT_INTERP; or the kernel alone), the\n"
+	"                 libraries it needs, its soname, thread-local storage\n"
+	"  load plan      one row per PT_LOAD segment:\n"
+	"    seg          its index among the PT_LOAD segments\n"
+	"    vaddr        its link-time address (the load bias is added at run time)\n"
+	"    offset       where its bytes are in the file\n"
+	"    filesz       bytes read from the file; memsz: bytes in memory (the rest is zero-filled bss)\n"
+	"    prot         the protections it is mapped with (r, w, x)\n"
+	"    pages        4 KiB pages it spans\n"
+	"    what...      what its pages become: shared with every process mapping the file, or private\n"
+	"                 (RELRO, data, bss), and how many of them relocations write\n"
+	"  relocations    the tables the dynamic segment names (DT_RELA, DT_JMPREL, DT_RELR), one row per\n"
+	"                 section written and relocation type:\n"
+	"    relocs       how many relocations of that type write into that section\n"
+	"    pages        how many distinct pages those relocations write\n"
+	"                 (a file without section headers: rows per segment instead of section)\n"
+	"  per process    what each process mapping the file costs: shared, private by relocation, bss\n"
+	"Warnings (stderr): a file for another machine, text relocations, tables outside the file.\n"
+	"Exit status: 0 shown, 1 the file cannot be read or is not a loadable 64-bit ELF file, 2 a bad\n"
+	"argument.\n";
 
 static const char *prot(uint32_t f)
 {
@@ -24,78 +53,264 @@ static const char *prot(uint32_t f)
 	return s;
 }
 
-/* PT_INTERP, DT_SONAME and DT_NEEDED, for the header lines. */
-static void print_identity(Elf *elf, const char *path)
+static const char *file_kind(mode_t m)
 {
-	GElf_Ehdr eh;
-	gelf_getehdr(elf, &eh);
-	printf("%s: ELF 64-bit %s, machine %d\n", path,
-	       eh.e_type == ET_DYN ? "shared object or PIE (ET_DYN: placed at a load bias the kernel picks)"
-	       : eh.e_type == ET_EXEC ? "fixed-address executable (ET_EXEC: load bias 0)" : "object (not loadable)",
-	       eh.e_machine);
+	return S_ISDIR(m) ? "a directory" : S_ISFIFO(m) ? "a FIFO" : S_ISSOCK(m) ? "a socket" : S_ISCHR(m) ? "a character device"
+	       : S_ISBLK(m) ? "a block device" : "not a regular file";
+}
+
+/* Opens path for reading without blocking (a FIFO would wait for a writer): a regular file
+ * only. -1 after saying why. */
+static int open_regular(const char *path)
+{
+	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
+	struct stat st;
+	if (fd < 0 || fstat(fd, &st) < 0) {
+		fprintf(stderr, "mmld inspect: %s: %s\n", path, strerror(errno));
+		if (fd >= 0)
+			close(fd);
+		return -1;
+	}
+	if (!S_ISREG(st.st_mode)) {
+		fprintf(stderr, "mmld inspect: %s: %s, not an ELF file\n", path, file_kind(st.st_mode));
+		close(fd);
+		return -1;
+	}
+	fcntl(fd, F_SETFL, 0);
+	return fd;
+}
+
+/* The dynamic segment's string at offset off of DT_STRTAB, or NULL. */
+static const char *dyn_string(Elf *elf, uint64_t strtab, uint64_t strsz, uint64_t off)
+{
+	const char *s = off < strsz ? elfreloc_at(elf, strtab + off, 1) : NULL;
+	return s && memchr(s, 0, strsz - off) ? s : NULL;
+}
+
+struct dyn_facts {
+	uint64_t strtab, strsz, flags_1;
+	uint64_t needed[256];
+	size_t nneeded;
+	uint64_t soname;
+	bool has_soname;
+};
+
+static void read_dyn_facts(Elf *elf, struct dyn_facts *f)
+{
+	memset(f, 0, sizeof *f);
 	size_t n = 0;
 	elf_getphdrnum(elf, &n);
 	for (size_t i = 0; i < n; i++) {
 		GElf_Phdr ph;
-		if (!gelf_getphdr(elf, (int)i, &ph))
+		if (!gelf_getphdr(elf, (int)i, &ph) || ph.p_type != PT_DYNAMIC)
 			continue;
-		if (ph.p_type == PT_INTERP) {
-			size_t len;
-			char *raw = elf_rawfile(elf, &len);
-			if (raw && ph.p_offset < len)
-				printf("interpreter: %.*s\n", (int)(ph.p_filesz ? ph.p_filesz - 1 : 0), raw + ph.p_offset);
-		}
-		if (ph.p_type == PT_TLS)
-			printf("thread-local storage: %#lx bytes (%#lx from the file), aligned to %lu\n", (unsigned long)ph.p_memsz,
-			       (unsigned long)ph.p_filesz, (unsigned long)ph.p_align);
-	}
-	Elf_Scn *s = NULL;
-	GElf_Shdr sh;
-	while ((s = elf_nextscn(elf, s)))
-		if (gelf_getshdr(s, &sh) && sh.sh_type == SHT_DYNAMIC) {
-			Elf_Data *d = elf_getdata(s, NULL);
-			GElf_Dyn dyn;
-			printf("needs:");
-			int any = 0;
-			for (int i = 0; d && gelf_getdyn(d, i, &dyn) && dyn.d_tag != DT_NULL; i++) {
-				if (dyn.d_tag == DT_NEEDED) {
-					printf(" %s", elf_strptr(elf, sh.sh_link, dyn.d_un.d_val));
-					any = 1;
-				}
+		Elf_Data *d = elf_getdata_rawchunk(elf, (int64_t)ph.p_offset, ph.p_filesz, ELF_T_DYN);
+		GElf_Dyn dyn;
+		for (int k = 0; d && gelf_getdyn(d, k, &dyn) && dyn.d_tag != DT_NULL; k++) {
+			if (dyn.d_tag == DT_STRTAB)
+				f->strtab = dyn.d_un.d_ptr;
+			else if (dyn.d_tag == DT_STRSZ)
+				f->strsz = dyn.d_un.d_val;
+			else if (dyn.d_tag == DT_FLAGS_1)
+				f->flags_1 = dyn.d_un.d_val;
+			else if (dyn.d_tag == DT_NEEDED && f->nneeded < 256)
+				f->needed[f->nneeded++] = dyn.d_un.d_val;
+			else if (dyn.d_tag == DT_SONAME) {
+				f->soname = dyn.d_un.d_val;
+				f->has_soname = true;
 			}
-			printf("%s\n", any ? "" : " (nothing)");
-			for (int i = 0; d && gelf_getdyn(d, i, &dyn) && dyn.d_tag != DT_NULL; i++)
-				if (dyn.d_tag == DT_SONAME)
-					printf("soname: %s\n", elf_strptr(elf, sh.sh_link, dyn.d_un.d_val));
 		}
+	}
 }
 
-/* Counts the pages of [lo, hi) (link-time) that relocations write. */
+/* Who maps the file into a process: its interpreter, or the kernel alone. */
+static void print_loader(Elf *elf, const struct elf_info *e, const struct dyn_facts *f)
+{
+	size_t n = 0, size = 0;
+	const char *raw = elf_rawfile(elf, &size);
+	elf_getphdrnum(elf, &n);
+	for (size_t i = 0; i < n; i++) {
+		GElf_Phdr ph;
+		if (gelf_getphdr(elf, (int)i, &ph) && ph.p_type == PT_INTERP && raw && ph.p_offset < size && ph.p_filesz) {
+			size_t len = ph.p_filesz <= size - ph.p_offset ? ph.p_filesz : size - ph.p_offset;
+			printf("interpreter: %.*s (the kernel maps it and the program; it loads the rest)\n",
+			       (int)strnlen(raw + ph.p_offset, len), raw + ph.p_offset);
+			return;
+		}
+	}
+	if (!e->has_dynamic)
+		printf("loaded by the kernel alone: a static program (no interpreter, no dynamic segment)%s\n",
+		       e->nrelocs ? "; its start-up code applies its own IRELATIVE relocations" : "");
+	else if (f->flags_1 & DF_1_PIE)
+		printf("loaded by the kernel alone: a static PIE (no interpreter); it relocates itself at start\n");
+	else
+		printf("no interpreter: a library, loaded by a dynamic linker as a dependency or by dlopen\n");
+}
+
+static void print_identity(Elf *elf, const struct elf_info *e, const char *path)
+{
+	char mbuf[32];
+	printf("%s: ELF 64-bit %s, %s\n", path,
+	       e->type == ET_DYN ? "shared object or PIE (ET_DYN: placed at a load bias the kernel or loader picks)"
+	       : e->type == ET_EXEC ? "fixed-address executable (ET_EXEC: load bias 0)"
+				    : "file that is not loadable (neither ET_EXEC nor ET_DYN)",
+	       elfreloc_machine_name(e->machine, mbuf, sizeof mbuf));
+	struct dyn_facts f;
+	read_dyn_facts(elf, &f);
+	print_loader(elf, e, &f);
+	if (e->has_dynamic) {
+		printf("needs:");
+		for (size_t i = 0; i < f.nneeded; i++) {
+			const char *s = dyn_string(elf, f.strtab, f.strsz, f.needed[i]);
+			printf(" %s", s ? s : "?");
+		}
+		printf("%s\n", f.nneeded ? "" : " (nothing)");
+		const char *so = f.has_soname ? dyn_string(elf, f.strtab, f.strsz, f.soname) : NULL;
+		if (so)
+			printf("soname: %s\n", so);
+	}
+	size_t n = 0;
+	elf_getphdrnum(elf, &n);
+	for (size_t i = 0; i < n; i++) {
+		GElf_Phdr ph;
+		if (gelf_getphdr(elf, (int)i, &ph) && ph.p_type == PT_TLS)
+			printf("thread-local storage: %#lx bytes (%#lx from the file, the rest zeroed), aligned to %lu; a copy per "
+			       "thread, outside the mapped image\n",
+			       (unsigned long)ph.p_memsz, (unsigned long)ph.p_filesz, (unsigned long)ph.p_align);
+	}
+}
+
+/* The pages of [lo, hi) (link-time) that relocations write. */
 static size_t reloc_pages_in(const struct elf_info *e, uint64_t lo, uint64_t hi)
 {
 	size_t n = 0;
-	for (uint64_t p = lo & ~4095ULL; p < hi; p += 4096)
+	for (uint64_t p = lo & ~(PAGE - 1); p < hi; p += PAGE)
 		n += elfinfo_reloc_page(e, p);
 	return n;
 }
 
-static const char inspect_details[] =
-	"Output:\n"
-	"  header         the file's type (ET_DYN: placed at a load bias; ET_EXEC: at its link addresses),\n"
-	"                 machine, interpreter (PT_INTERP), needed libraries, soname, thread-local storage\n"
-	"  load plan      one row per PT_LOAD segment:\n"
-	"    seg          its index among the PT_LOAD segments\n"
-	"    vaddr        its link-time address (the load bias is added at run time)\n"
-	"    offset       where its bytes are in the file\n"
-	"    filesz       bytes read from the file; memsz: bytes in memory (the rest is zero-filled bss)\n"
-	"    prot         the protections it is mapped with (r, w, x)\n"
-	"    pages        4 KiB pages it spans\n"
-	"    what...      what its pages become: shared with every process mapping the file, or private\n"
-	"                 (RELRO, data, bss) and how many of them relocations write\n"
-	"  relocations    one row per section and relocation type: how many relocations write into that\n"
-	"                 section, and how many distinct pages those relocations write\n"
-	"  per process    what each process mapping the file costs: shared, private by relocation, bss\n"
-	"Exit status: 0 shown, 1 the file cannot be read or is not a loadable ELF file, 2 a bad argument.\n";
+struct totals {
+	uint64_t shared, text_private, relro_private, data_private, bss;
+};
+
+/* One row of the load plan, and its part of the per-process totals. */
+static void print_segment(const struct elf_info *e, size_t i, struct totals *t)
+{
+	const struct load_seg *s = &e->segs[i];
+	uint64_t first = s->vaddr & ~(PAGE - 1), last = (s->vaddr + s->memsz + PAGE - 1) & ~(PAGE - 1);
+	uint64_t file_last = (s->vaddr + s->filesz + PAGE - 1) & ~(PAGE - 1);
+	uint64_t pages = (last - first) / PAGE, file_pages = (file_last - first) / PAGE;
+	size_t written = reloc_pages_in(e, first, file_last);
+	char what[256];
+	if (!(s->flags & PF_W)) {
+		const char *kind = s->flags & PF_X ? "text" : "read-only data";
+		if (written)
+			snprintf(what, sizeof what, "%s: %zu written by relocations (text relocations: private in every process), "
+				 "%lu shared", kind, written, (unsigned long)(pages - written));
+		else
+			snprintf(what, sizeof what, "%s: shared with every process mapping the file", kind);
+		t->shared += pages - written;
+		t->text_private += written;
+	} else {
+		uint64_t rlo = e->relro_start > first ? e->relro_start : first;
+		uint64_t rhi = e->relro_end < last ? e->relro_end : last;
+		uint64_t relro = rhi > rlo ? (rhi - rlo) / PAGE : 0;
+		snprintf(what, sizeof what, "%lu RELRO (read-only after relocation), %lu data, %lu bss; %zu written by relocations",
+			 (unsigned long)relro, (unsigned long)(file_pages - relro), (unsigned long)(pages - file_pages), written);
+		t->bss += pages - file_pages;
+		for (uint64_t p = first; p < file_last; p += PAGE) {
+			bool reloc = elfinfo_reloc_page(e, p);
+			if (p >= e->relro_start && p < e->relro_end)
+				t->relro_private += reloc;
+			else
+				t->data_private += reloc;
+		}
+	}
+	printf("  %-4zu %#-10lx %#-10lx %#-9lx %#-9lx %-4s %5lu  %s\n", i, (unsigned long)s->vaddr, (unsigned long)s->offset,
+	       (unsigned long)s->filesz, (unsigned long)s->memsz, prot(s->flags), (unsigned long)pages, what);
+}
+
+static void print_relocations(const struct elf_info *e)
+{
+	printf("\nrelocations: %zu (%s); they write %zu distinct pages, which become private copies in every process:\n",
+	       e->nrelocs,
+	       e->relocs_from_dynamic ? "the tables of the dynamic segment"
+	       : e->nrelocs	      ? "the allocated relocation sections: no dynamic segment"
+				      : "none: no dynamic segment",
+	       e->nreloc_pages);
+	if (!e->ngroups)
+		return;
+	size_t w = 7;
+	for (size_t g = 0; g < e->ngroups; g++)
+		if (strlen(e->groups[g].section) > w)
+			w = strlen(e->groups[g].section);
+	printf("  %-*s %-26s %8s %6s\n", (int)w, e->has_sections ? "section" : "segment", "type", "relocs", "pages");
+	for (size_t g = 0; g < e->ngroups; g++)
+		printf("  %-*s %-26s %8zu %6zu\n", (int)w, e->groups[g].section, e->groups[g].type, e->groups[g].relocs,
+		       e->groups[g].pages);
+	if (e->none_relocs)
+		printf("  (and %zu R_X86_64_NONE entries, which write nothing)\n", e->none_relocs);
+}
+
+static void warn(const struct elf_info *e, const char *path)
+{
+	char mbuf[32];
+	if (e->machine != EM_X86_64)
+		fprintf(stderr, "mmld inspect: %s: warning: built for %s, not x86-64: no loader here runs it; the plan is "
+				"read as an x86-64 loader would, relocation types by number\n",
+			path, elfreloc_machine_name(e->machine, mbuf, sizeof mbuf));
+	if (e->textrel || e->text_reloc_pages)
+		fprintf(stderr, "mmld inspect: %s: warning: text relocations: %zu page%s of its read-only segments written, "
+				"private in every process\n",
+			path, e->text_reloc_pages, e->text_reloc_pages == 1 ? "" : "s");
+	if (e->bad_tables)
+		fprintf(stderr, "mmld inspect: %s: warning: a relocation table lies outside the file: the count stops there\n",
+			path);
+}
+
+static int inspect(const char *path)
+{
+	int fd = open_regular(path);
+	if (fd < 0)
+		return 1;
+	elf_version(EV_CURRENT);
+	Elf *elf = elf_begin(fd, ELF_C_READ_MMAP, NULL);
+	int status = 1;
+	struct elf_info *e = NULL;
+	if (!elf || elf_kind(elf) != ELF_K_ELF)
+		fprintf(stderr, "mmld inspect: %s: not an ELF file\n", path);
+	else if (gelf_getclass(elf) != ELFCLASS64)
+		fprintf(stderr, "mmld inspect: %s: a 32-bit ELF file (only 64-bit files are read)\n", path);
+	else if (!(e = elfinfo_load(path))->ok)
+		fprintf(stderr, "mmld inspect: %s: no loadable segments\n", path);
+	else {
+		warn(e, path);
+		print_identity(elf, e, path);
+		printf("\nload plan (addresses before the load bias is added; pages of 4 KiB):\n");
+		printf("  %-4s %-10s %-10s %-9s %-9s %-4s %5s  %s\n", "seg", "vaddr", "offset", "filesz", "memsz", "prot", "pages",
+		       "what the pages become");
+		struct totals t = {0};
+		for (size_t i = 0; i < e->nsegs; i++)
+			print_segment(e, i, &t);
+		if (e->relro_end > e->relro_start)
+			printf("  RELRO %#lx-%#lx: made read-only once relocated\n", (unsigned long)e->relro_start,
+			       (unsigned long)e->relro_end);
+		print_relocations(e);
+		printf("\nper process: %lu KiB mapped read-only or executable (shared while unwritten);\n"
+		       "  private: %lu KiB of RELRO and %lu KiB of data copied by relocation, %lu KiB of bss (anonymous, once "
+		       "touched)\n",
+		       (unsigned long)t.shared * 4, (unsigned long)t.relro_private * 4, (unsigned long)t.data_private * 4,
+		       (unsigned long)t.bss * 4);
+		if (t.text_private)
+			printf("  and %lu KiB of text and read-only data copied by relocation (text relocations)\n",
+			       (unsigned long)t.text_private * 4);
+		status = 0;
+	}
+	if (elf)
+		elf_end(elf);
+	close(fd);
+	return status;
+}
 
 int cmd_inspect(int argc, char **argv)
 {
@@ -112,80 +327,5 @@ int cmd_inspect(int argc, char **argv)
 	int first, status;
 	if (!opts_parse(&cmd, argc, argv, &first, &status))
 		return status;
-	const char *path = argv[first];
-	elf_version(EV_CURRENT);
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0) {
-		fprintf(stderr, "mmld inspect: %s: %s\n", path, strerror(errno));
-		return 1;
-	}
-	Elf *elf = elf_begin(fd, ELF_C_READ, NULL);
-	if (!elf || elf_kind(elf) != ELF_K_ELF || gelf_getclass(elf) != ELFCLASS64) {
-		fprintf(stderr, "mmld inspect: %s: not a 64-bit ELF file\n", path);
-		return 1;
-	}
-	struct elf_info *e = elfinfo_load(path);
-	if (!e->ok) {
-		fprintf(stderr, "mmld inspect: %s: no loadable segments\n", path);
-		return 1;
-	}
-	print_identity(elf, path);
-
-	printf("\nload plan (addresses before the load bias is added; pages of 4 KiB):\n");
-	printf("  %-4s %-10s %-10s %-9s %-9s %-4s %5s  %s\n", "seg", "vaddr", "offset", "filesz", "memsz", "prot", "pages",
-	       "what the pages become");
-	uint64_t shared = 0, relro_private = 0, data_private = 0, bss = 0;
-	for (size_t i = 0; i < e->nsegs; i++) {
-		const struct load_seg *s = &e->segs[i];
-		uint64_t first = s->vaddr & ~4095ULL, last = (s->vaddr + s->memsz + 4095) & ~4095ULL;
-		uint64_t file_last = (s->vaddr + s->filesz + 4095) & ~4095ULL;
-		uint64_t pages = (last - first) / 4096, file_pages = (file_last - first) / 4096;
-		char what[256];
-		if (s->flags & PF_X)
-			snprintf(what, sizeof what, "text: shared with every process mapping the file");
-		else if (!(s->flags & PF_W))
-			snprintf(what, sizeof what, "read-only data: shared");
-		else {
-			uint64_t rlo = e->relro_start > first ? e->relro_start : first;
-			uint64_t rhi = e->relro_end < last ? e->relro_end : last;
-			uint64_t relro = rhi > rlo ? (rhi - rlo) / 4096 : 0;
-			size_t rp = reloc_pages_in(e, first, last);
-			snprintf(what, sizeof what, "%lu RELRO (read-only after relocation), %lu data, %lu bss; %zu written by relocations",
-				 (unsigned long)relro, (unsigned long)(file_pages - relro), (unsigned long)(pages - file_pages), rp);
-		}
-		printf("  %-4zu %#-10lx %#-10lx %#-9lx %#-9lx %-4s %5lu  %s\n", i, (unsigned long)s->vaddr,
-		       (unsigned long)s->offset, (unsigned long)s->filesz, (unsigned long)s->memsz, prot(s->flags),
-		       (unsigned long)pages, what);
-		if (!(s->flags & PF_W))
-			shared += pages;
-		else {
-			bss += pages - file_pages;
-			for (uint64_t p = first; p < file_last; p += 4096) {
-				bool reloc = elfinfo_reloc_page(e, p);
-				if (p >= e->relro_start && p < e->relro_end)
-					relro_private += reloc;
-				else if (reloc)
-					data_private++;
-			}
-		}
-	}
-	if (e->relro_end > e->relro_start)
-		printf("  RELRO %#lx-%#lx: made read-only once relocated\n", (unsigned long)e->relro_start,
-		       (unsigned long)e->relro_end);
-
-	printf("\nrelocations: %zu; they write %zu distinct pages, which become private copies in every process:\n",
-	       e->nrelocs, e->nreloc_pages);
-	if (e->ngroups) {
-		printf("  %-24s %-18s %8s %6s\n", "section", "type", "relocs", "pages");
-		for (size_t g = 0; g < e->ngroups; g++)
-			printf("  %-24s %-18s %8zu %6zu\n", e->groups[g].section, e->groups[g].type, e->groups[g].relocs,
-			       e->groups[g].pages);
-	}
-	printf("\nper process: %lu KiB mapped read-only or executable (shared while unwritten), %lu KiB of RELRO and %lu KiB of data\n"
-	       "copied by relocation (private), %lu KiB of bss (anonymous, private once touched)\n",
-	       (unsigned long)shared * 4, (unsigned long)relro_private * 4, (unsigned long)data_private * 4,
-	       (unsigned long)bss * 4);
-	elf_end(elf);
-	close(fd);
-	return 0;
+	return inspect(argv[first]);
 }

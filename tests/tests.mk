@@ -20,9 +20,10 @@ $(BUILD)/tests/test_%: tests/unit/test_%.c $(HOSTED_OBJS)
 	$(CC) $(TEST_CFLAGS) -o $@ $< $(HOSTED_OBJS) -lcmocka
 
 # The loader's pure pieces (accounting, /proc parsing, ELF reading) against libc and libelf.
-LOADER_UNIT_NAMES := account elfinfo opts view pagecause
+LOADER_UNIT_NAMES := account elfinfo opts view pagecause inspect
 LOADER_UNIT_BINS := $(patsubst %,$(BUILD)/tests/test_%,$(LOADER_UNIT_NAMES))
 LOADER_TEST_OBJS := $(BUILD)/loader/account.o $(BUILD)/loader/measure.o $(BUILD)/loader/proc.o $(BUILD)/loader/elfinfo.o \
+	$(BUILD)/loader/elfreloc.o \
 	$(BUILD)/loader/procsel.o $(BUILD)/loader/view.o $(patsubst %.c,$(BUILD)/%.o,$(wildcard loader/report*.c)) \
 	$(BUILD)/loader/cache_attr.o
 $(BUILD)/tests/test_account: tests/unit/test_account.c $(LOADER_TEST_OBJS)
@@ -42,8 +43,14 @@ $(BUILD)/tests/test_opts: tests/unit/test_opts.c $(BUILD)/loader/opts.o
 	@mkdir -p $(dir $@)
 	$(CC) $(WARN) -D_GNU_SOURCE -I loader -o $@ $< $(BUILD)/loader/opts.o -lcmocka
 
-unit: $(UNIT_BINS) $(LOADER_UNIT_BINS)
-	@set -e; for t in $(UNIT_BINS) $(LOADER_UNIT_BINS); do $$t; done
+# mmld inspect's counts against readelf over the system's libc.so.6, libstdc++.so.6 and
+# libLLVM-14.so.1 (about 3 s), and a library with text relocations.
+$(BUILD)/tests/test_inspect: tests/unit/test_inspect.c $(BUILD)/loader/elfinfo.o $(BUILD)/loader/elfreloc.o
+	@mkdir -p $(dir $@)
+	$(CC) $(WARN) -D_GNU_SOURCE -I loader -o $@ $< $(BUILD)/loader/elfinfo.o $(BUILD)/loader/elfreloc.o -lcmocka -lelf
+
+unit: $(UNIT_BINS) $(LOADER_UNIT_BINS) $(BUILD)/testprogs/libtextrel.so
+	@set -e; for t in $(UNIT_BINS) $(LOADER_UNIT_BINS); do MMLD_TEXTREL_LIB=$(BUILD)/testprogs/libtextrel.so $$t; done
 
 e2e: rtld testprogs loader
 	bash tests/e2e/run.sh $(BUILD)

@@ -79,5 +79,46 @@ refused help-two "^mmld help: one command at a time" help share run
 run_cmd "$TMPD/r" -- "$MMLD" run /bin/echo --help -n 3
 check run-program-options "mmld run took the program's --help for its own" grep -qx -- '--help -n 3' "$TMPD/r.out"
 
+# mmld inspect: what the file is and who loads it, in words; errors prefixed, one line each.
+run_cmd "$TMPD/i" -- "$MMLD" inspect /lib/x86_64-linux-gnu/libc.so.6
+check inspect-machine-name "inspect does not name the machine x86-64" grep -q '^/lib/x86_64-linux-gnu/libc.so.6: ELF 64-bit .*, x86-64$' "$TMPD/i.out"
+check inspect-type-names "inspect does not name relocation types R_X86_64_*" sh -c \
+	"grep -Eq '^  \.data +R_X86_64_64 +[0-9]+ +[0-9]+$' '$TMPD/i.out' && ! grep -Eq ' (64|GLOB_DAT|other) +[0-9]+ +[0-9]+$' '$TMPD/i.out'"
+check inspect-no-tbss "inspect attributes relocations to .tbss, which occupies no addresses" sh -c "! grep -q '^  \.tbss ' '$TMPD/i.out'"
+run_cmd "$TMPD/i" -- "$MMLD" inspect "$BUILD/testprogs/exec/startstate-static"
+check inspect-static "inspect of a static program does not say the kernel alone loads it" \
+	grep -q '^loaded by the kernel alone: a static program' "$TMPD/i.out"
+run_cmd "$TMPD/i" -- "$MMLD" inspect "$BUILD/testprogs/exec/startstate-static-pie"
+check inspect-static-pie "inspect of a static PIE does not say the kernel alone loads it" \
+	grep -q '^loaded by the kernel alone: a static PIE' "$TMPD/i.out"
+run_cmd "$TMPD/i" -- "$MMLD" inspect "$BUILD/testprogs/libtextrel.so"
+check inspect-textrel "inspect calls text with text relocations shared, or does not warn" sh -c \
+	"grep -q 'r-x .*text: 1 written by relocations (text relocations' '$TMPD/i.out' && ! grep -q 'r-x .*text: shared' '$TMPD/i.out' && grep -q '^mmld inspect: .*libtextrel.so: warning: text relocations' '$TMPD/i.err'"
+python3 - "$TMPD/aarch64.so" <<'PY'
+import shutil, struct, sys
+shutil.copy("/lib/x86_64-linux-gnu/libc.so.6", sys.argv[1])
+with open(sys.argv[1], "r+b") as f:
+    f.seek(18); f.write(struct.pack("<H", 183))  # e_machine = EM_AARCH64
+PY
+run_cmd "$TMPD/i" -- "$MMLD" inspect "$TMPD/aarch64.so"
+check inspect-foreign "inspect of an AArch64 file does not warn" sh -c \
+	"[ \$(cat '$TMPD/i.rc') = 0 ] && grep -q 'warning: built for AArch64, not x86-64' '$TMPD/i.err' && grep -q ', AArch64$' '$TMPD/i.out'"
+python3 - "$TMPD/nosections.so" <<'PY'
+import shutil, struct, sys
+shutil.copy("/lib/x86_64-linux-gnu/libc.so.6", sys.argv[1])
+with open(sys.argv[1], "r+b") as f:
+    f.seek(0x28); f.write(struct.pack("<Q", 0))       # e_shoff
+    f.seek(0x3c); f.write(struct.pack("<HH", 0, 0))   # e_shnum, e_shstrndx
+PY
+run_cmd "$TMPD/i" -- "$MMLD" inspect "$TMPD/nosections.so"
+n_with=$("$MMLD" inspect /lib/x86_64-linux-gnu/libc.so.6 | sed -n 's/^relocations: \([0-9]*\) .*/\1/p')
+check inspect-no-section-headers "a file without section headers is not read from its dynamic segment" sh -c \
+	"grep -q '^relocations: $n_with (the tables of the dynamic segment)' '$TMPD/i.out' && grep -q '^  segment 3 (relro) ' '$TMPD/i.out' && grep -q '^needs: ld-linux-x86-64.so.2' '$TMPD/i.out'"
+mkfifo "$TMPD/fifo"
+expect_err inspect-fifo 1 "^mmld inspect: .*fifo: a FIFO, not an ELF file$" -- timeout 5 "$MMLD" inspect "$TMPD/fifo"
+expect_err inspect-directory 1 "^mmld inspect: /tmp: a directory, not an ELF file$" -- "$MMLD" inspect /tmp
+expect_err inspect-missing 1 "^mmld inspect: /nonexistent: No such file or directory$" -- "$MMLD" inspect /nonexistent
+expect_err inspect-not-elf 1 "^mmld inspect: /etc/hostname: not an ELF file$" -- "$MMLD" inspect /etc/hostname
+
 echo "cli: $PASS passed, $FAIL failed"
 [ "$FAIL" = 0 ]

@@ -125,7 +125,7 @@ check failing-program-reported "a program failing at exit is not reported" \
 # mmld inspect: the load plan, from the file alone.
 run_cmd "$TMPD/insp" -- "$MMLD" inspect "$BUILD/testprogs/share/libknown.so"
 check inspect-relocated-pages "inspect does not find 4096 RELATIVE relocations writing 8 pages of .data.rel.ro" \
-	grep -Eq '^  \.data\.rel\.ro +RELATIVE +4096 +8$' "$TMPD/insp.out"
+	grep -Eq '^  \.data\.rel\.ro +R_X86_64_RELATIVE +4096 +8$' "$TMPD/insp.out"
 check inspect-segments "inspect does not show the 257-page read-only segment and the RELRO one" sh -c \
 	"grep -Eq 'r-- +257  read-only data: shared' '$TMPD/insp.out' && grep -q '9 RELRO (read-only after relocation)' '$TMPD/insp.out'"
 run_cmd "$TMPD/insp" -- "$MMLD" inspect /lib/x86_64-linux-gnu/libc.so.6
