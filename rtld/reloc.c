@@ -176,6 +176,21 @@ static bool apply_table(struct dso *d, uintptr_t table, size_t size, bool lazy, 
 		 * keeps the word inside the writable span. Anything else leaves for the loop below. */
 		const Elf64_Rela *start = r;
 		const uintptr_t span = hi - 8 - lo, first = lo - b;
+		/* Four at a time while all four pass (the loop's own compare and branch then count
+		 * once for four); the first entry that does not sends the rest to the loop after. */
+		for (size_t groups = (size_t)(end - r) / 4; groups; groups--, r += 4) {
+			if (r[0].r_info != R_X86_64_RELATIVE || r[1].r_info != R_X86_64_RELATIVE ||
+			    r[2].r_info != R_X86_64_RELATIVE || r[3].r_info != R_X86_64_RELATIVE)
+				break;
+			uintptr_t o0 = r[0].r_offset - first, o1 = r[1].r_offset - first;
+			uintptr_t o2 = r[2].r_offset - first, o3 = r[3].r_offset - first;
+			if (o0 > span || o1 > span || o2 > span || o3 > span)
+				break;
+			*(uint64_t *)(lo + o0) = b + (uint64_t)r[0].r_addend;
+			*(uint64_t *)(lo + o1) = b + (uint64_t)r[1].r_addend;
+			*(uint64_t *)(lo + o2) = b + (uint64_t)r[2].r_addend;
+			*(uint64_t *)(lo + o3) = b + (uint64_t)r[3].r_addend;
+		}
 		for (; r < end && r->r_info == R_X86_64_RELATIVE && r->r_offset - first <= span; r++)
 			*(uint64_t *)(b + r->r_offset) = b + (uint64_t)r->r_addend;
 		nrelative = (uint64_t)(r - start);
