@@ -199,6 +199,8 @@ static bool apply_table(struct dso *d, uintptr_t table, size_t size, bool lazy, 
 	const struct reloc_span s = {b, lo, hi - 8 - lo};
 	const bool common = fast && !irelative_pass && R.mode == MODE_RUN;
 	uint64_t ncommon = 0, nsymbolic = 0;
+	if (common && lazy) /* a lazily bound PLT table: runs of slots that only get the base added */
+		ncommon = arch_apply_lazy_slots(&r, end, &s);
 	for (; r < end; r++) {
 		if (common && arch_apply_common(d, r, lazy, &s, resolve_cached, &nsymbolic)) {
 			ncommon++;

@@ -46,4 +46,19 @@ __attribute__((always_inline)) static inline bool arch_apply_common(struct dso *
 	(*symbolic)++;
 	return true;
 }
+/* The lazily bound JUMP_SLOT entries from *r on, while they last and stay in the span: each
+ * only gets the load bias added (the PLT entry's push, until the first call binds it). Leaves
+ * *r at the first entry that is not one; returns how many were applied. */
+__attribute__((always_inline)) static inline uint64_t arch_apply_lazy_slots(const Elf64_Rela **r,
+									      const Elf64_Rela *end,
+									      const struct reloc_span *s)
+{
+	const Elf64_Rela *p = *r;
+	const uintptr_t first = s->lo - s->bias; /* link-time address of the span's start */
+	for (; p < end && R_TYPE(p->r_info) == R_X86_64_JUMP_SLOT && p->r_offset - first <= s->span; p++)
+		*(uint64_t *)(s->lo + (p->r_offset - first)) += s->bias;
+	uint64_t n = (uint64_t)(p - *r);
+	*r = p;
+	return n;
+}
 #endif
