@@ -11,13 +11,12 @@
  * built inside the word in three moves: pairs c0*33+c1 in 16-bit lanes (at most 8670), then
  * pairs of pairs times 33^2 in 32-bit lanes (at most 9450300), then the two halves. No lane
  * overflows into the next, so the result is exactly the byte-at-a-time hash mod 2^32.
- * Words are read only at 8-byte-aligned addresses, which never cross a page, so reading bytes
- * before the name or after its NUL inside such a word is safe. Those bytes are zeroed and the
- * hash corrected for them: 33 is odd, so invertible mod 2^32, and k zero bytes only multiply
- * h by 33^k. Before the name, h starts at 5381 * 33^-k and is 5381 at its first byte; after
- * the NUL (the lowest zero byte: the test below finds it exactly), the word's hash is
- * multiplied by 33^-k for the k bytes past the end. */
-typedef uint64_t __attribute__((may_alias)) gnu_hash_word;
+ * A word is read wherever it does not reach into the next page (a page is all mapped or not
+ * at all), so reading the bytes after the NUL in the last word is safe; within 8 bytes of a
+ * page end the name is read a byte at a time. The last word's bytes from the NUL on are
+ * zeroed, and k zero bytes only multiply h by 33^k: 33 is odd, so invertible mod 2^32, and
+ * multiplying by 33^-k takes them back out. */
+typedef uint64_t __attribute__((may_alias, aligned(1))) gnu_hash_word;
 
 static inline uint32_t gnu_hash_word8(uint32_t h, uint64_t w)
 {
@@ -28,6 +27,8 @@ static inline uint32_t gnu_hash_word8(uint32_t h, uint64_t w)
 	return h * (33u * 33 * 33 * 33 * 33 * 33 * 33 * 33) + eight;
 }
 
+/* Nonzero if a byte of w is zero; its lowest set bit is in the first zero byte (the test can
+ * also flag bytes after that one, never before). */
 static inline uint64_t gnu_hash_zero_bytes(uint64_t w)
 {
 	return (w - 0x0101010101010101ULL) & ~w & 0x8080808080808080ULL;
@@ -35,24 +36,27 @@ static inline uint64_t gnu_hash_zero_bytes(uint64_t w)
 
 static inline uint32_t gnu_hash(const char *s)
 {
-	/* 33^-j mod 2^32 (33^-1 = 0x3e0f83e1), and 5381 * 33^-j */
+	/* 33^-k mod 2^32 (33^-1 = 0x3e0f83e1) */
 	static const uint32_t inverse[9] = {0x1,        0x3e0f83e1, 0xb44e0bc1, 0xd6eb17a1, 0x92262781,
 					    0x884ebb61, 0x8fc45341, 0x70f66f21, 0xe4648f01};
-	static const uint32_t start[8] = {0x1505,     0x7c1f0865, 0xec7d0fc5, 0x7b87ab25,
-					  0xfbfc5a85, 0x1ee89de5, 0xe9a9f545, 0x6bede0a5};
-	uintptr_t k = (uintptr_t)s & 7;
-	const gnu_hash_word *p = (const gnu_hash_word *)(s - k);
-	uint64_t before = (1ULL << (8 * k)) - 1; /* the first word's bytes before s */
-	uint64_t w = *p & ~before;
-	uint64_t nul = gnu_hash_zero_bytes(w | before);
-	uint32_t h = start[k];
-	while (!nul) {
-		h = gnu_hash_word8(h, w);
-		w = *++p;
-		nul = gnu_hash_zero_bytes(w);
+	const unsigned char *p = (const unsigned char *)s;
+	uint32_t h = 5381;
+	for (;;) {
+		for (size_t words = (4096 - ((uintptr_t)p & 4095)) / 8; words; words--, p += 8) {
+			uint64_t w = *(const gnu_hash_word *)p;
+			uint64_t nul = gnu_hash_zero_bytes(w);
+			if (nul) {
+				unsigned end = (unsigned)__builtin_ctzll(nul) / 8; /* bytes before the NUL */
+				return gnu_hash_word8(h, w & ((1ULL << (8 * end)) - 1)) * inverse[8 - end];
+			}
+			h = gnu_hash_word8(h, w);
+		}
+		for (size_t left = (0 - (uintptr_t)p) & 4095; left; left--, p++) { /* to the page end */
+			if (!*p)
+				return h;
+			h = h * 33 + *p;
+		}
 	}
-	unsigned end = (unsigned)__builtin_ctzll(nul) / 8; /* bytes before the NUL */
-	return gnu_hash_word8(h, w & ((1ULL << (8 * end)) - 1)) * inverse[8 - end];
 }
 
 /* DT_HASH (System V gABI); also the hash stored in version records. */

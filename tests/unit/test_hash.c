@@ -5,6 +5,8 @@
 #include <stdint.h>
 #include <setjmp.h>
 #include <cmocka.h>
+#include <sys/mman.h>
+#include <unistd.h>
 #include "hash.h"
 
 static void test_gnu_hash(void **state)
@@ -41,6 +43,25 @@ static void test_gnu_hash_every_length(void **state)
 		}
 }
 
+/* Names that end at, or run across, the end of a page followed by an unmapped one: no word
+ * may be read from the next page (the test would crash), and the hash stays exact. */
+static void test_gnu_hash_page_end(void **state)
+{
+	(void)state;
+	long page = sysconf(_SC_PAGESIZE);
+	char *two = mmap(NULL, (size_t)page * 2, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	assert_true(two != MAP_FAILED);
+	assert_int_equal(mprotect(two + page, (size_t)page, PROT_NONE), 0);
+	for (size_t len = 0; len <= 40; len++) {
+		char *s = two + page - len - 1; /* the NUL is the page's last byte */
+		for (size_t i = 0; i < len; i++)
+			s[i] = (char)('a' + (i * 7 + len) % 26);
+		s[len] = 0;
+		assert_int_equal(gnu_hash(s), gnu_hash_bytewise(s));
+	}
+	munmap(two, (size_t)page * 2);
+}
+
 static void test_elf_hash(void **state)
 {
 	(void)state;
@@ -65,6 +86,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_gnu_hash),
 		cmocka_unit_test(test_gnu_hash_every_length),
+		cmocka_unit_test(test_gnu_hash_page_end),
 		cmocka_unit_test(test_elf_hash),
 		cmocka_unit_test(test_elf_hash_high_bytes),
 	};
