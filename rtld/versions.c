@@ -117,6 +117,18 @@ static bool defines_version(const struct dso *d, const char *name, uint32_t hash
 	return false;
 }
 
+/* The verdefs are in dep->versions[] (those without a file), but for the base record: a
+ * version found there is defined, one not found is looked for along the whole chain. */
+static bool defined_by(const struct dso *dep, const struct dso_version *want)
+{
+	for (size_t k = 2; k < dep->nversions; k++) {
+		const struct dso_version *v = &dep->versions[k];
+		if (v->hash == want->hash && v->name && !v->file && strcmp(v->name, want->name) == 0)
+			return true;
+	}
+	return defines_version(dep, want->name, want->hash);
+}
+
 void versions_check(struct dso *d)
 {
 	/* The versions one verneed record asks of a file sit side by side, with the same file
@@ -136,7 +148,7 @@ void versions_check(struct dso *d)
 		if (DEBUG_ON(DBG_VERSIONS))
 			dbg("checking for version `%s' in file %s [0] required by file %s [0]", v->name, dso_display(dep),
 			    dso_display(d));
-		if (!defines_version(dep, v->name, v->hash) && !v->weak)
+		if (!defined_by(dep, v) && !v->weak)
 			rt_die(NULL, dso_display(dep), "version `%s' not found (required by %s)", v->name,
 			       d == R.main ? R.progname : dso_display(d));
 	}
