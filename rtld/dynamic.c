@@ -190,6 +190,13 @@ int dynamic_decode(struct dso *d, char *err, size_t errlen)
 	}
 	if (!d->gnu_hash && !d->sysv_hash)
 		BAD("no hash table in the dynamic section");
+	if (!d->gnu_hash) {
+		/* Lookups test the Bloom filter first: this one lets every name through. */
+		static const uint64_t pass_all = ~0ULL;
+		d->gnu_bloom = &pass_all;
+		d->gnu_bloom_mask = 0;
+		d->gnu_shift = 0;
+	}
 	if (d->nsyms && !dso_contains(d, (uintptr_t)d->symtab, d->nsyms * sizeof(Elf64_Sym), PF_R))
 		BAD("symbol table (%zu symbols) outside the loaded segments", d->nsyms);
 

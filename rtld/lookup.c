@@ -82,12 +82,12 @@ static inline struct probe probe_of(const struct sym_query *q)
 __attribute__((always_inline)) static inline const Elf64_Sym *find_in(const struct dso *d, const struct sym_query *q,
 								      struct probe p)
 {
-	const uint64_t *bloom = d->gnu_bloom;
-	if (__builtin_expect(!bloom, 0))
-		return d->sysv_hash ? find_sysv(d, q) : NULL;
+	/* An object with only a SysV table has a one-word filter that lets everything through. */
 	uint64_t mask = p.bit | (1ULL << ((p.hv >> d->gnu_shift) % 64));
-	if (__builtin_expect((bloom[p.word & d->gnu_bloom_mask] & mask) != mask, 1))
+	if (__builtin_expect((d->gnu_bloom[p.word & d->gnu_bloom_mask] & mask) != mask, 1))
 		return NULL;
+	if (__builtin_expect(!d->gnu_hash, 0))
+		return d->sysv_hash ? find_sysv(d, q) : NULL;
 	uint32_t symoffset = d->gnu_symoffset;
 	size_t i = d->gnu_buckets[p.hv % d->gnu_nbuckets];
 	if (i < symoffset)
@@ -146,7 +146,7 @@ __attribute__((always_inline)) static inline bool search(struct dso **scope, siz
 	struct probe p = probe_of(q);
 	for (size_t i = 0; i < n; i++) {
 		struct dso *d = scope[i];
-		if (d == skip)
+		if (skip && d == skip) /* skip is a constant NULL where search is inlined */
 			continue;
 		const Elf64_Sym *s = find_in(d, q, p);
 		if (s) {
@@ -162,11 +162,12 @@ __attribute__((always_inline)) static inline bool search(struct dso **scope, siz
 	return false;
 }
 
-/* The same, out of line, for the scopes searched less often than the global one. */
+/* The same, out of line, for the scopes searched less often than the global one, and for a
+ * COPY relocation (which skips the program). */
 __attribute__((noinline)) static bool search_other(struct dso **scope, size_t n, const struct sym_query *q,
-						   struct sym_def *out)
+						   struct dso *skip, struct sym_def *out)
 {
-	return search(scope, n, q, NULL, out);
+	return search(scope, n, q, skip, out);
 }
 
 /* A dlopen'ed object that `req` now refers to without depending on it (a symbol found in the
@@ -255,7 +256,7 @@ bool lookup_reloc_symbol(struct dso *req, size_t symidx, bool plt, bool copy, st
 	}
 	/* RTLD_DEEPBIND: the search list of the root that loaded it comes before the global scope. */
 	struct dso *first_root = req->nscope_roots ? req->scope_roots[0] : NULL;
-	if (req->deepbind && first_root && search_other(first_root->search_list, first_root->nsearch_list, &q, out)) {
+	if (req->deepbind && first_root && search_other(first_root->search_list, first_root->nsearch_list, &q, NULL, out)) {
 		keep_if_foreign(req, out->dso);
 		return true;
 	}
@@ -268,7 +269,7 @@ bool lookup_reloc_symbol(struct dso *req, size_t symidx, bool plt, bool copy, st
 		}
 	}
 	const struct link_ns *ns = &R.ns[req->ns];
-	if (search(ns->scope, ns->nscope, &q, copy ? R.main : NULL, out)) {
+	if (copy ? search_other(ns->scope, ns->nscope, &q, R.main, out) : search(ns->scope, ns->nscope, &q, NULL, out)) {
 		keep_if_foreign(req, out->dso);
 		return true;
 	}
@@ -276,7 +277,7 @@ bool lookup_reloc_symbol(struct dso *req, size_t symidx, bool plt, bool copy, st
 	 * (an object one root loaded can bind to what a later root brought: glibc's dblload). */
 	for (size_t i = req->deepbind ? 1 : 0; i < req->nscope_roots; i++) {
 		const struct dso *root = req->scope_roots[i];
-		if (search_other(root->search_list, root->nsearch_list, &q, out)) {
+		if (search_other(root->search_list, root->nsearch_list, &q, NULL, out)) {
 			keep_if_foreign(req, out->dso);
 			return true;
 		}
@@ -287,7 +288,7 @@ bool lookup_reloc_symbol(struct dso *req, size_t symidx, bool plt, bool copy, st
 bool lookup_global(const char *name, struct sym_def *out)
 {
 	struct sym_query q = {.name = name, .gnu_hash = gnu_hash(name)};
-	return search_other(R.ns[0].scope, R.ns[0].nscope, &q, out);
+	return search_other(R.ns[0].scope, R.ns[0].nscope, &q, NULL, out);
 }
 
 uintptr_t sym_address(const struct sym_def *def)
