@@ -17,12 +17,14 @@ bool dso_contains(const struct dso *d, uintptr_t addr, size_t len, uint32_t need
 }
 
 /* dso_contains(d, addr, 1, PF_X), by one compare when d has a single executable segment. */
-static bool in_code(const struct dso *d, uintptr_t addr)
+static inline bool in_code(const struct dso *d, uintptr_t addr)
 {
 	if (d->exec_hi)
 		return addr - d->exec_lo < d->exec_hi - d->exec_lo;
 	return dso_contains(d, addr, 1, PF_X);
 }
+
+bool dso_code(const struct dso *d, uintptr_t addr) { return in_code(d, addr); }
 
 bool code_address(const struct dso *d, uintptr_t addr, bool loader_too)
 {

@@ -171,6 +171,9 @@ HIDDEN bool dso_contains(const struct dso *d, uintptr_t addr, size_t len, uint32
  * A table's entries checked against this one bound cost a compare each, not a walk of the
  * program headers. */
 HIDDEN size_t dso_room(const struct dso *d, uintptr_t addr);
+/* dynamic.c: true if addr is inside an executable segment of d itself: one compare when d
+ * has a single executable segment (nearly always), a walk of its program headers else. */
+HIDDEN bool dso_code(const struct dso *d, uintptr_t addr);
 /* dynamic.c: true if addr is inside an executable segment of a loaded object (d's first;
  * ld-mmld.so's own only if `loader_too`: a symbol may be defined there, a constructor may
  * not). Checked before the loader itself calls an address a file gave it (constructors,

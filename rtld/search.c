@@ -109,8 +109,9 @@ static const char *open_error_text(long err)
 static const char *refused(const struct dso *d)
 {
 	uint64_t flags_1 = 0;
-	for (const Elf64_Dyn *e = d->dynamic; e && dso_contains(d, (uintptr_t)e, sizeof *e, PF_R) && e->d_tag != DT_NULL;
-	     e++)
+	/* Entries up to the end of the readable segment holding the section (found once). */
+	size_t n = d->dynamic ? dso_room(d, (uintptr_t)d->dynamic) / sizeof(Elf64_Dyn) : 0;
+	for (const Elf64_Dyn *e = d->dynamic; n && e->d_tag != DT_NULL; e++, n--)
 		if (e->d_tag == DT_FLAGS_1)
 			flags_1 = e->d_un.d_val;
 	if (flags_1 & DF_1_PIE)

@@ -262,7 +262,7 @@ static inline __attribute__((always_inline)) uintptr_t lazy_target(struct dso *d
 	const char *name = dso_str(def->dso, def->sym->st_name); /* the definition's own string table */
 	/* The trampoline jumps there next: it must be code (an absolute or damaged symbol
 	 * value could be anything). */
-	bool code = dso_contains(def->dso, a, 1, PF_X);
+	bool code = dso_code(def->dso, a);
 	if (!code) { /* somewhere else (an IFUNC's answer): the list of objects is walked */
 		reading = scope_enter();
 		code = code_address(def->dso, a, true);
