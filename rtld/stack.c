@@ -108,7 +108,9 @@ static void env_list(void)
 
 static const char *env_value(const char *entry, const char *name, size_t n)
 {
-	return entry[0] == name[0] && strncmp(entry, name, n) == 0 && entry[n] == '=' ? entry + n + 1 : NULL;
+	return entry[0] == name[0] && (n < 2 || entry[1] == name[1]) && strncmp(entry, name, n) == 0 && entry[n] == '='
+		       ? entry + n + 1
+		       : NULL;
 }
 
 const char *env_get(const char *name)

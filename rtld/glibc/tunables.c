@@ -24,6 +24,7 @@ typedef union {
 
 static tunable_val values[TUNABLE_COUNT];
 static bool set[TUNABLE_COUNT];
+static size_t nset; /* how many are set: glibc_tunable's answer without a walk when none is */
 static bool ready;
 
 static uint64_t parse_number(const char *s)
@@ -58,6 +59,7 @@ static void initialize(size_t id, const char *text)
 		return;
 	if (t->type == 3) {
 		values[id].strval = text;
+		nset += !set[id];
 		set[id] = true;
 		return;
 	}
@@ -67,6 +69,7 @@ static void initialize(size_t id, const char *text)
 	if (!ok)
 		return;
 	values[id].numval = (int64_t)v;
+	nset += !set[id];
 	set[id] = true;
 }
 
@@ -115,7 +118,7 @@ void glibc_tunables_init(void)
 
 bool glibc_tunable(const char *name, int64_t *out)
 {
-	for (size_t id = 0; id < TUNABLE_COUNT; id++)
+	for (size_t id = 0; nset && id < TUNABLE_COUNT; id++)
 		if (set[id] && strcmp(defs[id].name, name) == 0) {
 			*out = values[id].numval;
 			return true;
