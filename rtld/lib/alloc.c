@@ -1,9 +1,14 @@
 /* Size-class allocator on mmap.
  *
- * Every block has a 16-byte header holding its class (0..LARGE_CLASS-1) or, for a large
- * block mapped alone, its mapping length. Freed small blocks go on the free list of their
- * class, for the next allocation of that size; large blocks go back to the kernel when they
- * are freed. Arenas themselves are never returned.
+ * Every block has a 16-byte header holding its class or, for a large block mapped alone, its
+ * mapping length. Classes are multiples of 16 bytes, at most an eighth to a quarter apart
+ * (16..128 by 16, then four or eight steps per doubling up to 4096): the loader's records are
+ * a few sizes that stay for the life of the process (a struct dso of 1064 bytes, a glibc
+ * link_map block of 1200), and power-of-two classes gave each nearly twice its size. Freed
+ * small blocks go on the free list of their class, for the next allocation of that size;
+ * large blocks go back to the kernel when they are freed. Arenas themselves are never
+ * returned. Memory carved from an arena for the first time is still the kernel's zero fill:
+ * rt_calloc does not clear it again.
  *
  * The lock. Threads reach us from everywhere (dlopen and dlclose under LOCK_LOAD, libc's
  * pthread_create for a new thread's DTV, __tls_get_addr growing one, the lazy-binding
@@ -16,11 +21,18 @@
 #include "alloc.h"
 #include "string.h"
 #include "syscall.h"
+#include <stdbool.h>
 #include <stdint.h>
 
-#define MIN_SHIFT 4   /* 16-byte payloads */
-#define NCLASSES 9    /* up to 4096-byte payloads */
+#define NCLASSES 32
 #define ARENA_SIZE (256 * 1024)
+
+/* Payload bytes of each class. */
+static const unsigned short class_size[NCLASSES] = {
+	16,   32,   48,   64,   80,   96,   112,  128,  160,  192,  224,  256,  320,  384,  448,  512,
+	640,  768,  896,  1024, 1152, 1280, 1408, 1536, 1664, 1792, 1920, 2048, 2560, 3072, 3584, 4096,
+};
+#define SMALL_MAX 4096
 
 struct header {
 	size_t size_or_class; /* class index, or mapping length for large blocks */
@@ -41,7 +53,7 @@ static void acquire(void)
 			__builtin_ia32_pause();
 }
 static void release(void) { __atomic_store_n(&lock, 0, __ATOMIC_RELEASE); }
-static void *malloc_locked(size_t n);
+static void *malloc_locked(size_t n, bool *fresh);
 static void free_locked(void *p);
 static char *arena_cur, *arena_end;
 static size_t mapped_bytes;
@@ -57,20 +69,19 @@ static void *map_anon(size_t len)
 
 static int class_of(size_t n)
 {
-	int c = 0;
-	size_t cap = (size_t)1 << MIN_SHIFT;
-	while (cap < n) {
-		cap <<= 1;
+	if (n <= 128)
+		return n ? (int)((n - 1) / 16) : 0;
+	int c = 8;
+	while (class_size[c] < n)
 		c++;
-	}
 	return c;
 }
 
-static void *malloc_locked(size_t n)
+/* *fresh: the block was never handed out before (an arena's zero fill). */
+static void *malloc_locked(size_t n, bool *fresh)
 {
-	if (n == 0)
-		n = 1;
-	if (n > ((size_t)1 << (MIN_SHIFT + NCLASSES - 1))) {
+	*fresh = true;
+	if (n > SMALL_MAX) {
 		if (n > SIZE_MAX / 2)
 			return NULL;
 		size_t len = (n + sizeof(struct header) + 4095) & ~(size_t)4095;
@@ -85,9 +96,10 @@ static void *malloc_locked(size_t n)
 	if (free_lists[c]) {
 		struct free_block *b = free_lists[c];
 		free_lists[c] = b->next;
+		*fresh = false;
 		return b;
 	}
-	size_t need = sizeof(struct header) + ((size_t)1 << (MIN_SHIFT + c));
+	size_t need = sizeof(struct header) + class_size[c];
 	if (!arena_cur || (size_t)(arena_end - arena_cur) < need) {
 		char *a = map_anon(ARENA_SIZE);
 		if (!a)
@@ -104,8 +116,9 @@ static void *malloc_locked(size_t n)
 
 void *rt_malloc(size_t n)
 {
+	bool fresh;
 	acquire();
-	void *p = malloc_locked(n);
+	void *p = malloc_locked(n, &fresh);
 	release();
 	return p;
 }
@@ -123,16 +136,19 @@ void *rt_calloc(size_t count, size_t size)
 {
 	if (size && count > SIZE_MAX / size)
 		return NULL;
-	void *p = rt_malloc(count * size);
-	/* A large block is a fresh mapping, already zero: touching it would only fault it in. */
-	if (p && !((struct header *)p - 1)->large)
+	bool fresh;
+	acquire();
+	void *p = malloc_locked(count * size, &fresh);
+	release();
+	/* Never handed out before, it is still zero: touching it would only fault it in. */
+	if (p && !fresh)
 		memset(p, 0, count * size);
 	return p;
 }
 
 static size_t usable(struct header *h)
 {
-	return h->large ? h->size_or_class - sizeof *h : (size_t)1 << (MIN_SHIFT + h->size_or_class);
+	return h->large ? h->size_or_class - sizeof *h : class_size[h->size_or_class];
 }
 
 static void free_locked(void *p)

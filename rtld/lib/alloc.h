@@ -1,5 +1,5 @@
-/* ld-mmld.so's own allocator: power-of-two size classes carved from mmap'd arenas, larger
- * blocks mapped on their own. Memory of the loaded program's libc never comes from here. */
+/* ld-mmld.so's own allocator: size classes at most a quarter apart carved from mmap'd
+ * arenas, larger blocks mapped on their own. Memory of the loaded program's libc never comes from here. */
 #ifndef MMLD_ALLOC_H
 #define MMLD_ALLOC_H
 
