@@ -178,9 +178,10 @@ static dtv_t *new_dtv(size_t slots, size_t gen)
 void tls_setup_main_thread(void)
 {
 	size_t below = R.tls_static_size, align = R.tls_static_align;
-	size_t total = align_up(below + R.tcb_size + align, R.pagesize);
-	long m = sys_mmap(NULL, total, PROT_READ_ | PROT_WRITE_, MAP_PRIVATE_ | MAP_ANONYMOUS_, -1, 0);
-	if (mmap_failed(m))
+	/* Zeroed, never freed: the main thread's TLS and control block share the loader's arena
+	 * (and its pages) rather than a mapping of their own. */
+	char *m = rt_calloc(1, below + R.tcb_size + align);
+	if (!m)
 		die_load(NULL, "cannot allocate TLS block");
 	uintptr_t tp = align_up((uintptr_t)m + below, align);
 	dtv_t *dtv = new_dtv(R.tls_max_modid + DTV_SURPLUS, R.tls_generation);

@@ -2,7 +2,7 @@
  *
  * Every block has a 16-byte header holding its class or, for a large block mapped alone, its
  * mapping length. Classes are multiples of 16 bytes, at most an eighth to a quarter apart
- * (16..128 by 16, then four or eight steps per doubling up to 4096): the loader's records are
+ * (16..128 by 16, then four or eight steps per doubling up to 8192): the loader's records are
  * a few sizes that stay for the life of the process (a struct dso of 1064 bytes, a glibc
  * link_map block of 1200), and power-of-two classes gave each nearly twice its size. Freed
  * small blocks go on the free list of their class, for the next allocation of that size;
@@ -24,15 +24,16 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-#define NCLASSES 32
+#define NCLASSES 36
 #define ARENA_SIZE (256 * 1024)
 
-/* Payload bytes of each class. */
+/* Payload bytes of each class (the main thread's TLS and thread control block, a little over
+ * 4 KiB, come from an arena too). */
 static const unsigned short class_size[NCLASSES] = {
-	16,   32,   48,   64,   80,   96,   112,  128,  160,  192,  224,  256,  320,  384,  448,  512,
-	640,  768,  896,  1024, 1152, 1280, 1408, 1536, 1664, 1792, 1920, 2048, 2560, 3072, 3584, 4096,
+	16,   32,   48,   64,   80,   96,   112,  128,  160,  192,  224,  256,  320,  384,  448,  512,  640,  768,
+	896,  1024, 1152, 1280, 1408, 1536, 1664, 1792, 1920, 2048, 2560, 3072, 3584, 4096, 5120, 6144, 7168, 8192,
 };
-#define SMALL_MAX 4096
+#define SMALL_MAX 8192
 
 struct header {
 	size_t size_or_class; /* class index, or mapping length for large blocks */
