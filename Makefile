@@ -21,7 +21,7 @@ RTLD_ASMS := $(wildcard rtld/arch/x86_64/*.S)
 RTLD_OBJS := $(patsubst %.c,$(BUILD)/%.o,$(RTLD_SRCS)) $(patsubst %.S,$(BUILD)/%.o,$(RTLD_ASMS))
 RTLD := $(BUILD)/ld-mmld.so
 
-.PHONY: all rtld check check-image clean bench demo testprogs unit e2e corpus fuzz sweep loader deps conformance
+.PHONY: threads-valgrind all rtld check check-image clean bench demo testprogs unit e2e corpus fuzz sweep loader deps conformance
 all: rtld loader testprogs
 
 # Debian packages the build and the tests need; `make deps` installs the missing ones.

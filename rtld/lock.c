@@ -150,6 +150,12 @@ void retire(void *p)
 	retired[nretired++] = p;
 }
 
+void retire_flush_some(void)
+{
+	if (nretired >= 32)
+		retire_flush();
+}
+
 void retire_flush(void)
 {
 	if (!nretired)

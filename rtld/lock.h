@@ -54,6 +54,9 @@ HIDDEN void scope_publish(void *array_slot, size_t *count_slot, void *array, siz
 HIDDEN void retire(void *p);
 /* scope_wait, then frees everything retired. */
 HIDDEN void retire_flush(void);
+/* The same once enough has been retired (dlopen: a wait on every thread each time would
+ * cost more than the memory it gives back). */
+HIDDEN void retire_flush_some(void);
 
 /* fork: the personality's handlers call these around fork() (prepare in the parent before,
  * parent/child after): every loader lock is held across the fork, so the child finds them

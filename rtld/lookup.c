@@ -106,9 +106,13 @@ __attribute__((always_inline)) static inline const Elf64_Sym *find_in(const stru
 	return NULL;
 }
 
+/* LD_DEBUG=statistics' count of objects searched: only when asked for (lazy bindings in
+ * several threads would otherwise race on it). */
+#define COUNT_LOOKUPS(n) (DEBUG_ON(DBG_STATISTICS) ? (void)(R.nlookups += (n)) : (void)0)
+
 const Elf64_Sym *lookup_in_dso(const struct dso *d, const struct sym_query *q)
 {
-	R.nlookups++;
+	COUNT_LOOKUPS(1);
 	return find_in(d, q, probe_of(q));
 }
 
@@ -121,23 +125,47 @@ struct unique_entry {
 };
 static struct unique_entry *unique_table[64];
 
+/* The entry for name in ns among the entries from `e` up to (not including) `stop`. */
+static struct unique_entry *unique_find(struct unique_entry *e, struct unique_entry *stop, const char *name,
+					unsigned ns)
+{
+	for (; e != stop; e = __atomic_load_n(&e->next, __ATOMIC_ACQUIRE))
+		if (e->ns == ns && strcmp(e->name, name) == 0)
+			return e;
+	return NULL;
+}
+
+/* Lazy bindings reach here from any thread without a lock (rtld/lock.c): entries are pushed
+ * with a compare-and-swap, never changed or removed, so a reader walks a list that only ever
+ * gains entries at its head. Two threads adding the same name: the one that loses the race
+ * takes the winner's entry. */
 static void unique_resolve(const char *name, uint32_t h, struct sym_def *def)
 {
 	struct unique_entry **slot = &unique_table[h % 64];
-	for (struct unique_entry *e = *slot; e; e = e->next)
-		if (e->ns == def->dso->ns && strcmp(e->name, name) == 0) {
+	struct unique_entry *head = __atomic_load_n(slot, __ATOMIC_ACQUIRE);
+	struct unique_entry *e = unique_find(head, NULL, name, def->dso->ns), *mine;
+	if (e) {
+		*def = e->def;
+		return;
+	}
+	if (!(mine = rt_malloc(sizeof *mine)))
+		return;
+	mine->name = name;
+	mine->ns = def->dso->ns;
+	mine->def = *def;
+	do {
+		mine->next = head;
+		if (__atomic_compare_exchange_n(slot, &head, mine, false, __ATOMIC_RELEASE, __ATOMIC_ACQUIRE))
+			break;
+		e = unique_find(head, mine->next, name, mine->ns); /* what was pushed meanwhile */
+		if (e) {
+			rt_free(mine);
 			*def = e->def;
 			return;
 		}
-	struct unique_entry *e = rt_malloc(sizeof *e);
-	if (!e)
-		return;
-	def->dso->nodelete = true; /* the process-wide definition must outlive every user of it */
-	e->name = name;
-	e->ns = def->dso->ns;
-	e->def = *def;
-	e->next = *slot;
-	*slot = e;
+	} while (1);
+	/* The process-wide definition must outlive every user of it (set once, never cleared). */
+	__atomic_store_n(&def->dso->nodelete, true, __ATOMIC_RELAXED);
 }
 
 __attribute__((always_inline)) static inline bool search(struct dso **scope, size_t n, const struct sym_query *q,
@@ -150,7 +178,7 @@ __attribute__((always_inline)) static inline bool search(struct dso **scope, siz
 			continue;
 		const Elf64_Sym *s = find_in(d, q, p);
 		if (s) {
-			R.nlookups += i + 1;
+			COUNT_LOOKUPS(i + 1);
 			out->sym = s;
 			out->dso = d;
 			if (SYM_BIND(s->st_info) == STB_GNU_UNIQUE)
@@ -158,7 +186,7 @@ __attribute__((always_inline)) static inline bool search(struct dso **scope, siz
 			return true;
 		}
 	}
-	R.nlookups += n;
+	COUNT_LOOKUPS(n);
 	return false;
 }
 

@@ -244,6 +244,20 @@ void tls_add_modules(struct dso *first)
 	}
 }
 
+static void init_static_block(void *tp, void *d) { copy_image(d, (char *)tp - ((struct dso *)d)->tls_offset); }
+
+/* d's initial-exec block, from its image, in every thread (threads created from now on get
+ * it from tls_init_thread, which waits for LOCK_TLS). */
+static void init_static_everywhere(struct dso *d)
+{
+	rtld_lock(LOCK_TLS);
+	if (lock_ops.for_each_thread)
+		lock_ops.for_each_thread(init_static_block, d);
+	else if (R.tp)
+		init_static_block(R.tp, d); /* before libc's threads exist: the main thread */
+	rtld_unlock(LOCK_TLS);
+}
+
 bool tls_try_static(struct dso *d)
 {
 	/* Reached by initial-exec code (TPOFF relocations) the block must sit at a fixed offset
@@ -260,6 +274,8 @@ bool tls_try_static(struct dso *d)
 	d->tls_offset = (ptrdiff_t)off;
 	d->tls_static = true;
 	R.tls_static_used = off;
+	if (tls_module(d->tls_modid) == d) /* loaded before: into every thread now (glibc's _dl_init_static_tls) */
+		init_static_everywhere(d);
 	return true;
 }
 
@@ -296,7 +312,6 @@ void tls_forget_done(void)
 }
 
 
-static void init_static_block(void *tp, void *d) { copy_image(d, (char *)tp - ((struct dso *)d)->tls_offset); }
 
 void tls_publish(struct dso *first)
 {
@@ -306,12 +321,9 @@ void tls_publish(struct dso *first)
 	for (struct dso *d = first; d; d = d->next) {
 		if (!d->tls_modid || tls_module(d->tls_modid) == d)
 			continue;
-		/* Initial-exec TLS of a new module: into every thread that exists. Threads created
-		 * from now on get it from tls_init_thread (which waits for LOCK_TLS). */
-		if (d->tls_static && lock_ops.for_each_thread)
-			lock_ops.for_each_thread(init_static_block, d);
-		else if (d->tls_static && R.tp)
-			init_static_block(R.tp, d); /* before libc's threads exist: the main thread */
+		/* Initial-exec TLS of a new module: into every thread that exists. */
+		if (d->tls_static)
+			init_static_everywhere(d);
 		publish(d, gen);
 		any = true;
 	}
@@ -387,7 +399,8 @@ dtv_t *tls_init_thread(void *tp, dtv_t *dtv, bool init_static)
 	return dtv;
 }
 
-dtv_t *tls_new_dtv(void) { return new_dtv(R.tls_max_modid + DTV_SURPLUS, 0); }
+/* No lock: if a dlopen adds ids meanwhile, tls_init_thread grows it under LOCK_TLS. */
+dtv_t *tls_new_dtv(void) { return new_dtv(__atomic_load_n(&R.tls_max_modid, __ATOMIC_RELAXED) + DTV_SURPLUS, 0); }
 
 
 static inline void set_current_dtv(dtv_t *dtv) { __asm__ volatile("mov %0, %%fs:8" : : "r"(dtv) : "memory"); }

@@ -103,6 +103,10 @@ check: all
 	@$(MAKE) --no-print-directory fuzz
 	@$(MAKE) --no-print-directory sweep
 
+# The thread tests under helgrind and drd, both loaders (a few minutes; reports, never fails).
+threads-valgrind: rtld testprogs
+	bash tests/valgrind/threads.sh $(BUILD)
+
 # make bench: ld-mmld.so against the system loader in the same run: start-up time, the
 # instructions executed inside each loader (callgrind), the loader's memory in a sleeping
 # python3, and how long `mmld share` takes. tests/bench/README.md says how each is measured.
@@ -113,7 +117,7 @@ BENCH_PROGRAMS := -- true /bin/true \
 $(BUILD)/bench-startup: tests/bench/startup.c
 	@mkdir -p $(dir $@)
 	$(CC) $(WARN) -o $@ $<
-bench: rtld loader $(BUILD)/bench-startup
+bench: rtld loader testprogs $(BUILD)/bench-startup
 	$(BUILD)/bench-startup $(RTLD) $(BENCH_RUNS) $(BENCH_PROGRAMS)
 	@echo
 	@python3 tests/bench/instr.py $(RTLD) $(BENCH_PROGRAMS)
@@ -123,6 +127,8 @@ bench: rtld loader $(BUILD)/bench-startup
 	@python3 tests/bench/relcache.py $(BUILD) $(BENCH_RUNS) $(BENCH_PROGRAMS)
 	@echo
 	@/usr/bin/python3 tests/bench/share.py $(BUILD)
+	@echo
+	@python3 tests/bench/churn.py $(BUILD)
 
 # make conformance: glibc 2.36's own elf/ and dlfcn/ tests through ld-mmld.so and through a
 # copy of the system's ld.so (tests/conformance/README.md). Not part of `make check`: the

@@ -237,6 +237,14 @@ static void unlink_doomed(void)
 	rtld_unlock(LOCK_TLS);
 }
 
+/* The debuggers' link_map chain is the one dl_iterate_phdr walks: relinked under LOCK_WRITE. */
+static void debug_publish_locked(void)
+{
+	rtld_lock(LOCK_WRITE);
+	debug_publish();
+	rtld_unlock(LOCK_WRITE);
+}
+
 /* What an unloaded object leaves: its mapping and every record of it. */
 static void destroy(struct dso *d)
 {
@@ -305,7 +313,7 @@ static void unload_doomed(void)
 		destroy(gone[i]);
 	rt_free(gone);
 	retire_flush();
-	debug_publish();
+	debug_publish_locked();
 }
 
 /* The objects a failed dlopen had already added: unloaded again (their constructors never
@@ -673,8 +681,8 @@ static void *dl_open_locked(const char *file, int mode, struct dso *req, long ns
 	glibc_find_object_publish();
 	rtld_unlock(LOCK_WRITE);
 	rtld_unlock(LOCK_TLS);
-	retire_flush();
-	debug_publish();
+	retire_flush_some();
+	debug_publish_locked();
 	R.error_hook = NULL;
 	open_rollback_tail = NULL;
 	R.load_ns = 0;

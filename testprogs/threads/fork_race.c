@@ -1,11 +1,13 @@
 /* fork while other threads dlopen, dlclose and touch dynamic TLS. Two threads load and
  * unload libtls_mod.so and libtls_mod2.so and touch their thread-local variables (every
- * first touch allocates), while the main thread forks again and again; each child starts a
- * thread (the loader allocates its DTV) that touches the TLS of libtls_mod3.so (loaded all
- * along), touches it itself, and exits. A child that does not finish within the deadline is
- * killed and counted: it hung on a lock some parent thread held at the fork. (The children
- * do not dlopen: under glibc's own loader a child forked in the middle of another thread's
- * dlopen finds the loader's state half-changed and aborts on an assertion.)
+ * first touch allocates), a third dlopens a library that does not exist (each error is a
+ * block the loader allocates), while the main thread forks again and again; each child starts a
+ * thread that touches the TLS of libtls_mod3.so (loaded all along), then touches the TLS of
+ * libtls_g16.so (loaded all along too, after fifteen others: its module id is past the end
+ * of the main thread's DTV, which the loader must grow). A child that does not finish within
+ * the deadline is killed and counted: it hung on a lock some parent thread held at the fork.
+ * (The children do not dlopen: under glibc's own loader a child forked in the middle of
+ * another thread's dlopen finds the loader's state half-changed and aborts on an assertion.)
  *
  * usage: fork_race [FORKS]   prints one line, the same whatever the timing. */
 #include <dlfcn.h>
@@ -30,6 +32,16 @@ static long touch(const char *lib)
 	long r = f ? f(1) : -1;
 	dlclose(h);
 	return r;
+}
+
+/* Failed dlopens: each error message is a block the loader allocates and libc frees. */
+static void *fail(void *arg)
+{
+	(void)arg;
+	while (!atomic_load(&stop))
+		if (dlopen("libfork_race_none.so", RTLD_NOW))
+			abort();
+	return NULL;
 }
 
 static void *churn(void *arg)
@@ -60,7 +72,7 @@ static bool child_finished(pid_t pid)
 	}
 }
 
-static long (*touch_resident)(long);
+static long (*touch_resident)(long), (*touch_last)(long);
 
 static void *child_thread(void *arg)
 {
@@ -75,18 +87,27 @@ static int child(void)
 	void *r;
 	if (pthread_create(&t, NULL, child_thread, NULL) || pthread_join(t, &r) || (long)r != 9)
 		return 1;
-	return touch_resident(1) == 9 ? 0 : 1;
+	return touch_resident(1) == 9 && touch_last(1) == 9 ? 0 : 1;
 }
 
 int main(int argc, char **argv)
 {
 	int forks = argc > 1 ? atoi(argv[1]) : 200;
-	void *resident = dlopen("libtls_mod3.so", RTLD_NOW);
+	void *resident = dlopen("libtls_mod3.so", RTLD_NOW), *last = NULL;
 	if (!resident || !(touch_resident = (long (*)(long))dlsym(resident, "tls_touch")))
 		return 1;
-	pthread_t t[2];
+	for (int i = 1; i <= 16; i++) {
+		char name[32];
+		snprintf(name, sizeof name, "libtls_g%d.so", i);
+		if (!(last = dlopen(name, RTLD_NOW)))
+			return 1;
+	}
+	if (!(touch_last = (long (*)(long))dlsym(last, "tls_touch")))
+		return 1;
+	pthread_t t[3];
 	pthread_create(&t[0], NULL, churn, "libtls_mod.so");
 	pthread_create(&t[1], NULL, churn, "libtls_mod2.so");
+	pthread_create(&t[2], NULL, fail, NULL);
 	int stuck = 0;
 	for (int i = 0; i < forks; i++) {
 		pid_t pid = fork();
@@ -96,8 +117,8 @@ int main(int argc, char **argv)
 			stuck++;
 	}
 	atomic_store(&stop, 1);
-	pthread_join(t[0], NULL);
-	pthread_join(t[1], NULL);
+	for (int i = 0; i < 3; i++)
+		pthread_join(t[i], NULL);
 	printf("%d forks while threads dlopen and touch TLS: %s\n", forks,
 	       stuck ? "SOME CHILDREN HUNG OR FAILED" : "every child finished");
 	if (getenv("FORK_RACE_VERBOSE"))

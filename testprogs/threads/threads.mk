@@ -20,13 +20,13 @@ TP_THREADS := $(TPT)/lazy_race
 $(TPT)/libtls_mod.so $(TPT)/libtls_mod2.so $(TPT)/libtls_mod3.so: $(TPT)/lib%.so: testprogs/threads/tls_mod.c
 	@mkdir -p $(dir $@)
 	$(CC) $(THREADS_CFLAGS) -fPIC -shared -o $@ $< -Wl,-soname,$(notdir $@)
-$(TPT)/fork_race: testprogs/threads/fork_race.c $(TPT)/libtls_mod.so $(TPT)/libtls_mod2.so $(TPT)/libtls_mod3.so
-	$(CC) $(THREADS_CFLAGS) -o $@ $< -Wl,-rpath,'$$ORIGIN' -ldl -lpthread
-TP_THREADS += $(TPT)/fork_race
-TLS_GROW_LIBS := $(patsubst %,$(TPT)/libtls_g%.so,1 2 3 4 5 6 7 8)
+TLS_GROW_LIBS := $(patsubst %,$(TPT)/libtls_g%.so,1 2 3 4 5 6 7 8 9 10 11 12 13 14 15 16)
 $(TLS_GROW_LIBS): $(TPT)/lib%.so: testprogs/threads/tls_mod.c
 	@mkdir -p $(dir $@)
 	$(CC) $(THREADS_CFLAGS) -fPIC -shared -o $@ $< -Wl,-soname,$(notdir $@)
+$(TPT)/fork_race: testprogs/threads/fork_race.c $(TPT)/libtls_mod.so $(TPT)/libtls_mod2.so $(TPT)/libtls_mod3.so $(TLS_GROW_LIBS)
+	$(CC) $(THREADS_CFLAGS) -o $@ $< -Wl,-rpath,'$$ORIGIN' -ldl -lpthread
+TP_THREADS += $(TPT)/fork_race
 $(TPT)/tls_grow: testprogs/threads/tls_grow.c $(TPT)/libtls_mod.so $(TLS_GROW_LIBS)
 	$(CC) $(THREADS_CFLAGS) -o $@ $< -Wl,-rpath,'$$ORIGIN' -ldl -lpthread
 TP_THREADS += $(TPT)/tls_grow

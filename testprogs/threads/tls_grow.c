@@ -11,6 +11,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 
+#ifndef SPAWNERS
+#define SPAWNERS 3 /* threads that keep starting new ones */
+#endif
 static long (*touch_resident)(long);
 static atomic_int stop, wrong, started;
 
@@ -42,8 +45,9 @@ int main(int argc, char **argv)
 	void *resident = dlopen("libtls_mod.so", RTLD_NOW);
 	if (!resident || !(touch_resident = (long (*)(long))dlsym(resident, "tls_touch")))
 		return 1;
-	pthread_t sp;
-	pthread_create(&sp, NULL, spawner, NULL);
+	pthread_t sp[SPAWNERS];
+	for (int i = 0; i < SPAWNERS; i++)
+		pthread_create(&sp[i], NULL, spawner, NULL);
 	static const char *libs[] = {"libtls_g1.so", "libtls_g2.so", "libtls_g3.so", "libtls_g4.so",
 				     "libtls_g5.so", "libtls_g6.so", "libtls_g7.so", "libtls_g8.so"};
 	for (int r = 0; r < rounds; r++) {
@@ -60,7 +64,8 @@ int main(int argc, char **argv)
 			dlclose(h[i]);
 	}
 	atomic_store(&stop, 1);
-	pthread_join(sp, NULL);
+	for (int i = 0; i < SPAWNERS; i++)
+		pthread_join(sp[i], NULL);
 	printf("%d rounds of 8 TLS libraries loaded while threads start: %s\n", rounds,
 	       atomic_load(&wrong) ? "SOME THREADS SAW WRONG TLS" : "every thread saw its own TLS");
 	if (getenv("TLS_GROW_VERBOSE"))
