@@ -122,6 +122,7 @@ void deps_free(struct dso *d)
 	rt_free(d->name);
 	rt_free(d->path);
 	rt_free(d->debug_map);
+	rt_free(d->relcache);
 	rt_free(d);
 }
 

@@ -124,6 +124,7 @@ static bool map_cached(struct dso *d, struct rc_entry *e, const struct rc_ranges
 
 void relcache_reloc(struct dso *d)
 {
+	relcache_recording = NULL; /* never left over from a dlopen that failed (relcache_abort) */
 	if (!RC.on || d->relocated) {
 		reloc_object(d);
 		return;
@@ -160,6 +161,23 @@ void relcache_reloc(struct dso *d)
 	rt_free(key);
 }
 
+/* What one start-up or dlopen left: the scope's keys (an object unloaded later may leave its
+ * address to another), the directory (the program may close its descriptor). */
+static void end_batch(void)
+{
+	relcache_recording = NULL;
+	rc_key_forget_scope();
+	rc_dir_close();
+}
+
+void relcache_abort(void)
+{
+	if (!RC.on)
+		return;
+	RC.nhits = 0;
+	end_batch();
+}
+
 void relcache_done(void)
 {
 	if (!RC.on)
@@ -167,7 +185,7 @@ void relcache_done(void)
 	rc_writer_finish();
 	RC.in_startup = false;
 	rc_hits_flush();
-	rc_dir_close();
+	end_batch();
 	if (RC.verify && RC.verify_diffs) {
 		rt_dprintf(2, "%s: relocation cache verify: %zu difference%s between the cache and relocation\n",
 			   R.progname ? R.progname : "ld-mmld.so", RC.verify_diffs, RC.verify_diffs == 1 ? "" : "s");

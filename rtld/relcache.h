@@ -31,6 +31,9 @@ HIDDEN void relcache_reloc(struct dso *d);
 /* After the relocations of start-up or of one dlopen: the verify verdict (exit 127 on a
  * difference), the hits log, and the directory closed. */
 HIDDEN void relcache_done(void);
+/* A dlopen that failed part way (rt_die through R.error_hook): what relcache_reloc was in the
+ * middle of is dropped, before the rollback frees the objects. */
+HIDDEN void relcache_abort(void);
 
 /* While an object is relocated for publishing, arch_apply_rela tells us each relocation
  * whose value may be per process (def: its definition, NULL if none). */

@@ -78,6 +78,9 @@ HIDDEN bool rc_ident_of(struct dso *d, struct rc_ident *out);
  * its scope cannot be identified. */
 HIDDEN void *rc_key_build(struct dso *d, size_t *len);
 HIDDEN void rc_name_of(const void *key, size_t len, uint64_t name[2]);
+/* The scope's keys are kept for one start-up or dlopen: objects freed later may leave their
+ * addresses to others. */
+HIDDEN void rc_key_forget_scope(void);
 HIDDEN bool rc_ranges_of(const struct dso *d, struct rc_ranges *out);
 
 /* relcache_file.c */

@@ -180,6 +180,13 @@ static bool scope_keys(const struct link_ns *ns, struct rc_key_obj **out)
 	return true;
 }
 
+void rc_key_forget_scope(void)
+{
+	rt_free(scope_cache.objs);
+	rt_free(scope_cache.keys);
+	memset(&scope_cache, 0, sizeof scope_cache);
+}
+
 void *rc_key_build(struct dso *d, size_t *len)
 {
 	const struct link_ns *ns = &R.ns[d->ns]; /* its namespace's global scope (dlmopen) */

@@ -399,6 +399,7 @@ static void dlopen_error_hook(const char *object, const char *msg)
 	rt_snprintf(obj, sizeof obj, "%s", object ? object : "");
 	R.error_hook = NULL;
 	R.load_ns = 0;
+	relcache_abort(); /* an object it was relocating is about to go */
 	rollback();
 	release_empty_namespaces();
 	unlock(); /* raise_error does not come back */

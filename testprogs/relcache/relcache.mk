@@ -4,3 +4,7 @@ $(TP)/relcache/window: testprogs/relcache/window.c testprogs/deps_main.c $(NOLIB
 	$(CC) $(TP_NOPIE) -no-pie -o $@ $< $(NOLIBC_NOPIE) $(TP_LINK) -Wl,-rpath,'$$ORIGIN/..' \
 		-Wl,--section-start=.window=0x200000000000 $(TP)/libdep_a.so $(TP)/libdep_b.so
 TP_ALL += $(TP)/relcache/window
+$(TP)/relcache/dlfail: testprogs/relcache/dlfail.c $(TPG)/libdl_a.so $(TPG)/libdl_undef.so
+	@mkdir -p $(dir $@)
+	$(CC) $(GLIBC_CFLAGS) -o $@ $< -ldl -Wl,-rpath,'$$ORIGIN/../glibc'
+TP_ALL += $(TP)/relcache/dlfail

@@ -90,6 +90,7 @@ cached cache-glibc-dlfcn 2 -- ./glibc/dltest
 cached cache-glibc-deepbind 2 -- ./glibc/deepbind
 cached cache-glibc-rtld-next 2 -- ./glibc/rtld_next
 cached cache-glibc-dlclose 2 -- ./glibc/dlclose
+cached cache-dlopen-fails 2 -- ./relcache/dlfail
 cached cache-glibc-tunables 1 GLIBC_TUNABLES=glibc.malloc.tcache_count=0 -- ./glibc/tunables
 cached cache-python3 4 -- /usr/bin/python3 -c 'import json, _decimal; print(json.dumps([1, 2]), _decimal.Decimal(1) / 8)'
 printf 'caf\xc3\xa9\n' >"$TMPD/utf8"
