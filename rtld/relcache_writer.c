@@ -8,7 +8,8 @@
  * it runs only rc_job_run (system calls on memory nothing else writes meanwhile, no
  * allocation, no thread-local storage), blocks every signal (so none is delivered to it),
  * and leaves with exit, which clears its tid and wakes relcache_done's futex wait.
- * Small images (most libraries) and everything after start-up are written on the spot.
+ * Everything after start-up, and a start-up's small images when it has no large one (true's
+ * libc.so.6: making the thread would cost more than writing), are written on the spot.
  *
  * The queue: one producer (start-up), one consumer (the thread). `state` counts the jobs
  * submitted, with CLOSING set when no more will come; the thread sleeps on it with a futex
@@ -91,10 +92,26 @@ static bool start(void)
 	return true;
 }
 
+/* The images start-up may publish, in bytes: with a large one among them, the small ones are
+ * handed to the thread too. */
+static uint64_t startup_bytes(void)
+{
+	static uint64_t total = UINT64_MAX;
+	if (total == UINT64_MAX) {
+		total = 0;
+		struct rc_ranges rg;
+		for (struct dso *d = R.head; d; d = d->next)
+			if (d->relcache && d->relcache->fixed && d->kind == DSO_LIB && rc_ranges_of(d, &rg))
+				total += rg.len;
+	}
+	return total;
+}
+
 void rc_writer_submit(struct rc_job *j)
 {
 	uint32_t n = state & ~CLOSING;
-	bool async = RC.in_startup && !failed && n < MAX_JOBS && j->rg.len >= ASYNC_MIN_BYTES;
+	bool async = RC.in_startup && !failed && n < MAX_JOBS &&
+		     (j->rg.len >= ASYNC_MIN_BYTES || startup_bytes() >= 4 * ASYNC_MIN_BYTES);
 	if (async && !started && !(started = start()))
 		failed = true, async = false;
 	if (!async) {
