@@ -10,6 +10,39 @@
 #include "reloc.h"
 #include "tls.h"
 
+/* ld-mmld.so's own file by its real path (symlinks, "." and ".." resolved): what the kernel
+ * says is mapped at our first address in /proc/self/maps. NULL if that cannot be read. */
+static const char *self_real_path(void)
+{
+	static char maps[65536];
+	long fd = sys_open("/proc/self/maps", O_RDONLY_ | O_CLOEXEC_, 0);
+	if (fd < 0)
+		return NULL;
+	size_t n = 0;
+	for (long r; n < sizeof maps - 1 && (r = sys_read((int)fd, maps + n, sizeof maps - 1 - n)) > 0;)
+		n += (size_t)r;
+	sys_close((int)fd);
+	maps[n] = 0;
+	for (char *line = maps; *line;) {
+		char *end = line;
+		while (*end && *end != '\n')
+			end++;
+		uintptr_t start = 0;
+		char *p = line;
+		for (; (*p >= '0' && *p <= '9') || (*p >= 'a' && *p <= 'f'); p++)
+			start = start * 16 + (uintptr_t)(*p <= '9' ? *p - '0' : *p - 'a' + 10);
+		char *path = line;
+		while (path < end && *path != '/')
+			path++;
+		if (start == R.self->map_start && path < end && *p == '-') {
+			*end = 0;
+			return path;
+		}
+		line = *end ? end + 1 : end;
+	}
+	return NULL;
+}
+
 static void print_list(void)
 {
 	if (R.main && !R.main->ndeps && !R.main->has_dyn[DT_NEEDED]) {
@@ -21,7 +54,10 @@ static void print_list(void)
 			continue;
 		if (d->missing)
 			rt_dprintf(1, "\t%s => not found\n", d->name);
-		else if (d->kind == DSO_VDSO || d->kind == DSO_RTLD || strcmp(d->name, d->path) == 0)
+		else if (d->kind == DSO_RTLD) /* by its real path, however it was named (docs/status.md) */
+			rt_dprintf(1, "\t%s (0x%016lx)\n", self_real_path() ? self_real_path() : dso_display(d),
+				   (unsigned long)d->map_start);
+		else if (d->kind == DSO_VDSO || strcmp(d->name, d->path) == 0)
 			rt_dprintf(1, "\t%s (0x%016lx)\n", d->kind == DSO_VDSO ? d->name : dso_display(d),
 				   (unsigned long)d->map_start);
 		else

@@ -120,5 +120,22 @@ expect_err inspect-directory 1 "^mmld inspect: /tmp: a directory, not an ELF fil
 expect_err inspect-missing 1 "^mmld inspect: /nonexistent: No such file or directory$" -- "$MMLD" inspect /nonexistent
 expect_err inspect-not-elf 1 "^mmld inspect: /etc/hostname: not an ELF file$" -- "$MMLD" inspect /etc/hostname
 
+# ld-mmld.so --list names itself by its real path, however it was named; --help names every
+# MMLD_ variable rtld/ reads.
+RTLD=$BUILD/ld-mmld.so
+SRC=$(cd "$(dirname "$0")/../.." && pwd)
+ln -s "$RTLD" "$TMPD/loader-link.so"
+run_cmd "$TMPD/l1" -- sh -c "cd '$BUILD' && ./ld-mmld.so --list /bin/true"
+run_cmd "$TMPD/l2" -- "$TMPD/loader-link.so" --list /bin/true
+run_cmd "$TMPD/l3" LD_TRACE_LOADED_OBJECTS=1 -- "$BUILD/testprogs/exec/startstate-interp"
+for k in 1 2 3; do
+	check "list-real-path-$k" "ld-mmld.so --list does not name itself $RTLD" \
+		grep -q "^	$RTLD (0x[0-9a-f]*)$" "$TMPD/l$k.out"
+done
+run_cmd "$TMPD/h" -- "$RTLD" --help
+for v in $(grep -rho 'env_get("MMLD_[A-Z_]*")' "$SRC/rtld" | grep -o 'MMLD_[A-Z_]*' | sort -u); do
+	check "rtld-help-$v" "ld-mmld.so --help does not describe $v" grep -q "^  $v=" "$TMPD/h.out"
+done
+
 echo "cli: $PASS passed, $FAIL failed"
 [ "$FAIL" = 0 ]
