@@ -13,8 +13,11 @@ enum dso_kind { DSO_MAIN, DSO_LIB, DSO_RTLD, DSO_VDSO };
 /* One entry of a versym index table: what version index N of this object means. */
 struct dso_version {
 	const char *name; /* NULL: index unused */
-	uint32_t hash;    /* ELF (SysV) hash of name */
 	const char *file; /* verneed: the library that must define it; verdef: NULL */
+	const struct dso_version *def; /* verneed: that library's verdef of the same name, once the
+					  needed-version check found it (a lookup that meets it
+					  there needs no compare); NULL: not known */
+	uint32_t hash;    /* ELF (SysV) hash of name */
 	bool hidden;      /* verdef: not the default version */
 	bool weak;        /* verneed: VER_FLG_WEAK */
 };

@@ -23,6 +23,6 @@ static inline bool version_match(const struct dso *def, size_t symidx, const str
 	if (idx >= def->nversions || !def->versions[idx].name)
 		return false;
 	const struct dso_version *have = &def->versions[idx];
-	return have->hash == want->hash && strcmp(have->name, want->name) == 0;
+	return have == want->def || (have->hash == want->hash && strcmp(have->name, want->name) == 0);
 }
 #endif

@@ -118,13 +118,17 @@ static bool defines_version(const struct dso *d, const char *name, uint32_t hash
 }
 
 /* The verdefs are in dep->versions[] (those without a file), but for the base record: a
- * version found there is defined, one not found is looked for along the whole chain. */
-static bool defined_by(const struct dso *dep, const struct dso_version *want)
+ * version found there is defined (and remembered in want->def), one not found is looked for
+ * along the whole chain. */
+static bool defined_by(const struct dso *dep, struct dso_version *want, bool remember)
 {
 	for (size_t k = 2; k < dep->nversions; k++) {
 		const struct dso_version *v = &dep->versions[k];
-		if (v->hash == want->hash && v->name && !v->file && strcmp(v->name, want->name) == 0)
+		if (v->hash == want->hash && v->name && !v->file && strcmp(v->name, want->name) == 0) {
+			if (remember)
+				want->def = v;
 			return true;
+		}
 	}
 	return defines_version(dep, want->name, want->hash);
 }
@@ -135,20 +139,24 @@ void versions_check(struct dso *d)
 	 * name: the file is looked up once for them. */
 	const char *file = NULL;
 	struct dso *dep = NULL;
+	bool needed = false; /* dep is a DT_NEEDED of d: it stays loaded while d does */
 	for (size_t i = 2; i < d->nversions; i++) {
-		const struct dso_version *v = &d->versions[i];
+		struct dso_version *v = &d->versions[i];
 		if (!v->name || !v->file)
 			continue;
 		if (v->file != file) {
 			file = v->file;
 			dep = deps_find_loaded(file);
+			needed = false;
+			for (size_t j = 0; j < d->ndeps && !needed; j++)
+				needed = d->deps[j] == dep;
 		}
 		if (!dep || !dep->verdef)
 			continue; /* an unversioned library satisfies every version (glibc agrees) */
 		if (DEBUG_ON(DBG_VERSIONS))
 			dbg("checking for version `%s' in file %s [0] required by file %s [0]", v->name, dso_display(dep),
 			    dso_display(d));
-		if (!defined_by(dep, v) && !v->weak)
+		if (!defined_by(dep, v, needed) && !v->weak)
 			rt_die(NULL, dso_display(dep), "version `%s' not found (required by %s)", v->name,
 			       d == R.main ? R.progname : dso_display(d));
 	}
