@@ -3,7 +3,9 @@
  * link-time addresses: the load bias is added here, once. */
 #include "dynamic.h"
 
-bool dso_contains(const struct dso *d, uintptr_t addr, size_t len, uint32_t need)
+/* Inline in dynamic_decode, which asks it of every table. */
+__attribute__((always_inline)) static inline bool contains(const struct dso *d, uintptr_t addr, size_t len,
+							   uint32_t need)
 {
 	for (size_t i = 0; i < d->phnum; i++) {
 		const Elf64_Phdr *p = &d->phdr[i];
@@ -14,6 +16,11 @@ bool dso_contains(const struct dso *d, uintptr_t addr, size_t len, uint32_t need
 			return true;
 	}
 	return false;
+}
+
+bool dso_contains(const struct dso *d, uintptr_t addr, size_t len, uint32_t need)
+{
+	return contains(d, addr, len, need);
 }
 
 /* dso_contains(d, addr, 1, PF_X), by one compare when d has a single executable segment. */
@@ -53,7 +60,7 @@ static void find_exec_segment(struct dso *d)
 
 /* Bytes from addr to the end of the readable segment holding it, or to `stop` if that comes
  * first (the string table usually follows the symbol table). */
-static size_t table_room(const struct dso *d, uintptr_t addr, uintptr_t stop)
+__attribute__((always_inline)) static inline size_t table_room(const struct dso *d, uintptr_t addr, uintptr_t stop)
 {
 	for (size_t i = 0; i < d->phnum; i++) {
 		const Elf64_Phdr *p = &d->phdr[i];
@@ -115,7 +122,7 @@ int dynamic_decode(struct dso *d, char *err, size_t errlen)
 	size_t n = dynamic_count(d);
 	uintptr_t b = d->load_bias;
 	Elf64_Dyn *dyn = d->dynamic;
-	if (!dso_contains(d, (uintptr_t)dyn, sizeof *dyn, PF_R) && d->kind != DSO_VDSO)
+	if (!contains(d, (uintptr_t)dyn, sizeof *dyn, PF_R) && d->kind != DSO_VDSO)
 		BAD("dynamic section outside the loaded segments");
 	uint64_t gnu_hash = 0, versym = 0, verdef = 0, verneed = 0;
 	size_t i;
@@ -152,7 +159,7 @@ int dynamic_decode(struct dso *d, char *err, size_t errlen)
 		BAD("no string or symbol table in the dynamic section");
 	d->strtab = (const char *)(b + d->dyn[DT_STRTAB]);
 	d->strsz = d->dyn[DT_STRSZ];
-	if (!d->strsz || !dso_contains(d, (uintptr_t)d->strtab, d->strsz, PF_R))
+	if (!d->strsz || !contains(d, (uintptr_t)d->strtab, d->strsz, PF_R))
 		BAD("string table (size %lu) outside the loaded segments", (unsigned long)d->strsz);
 	if (d->strtab[d->strsz - 1] != 0)
 		BAD("string table is not NUL-terminated");
@@ -162,13 +169,13 @@ int dynamic_decode(struct dso *d, char *err, size_t errlen)
 
 	if (gnu_hash) {
 		const uint32_t *h = (const uint32_t *)(b + gnu_hash);
-		if (!dso_contains(d, (uintptr_t)h, 16, PF_R))
+		if (!contains(d, (uintptr_t)h, 16, PF_R))
 			BAD("GNU hash table outside the loaded segments");
 		uint32_t nbuckets = h[0], bloom_size = h[2];
 		if (nbuckets == 0 || bloom_size == 0 || (bloom_size & (bloom_size - 1)) || h[3] >= 64)
 			BAD("malformed GNU hash table (%u buckets, bloom size %u, shift %u)", nbuckets, bloom_size, h[3]);
 		size_t bytes = 16 + (size_t)bloom_size * 8 + (size_t)nbuckets * 4;
-		if (!dso_contains(d, (uintptr_t)h, bytes, PF_R))
+		if (!contains(d, (uintptr_t)h, bytes, PF_R))
 			BAD("GNU hash table (%u buckets) outside the loaded segments", nbuckets);
 		d->gnu_hash = h;
 		d->gnu_bloom = (const uint64_t *)(h + 4);
@@ -183,8 +190,8 @@ int dynamic_decode(struct dso *d, char *err, size_t errlen)
 	}
 	if (d->has_dyn[DT_HASH]) {
 		const uint32_t *h = (const uint32_t *)(b + d->dyn[DT_HASH]);
-		if (!dso_contains(d, (uintptr_t)h, 8, PF_R) ||
-		    !dso_contains(d, (uintptr_t)h, 8 + ((size_t)h[0] + h[1]) * 4, PF_R) || h[0] == 0)
+		if (!contains(d, (uintptr_t)h, 8, PF_R) ||
+		    !contains(d, (uintptr_t)h, 8 + ((size_t)h[0] + h[1]) * 4, PF_R) || h[0] == 0)
 			BAD("SysV hash table outside the loaded segments");
 		d->sysv_hash = h;
 		if (h[1] > d->nsyms)
@@ -199,7 +206,7 @@ int dynamic_decode(struct dso *d, char *err, size_t errlen)
 		d->gnu_bloom_mask = 0;
 		d->gnu_shift = 0;
 	}
-	if (d->nsyms && !dso_contains(d, (uintptr_t)d->symtab, d->nsyms * sizeof(Elf64_Sym), PF_R))
+	if (d->nsyms && !contains(d, (uintptr_t)d->symtab, d->nsyms * sizeof(Elf64_Sym), PF_R))
 		BAD("symbol table (%zu symbols) outside the loaded segments", d->nsyms);
 
 	d->nsyms_max = table_room(d, (uintptr_t)d->symtab, (uintptr_t)d->strtab) / sizeof(Elf64_Sym);
@@ -213,12 +220,12 @@ int dynamic_decode(struct dso *d, char *err, size_t errlen)
 	}
 	if (verdef) {
 		d->verdef = (const Elf64_Verdef *)(b + verdef);
-		if (!dso_contains(d, (uintptr_t)d->verdef, sizeof(Elf64_Verdef), PF_R))
+		if (!contains(d, (uintptr_t)d->verdef, sizeof(Elf64_Verdef), PF_R))
 			BAD("version definitions outside the loaded segments");
 	}
 	if (verneed) {
 		d->verneed = (const Elf64_Verneed *)(b + verneed);
-		if (!dso_contains(d, (uintptr_t)d->verneed, sizeof(Elf64_Verneed), PF_R))
+		if (!contains(d, (uintptr_t)d->verneed, sizeof(Elf64_Verneed), PF_R))
 			BAD("version needs outside the loaded segments");
 	}
 	if (d->has_dyn[DT_SONAME])
@@ -234,12 +241,12 @@ int dynamic_decode(struct dso *d, char *err, size_t errlen)
 	if (d->has_dyn[DT_RELR]) {
 		d->relr = b + d->dyn[DT_RELR];
 		d->relrsz = d->dyn[DT_RELRSZ];
-		if (!dso_contains(d, d->relr, d->relrsz, PF_R))
+		if (!contains(d, d->relr, d->relrsz, PF_R))
 			BAD("RELR table outside the loaded segments");
 	}
-	if (d->has_dyn[DT_RELA] && !dso_contains(d, b + d->dyn[DT_RELA], d->dyn[DT_RELASZ], PF_R))
+	if (d->has_dyn[DT_RELA] && !contains(d, b + d->dyn[DT_RELA], d->dyn[DT_RELASZ], PF_R))
 		BAD("relocation table outside the loaded segments");
-	if (d->has_dyn[DT_JMPREL] && !dso_contains(d, b + d->dyn[DT_JMPREL], d->dyn[DT_PLTRELSZ], PF_R))
+	if (d->has_dyn[DT_JMPREL] && !contains(d, b + d->dyn[DT_JMPREL], d->dyn[DT_PLTRELSZ], PF_R))
 		BAD("PLT relocation table outside the loaded segments");
 	if (d->has_dyn[DT_REL] && d->dyn[DT_RELSZ])
 		BAD("REL relocations are not used on x86-64");
