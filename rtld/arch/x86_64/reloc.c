@@ -30,12 +30,10 @@ void arch_free_object(struct dso *d)
 	d->tlsdesc_blocks = NULL;
 }
 
-bool arch_reloc_target_ok(const struct dso *d, uintptr_t where)
+/* The word must lie in a segment of the object; writable unless text relocations are on.
+ * A fuzzed r_offset must not make us write anywhere else in the process. */
+static bool target_in_segment(const struct dso *d, uintptr_t where)
 {
-	if (d->write_contiguous && where >= d->write_lo && where + 8 <= d->write_hi)
-		return true;
-	/* The word must lie in a segment of the object; writable unless text relocations are on.
-	 * A fuzzed r_offset must not make us write anywhere else in the process. */
 	for (size_t i = 0; i < d->phnum; i++) {
 		const Elf64_Phdr *p = &d->phdr[i];
 		if (p->p_type != PT_LOAD || (!(p->p_flags & PF_W) && !d->textrel))
@@ -47,6 +45,16 @@ bool arch_reloc_target_ok(const struct dso *d, uintptr_t where)
 	return false;
 }
 
+/* The one-compare span first (nearly every object), inline where each relocation asks. */
+__attribute__((always_inline)) static inline bool target_ok(const struct dso *d, uintptr_t where)
+{
+	if (d->write_contiguous && where >= d->write_lo && where + 8 <= d->write_hi)
+		return true;
+	return target_in_segment(d, where);
+}
+
+bool arch_reloc_target_ok(const struct dso *d, uintptr_t where) { return target_ok(d, where); }
+
 void arch_setup_lazy(struct dso *d)
 {
 	/* GOT[1] identifies the object to the trampoline, GOT[2] is the trampoline (PLT0 pushes
@@ -54,7 +62,7 @@ void arch_setup_lazy(struct dso *d)
 	if (!d->has_dyn[DT_PLTGOT])
 		return;
 	uintptr_t *got = (uintptr_t *)(d->load_bias + d->dyn[DT_PLTGOT]);
-	if (!arch_reloc_target_ok(d, (uintptr_t)&got[2]))
+	if (!target_ok(d, (uintptr_t)&got[2]))
 		die_load(dso_display(d), "DT_PLTGOT outside the writable segments");
 	got[1] = (uintptr_t)d;
 	got[2] = R.naudit && audit_plt_trampoline(d) ? (uintptr_t)rtld_audit_plt : (uintptr_t)_dl_runtime_resolve;
@@ -76,7 +84,7 @@ void arch_apply_rela(struct dso *d, const Elf64_Rela *r, bool lazy)
 
 	if (type == R_X86_64_NONE)
 		return;
-	if (!arch_reloc_target_ok(d, (uintptr_t)where))
+	if (!target_ok(d, (uintptr_t)where))
 		die_load(dso_display(d), "relocation at %#lx outside the writable segments", (unsigned long)r->r_offset);
 	d->nrelocs++;
 	if (type == R_X86_64_RELATIVE) {
@@ -112,7 +120,7 @@ void arch_apply_rela(struct dso *d, const Elf64_Rela *r, bool lazy)
 		if ((found && SYM_TYPE(def.sym->st_info) != STT_TLS) || (m && !m->tls_memsz && !m->tls_modid))
 			die_load(dso_display(d), "TLS relocation at %#lx for something that is not thread-local",
 				 (unsigned long)r->r_offset);
-		if (type == R_X86_64_TLSDESC && !arch_reloc_target_ok(d, (uintptr_t)where + 8))
+		if (type == R_X86_64_TLSDESC && !target_ok(d, (uintptr_t)where + 8))
 			die_load(dso_display(d), "relocation at %#lx outside the writable segments",
 				 (unsigned long)r->r_offset);
 	}
@@ -246,7 +254,7 @@ static inline __attribute__((always_inline)) uintptr_t lazy_target(struct dso *d
 	lazy_check(d, index);
 	const Elf64_Rela *r = (const Elf64_Rela *)(d->load_bias + d->dyn[DT_JMPREL]) + index;
 	*where = (uint64_t *)(d->load_bias + r->r_offset);
-	if (!arch_reloc_target_ok(d, (uintptr_t)*where))
+	if (!target_ok(d, (uintptr_t)*where))
 		rt_die("symbol lookup error", dso_display(d), "PLT relocation at %#lx outside the writable segments",
 		       (unsigned long)r->r_offset);
 	if (!reloc_resolve_lazy(d, R_SYM(r->r_info), def))
@@ -258,7 +266,7 @@ static inline __attribute__((always_inline)) uintptr_t lazy_target(struct dso *d
 		if (!reloc_resolve_lazy(d, R_SYM(r->r_info), def))
 			rt_die("symbol lookup error", dso_display(d), "undefined weak function called");
 	}
-	uintptr_t a = sym_address(def);
+	uintptr_t a = sym_value(def);
 	const char *name = dso_str(def->dso, def->sym->st_name); /* the definition's own string table */
 	/* The trampoline jumps there next: it must be code (an absolute or damaged symbol
 	 * value could be anything). */
