@@ -255,8 +255,8 @@ static bool join(char *path, size_t size, const char *dir, size_t dlen, const ch
 }
 
 /* LD_DEBUG=libs: the whole path with every subdirectory not known to be missing, as glibc
- * prints it. */
-static void print_dirs(const struct dir_list *l, const char *what, const struct dso *from)
+ * prints it. Out of line: its 12 KiB of buffers stay off the stack of every search. */
+__attribute__((noinline)) static void print_dirs(const struct dir_list *l, const char *what, const struct dso *from)
 {
 	char line[8192];
 	size_t o = 0;
@@ -297,7 +297,12 @@ static struct dso *try_dir_list(const struct dir_list *l, const char *name, cons
 		for (size_t k = 0; k < hwcaps_count(); k++) {
 			if (hwcaps_dir_missing(hd, k))
 				continue;
-			char path[PATH_MAX_];
+			/* Just the bytes this path needs (a 4 KiB buffer here was most of the search's
+			 * stack); one longer than PATH_MAX cannot be opened anyway. */
+			size_t need = l->len[i] + 1 + strlen(hwcaps_subdir(k)) + strlen(name) + 1;
+			if (need > PATH_MAX_)
+				continue;
+			char path[need];
 			if (!join(path, sizeof path, l->dir[i], l->len[i], hwcaps_subdir(k), name))
 				continue;
 			bool opened;
@@ -329,6 +334,27 @@ static const char *dyn_string(struct dso *d, int tag)
 	return d && d->has_dyn[tag] ? dso_str(d, d->dyn[tag]) : NULL;
 }
 
+/* A name with a slash is a path. $ORIGIN and friends in it (DT_NEEDED, dlopen) are expanded
+ * for the requester, which for dlopen is the caller. Out of line: the expansion's 4 KiB
+ * buffer is on the stack only for such a name. */
+__attribute__((noinline)) static struct dso *try_path(const char *name, struct dso *req, char *err, size_t errlen)
+{
+	bool fatal = false;
+	char expanded[PATH_MAX_];
+	const char *path = name;
+	if (strchr(name, '$')) {
+		struct dst_values v = {.lib = "lib/x86_64-linux-gnu",
+				       .platform = hwcaps_platform(),
+				       .origin = req && !R.secure ? search_origin(req) : NULL};
+		if (dst_expand(name, strlen(name), &v, expanded, sizeof expanded) > 0)
+			path = expanded;
+	}
+	struct dso *d = try_file(path, name, 0, req, err, errlen, &fatal);
+	if (!d && !err[0])
+		rt_snprintf(err, errlen, "%s: cannot open shared object file: No such file or directory", name);
+	return d;
+}
+
 struct dso *search_and_map(const char *name, struct dso *req, char *err, size_t errlen)
 {
 	bool fatal = false;
@@ -339,23 +365,8 @@ struct dso *search_and_map(const char *name, struct dso *req, char *err, size_t 
 		rt_snprintf(err, errlen, ": cannot open shared object file"); /* glibc has no name left */
 		return NULL;
 	}
-	if (strchr(name, '/')) {
-		/* $ORIGIN and friends in a path (DT_NEEDED, dlopen): expanded for the requester, which
-		 * for dlopen is the caller. */
-		char expanded[PATH_MAX_];
-		const char *path = name;
-		if (strchr(name, '$')) {
-			struct dst_values v = {.lib = "lib/x86_64-linux-gnu",
-					       .platform = hwcaps_platform(),
-					       .origin = req && !R.secure ? search_origin(req) : NULL};
-			if (dst_expand(name, strlen(name), &v, expanded, sizeof expanded) > 0)
-				path = expanded;
-		}
-		d = try_file(path, name, 0, req, err, errlen, &fatal);
-		if (!d && !err[0])
-			rt_snprintf(err, errlen, "%s: cannot open shared object file: No such file or directory", name);
-		return d;
-	}
+	if (strchr(name, '/'))
+		return try_path(name, req, err, errlen);
 	if (DEBUG_ON(DBG_LIBS))
 		dbg("find library=%s [%u]; searching", name, R.load_ns);
 	const char *runpath = dyn_string(req, DT_RUNPATH);
