@@ -168,101 +168,114 @@ static void name_copy(uintptr_t addr, size_t len, const char *path)
 		  (long)name, 0);
 }
 
-struct dso *map_file(const char *path, int fd, const struct kstat *stp, char *err, size_t errlen, bool *wrong_class,
-		     bool program)
+/* What map_file decided about one object's place: the link-time span, where it went, and the
+ * segment the reservation already maps (if the reservation is the first segment itself). */
+struct placement {
+	uintptr_t lo, hi, max_align; /* page-aligned link-time span, largest p_align */
+	uintptr_t agreed;	     /* the relocation cache's address for it, or 0 */
+	uintptr_t base, bias;	     /* where the span starts; bias = base - lo */
+	size_t span;
+	const Elf64_Phdr *first_premapped;
+};
+
+/* Reads and checks the ELF header and program headers: fills *st, *eh and *phdrs (allocated). */
+static int read_headers(int fd, const struct kstat *stp, bool program, struct kstat *st, Elf64_Ehdr *eh,
+			 Elf64_Phdr **phdrs, char *err, size_t errlen, bool *wrong_class)
 {
-	struct kstat st;
-	Elf64_Ehdr eh;
 	/* The ELF header and, in almost every file, the program headers right after it: one read
 	 * for both (glibc reads 832 bytes for the same reason). */
 	union {
 		Elf64_Ehdr eh;
 		char bytes[1024];
 	} head;
-	Elf64_Phdr *ph = NULL;
-	struct dso *d = NULL;
-	uintptr_t base = 0;
-	size_t span = 0;
-	const size_t pg = R.pagesize;
-
+	*phdrs = NULL;
 	*wrong_class = false;
 	if (stp)
-		st = *stp;
-	else if (sys_fstat(fd, &st) < 0) {
+		*st = *stp;
+	else if (sys_fstat(fd, st) < 0) {
 		rt_snprintf(err, errlen, "cannot stat shared object");
-		return NULL;
+		return -1;
 	}
-	if ((st.st_mode & S_IFMT_) != S_IFREG_) {
+	if ((st->st_mode & S_IFMT_) != S_IFREG_) {
 		rt_snprintf(err, errlen, "not a regular file");
-		return NULL;
+		return -1;
 	}
-	uint64_t fsize = (uint64_t)st.st_size;
+	uint64_t fsize = (uint64_t)st->st_size;
 	size_t head_len = fsize < sizeof head ? (size_t)fsize : sizeof head;
 	memset(&head, 0, sizeof head);
 	if (read_at(fd, &head, head_len, 0) < 0) {
 		rt_snprintf(err, errlen, "cannot read file data");
-		return NULL;
+		return -1;
 	}
-	eh = head.eh;
-	if (elf_check_ehdr(&eh, fsize, err, errlen) < 0) {
-		*wrong_class = fsize >= sizeof eh && memcmp(eh.e_ident, ELFMAG, SELFMAG) == 0 &&
-			       (eh.e_ident[EI_CLASS] != ELFCLASS64 || eh.e_machine != EM_X86_64);
-		return NULL;
+	*eh = head.eh;
+	if (elf_check_ehdr(eh, fsize, err, errlen) < 0) {
+		*wrong_class = fsize >= sizeof *eh && memcmp(eh->e_ident, ELFMAG, SELFMAG) == 0 &&
+			       (eh->e_ident[EI_CLASS] != ELFCLASS64 || eh->e_machine != EM_X86_64);
+		return -1;
 	}
-	if (eh.e_type == ET_EXEC && !program) {
+	if (eh->e_type == ET_EXEC && !program) {
 		/* At a fixed address, already taken by the program or not: glibc refuses it before
 		 * mapping anything (an executable cannot be relocated or initialised as a library). */
 		rt_snprintf(err, errlen, "cannot dynamically load executable");
-		return NULL;
+		return -1;
 	}
-	ph = rt_malloc(eh.e_phnum * sizeof *ph);
-	if (ph && eh.e_phoff + eh.e_phnum * sizeof *ph <= head_len)
-		memcpy(ph, head.bytes + eh.e_phoff, eh.e_phnum * sizeof *ph);
-	else if (!ph || read_at(fd, ph, eh.e_phnum * sizeof *ph, eh.e_phoff) < 0) {
+	size_t ph_len = eh->e_phnum * sizeof **phdrs;
+	Elf64_Phdr *ph = rt_malloc(ph_len);
+	if (ph && eh->e_phoff + ph_len <= head_len)
+		memcpy(ph, head.bytes + eh->e_phoff, ph_len);
+	else if (!ph || read_at(fd, ph, ph_len, eh->e_phoff) < 0) {
 		rt_snprintf(err, errlen, "cannot read program headers");
-		goto fail;
+		rt_free(ph);
+		return -1;
 	}
-	if (elf_check_phdrs(ph, eh.e_phnum, fsize, pg, err, errlen) < 0)
-		goto fail;
+	if (elf_check_phdrs(ph, eh->e_phnum, fsize, R.pagesize, err, errlen) < 0) {
+		rt_free(ph);
+		return -1;
+	}
+	*phdrs = ph;
+	return 0;
+}
 
-	/* The span of every PT_LOAD, in link-time addresses, and the largest alignment asked for. */
-	uintptr_t lo, hi, max_align;
-	const Elf64_Phdr *first_premapped = NULL; /* the segment the reservation already maps */
-	load_span(ph, eh.e_phnum, &lo, &hi, &max_align);
-	span = hi - lo;
-	uintptr_t agreed = eh.e_type == ET_DYN && !R.load_by_read ? relcache_agreed_base(&st, span, max_align) : 0;
-
-	/* Move 1: reserve the span. ET_DYN goes where the kernel puts it, aligned to the largest
-	 * p_align (so 2 MiB-aligned segments can use huge pages); ET_EXEC must sit at lo. */
-	if (eh.e_type == ET_EXEC) {
-		long r = traced_mmap(path, lo, span, PROT_NONE_, MAP_PRIVATE_ | MAP_ANONYMOUS_ | MAP_FIXED_NOREPLACE_, -1, 0);
-		if (mmap_failed(r) || (uintptr_t)r != lo) {
+/* Move 1: reserve the span. ET_DYN goes where the kernel puts it (or where the relocation
+ * cache agreed), aligned to the largest p_align (so 2 MiB-aligned segments can use huge
+ * pages); ET_EXEC must sit at its link-time addresses. Sets pl->base, bias, first_premapped. */
+static int reserve_span(const char *path, int fd, const Elf64_Ehdr *eh, const Elf64_Phdr *ph, struct placement *pl,
+			char *err, size_t errlen)
+{
+	const size_t pg = R.pagesize;
+	const size_t span = pl->span;
+	if (eh->e_type == ET_EXEC) {
+		long r = traced_mmap(path, pl->lo, span, PROT_NONE_, MAP_PRIVATE_ | MAP_ANONYMOUS_ | MAP_FIXED_NOREPLACE_,
+				     -1, 0);
+		if (mmap_failed(r) || (uintptr_t)r != pl->lo) {
 			if (!mmap_failed(r))
 				sys_munmap((void *)r, span);
 			rt_snprintf(err, errlen, "cannot map ET_EXEC object at its fixed address %#lx (%#lx bytes)",
-				    (unsigned long)lo, (unsigned long)span);
-			goto fail;
+				    (unsigned long)pl->lo, (unsigned long)span);
+			return -1;
 		}
-		base = lo;
-	} else if (max_align <= pg && !R.load_by_read) {
+		pl->base = pl->lo;
+	} else if (pl->max_align <= pg && !R.load_by_read) {
 		/* The reservation is the first segment itself, mapped from the file over the whole
 		 * span: one mmap fewer per object. The other segments replace the rest below, and
 		 * any hole between segments is made inaccessible (it holds file bytes). */
 		const Elf64_Phdr *first = NULL;
-		for (size_t i = 0; i < eh.e_phnum && !first; i++)
+		for (size_t i = 0; i < eh->e_phnum && !first; i++)
 			if (ph[i].p_type == PT_LOAD)
 				first = &ph[i];
-		long r = mmap_agreed(path, agreed, span, map_prot(first->p_flags), MAP_PRIVATE_, fd, first->p_offset & ~(pg - 1));
+		long r = mmap_agreed(path, pl->agreed, span, map_prot(first->p_flags), MAP_PRIVATE_, fd,
+				     first->p_offset & ~(pg - 1));
 		if (mmap_failed(r)) {
 			rt_snprintf(err, errlen, "cannot map %#lx bytes of shared object", (unsigned long)span);
-			goto fail;
+			return -1;
 		}
-		base = (uintptr_t)r;
-		first_premapped = first;
+		pl->base = (uintptr_t)r;
+		pl->first_premapped = first;
 	} else {
-		size_t extra = max_align > pg ? max_align - pg : 0;
-		long r = agreed ? mmap_agreed(path, agreed, span, PROT_NONE_, MAP_PRIVATE_ | MAP_ANONYMOUS_, -1, 0) : -1;
-		if ((uintptr_t)r == agreed)
+		size_t extra = pl->max_align > pg ? pl->max_align - pg : 0;
+		long r = pl->agreed ? mmap_agreed(path, pl->agreed, span, PROT_NONE_, MAP_PRIVATE_ | MAP_ANONYMOUS_, -1, 0)
+				    : -1;
+		if ((uintptr_t)r == pl->agreed)
 			extra = 0; /* the agreed address is aligned already */
 		else {
 			if (!mmap_failed(r))
@@ -271,124 +284,189 @@ struct dso *map_file(const char *path, int fd, const struct kstat *stp, char *er
 		}
 		if (mmap_failed(r)) {
 			rt_snprintf(err, errlen, "cannot reserve %#lx bytes of address space", (unsigned long)(span + extra));
-			goto fail;
+			return -1;
 		}
-		base = ((uintptr_t)r + max_align - 1) & ~(max_align - 1);
-		if (base > (uintptr_t)r)
-			sys_munmap((void *)r, base - (uintptr_t)r);
-		if ((uintptr_t)r + span + extra > base + span)
-			sys_munmap((void *)(base + span), (uintptr_t)r + span + extra - (base + span));
+		pl->base = ((uintptr_t)r + pl->max_align - 1) & ~(pl->max_align - 1);
+		if (pl->base > (uintptr_t)r)
+			sys_munmap((void *)r, pl->base - (uintptr_t)r);
+		if ((uintptr_t)r + span + extra > pl->base + span)
+			sys_munmap((void *)(pl->base + span), (uintptr_t)r + span + extra - (pl->base + span));
 	}
-	uintptr_t bias = base - lo;
+	pl->bias = pl->base - pl->lo;
+	return 0;
+}
 
-	for (size_t i = 0; i < eh.e_phnum; i++) {
+/* Move 2: a segment's file-backed pages, mapped from the file over the reservation (or, under
+ * MMLD_LOAD=read, the "traditional I/O" path the memory report contrasts with: private
+ * anonymous pages filled with read(), so nothing is shared). */
+static int map_file_part(const char *path, int fd, const Elf64_Phdr *p, const struct placement *pl, char *err,
+			 size_t errlen)
+{
+	const size_t pg = R.pagesize;
+	uintptr_t page = (pl->bias + p->p_vaddr) & ~(pg - 1);
+	uintptr_t file_end = pl->bias + p->p_vaddr + p->p_filesz;
+	size_t len = ((file_end + pg - 1) & ~(pg - 1)) - page;
+	int prot = map_prot(p->p_flags);
+	if (R.load_by_read) {
+		long r = traced_mmap(path, page, len, PROT_READ_ | PROT_WRITE_, MAP_PRIVATE_ | MAP_FIXED_ | MAP_ANONYMOUS_,
+				     -1, 0);
+		if (mmap_failed(r) || read_at(fd, (void *)page, file_end - page, p->p_offset & ~(pg - 1)) < 0 ||
+		    sys_mprotect((void *)page, len, prot) < 0) {
+			rt_snprintf(err, errlen, "failed to read segment from shared object");
+			return -1;
+		}
+		name_copy(page, len, path);
+	} else if (p != pl->first_premapped) {
+		long r = traced_mmap(path, page, len, prot, MAP_PRIVATE_ | MAP_FIXED_, fd, p->p_offset & ~(pg - 1));
+		if (mmap_failed(r)) {
+			rt_snprintf(err, errlen, "failed to map segment from shared object");
+			return -1;
+		}
+	}
+	return 0;
+}
+
+/* Move 3: zero from the end of a segment's file data to the end of its page (the file mapping
+ * filled it with whatever follows in the file). A read-only segment with bss is rare but
+ * legal: the page is made writable just for this. Returns where bss still needs pages. */
+static uintptr_t zero_partial_page(const Elf64_Phdr *p, uintptr_t bias)
+{
+	const size_t pg = R.pagesize;
+	uintptr_t file_end = bias + p->p_vaddr + p->p_filesz;
+	uintptr_t mem_end = bias + p->p_vaddr + p->p_memsz;
+	uintptr_t zero_end = (file_end + pg - 1) & ~(pg - 1);
+	if (!p->p_filesz)
+		return (bias + p->p_vaddr) & ~(pg - 1);
+	if (zero_end > file_end) {
+		int prot = map_prot(p->p_flags);
+		if (!(prot & PROT_WRITE_))
+			sys_mprotect((void *)(file_end & ~(pg - 1)), pg, prot | PROT_WRITE_);
+		uintptr_t stop = mem_end < zero_end ? mem_end : zero_end;
+		memset((void *)file_end, 0, stop - file_end);
+		if (!(prot & PROT_WRITE_))
+			sys_mprotect((void *)(file_end & ~(pg - 1)), pg, prot);
+	}
+	return zero_end;
+}
+
+/* Move 4: the rest of bss, anonymous zero pages from `from` to the segment's end. */
+static int map_bss(const char *path, const Elf64_Phdr *p, uintptr_t bias, uintptr_t from, char *err, size_t errlen)
+{
+	const size_t pg = R.pagesize;
+	uintptr_t mem_end = bias + p->p_vaddr + p->p_memsz;
+	if (mem_end <= from)
+		return 0;
+	size_t len = ((mem_end + pg - 1) & ~(pg - 1)) - from;
+	long r = traced_mmap(path, from, len, map_prot(p->p_flags), MAP_PRIVATE_ | MAP_ANONYMOUS_ | MAP_FIXED_, -1, 0);
+	if (mmap_failed(r)) {
+		rt_snprintf(err, errlen, "cannot map zero-fill pages");
+		return -1;
+	}
+	return 0;
+}
+
+/* Moves 2-4 for every PT_LOAD. */
+static int map_segments(const char *path, int fd, const Elf64_Phdr *ph, size_t phnum, const struct placement *pl,
+			char *err, size_t errlen)
+{
+	for (size_t i = 0; i < phnum; i++) {
 		const Elf64_Phdr *p = &ph[i];
 		if (p->p_type != PT_LOAD || p->p_memsz == 0)
 			continue;
-		int prot = map_prot(p->p_flags);
-		uintptr_t seg = bias + p->p_vaddr;
-		uintptr_t page = seg & ~(pg - 1);
-		uintptr_t file_end = seg + p->p_filesz;
-		uintptr_t mem_end = seg + p->p_memsz;
-		/* Move 2: the file-backed part. */
-		if (p->p_filesz && R.load_by_read) {
-			/* MMLD_LOAD=read, the "traditional I/O" path the memory report contrasts with:
-			 * private anonymous pages filled with read(), so nothing is shared. */
-			size_t len = ((file_end + pg - 1) & ~(pg - 1)) - page;
-			long r = traced_mmap(path, page, len, PROT_READ_ | PROT_WRITE_, MAP_PRIVATE_ | MAP_FIXED_ | MAP_ANONYMOUS_,
-					     -1, 0);
-			if (mmap_failed(r) || read_at(fd, (void *)page, file_end - page, p->p_offset & ~(pg - 1)) < 0 ||
-			    sys_mprotect((void *)page, len, prot) < 0) {
-				rt_snprintf(err, errlen, "failed to read segment from shared object");
-				goto fail;
-			}
-			name_copy(page, len, path);
-		} else if (p->p_filesz && p != first_premapped) {
-			size_t len = ((file_end + pg - 1) & ~(pg - 1)) - page;
-			long r = traced_mmap(path, page, len, prot, MAP_PRIVATE_ | MAP_FIXED_, fd, p->p_offset & ~(pg - 1));
-			if (mmap_failed(r)) {
-				rt_snprintf(err, errlen, "failed to map segment from shared object");
-				goto fail;
-			}
-		}
-		if (mem_end <= file_end)
+		if (p->p_filesz && map_file_part(path, fd, p, pl, err, errlen) < 0)
+			return -1;
+		if (p->p_memsz <= p->p_filesz)
 			continue;
-		/* Move 3: zero from the end of the file data to the end of its page. A read-only
-		 * segment with bss is rare but legal: make the page writable just for this. */
-		uintptr_t zero_end = (file_end + pg - 1) & ~(pg - 1);
-		if (p->p_filesz && zero_end > file_end) {
-			if (!(prot & PROT_WRITE_))
-				sys_mprotect((void *)(file_end & ~(pg - 1)), pg, prot | PROT_WRITE_);
-			uintptr_t stop = mem_end < zero_end ? mem_end : zero_end;
-			memset((void *)file_end, 0, stop - file_end);
-			if (!(prot & PROT_WRITE_))
-				sys_mprotect((void *)(file_end & ~(pg - 1)), pg, prot);
-		}
-		if (!p->p_filesz)
-			zero_end = page;
-		/* Move 4: the rest of bss, anonymous zero pages. */
-		if (mem_end > zero_end) {
-			size_t len = ((mem_end + pg - 1) & ~(pg - 1)) - zero_end;
-			long r = traced_mmap(path, zero_end, len, prot, MAP_PRIVATE_ | MAP_ANONYMOUS_ | MAP_FIXED_, -1, 0);
-			if (mmap_failed(r)) {
-				rt_snprintf(err, errlen, "cannot map zero-fill pages");
-				goto fail;
-			}
-		}
+		if (map_bss(path, p, pl->bias, zero_partial_page(p, pl->bias), err, errlen) < 0)
+			return -1;
 	}
+	return 0;
+}
 
-	if (first_premapped) {
-		/* Pages of the span no segment covers still map the file: make them inaccessible. */
-		uintptr_t covered = base;
-		for (size_t i = 0; i < eh.e_phnum; i++) {
-			if (ph[i].p_type != PT_LOAD || !ph[i].p_memsz)
-				continue;
-			uintptr_t s = (bias + ph[i].p_vaddr) & ~(pg - 1);
-			uintptr_t e = (bias + ph[i].p_vaddr + ph[i].p_memsz + pg - 1) & ~(pg - 1);
-			if (s > covered)
-				sys_mprotect((void *)covered, s - covered, PROT_NONE_);
-			if (e > covered)
-				covered = e;
-		}
-		/* The tail of the first segment's mapping past its own pages is the file too, but
-		 * the next segment's mapping replaced it unless the first segment is the only one. */
-		if (covered < base + span)
-			sys_mprotect((void *)covered, base + span - covered, PROT_NONE_);
+/* When the reservation was the first segment mapped over the whole span, the pages no segment
+ * covers still map the file: make them inaccessible. */
+static void close_gaps(const Elf64_Phdr *ph, size_t phnum, const struct placement *pl)
+{
+	const size_t pg = R.pagesize;
+	uintptr_t covered = pl->base;
+	for (size_t i = 0; i < phnum; i++) {
+		if (ph[i].p_type != PT_LOAD || !ph[i].p_memsz)
+			continue;
+		uintptr_t s = (pl->bias + ph[i].p_vaddr) & ~(pg - 1);
+		uintptr_t e = (pl->bias + ph[i].p_vaddr + ph[i].p_memsz + pg - 1) & ~(pg - 1);
+		if (s > covered)
+			sys_mprotect((void *)covered, s - covered, PROT_NONE_);
+		if (e > covered)
+			covered = e;
 	}
+	/* The tail of the first segment's mapping past its own pages is the file too, but the
+	 * next segment's mapping replaced it unless the first segment is the only one. */
+	if (covered < pl->base + pl->span)
+		sys_mprotect((void *)covered, pl->base + pl->span - covered, PROT_NONE_);
+}
 
-	d = rt_calloc(1, sizeof *d);
-	if (!d) {
-		rt_snprintf(err, errlen, "out of memory");
-		goto fail;
-	}
-	d->load_bias = bias;
-	d->map_start = base;
-	d->map_len = span;
-	d->e_type = eh.e_type;
-	d->entry = bias + eh.e_entry;
-	d->dev = st.st_dev;
-	d->ino = st.st_ino;
-	d->fsize = (uint64_t)st.st_size;
-	d->mtime_ns = st.st_mtime_ * 1000000000ULL + st.st_mtime_ns;
-	d->ctime_ns = st.st_ctime_ * 1000000000ULL + st.st_ctime_ns;
+/* The record of a mapped object. Takes ownership of ph (kept only if no PT_LOAD maps the
+ * program headers, else freed and the mapped copy used). */
+static struct dso *new_record(const struct kstat *st, const Elf64_Ehdr *eh, Elf64_Phdr *ph, const struct placement *pl)
+{
+	struct dso *d = rt_calloc(1, sizeof *d);
+	if (!d)
+		return NULL;
+	d->load_bias = pl->bias;
+	d->map_start = pl->base;
+	d->map_len = pl->span;
+	d->e_type = eh->e_type;
+	d->entry = pl->bias + eh->e_entry;
+	d->dev = st->st_dev;
+	d->ino = st->st_ino;
+	d->fsize = (uint64_t)st->st_size;
+	d->mtime_ns = st->st_mtime_ * 1000000000ULL + st->st_mtime_ns;
+	d->ctime_ns = st->st_ctime_ * 1000000000ULL + st->st_ctime_ns;
 	d->kind = DSO_LIB;
 	d->load_by_read_dso = R.load_by_read;
-	d->phnum = eh.e_phnum;
+	d->phnum = eh->e_phnum;
 	/* The program headers in mapped memory if a PT_LOAD holds them (PT_PHDR or the segment
 	 * covering e_phoff); otherwise keep our copy. */
 	d->phdr = ph;
-	for (size_t i = 0; i < eh.e_phnum; i++) {
+	for (size_t i = 0; i < eh->e_phnum; i++) {
 		const Elf64_Phdr *p = &ph[i];
-		if (p->p_type == PT_LOAD && (p->p_flags & PF_R) && eh.e_phoff >= p->p_offset &&
-		    eh.e_phoff + eh.e_phnum * sizeof *ph <= p->p_offset + p->p_filesz) {
-			d->phdr = (const Elf64_Phdr *)(bias + p->p_vaddr + (eh.e_phoff - p->p_offset));
+		if (p->p_type == PT_LOAD && (p->p_flags & PF_R) && eh->e_phoff >= p->p_offset &&
+		    eh->e_phoff + eh->e_phnum * sizeof *ph <= p->p_offset + p->p_filesz) {
+			d->phdr = (const Elf64_Phdr *)(pl->bias + p->p_vaddr + (eh->e_phoff - p->p_offset));
 			break;
 		}
 	}
 	if (d->phdr != ph)
 		rt_free(ph);
+	return d;
+}
+
+struct dso *map_file(const char *path, int fd, const struct kstat *stp, char *err, size_t errlen, bool *wrong_class,
+		     bool program)
+{
+	struct kstat st;
+	Elf64_Ehdr eh;
+	Elf64_Phdr *ph;
+	struct placement pl = {0};
+
+	if (read_headers(fd, stp, program, &st, &eh, &ph, err, errlen, wrong_class) < 0)
+		return NULL;
+	load_span(ph, eh.e_phnum, &pl.lo, &pl.hi, &pl.max_align);
+	pl.span = pl.hi - pl.lo;
+	if (eh.e_type == ET_DYN && !R.load_by_read)
+		pl.agreed = relcache_agreed_base(&st, pl.span, pl.max_align);
+	if (reserve_span(path, fd, &eh, ph, &pl, err, errlen) < 0 ||
+	    map_segments(path, fd, ph, eh.e_phnum, &pl, err, errlen) < 0)
+		goto fail;
+	if (pl.first_premapped)
+		close_gaps(ph, eh.e_phnum, &pl);
+	struct dso *d = new_record(&st, &eh, ph, &pl);
+	if (!d) {
+		rt_snprintf(err, errlen, "out of memory");
+		goto fail;
+	}
 	map_scan_phdrs(d);
-	relcache_placed(d, agreed);
+	relcache_placed(d, pl.agreed);
 	if (!d->dynamic) {
 		rt_snprintf(err, errlen, "object has no dynamic section");
 		map_unmap(d);
@@ -398,8 +476,8 @@ struct dso *map_file(const char *path, int fd, const struct kstat *stp, char *er
 	return d;
 
 fail:
-	if (base)
-		sys_munmap((void *)base, span);
+	if (pl.base)
+		sys_munmap((void *)pl.base, pl.span);
 	rt_free(ph);
 	return NULL;
 }
