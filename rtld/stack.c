@@ -78,25 +78,42 @@ void stack_patch_auxv(const struct dso *prog, const char *execfn)
 	aux_set(AT_EXECFN, (uintptr_t)execfn);
 }
 
-/* The variables the loader asks about all start with G, L or M (GLIBC_TUNABLES and its
- * MALLOC_* aliases, LD_*, MMLD_*), about twenty names in an environment of dozens: those
- * entries are listed once and each look-up reads the short list. The list is built at
- * start-up (one thread) for the envp it was made from, and made again if stack_remove_env
- * moved it. */
+/* The variables the loader asks about nearly all start with LD_, MMLD_, MALLOC_ or GLIBC_
+ * (LD_*, MMLD_*, glibc's tunables and their MALLOC_* aliases): some twenty names, asked of an
+ * environment of dozens in which usually none of them is set. The entries with those prefixes
+ * are listed once and each look-up of such a name reads the short list (most often empty);
+ * any other name is looked for in the whole environment. The list is built at start-up (one
+ * thread) for the envp it was made from, and made again if stack_remove_env moved it. */
 #define ENV_LISTED_MAX 64
 static const char *env_listed[ENV_LISTED_MAX];
 static size_t env_nlisted;
 static char **env_listed_from;
 static bool env_list_full;
 
-static bool env_listed_initial(char c) { return c == 'G' || c == 'L' || c == 'M'; }
+/* Does s (a name, or an environment entry) start with one of the listed prefixes? Each test
+ * stops at the first byte that differs, so it never reads past a shorter string's NUL. */
+__attribute__((always_inline)) static inline bool env_listed_prefix(const char *s)
+{
+	switch (s[0]) {
+	case 'L':
+		return s[1] == 'D' && s[2] == '_';
+	case 'M':
+		if (s[1] == 'M')
+			return s[2] == 'L' && s[3] == 'D' && s[4] == '_';
+		return s[1] == 'A' && s[2] == 'L' && s[3] == 'L' && s[4] == 'O' && s[5] == 'C' && s[6] == '_';
+	case 'G':
+		return s[1] == 'L' && s[2] == 'I' && s[3] == 'B' && s[4] == 'C' && s[5] == '_';
+	default:
+		return false;
+	}
+}
 
 static void env_list(void)
 {
 	env_nlisted = 0;
 	env_list_full = false;
 	for (char **e = R.envp; *e; e++)
-		if (env_listed_initial((*e)[0])) {
+		if (env_listed_prefix(*e)) {
 			if (env_nlisted == ENV_LISTED_MAX) {
 				env_list_full = true;
 				break;
@@ -106,26 +123,28 @@ static void env_list(void)
 	env_listed_from = R.envp;
 }
 
-static const char *env_value(const char *entry, const char *name, size_t n)
+/* entry's value if it is NAME=value, else NULL. */
+static const char *env_value(const char *entry, const char *name)
 {
-	return entry[0] == name[0] && (n < 2 || entry[1] == name[1]) && strncmp(entry, name, n) == 0 && entry[n] == '='
-		       ? entry + n + 1
-		       : NULL;
+	while (*name && *entry == *name)
+		entry++, name++;
+	return !*name && *entry == '=' ? entry + 1 : NULL;
 }
 
 const char *env_get(const char *name)
 {
-	size_t n = strlen(name);
 	const char *v = NULL;
 	if (env_listed_from != R.envp)
 		env_list();
-	if (n && env_listed_initial(name[0]) && !env_list_full) {
+	if (env_listed_prefix(name) && !env_list_full) {
 		for (size_t i = 0; i < env_nlisted && !v; i++)
-			v = env_value(env_listed[i], name, n);
+			v = env_value(env_listed[i], name);
 		return v;
 	}
+	if (!*name)
+		return NULL;
 	for (char **e = R.envp; *e && !v; e++)
-		v = env_value(*e, name, n);
+		v = env_value(*e, name);
 	return v;
 }
 
