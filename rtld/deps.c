@@ -166,13 +166,26 @@ void deps_prepare(struct dso *d)
 		die_load(dso_display(d), "%s", err);
 }
 
+/* Library names mostly differ within their first four bytes ("libm" and "libc"; a path
+ * starts with '/'): those are compared inline, the rest by strcmp. */
+static inline bool same_name(const char *a, const char *b)
+{
+	for (int i = 0; i < 4; i++) {
+		if (a[i] != b[i])
+			return false;
+		if (!a[i])
+			return true;
+	}
+	return strcmp(a + 4, b + 4) == 0;
+}
+
 struct dso *deps_find_loaded(const char *name)
 {
 	for (struct dso *d = R.head; d; d = d->next) {
 		if (d->kind == DSO_VDSO || d->missing || d->ns != R.load_ns)
 			continue;
-		if ((d->name && strcmp(d->name, name) == 0) || (d->soname && strcmp(d->soname, name) == 0) ||
-		    (d->path && d->path[0] && strcmp(d->path, name) == 0))
+		if ((d->name && same_name(d->name, name)) || (d->soname && same_name(d->soname, name)) ||
+		    (d->path && d->path[0] && same_name(d->path, name)))
 			return d;
 	}
 	return NULL;
