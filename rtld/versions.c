@@ -32,6 +32,25 @@ static bool in_table(const char *start, size_t room, const void *p, size_t len)
 	return off <= room && len <= room - off;
 }
 
+/* How many entries the verneed records at `need` (room readable bytes) hold, as far as the
+ * records lie in the table: versions_build reports any that does not. A damaged count sizes
+ * nothing the table cannot hold, and no index is above VERSYM_INDEX. */
+static size_t verneed_entries(const struct dso *d, const char *need, size_t room)
+{
+	size_t n = 0;
+	const char *p = need;
+	for (size_t i = 0; p && i < d->verneednum && in_table(need, room, p, sizeof(Elf64_Verneed)); i++) {
+		const Elf64_Verneed *vn = (const Elf64_Verneed *)p;
+		n += vn->vn_cnt < room / sizeof(Elf64_Vernaux) ? vn->vn_cnt : room / sizeof(Elf64_Vernaux);
+		if (n >= VERSYM_INDEX)
+			return VERSYM_INDEX;
+		if (!vn->vn_next)
+			break;
+		p += vn->vn_next;
+	}
+	return n;
+}
+
 int versions_build(struct dso *d, char *err, size_t errlen)
 {
 	/* Bounded walks: a fuzzed vd_next or vn_next could loop forever. Every record must lie
@@ -39,9 +58,13 @@ int versions_build(struct dso *d, char *err, size_t errlen)
 	 * splits it), found once. */
 	const char *p = (const char *)d->verdef, *start = p;
 	size_t room = p ? dso_room(d, (uintptr_t)p) : 0;
-	/* Indexes run 1..verdefnum, then on through each verneed record's entries: the table is
-	 * sized for that once per record, not once per entry (any other index still fits). */
-	if (p && d->verdefnum && d->verdefnum <= room / sizeof(Elf64_Verdef) && grow(d, d->verdefnum) < 0)
+	const char *need = (const char *)d->verneed;
+	size_t need_room = need ? dso_room(d, (uintptr_t)need) : 0;
+	/* Indexes run 1..verdefnum, then on through the verneed records' entries: the table is
+	 * sized for all of them at once (any other index still grows it). */
+	size_t last = p && d->verdefnum && d->verdefnum <= room / sizeof(Elf64_Verdef) ? d->verdefnum : 1;
+	last += verneed_entries(d, need, need_room);
+	if (last > 1 && grow(d, last) < 0)
 		BAD("out of memory");
 	for (size_t i = 0; p && i < d->verdefnum; i++) {
 		const Elf64_Verdef *vd = (const Elf64_Verdef *)p;
@@ -64,8 +87,8 @@ int versions_build(struct dso *d, char *err, size_t errlen)
 			break;
 		p += vd->vd_next;
 	}
-	p = start = (const char *)d->verneed;
-	room = p ? dso_room(d, (uintptr_t)p) : 0;
+	p = start = need;
+	room = need_room;
 	for (size_t i = 0; p && i < d->verneednum; i++) {
 		const Elf64_Verneed *vn = (const Elf64_Verneed *)p;
 		if (!in_table(start, room, vn, sizeof *vn))
@@ -73,11 +96,6 @@ int versions_build(struct dso *d, char *err, size_t errlen)
 		if (vn->vn_version != 1)
 			BAD("unsupported version need revision %u", vn->vn_version);
 		const char *a = p + vn->vn_aux;
-		size_t next = d->nversions > 2 ? d->nversions : 2, cnt = vn->vn_cnt;
-		if (cnt > room / sizeof(Elf64_Vernaux))
-			cnt = room / sizeof(Elf64_Vernaux); /* a damaged count sizes nothing it cannot hold */
-		if (cnt && grow(d, next + cnt - 1) < 0)
-			BAD("out of memory");
 		for (size_t j = 0; j < vn->vn_cnt; j++) {
 			const Elf64_Vernaux *va = (const Elf64_Vernaux *)a;
 			if (!in_table(start, room, va, sizeof *va))
