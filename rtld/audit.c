@@ -38,7 +38,7 @@ struct auditor {
 	unsigned (*objclose)(uintptr_t *cookie);
 };
 
-static struct auditor auditors[AUDIT_MAX];
+static struct auditor auditors[AUDIT_MAX] RARELY_WRITTEN;
 
 /* --- per-object state ---------------------------------------------------------------------- */
 static void *link_map_of(struct dso *d) { return R.link_map_of ? R.link_map_of(d) : d->personality; }

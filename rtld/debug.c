@@ -12,7 +12,7 @@
  * original struct r_debug, as glibc exports it: a program that copy-relocates it gets the
  * fields it knows of. */
 struct r_debug_extended _r_debug_extended;
-static struct r_debug_extended ns_debug[NS_MAX];
+static struct r_debug_extended ns_debug[NS_MAX] RARELY_WRITTEN;
 __asm__(".globl _r_debug\n\t.type _r_debug, @object\n\t.set _r_debug, _r_debug_extended\n\t"
 	".size _r_debug, 40");
 

@@ -161,7 +161,7 @@ struct hwcaps_dir {
 	size_t len;
 	char name[];
 };
-static struct hwcaps_dir *dirs[64];
+static struct hwcaps_dir *dirs[64] RARELY_WRITTEN;
 
 static uint32_t name_hash(const char *s, size_t n)
 {

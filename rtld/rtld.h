@@ -13,6 +13,11 @@
 /* Exported (and versioned by linker-scripts/ld-mmld.map): the interface programs link to. */
 #define EXPORT __attribute__((visibility("default")))
 #define PAGE_SIZE_MIN 4096UL
+/* Zero-initialised data an ordinary start-up never writes (audit modules, namespaces other
+ * than the first, --list, the default directories after an ld.so.cache miss): placed after the
+ * rest of .bss (linker-scripts/ld-mmld.lds), so that the data start-up does write shares as
+ * few pages as it can. Each process has its own copy of every page written. */
+#define RARELY_WRITTEN __attribute__((section(".bss.rare")))
 
 /* LD_DEBUG categories (glibc's names, plus our own `maps` and `pages`). */
 enum {

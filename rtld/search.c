@@ -404,7 +404,7 @@ struct dso *search_and_map(const char *name, struct dso *req, char *err, size_t 
 			return d;
 	}
 	if (!(req && (req->flags_1 & 0x800))) {
-		static struct dir_list system_dirs;
+		static struct dir_list system_dirs RARELY_WRITTEN;
 		if (!system_dirs.n)
 			for (int i = 0; search_default_dirs[i]; i++)
 				dirs_add(&system_dirs, search_default_dirs[i], strlen(search_default_dirs[i]));

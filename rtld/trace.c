@@ -14,7 +14,7 @@
  * says is mapped at our first address in /proc/self/maps. NULL if that cannot be read. */
 static const char *self_real_path(void)
 {
-	static char maps[65536];
+	static char maps[65536] RARELY_WRITTEN;
 	long fd = sys_open("/proc/self/maps", O_RDONLY_ | O_CLOEXEC_, 0);
 	if (fd < 0)
 		return NULL;
