@@ -17,6 +17,8 @@
 #define TUNABLE_COUNT 37
 #define LIBNAME_LIST_SIZE 24
 #define CPU_FEATURES_SIZE 480
+#define TUNABLE_NAME_MAX 42
+#define TUNABLE_ALIAS_MAX 23
 
 #define NS__ns_loaded 0
 #define NS__ns_nloaded 8

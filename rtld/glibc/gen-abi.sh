@@ -57,7 +57,7 @@ set -- $(q 'sizeof(struct rtld_global)' 'sizeof(struct rtld_global_ro)' 'sizeof(
 	'sizeof(struct pthread)' 'sizeof(struct link_namespaces)' 'sizeof(pthread_mutex_t)' \
 	'(long)&((pthread_mutex_t*)0)->__data.__kind' 'sizeof(struct r_scope_elem)' \
 	'sizeof(tunable_list)/sizeof(tunable_list[0])' 'sizeof(struct libname_list)' \
-	'sizeof(struct cpu_features)')
+	'sizeof(struct cpu_features)' 'sizeof(tunable_list[0].name)' 'sizeof(tunable_list[0].env_alias)')
 cat <<EOF
 #define GL_SIZE $1
 #define GLRO_SIZE $2
@@ -70,6 +70,8 @@ cat <<EOF
 #define TUNABLE_COUNT $9
 #define LIBNAME_LIST_SIZE ${10}
 #define CPU_FEATURES_SIZE ${11}
+#define TUNABLE_NAME_MAX ${12}
+#define TUNABLE_ALIAS_MAX ${13}
 
 EOF
 off NS link_namespaces _ns_loaded _ns_nloaded _ns_main_searchlist _ns_global_scope_alloc libc_map

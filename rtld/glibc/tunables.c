@@ -7,11 +7,14 @@
 #include "glibc.h"
 #include "../stack.h"
 
+/* The names are arrays, as in glibc's own table (whose sizes these are, each name's NUL
+ * included): a table of pointers would be relocated at start-up, and so written, in every
+ * process. */
 struct tunable_def {
-	const char *name;
+	char name[TUNABLE_NAME_MAX];
 	int type; /* 0 int32, 1 uint64, 2 size_t, 3 string */
 	int64_t def, min, max;
-	const char *alias;
+	char alias[TUNABLE_ALIAS_MAX];
 	int seclevel; /* 0 erase, 1 ignore, 2 none */
 };
 static const struct tunable_def defs[TUNABLE_COUNT] = {TUNABLE_TABLE};
