@@ -106,11 +106,10 @@ int cmd_exec(int argc, char **argv)
 		interp = rtld_path();
 	/* A name with a slash is used as it is (the stub says why it cannot run, as execve would);
 	 * one without is searched in PATH. */
-	char *prog = strchr(argv[first], '/') ? argv[first] : find_program(argv[first]);
-	if (!prog) {
-		fprintf(stderr, "mmld exec: %s: command not found\n", argv[first]);
-		return 127;
-	}
+	int err = 0;
+	char *prog = strchr(argv[first], '/') ? argv[first] : find_program(argv[first], &err);
+	if (!prog)
+		return program_refused("exec", argv[first], err, err == ENOENT ? 127 : 126);
 	if (interp && access(interp, R_OK) != 0) {
 		fprintf(stderr, "mmld exec: %s: interpreter not found\n", interp);
 		return 127;

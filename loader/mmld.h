@@ -14,6 +14,13 @@ int cmd_pages(int argc, char **argv);
 /* The ld-mmld.so to use: $MMLD_RTLD, else the one beside this executable, else
  * ../lib/mmld/ld-mmld.so from it (an installed mmld). */
 const char *rtld_path(void);
-/* Resolves a command name as execvp would (PATH search); returns a malloc'ed path or NULL. */
-char *find_program(const char *name);
+/* The executable file PROGRAM names, as bash and execvp find it: with a slash, that file;
+ * without, the first executable regular file NAME in $PATH (directories and files without
+ * the x bit skipped). A malloc'ed path, or NULL with *err: EINVAL an empty name, ENOENT not
+ * found, EACCES found but not executable, EISDIR a directory (named with a slash). */
+char *find_program(const char *name, int *err);
+/* The one line for find_program's refusal ("mmld CMD: NAME: command not found", "...:
+ * Permission denied", "...: Is a directory"); returns status, or 2 for an empty name (a bad
+ * argument). */
+int program_refused(const char *cmd, const char *name, int err, int status);
 #endif

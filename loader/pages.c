@@ -220,11 +220,10 @@ int cmd_pages(int argc, char **argv)
 	int first = parse(argc, argv, &po);
 	if (first < 0)
 		return -1 - first; /* 0 after --help, 2 after a bad argument */
-	char *prog = find_program(argv[first]);
-	if (!prog) {
-		fprintf(stderr, "mmld pages: %s: command not found\n", argv[first]);
-		return 1;
-	}
+	int err;
+	char *prog = find_program(argv[first], &err);
+	if (!prog)
+		return program_refused("pages", argv[first], err, 1);
 	struct pages_trace_opts to = {.argv = argv + first, .prog = prog, .system = po.system,
 				      .soft_breakpoints = po.soft, .quiet = po.quiet, .last = po.at};
 	struct pages_run r = {0};

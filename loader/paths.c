@@ -1,9 +1,12 @@
 /* Where things are: ld-mmld.so, and programs named without a slash. */
 #include "mmld.h"
+#include <errno.h>
+#include <fcntl.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 /* Beside mmld (the build directory), else ../lib/mmld/ (installed: PREFIX/bin/mmld and
@@ -31,22 +34,65 @@ const char *rtld_path(void)
 	return path;
 }
 
-char *find_program(const char *name)
+/* What a candidate file is: 0 an executable regular file; EISDIR, EACCES (not executable,
+ * or not a regular file), or stat's errno. */
+static int candidate(const char *path)
 {
-	if (strchr(name, '/'))
-		return access(name, X_OK) == 0 ? strdup(name) : NULL;
+	struct stat st;
+	if (stat(path, &st) < 0)
+		return errno;
+	if (S_ISDIR(st.st_mode))
+		return EISDIR;
+	if (!S_ISREG(st.st_mode) || faccessat(AT_FDCWD, path, X_OK, AT_EACCESS) < 0)
+		return EACCES;
+	return 0;
+}
+
+/* bash's and execvp's search: a PATH entry that is a directory, or a file that cannot be
+ * executed, does not end the search; a non-executable file found and nothing better after
+ * it is "Permission denied", a directory alone is "command not found". */
+static char *search_path(const char *name, int *err)
+{
 	const char *path = getenv("PATH");
 	if (!path)
 		path = "/usr/local/bin:/usr/bin:/bin";
+	*err = ENOENT;
 	for (const char *p = path;;) {
 		const char *e = strchr(p, ':');
 		size_t len = e ? (size_t)(e - p) : strlen(p);
 		char buf[PATH_MAX];
-		if (snprintf(buf, sizeof buf, "%.*s/%s", (int)len, len ? p : ".", name) < (int)sizeof buf &&
-		    access(buf, X_OK) == 0)
-			return strdup(buf);
+		if (snprintf(buf, sizeof buf, "%.*s/%s", (int)len, len ? p : ".", name) < (int)sizeof buf) {
+			int why = candidate(buf);
+			if (why == 0)
+				return strdup(buf);
+			if (why == EACCES)
+				*err = EACCES;
+		}
 		if (!e)
 			return NULL;
 		p = e + 1;
 	}
+}
+
+char *find_program(const char *name, int *err)
+{
+	if (!*name) {
+		*err = EINVAL;
+		return NULL;
+	}
+	if (!strchr(name, '/'))
+		return search_path(name, err);
+	*err = candidate(name);
+	return *err ? NULL : strdup(name);
+}
+
+int program_refused(const char *cmd, const char *name, int err, int status)
+{
+	if (err == EINVAL) {
+		fprintf(stderr, "mmld %s: '': the program's name is empty\n", cmd);
+		return 2;
+	}
+	fprintf(stderr, "mmld %s: %s: %s\n", cmd, name,
+		err == ENOENT && !strchr(name, '/') ? "command not found" : strerror(err));
+	return status;
 }

@@ -78,11 +78,10 @@ static int run_tree(const char *rtld, char **argv)
 		fprintf(stderr, "mmld run --tree: cannot bind %s over %s: %s\n", rtld_abs, target, strerror(errno));
 		return 127;
 	}
-	char *prog = find_program(argv[0]);
-	if (!prog) {
-		fprintf(stderr, "mmld run: %s: command not found\n", argv[0]);
-		return 127;
-	}
+	int err;
+	char *prog = find_program(argv[0], &err);
+	if (!prog)
+		return program_refused("run", argv[0], err, 127);
 	execv(prog, argv);
 	fprintf(stderr, "mmld run: %s: %s\n", prog, strerror(errno));
 	return 127;
@@ -126,11 +125,10 @@ int cmd_run(int argc, char **argv)
 		setenv("MMLD_RELOC_CACHE", "1", 1);
 	if (tree)
 		return run_tree(rtld, argv + i);
-	char *prog = find_program(argv[i]);
-	if (!prog) {
-		fprintf(stderr, "mmld run: %s: command not found\n", argv[i]);
-		return 127;
-	}
+	int err;
+	char *prog = find_program(argv[i], &err);
+	if (!prog)
+		return program_refused("run", argv[i], err, 127);
 	/* ld-mmld.so --argv0 NAME PROGRAM ARGS: the program sees the argv[0] it was given. */
 	char **nargv = calloc((size_t)(argc - i) + 5, sizeof *nargv);
 	if (!nargv)

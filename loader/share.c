@@ -335,11 +335,10 @@ int cmd_share(int argc, char **argv)
 	a.l.argv = argv + first;
 	a.l.children = a.sel.children;
 	a.l.object = a.object;
-	a.l.prog = find_program(a.l.argv[0]);
-	if (!a.l.prog) {
-		fprintf(stderr, "mmld share: %s: command not found\n", a.l.argv[0]);
-		return 1;
-	}
+	int err;
+	a.l.prog = find_program(a.l.argv[0], &err);
+	if (!a.l.prog)
+		return program_refused("share", a.l.argv[0], err, 1);
 	reaper_init();
 	const char *tmp = getenv("TMPDIR");
 	char tmpl[4096];

@@ -79,6 +79,32 @@ refused help-two "^mmld help: one command at a time" help share run
 run_cmd "$TMPD/r" -- "$MMLD" run /bin/echo --help -n 3
 check run-program-options "mmld run took the program's --help for its own" grep -qx -- '--help -n 3' "$TMPD/r.out"
 
+# PROGRAM found as bash and execvp find it: a directory or a file without the x bit in PATH
+# does not end the search; "" and a directory named with a slash are refused up front in one
+# line (nothing started); a non-executable file is "Permission denied", not "command not found".
+mkdir -p "$TMPD/shadow/true" "$TMPD/bin"
+cp /bin/true "$TMPD/bin/noexec" && chmod -x "$TMPD/bin/noexec"
+TRUE=$(command -v true)
+for c in run share pages exec; do
+	case $c in run | exec) nf=127 ;; *) nf=1 ;; esac
+	case $c in exec) na=126 ;; *) na=$nf ;; esac
+	extra=(); [ "$c" = share ] && extra=(-n 2 --quiet); [ "$c" = pages ] && extra=(--quiet)
+	expect_err "path-empty-$c" 2 "^mmld $c: '': the program's name is empty$" -- "$MMLD" "$c" "${extra[@]}" -- ""
+	run_cmd "$TMPD/p" PATH="$TMPD/shadow:$PATH" -- "$MMLD" "$c" "${extra[@]}" -- true
+	check "path-skips-directory-$c" "mmld $c true with a directory 'true' earlier in PATH did not run $TRUE" \
+		sh -c "[ \$(cat '$TMPD/p.rc') = 0 ] && [ ! -s '$TMPD/p.err' ]"
+	expect_err "path-directory-only-$c" "$nf" "^mmld $c: true: command not found$" -- \
+		env PATH="$TMPD/shadow" "$MMLD" "$c" "${extra[@]}" -- true
+	expect_err "path-noexec-$c" "$na" "^mmld $c: noexec: Permission denied$" -- \
+		env PATH="$TMPD/bin:$PATH" "$MMLD" "$c" "${extra[@]}" -- noexec
+done
+for c in run share pages; do
+	extra=(); [ "$c" = share ] && extra=(-n 2 --quiet); [ "$c" = pages ] && extra=(--quiet)
+	case $c in run) nf=127 ;; *) nf=1 ;; esac
+	expect_err "slash-directory-$c" "$nf" "^mmld $c: $TMPD/shadow: Is a directory$" -- "$MMLD" "$c" "${extra[@]}" -- "$TMPD/shadow"
+	expect_err "slash-noexec-$c" "$nf" "^mmld $c: $TMPD/bin/noexec: Permission denied$" -- "$MMLD" "$c" "${extra[@]}" -- "$TMPD/bin/noexec"
+done
+
 # mmld inspect: what the file is and who loads it, in words; errors prefixed, one line each.
 run_cmd "$TMPD/i" -- "$MMLD" inspect /lib/x86_64-linux-gnu/libc.so.6
 check inspect-machine-name "inspect does not name the machine x86-64" grep -q '^/lib/x86_64-linux-gnu/libc.so.6: ELF 64-bit .*, x86-64$' "$TMPD/i.out"

@@ -138,10 +138,10 @@ printf '#!/bin/sh\necho hi\n' >script.sh
 printf 'not a program\n' >plain.txt
 chmod +x script.sh plain.txt
 mkdir -p adir
-expect_err fail-directory 1 "^mmld share: nothing measured: .*adir: not a regular file$" -- "$MMLD" share -n 2 --quiet -- "$TMPD/adir"
+expect_err fail-directory 1 "^mmld share: .*adir: Is a directory$" -- "$MMLD" share -n 2 --quiet -- "$TMPD/adir"
 expect_err fail-script 1 "^mmld share: nothing measured: .*script\.sh: file too short$" -- "$MMLD" share -n 2 --quiet -- "$TMPD/script.sh"
 expect_err fail-plain 1 "^mmld share: nothing measured: .*plain\.txt: file too short$" -- "$MMLD" share -n 2 --quiet -- "$TMPD/plain.txt"
-expect_err fail-system-directory 1 "^mmld share: nothing measured: .*adir: cannot execute: Permission denied$" -- \
+expect_err fail-system-directory 1 "^mmld share: .*adir: Is a directory$" -- \
 	"$MMLD" share -n 2 --loader system -- "$TMPD/adir"
 expect_err fail-system-plain 1 "^mmld share: nothing measured: .*plain\.txt: cannot execute: Exec format error$" -- \
 	"$MMLD" share -n 2 --loader system -- "$TMPD/plain.txt"
