@@ -218,6 +218,10 @@ void deps_trace_mapped(const struct dso *d)
 		    (unsigned long)d->entry, (unsigned long)d->phdr, d->phnum);
 }
 
+/* Where the preload being loaded was named, for its error line (LD_PRELOAD, --preload,
+ * /etc/ld.so.preload). */
+static const char *preload_source;
+
 /* Loads one library for `req`. Returns NULL (after reporting) only in list mode. */
 static struct dso *load_one(const char *name, struct dso *req, enum deps_load how)
 {
@@ -249,7 +253,7 @@ static struct dso *load_one(const char *name, struct dso *req, enum deps_load ho
 				if (c[0] == ':' && c[1] == ' ')
 					*c = 0;
 			rt_dprintf(2, "ERROR: ld.so: object '%s' from %s cannot be preloaded (%s): ignored.\n", name,
-				   R.preload_source, why);
+				   preload_source, why);
 			return NULL;
 		}
 		if (how == DEPS_OPTIONAL && !R.trace)
@@ -286,7 +290,15 @@ static struct dso *load_one(const char *name, struct dso *req, enum deps_load ho
 	return d;
 }
 
-void deps_preload(const char *list)
+void deps_preload_one(const char *name, const char *source)
+{
+	preload_source = source;
+	struct dso *d = load_one(name, R.main, DEPS_PRELOAD);
+	if (d)
+		deps_scope_add(d);
+}
+
+void deps_preload(const char *list, const char *source)
 {
 	if (!list)
 		return;
@@ -299,11 +311,8 @@ void deps_preload(const char *list)
 		if (e > p) {
 			char *name = rt_strndup(p, (size_t)(e - p));
 			/* In a privileged process only plain names are searched, never paths. */
-			if (name && !(R.secure && strchr(name, '/'))) {
-				struct dso *d = load_one(name, R.main, DEPS_PRELOAD);
-				if (d)
-					deps_scope_add(d);
-			}
+			if (name && !(R.secure && strchr(name, '/')))
+				deps_preload_one(name, source);
 		}
 		p = e;
 	}

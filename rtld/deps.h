@@ -19,9 +19,11 @@ HIDDEN struct dso *deps_find_loaded(const char *name);
 HIDDEN struct dso *deps_find_file(uint64_t dev, uint64_t ino);
 HIDDEN void deps_trace_wanted(const char *name, const struct dso *req, const char *how);
 HIDDEN void deps_trace_mapped(const struct dso *d);
-/* Loads the LD_PRELOAD / --preload list (space or colon separated), adding each object to
+/* Loads an LD_PRELOAD or --preload list (space or colon separated), adding each object to
  * the global scope right after the program. A missing object is reported and skipped. */
-HIDDEN void deps_preload(const char *list);
+HIDDEN void deps_preload(const char *list, const char *source);
+/* Loads one preload (a name or a path), named by `source` in its error line if missing. */
+HIDDEN void deps_preload_one(const char *name, const char *source);
 /* Loads every DT_NEEDED, breadth-first from the program, adding each to the global scope.
  * In ldd mode (LD_TRACE_LOADED_OBJECTS) a missing library is listed as "not found". */
 HIDDEN void deps_load_all(void);

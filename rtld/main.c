@@ -17,6 +17,7 @@
 #include "search.h"
 #include "audit.h"
 #include "relcache.h"
+#include "preload_file.h"
 
 struct rtld_state R;
 
@@ -201,7 +202,9 @@ __attribute__((noinline)) static struct start_result rtld_main(uintptr_t *sp, ui
 		glibc_audit_start(sp);                           /*     its own namespace and libc */
 	relcache_init();                                         /* 4d: MMLD_RELOC_CACHE: before libraries
 								    are placed (at agreed addresses) */
-	deps_preload(R.preload);                                 /* 5: LD_PRELOAD, then DT_NEEDED */
+	deps_preload(R.preload, "LD_PRELOAD");                   /* 5: LD_PRELOAD, --preload, */
+	deps_preload(R.preload_arg, "--preload");
+	preload_file_load();                                     /*    /etc/ld.so.preload, then DT_NEEDED */
 	if (R.naudit && R.vdso)                                  /*    (the vDSO's la_objopen: after preloads) */
 		audit_objopen(R.vdso);
 	deps_load_all();

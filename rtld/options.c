@@ -88,7 +88,6 @@ void options_from_env(void)
 		}
 		if ((v = env_get("LD_PRELOAD")) && *v) {
 			R.preload = v;
-			R.preload_source = "LD_PRELOAD";
 		}
 		if ((v = env_get("LD_DEBUG")))
 			parse_debug(v);
@@ -211,8 +210,7 @@ static void option_value(const char *opt, const char *v)
 		R.library_path = v;
 		R.library_path_source = "--library-path";
 	} else if (strcmp(opt, "--preload") == 0) {
-		R.preload = v;
-		R.preload_source = "--preload";
+		R.preload_arg = v;
 	} else if (strcmp(opt, "--argv0") == 0) {
 		R.argv0 = v;
 	} else if (strcmp(opt, "--glibc-hwcaps-prepend") == 0) {

@@ -82,8 +82,8 @@ struct rtld_state {
 	const char *library_path_source; /* which of the two, for LD_DEBUG=libs */
 	const char *hwcaps_prepend;/* --glibc-hwcaps-prepend: glibc-hwcaps subdirectories searched first */
 	const char *hwcaps_mask;   /* --glibc-hwcaps-mask: the built-in ones allowed (NULL: all) */
-	const char *preload;       /* LD_PRELOAD or --preload */
-	const char *preload_source;/* which of the two, for messages */
+	const char *preload;       /* LD_PRELOAD */
+	const char *preload_arg;   /* --preload (loaded after LD_PRELOAD's, as glibc) */
 	const char *argv0;         /* --argv0 */
 	bool bind_now;             /* LD_BIND_NOW */
 	bool inhibit_cache;

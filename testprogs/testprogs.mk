@@ -156,5 +156,6 @@ include testprogs/conform/conform.mk
 include testprogs/pages/pages.mk
 include testprogs/audit/audit.mk
 include testprogs/relcache/relcache.mk
+include testprogs/preload/preload.mk
 
 testprogs: $(TP_ALL) $(TP_GLIBC) $(TP_THREADS) $(TP_DLMOPEN) $(TP_CONFORM) $(TP_AUDIT)
