@@ -178,9 +178,15 @@ struct placement {
 	const Elf64_Phdr *first_premapped;
 };
 
-/* Reads and checks the ELF header and program headers: fills *st, *eh and *phdrs (allocated). */
+/* Program headers up to this many are read into the caller's frame, not the heap: they are
+ * needed only while the object is mapped (most objects' PT_LOADs map them), and a block freed
+ * at once would stay on its size class's free list, a hole in the loader's heap pages. */
+#define PHDRS_IN_FRAME 16
+
+/* Reads and checks the ELF header and program headers: fills *st, *eh and *phdrs (`frame`, room
+ * for PHDRS_IN_FRAME, if they fit, else allocated). */
 static int read_headers(int fd, const struct kstat *stp, bool program, struct kstat *st, Elf64_Ehdr *eh,
-			 Elf64_Phdr **phdrs, char *err, size_t errlen, bool *wrong_class)
+			 Elf64_Phdr *frame, Elf64_Phdr **phdrs, char *err, size_t errlen, bool *wrong_class)
 {
 	/* The ELF header and, in almost every file, the program headers right after it: one read
 	 * for both (glibc reads 832 bytes for the same reason). */
@@ -220,16 +226,18 @@ static int read_headers(int fd, const struct kstat *stp, bool program, struct ks
 		return -1;
 	}
 	size_t ph_len = eh->e_phnum * sizeof **phdrs;
-	Elf64_Phdr *ph = rt_malloc(ph_len);
+	Elf64_Phdr *ph = eh->e_phnum <= PHDRS_IN_FRAME ? frame : rt_malloc(ph_len);
 	if (ph && eh->e_phoff + ph_len <= head_len)
 		memcpy(ph, head.bytes + eh->e_phoff, ph_len);
 	else if (!ph || read_at(fd, ph, ph_len, eh->e_phoff) < 0) {
 		rt_snprintf(err, errlen, "cannot read program headers");
-		rt_free(ph);
+		if (ph != frame)
+			rt_free(ph);
 		return -1;
 	}
 	if (elf_check_phdrs(ph, eh->e_phnum, fsize, R.pagesize, err, errlen) < 0) {
-		rt_free(ph);
+		if (ph != frame)
+			rt_free(ph);
 		return -1;
 	}
 	*phdrs = ph;
@@ -405,9 +413,11 @@ static void close_gaps(const Elf64_Phdr *ph, size_t phnum, const struct placemen
 		sys_mprotect((void *)covered, pl->base + pl->span - covered, PROT_NONE_);
 }
 
-/* The record of a mapped object. Takes ownership of ph (kept only if no PT_LOAD maps the
- * program headers, else freed and the mapped copy used). */
-static struct dso *new_record(const struct kstat *st, const Elf64_Ehdr *eh, Elf64_Phdr *ph, const struct placement *pl)
+/* The record of a mapped object. Takes ownership of ph unless it is `frame` (read_headers):
+ * the mapped copy of the program headers is used if a PT_LOAD holds them, else ph is kept
+ * (a copy of it if it is the caller's frame). */
+static struct dso *new_record(const struct kstat *st, const Elf64_Ehdr *eh, Elf64_Phdr *ph, const Elf64_Phdr *frame,
+			      const struct placement *pl)
 {
 	struct dso *d = rt_calloc(1, sizeof *d);
 	if (!d)
@@ -436,7 +446,14 @@ static struct dso *new_record(const struct kstat *st, const Elf64_Ehdr *eh, Elf6
 			break;
 		}
 	}
-	if (d->phdr != ph)
+	if (d->phdr == ph && ph == frame) {
+		Elf64_Phdr *copy = rt_malloc(eh->e_phnum * sizeof *ph);
+		if (!copy) {
+			rt_free(d);
+			return NULL;
+		}
+		d->phdr = memcpy(copy, ph, eh->e_phnum * sizeof *ph);
+	} else if (d->phdr != ph && ph != frame)
 		rt_free(ph);
 	return d;
 }
@@ -446,10 +463,10 @@ struct dso *map_file(const char *path, int fd, const struct kstat *stp, char *er
 {
 	struct kstat st;
 	Elf64_Ehdr eh;
-	Elf64_Phdr *ph;
+	Elf64_Phdr frame[PHDRS_IN_FRAME], *ph;
 	struct placement pl = {0};
 
-	if (read_headers(fd, stp, program, &st, &eh, &ph, err, errlen, wrong_class) < 0)
+	if (read_headers(fd, stp, program, &st, &eh, frame, &ph, err, errlen, wrong_class) < 0)
 		return NULL;
 	load_span(ph, eh.e_phnum, &pl.lo, &pl.hi, &pl.max_align);
 	pl.span = pl.hi - pl.lo;
@@ -460,7 +477,7 @@ struct dso *map_file(const char *path, int fd, const struct kstat *stp, char *er
 		goto fail;
 	if (pl.first_premapped)
 		close_gaps(ph, eh.e_phnum, &pl);
-	struct dso *d = new_record(&st, &eh, ph, &pl);
+	struct dso *d = new_record(&st, &eh, ph, frame, &pl);
 	if (!d) {
 		rt_snprintf(err, errlen, "out of memory");
 		goto fail;
@@ -478,7 +495,8 @@ struct dso *map_file(const char *path, int fd, const struct kstat *stp, char *er
 fail:
 	if (pl.base)
 		sys_munmap((void *)pl.base, pl.span);
-	rt_free(ph);
+	if (ph != frame)
+		rt_free(ph);
 	return NULL;
 }
 
