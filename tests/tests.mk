@@ -1,7 +1,7 @@
 # tests/: `make check` runs the unit tests (cmocka, the loader's pure pieces built hosted),
 # the end-to-end runs, and the malformed-ELF corpus.
 
-UNIT_NAMES := hash relr dst ldcache elfcheck version_match format string
+UNIT_NAMES := hash relr dst ldcache elfcheck version_match format string alloc
 UNIT_BINS := $(patsubst %,$(BUILD)/tests/test_%,$(UNIT_NAMES))
 # The pure parts of rtld/, compiled for the host with libc underneath.
 HOSTED_SRCS := rtld/elfcheck.c rtld/dst.c rtld/ldcache.c rtld/version_match.c rtld/lib/format.c
@@ -15,6 +15,8 @@ $(BUILD)/hosted/%.o: %.c $(wildcard rtld/*.h rtld/lib/*.h rtld/include/*.h)
 # string.c is compiled into its test: as in the loader, no loop may become a libc call.
 $(BUILD)/tests/test_string: TEST_CFLAGS += -fno-builtin -fno-tree-loop-distribute-patterns
 $(BUILD)/tests/test_string: rtld/lib/string.c rtld/lib/string.h
+# alloc.c too, with its raw system calls: the arenas are real mappings.
+$(BUILD)/tests/test_alloc: rtld/lib/alloc.c rtld/lib/alloc.h
 $(BUILD)/tests/test_%: tests/unit/test_%.c $(HOSTED_OBJS)
 	@mkdir -p $(dir $@)
 	$(CC) $(TEST_CFLAGS) -o $@ $< $(HOSTED_OBJS) -lcmocka

@@ -1,10 +1,13 @@
 /* Size-class allocator on mmap.
  *
- * Every block has a 16-byte header holding its class or, for a large block mapped alone, its
- * mapping length. Classes are multiples of 16 bytes, at most an eighth to a quarter apart
- * (16..128 by 16, then four or eight steps per doubling up to 8192): the loader's records are
- * a few sizes that stay for the life of the process (a struct dso of 1064 bytes, a glibc
- * link_map block of 1200), and power-of-two classes gave each nearly twice its size. Freed
+ * Every block is one word (8 bytes) before the payload, holding its class or, for a large
+ * block mapped alone, its mapping length, then the payload, 16-byte aligned. A block is a
+ * multiple of 16 bytes (so a class holds 8 bytes less), at most an eighth to a quarter
+ * apart (16..128 by 16, then four to eight steps per doubling up to 8192), with steps of 64
+ * where the loader's own records are: they are a few sizes that stay for the life of the
+ * process (a struct dso of 1064 bytes, a glibc link_map block of 1200, the main thread's TLS
+ * and control block of some 4300), and every byte rounded up is a byte of a page each
+ * process has to itself (power-of-two classes gave each nearly twice its size). Freed
  * small blocks go on the free list of their class, for the next allocation of that size;
  * large blocks go back to the kernel when they are freed. Arenas themselves are never
  * returned. Memory carved from an arena for the first time is still the kernel's zero fill:
@@ -24,21 +27,23 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-#define NCLASSES 36
+#define NCLASSES 43
 #define ARENA_SIZE (256 * 1024)
+#define WORD 8
 
-/* Payload bytes of each class (the main thread's TLS and thread control block, a little over
- * 4 KiB, come from an arena too). */
-static const unsigned short class_size[NCLASSES] = {
-	16,   32,   48,   64,   80,   96,   112,  128,  160,  192,  224,  256,  320,  384,  448,  512,  640,  768,
-	896,  1024, 1152, 1280, 1408, 1536, 1664, 1792, 1920, 2048, 2560, 3072, 3584, 4096, 5120, 6144, 7168, 8192,
+/* Block bytes of each class; the payload is WORD less. */
+static const unsigned short class_block[NCLASSES] = {
+	16,   32,   48,   64,   80,   96,   112,  128,  160,  192,  224,  256,  288,  320,  384,
+	448,  512,  576,  640,  768,  896,  1024, 1088, 1152, 1216, 1280, 1408, 1536, 1664, 1792,
+	1920, 2048, 2304, 2560, 3072, 3584, 4096, 4352, 4608, 5120, 6144, 7168, 8192,
 };
-#define SMALL_MAX 8192
+#define SMALL_MAX (8192 - WORD)
 
-struct header {
-	size_t size_or_class; /* class index, or mapping length for large blocks */
-	size_t large;
-};
+/* The word before a payload: a class index, or (at least a page) a large block's mapping
+ * length. A large block's payload starts 16 bytes into its mapping. */
+static size_t *word_of(void *p) { return (size_t *)p - 1; }
+static bool is_large(size_t w) { return w >= NCLASSES; }
+static size_t class_payload(size_t c) { return class_block[c] - WORD; }
 
 struct free_block {
 	struct free_block *next;
@@ -70,10 +75,13 @@ static void *map_anon(size_t len)
 
 static int class_of(size_t n)
 {
-	if (n <= 128)
-		return n ? (int)((n - 1) / 16) : 0;
-	int c = 8;
-	while (class_size[c] < n)
+	size_t b = n + WORD; /* the block it needs */
+	if (b <= 128)
+		return n > WORD ? (int)((n - WORD + 15) / 16) : 0;
+	/* The first class of b's doubling, (128, 256] to (4096, 8192], then a few steps. */
+	static const unsigned char doubling_first[6] = {8, 12, 17, 22, 32, 37};
+	int c = doubling_first[63 - __builtin_clzll(b - 1) - 7];
+	while (class_block[c] < b)
 		c++;
 	return c;
 }
@@ -85,13 +93,12 @@ static void *malloc_locked(size_t n, bool *fresh)
 	if (n > SMALL_MAX) {
 		if (n > SIZE_MAX / 2)
 			return NULL;
-		size_t len = (n + sizeof(struct header) + 4095) & ~(size_t)4095;
-		struct header *h = map_anon(len);
-		if (!h)
+		size_t len = (n + 2 * WORD + 4095) & ~(size_t)4095;
+		char *m = map_anon(len);
+		if (!m)
 			return NULL;
-		h->size_or_class = len;
-		h->large = 1;
-		return h + 1;
+		*word_of(m + 2 * WORD) = len;
+		return m + 2 * WORD;
 	}
 	int c = class_of(n);
 	if (free_lists[c]) {
@@ -100,19 +107,18 @@ static void *malloc_locked(size_t n, bool *fresh)
 		*fresh = false;
 		return b;
 	}
-	size_t need = sizeof(struct header) + class_size[c];
+	size_t need = class_block[c];
 	if (!arena_cur || (size_t)(arena_end - arena_cur) < need) {
 		char *a = map_anon(ARENA_SIZE);
 		if (!a)
 			return NULL;
-		arena_cur = a;
+		arena_cur = a + WORD; /* so that every payload is 16-byte aligned */
 		arena_end = a + ARENA_SIZE;
 	}
-	struct header *h = (struct header *)arena_cur;
+	char *p = arena_cur + WORD;
 	arena_cur += need;
-	h->size_or_class = (size_t)c;
-	h->large = 0;
-	return h + 1;
+	*word_of(p) = (size_t)c;
+	return p;
 }
 
 void *rt_malloc(size_t n)
@@ -147,30 +153,30 @@ void *rt_calloc(size_t count, size_t size)
 	return p;
 }
 
-static size_t usable(struct header *h)
+static size_t usable(void *p)
 {
-	return h->large ? h->size_or_class - sizeof *h : class_size[h->size_or_class];
+	size_t w = *word_of(p);
+	return is_large(w) ? w - 2 * WORD : class_payload(w);
 }
 
 static void free_locked(void *p)
 {
-	struct header *h = (struct header *)p - 1;
-	if (h->large) {
-		mapped_bytes -= h->size_or_class;
-		sys_munmap(h, h->size_or_class);
+	size_t w = *word_of(p);
+	if (is_large(w)) {
+		mapped_bytes -= w;
+		sys_munmap((char *)p - 2 * WORD, w);
 		return;
 	}
 	struct free_block *b = p;
-	b->next = free_lists[h->size_or_class];
-	free_lists[h->size_or_class] = b;
+	b->next = free_lists[w];
+	free_lists[w] = b;
 }
 
 void *rt_realloc(void *p, size_t n)
 {
 	if (!p)
 		return rt_malloc(n);
-	struct header *h = (struct header *)p - 1;
-	size_t have = usable(h);
+	size_t have = usable(p);
 	if (n <= have)
 		return p;
 	void *q = rt_malloc(n);
