@@ -203,6 +203,11 @@ def main():
         sys.exit("usage: memory.py RTLD [PROGRAM]")
     rtld = os.path.realpath(sys.argv[1])
     program = sys.argv[2] if len(sys.argv) == 3 else "/usr/bin/python3"
+    # A loader file just written (a fresh build) has dirty page-cache pages until they are
+    # written back, and smaps counts a dirty file page mapped once as Private_Dirty.
+    fd = os.open(rtld, os.O_RDONLY)
+    os.fsync(fd)
+    os.close(fd)
     print("the loader's private memory in a sleeping %s, KiB (smaps, pagemap, strace -k)" % os.path.basename(program))
     print("%-12s %-7s %10s %6s %14s %8s" % ("loader", "started", "file dirty", "bss", "heap+TLS", "total"))
     for direct in (False, True):
