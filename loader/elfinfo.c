@@ -122,6 +122,26 @@ static void count_pages(struct collector *c)
 	}
 }
 
+/* x86-64's user address space (4-level page tables): no loader maps anything above it. */
+#define USER_END (1ULL << 47)
+
+/* What a loader refuses before mapping anything (rtld/elfcheck.c, glibc, the kernel): a
+ * segment that ends past the address space (or whose end wraps), or that reads more from
+ * the file than it occupies in memory. Every page count and per-page walk of mmld relies on
+ * this: the sizes are the file's. */
+static void check_loadable(struct elf_info *e, size_t phindex, const GElf_Phdr *ph)
+{
+	if (e->unloadable[0])
+		return;
+	if (ph->p_vaddr + ph->p_memsz < ph->p_vaddr || ph->p_vaddr + ph->p_memsz > USER_END)
+		snprintf(e->unloadable, sizeof e->unloadable,
+			 "segment %zu: address %#lx + size %#lx passes the end of the user address space (%#llx)",
+			 phindex, (unsigned long)ph->p_vaddr, (unsigned long)ph->p_memsz, USER_END);
+	else if (ph->p_filesz > ph->p_memsz)
+		snprintf(e->unloadable, sizeof e->unloadable, "segment %zu: file size %#lx exceeds memory size %#lx",
+			 phindex, (unsigned long)ph->p_filesz, (unsigned long)ph->p_memsz);
+}
+
 static void read_segments(struct elf_info *e, Elf *elf)
 {
 	size_t nph = 0;
@@ -132,8 +152,10 @@ static void read_segments(struct elf_info *e, Elf *elf)
 		GElf_Phdr ph;
 		if (!gelf_getphdr(elf, (int)i, &ph))
 			continue;
-		if (ph.p_type == PT_LOAD)
+		if (ph.p_type == PT_LOAD) {
+			check_loadable(e, i, &ph);
 			e->segs[e->nsegs++] = (struct load_seg){ph.p_vaddr, ph.p_memsz, ph.p_filesz, ph.p_offset, ph.p_flags};
+		}
 		else if (ph.p_type == PT_GNU_RELRO) {
 			e->relro_start = ph.p_vaddr & ~4095ULL;
 			e->relro_end = (ph.p_vaddr + ph.p_memsz) & ~4095ULL; /* glibc rounds the end down */
@@ -241,6 +263,32 @@ bool elfinfo_reloc_page(const struct elf_info *e, uint64_t page)
 			hi = mid;
 	}
 	return false;
+}
+
+/* The index of the first written page >= page. */
+static size_t first_reloc_page_from(const struct elf_info *e, uint64_t page)
+{
+	size_t lo = 0, hi = e->nreloc_pages;
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		if (e->reloc_pages[mid] < page)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo;
+}
+
+size_t elfinfo_reloc_pages_in(const struct elf_info *e, uint64_t lo, uint64_t hi)
+{
+	if (hi <= lo)
+		return 0;
+	return first_reloc_page_from(e, hi) - first_reloc_page_from(e, lo & ~4095ULL);
+}
+
+uint64_t elfinfo_end(uint64_t addr, uint64_t size)
+{
+	return addr + size < addr ? UINT64_MAX : addr + size;
 }
 
 /* Per-word walks for mmld pages (teach): the same tables elfinfo_load() counts, one

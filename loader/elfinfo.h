@@ -41,6 +41,9 @@ struct elf_info {
 	size_t none_relocs;              /* R_X86_64_NONE entries (write nothing) */
 	size_t text_reloc_pages;         /* written pages in segments that are not writable */
 	bool bad_tables;                 /* a relocation table lies outside the file */
+	char unloadable[160];            /* why no loader maps it ("" if one would): a PT_LOAD whose
+					  * end wraps or passes the user address space, or whose
+					  * file part is larger than its memory size */
 };
 
 /* Reads path; on failure ok is false (a mapping of it is then counted as "other"). The
@@ -54,6 +57,11 @@ int elfinfo_class(const struct elf_info *e, uint64_t v);
 uint64_t elfinfo_first_page(const struct elf_info *e);
 /* Is link-time page `page` written by a relocation? */
 bool elfinfo_reloc_page(const struct elf_info *e, uint64_t page);
+/* How many pages of [lo, hi) (link-time) relocations write: two binary searches, so the
+ * cost never depends on sizes the file gives. */
+size_t elfinfo_reloc_pages_in(const struct elf_info *e, uint64_t lo, uint64_t hi);
+/* The end of [addr, addr + size), UINT64_MAX where the sum wraps (sizes come from files). */
+uint64_t elfinfo_end(uint64_t addr, uint64_t size);
 
 /* One relocation, for per-word detail (mmld pages): the link-time address it writes, the
  * allocated section holding that address, its type (as reloc_groups name it), the symbol it

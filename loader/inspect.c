@@ -41,8 +41,9 @@ static const char inspect_details[] =
 	"                 (a file without section headers: rows per segment instead of section)\n"
 	"  per process    what each process mapping the file costs: shared, private by relocation, bss\n"
 	"Warnings (stderr): a file for another machine, text relocations, tables outside the file.\n"
-	"Exit status: 0 shown, 1 the file cannot be read or is not a loadable 64-bit ELF file, 2 a bad\n"
-	"argument.\n";
+	"Exit status: 0 shown, 1 the file cannot be read or is not a loadable 64-bit ELF file (\"not\n"
+	"loadable\": a segment that ends past the user address space or wraps, or reads more from the\n"
+	"file than its memory size, as every loader refuses), 2 a bad argument.\n";
 
 static const char *prot(uint32_t f)
 {
@@ -180,15 +181,6 @@ static void print_identity(Elf *elf, const struct elf_info *e, const char *path)
 	}
 }
 
-/* The pages of [lo, hi) (link-time) that relocations write. */
-static size_t reloc_pages_in(const struct elf_info *e, uint64_t lo, uint64_t hi)
-{
-	size_t n = 0;
-	for (uint64_t p = lo & ~(PAGE - 1); p < hi; p += PAGE)
-		n += elfinfo_reloc_page(e, p);
-	return n;
-}
-
 struct totals {
 	uint64_t shared, text_private, relro_private, data_private, bss;
 };
@@ -200,7 +192,7 @@ static void print_segment(const struct elf_info *e, size_t i, struct totals *t)
 	uint64_t first = s->vaddr & ~(PAGE - 1), last = (s->vaddr + s->memsz + PAGE - 1) & ~(PAGE - 1);
 	uint64_t file_last = (s->vaddr + s->filesz + PAGE - 1) & ~(PAGE - 1);
 	uint64_t pages = (last - first) / PAGE, file_pages = (file_last - first) / PAGE;
-	size_t written = reloc_pages_in(e, first, file_last);
+	size_t written = elfinfo_reloc_pages_in(e, first, file_last);
 	char what[256];
 	if (!(s->flags & PF_W)) {
 		const char *kind = s->flags & PF_X ? "text" : "read-only data";
@@ -218,13 +210,11 @@ static void print_segment(const struct elf_info *e, size_t i, struct totals *t)
 		snprintf(what, sizeof what, "%lu RELRO (read-only after relocation), %lu data, %lu bss; %zu written by relocations",
 			 (unsigned long)relro, (unsigned long)(file_pages - relro), (unsigned long)(pages - file_pages), written);
 		t->bss += pages - file_pages;
-		for (uint64_t p = first; p < file_last; p += PAGE) {
-			bool reloc = elfinfo_reloc_page(e, p);
-			if (p >= e->relro_start && p < e->relro_end)
-				t->relro_private += reloc;
-			else
-				t->data_private += reloc;
-		}
+		uint64_t wlo = e->relro_start > first ? e->relro_start : first;
+		uint64_t whi = e->relro_end < file_last ? e->relro_end : file_last;
+		size_t relro_written = elfinfo_reloc_pages_in(e, wlo, whi);
+		t->relro_private += relro_written;
+		t->data_private += written - relro_written;
 	}
 	printf("  %-4zu %#-10lx %#-10lx %#-9lx %#-9lx %-4s %5lu  %s\n", i, (unsigned long)s->vaddr, (unsigned long)s->offset,
 	       (unsigned long)s->filesz, (unsigned long)s->memsz, prot(s->flags), (unsigned long)pages, what);
@@ -283,6 +273,8 @@ static int inspect(const char *path)
 		fprintf(stderr, "mmld inspect: %s: a 32-bit ELF file (only 64-bit files are read)\n", path);
 	else if (!(e = elfinfo_load(path))->ok)
 		fprintf(stderr, "mmld inspect: %s: no loadable segments\n", path);
+	else if (e->unloadable[0])
+		fprintf(stderr, "mmld inspect: %s: not loadable: %s\n", path, e->unloadable);
 	else {
 		warn(e, path);
 		print_identity(elf, e, path);

@@ -17,6 +17,17 @@ static struct page_facts *facts_of(struct pobject *o, uint64_t v)
 	return &o->facts[(v - o->lo) / PG];
 }
 
+/* [addr, addr + size) as pages of o: clamped to its span, the sum's wrap guarded. The
+ * sizes are the file's (a section header can say 2^60 bytes); the loops over the result
+ * walk no more pages than o has. False if nothing of it is in o. */
+static bool clamp_to_object(const struct pobject *o, uint64_t addr, uint64_t size, uint64_t *from, uint64_t *to)
+{
+	uint64_t lo = addr & ~(PG - 1), hi = elfinfo_end(addr, size);
+	*from = lo > o->lo ? lo : o->lo;
+	*to = hi < o->hi ? hi : o->hi;
+	return *from < *to;
+}
+
 static void add_section(void *arg, const char *name, uint64_t addr, uint64_t size, bool nobits)
 {
 	(void)nobits;
@@ -27,7 +38,10 @@ static void add_section(void *arg, const char *name, uint64_t addr, uint64_t siz
 		o->dynamic = addr;
 		o->dynamic_size = size;
 	}
-	for (uint64_t p = addr & ~(PG - 1); p < addr + size; p += PG) {
+	uint64_t from, to;
+	if (!clamp_to_object(o, addr, size, &from, &to))
+		return;
+	for (uint64_t p = from; p < to; p += PG) {
 		struct page_facts *f = facts_of(o, p);
 		if (!f)
 			continue;
@@ -73,8 +87,10 @@ void pagefacts_fill(struct pobject *o)
 	const struct elf_info *e = o->e;
 	for (size_t s = 0; s < e->nsegs; s++) {
 		const struct load_seg *g = &e->segs[s];
-		uint64_t file_end = g->vaddr + g->filesz, mem_end = g->vaddr + g->memsz;
-		for (uint64_t p = g->vaddr & ~(PG - 1); p < mem_end; p += PG) {
+		uint64_t file_end = elfinfo_end(g->vaddr, g->filesz), from, to;
+		if (!clamp_to_object(o, g->vaddr, g->memsz, &from, &to))
+			continue;
+		for (uint64_t p = from; p < to; p += PG) {
 			struct page_facts *f = facts_of(o, p);
 			if (!f)
 				continue;

@@ -257,6 +257,8 @@ int cmd_pages(int argc, char **argv)
 	       r.exact ? "frame flags read: the zero page told apart" : "not root: the zero page counted by pagemap's exclusive bit");
 	if (r.note[0])
 		printf("  note: %s\n", r.note);
+	if (r.span_note[0])
+		printf("  note: %s\n", r.span_note);
 	for (size_t i = 0; i < r.nobj; i++)
 		if (wanted(&r.obj[i], po.object))
 			print_object(&r.obj[i], po.at);

@@ -96,6 +96,7 @@ struct pages_run {
 	bool exact;                /* frame flags readable (kpageflags): zero page told apart */
 	const char *loader_path;   /* the interpreter's file */
 	char note[256];            /* why a stop was not reached, an exec of another program, ... */
+	char span_note[320];       /* an object shown only in part: its span is more than is mapped */
 };
 
 /* pagefacts.c */

@@ -10,6 +10,11 @@
 #include <unistd.h>
 
 #define PG 4096ULL
+/* The most pages of one object followed (4 GiB of span; libLLVM, among the largest
+ * libraries, spans 25,000): each costs its facts and a state per stop, ~170 bytes. A span
+ * beyond is a hostile file's huge hole (a segment at 2^39 that a loader did map, reserving
+ * the space between as PROT_NONE); its first 4 GiB are shown. */
+#define MAX_SPAN_PAGES (1ULL << 20)
 
 struct pobject *pagesnap_find(struct pages_run *r, const char *path)
 {
@@ -19,8 +24,32 @@ struct pobject *pagesnap_find(struct pages_run *r, const char *path)
 	return NULL;
 }
 
-/* The object for an ELF file first seen at this stop: its span and what its file says. */
-static struct pobject *add_object(struct pages_run *r, const char *path, const struct elf_info *e, int stop)
+/* How many bytes, from the first mapping of path on, the process has mapped for it: up to
+ * the end of its last mapping, and the anonymous mappings right after that (bss, the heap
+ * it may merge with). An object's span beyond that is not its own: its headers say more
+ * than any loader mapped (a fuzzed file mapped as data; the first segments of one the
+ * loader refused), and its page arrays must not follow the file's word. */
+static uint64_t mapped_extent(const struct mapping *m, int n, const char *path)
+{
+	int first = -1, last = -1;
+	for (int i = 0; i < n; i++)
+		if (strcmp(m[i].path, path) == 0) {
+			if (first < 0)
+				first = i;
+			last = i;
+		}
+	if (first < 0)
+		return 0;
+	uintptr_t end = m[last].end;
+	for (int i = last + 1; i < n && m[i].start == end && m[i].path[0] != '/'; i++)
+		end = m[i].end;
+	return end - m[first].start;
+}
+
+/* The object for an ELF file first seen at this stop: its span (at most what is mapped of
+ * it) and what its file says. */
+static struct pobject *add_object(struct pages_run *r, const char *path, const struct elf_info *e, int stop,
+				  uint64_t extent)
 {
 	r->obj = realloc(r->obj, (r->nobj + 1) * sizeof *r->obj);
 	struct pobject *o = &r->obj[r->nobj++];
@@ -35,6 +64,15 @@ static struct pobject *add_object(struct pages_run *r, const char *path, const s
 		if (e->segs[s].vaddr + e->segs[s].memsz > hi)
 			hi = e->segs[s].vaddr + e->segs[s].memsz;
 	o->hi = (hi + PG - 1) & ~(PG - 1);
+	uint64_t limit = extent < MAX_SPAN_PAGES * PG ? extent & ~(PG - 1) : MAX_SPAN_PAGES * PG;
+	if (o->hi - o->lo > limit) {
+		if (!r->span_note[0])
+			snprintf(r->span_note, sizeof r->span_note, "%s: its segments span %lu pages, more than %s: only the first %lu "
+				 "are shown", path, (unsigned long)((o->hi - o->lo) / PG),
+				 limit == MAX_SPAN_PAGES * PG ? "mmld pages follows of one object" : "is mapped of it",
+				 (unsigned long)(limit / PG));
+		o->hi = o->lo + limit;
+	}
 	o->npages = (o->hi - o->lo) / PG;
 	o->is_loader = r->loader_path && strcmp(path, r->loader_path) == 0;
 	for (int k = 0; k < NSTOPS; k++)
@@ -77,7 +115,11 @@ static void read_slots(struct pobject *o, int mem, int stop)
 /* DT_DEBUG: a word of .dynamic the loader fills with r_debug's address, for debuggers. */
 static void find_dt_debug(struct pobject *o, int mem)
 {
-	for (uint64_t a = o->dynamic; o->dynamic && a + 16 <= o->dynamic + o->dynamic_size; a += 16) {
+	/* The section header's size, clamped to the object's span (pagefacts.c). */
+	uint64_t end = elfinfo_end(o->dynamic, o->dynamic_size);
+	if (end > o->hi)
+		end = o->hi;
+	for (uint64_t a = o->dynamic; o->dynamic && a < end && end - a >= 16; a += 16) {
 		int64_t d[2];
 		if (pread(mem, d, 16, (off_t)(o->bias + a)) != 16 || d[0] == 0 /* DT_NULL */)
 			return;
@@ -119,11 +161,12 @@ int pagesnap_take(struct pages_run *r, pid_t pid, int stop)
 		if (m[i].path[0] != '/')
 			continue;
 		const struct elf_info *e = elfinfo_get(m[i].path);
-		if (!e->ok)
-			continue; /* locale archives, caches: not ELF objects */
+		if (!e->ok || e->unloadable[0])
+			continue; /* locale archives, caches: not ELF objects; files mapped as data
+				   * whose headers no loader would load (their span is not theirs) */
 		struct pobject *o = pagesnap_find(r, m[i].path);
 		if (!o)
-			o = add_object(r, m[i].path, e, stop);
+			o = add_object(r, m[i].path, e, stop, mapped_extent(m, n, m[i].path));
 		size_t idx = (size_t)(o - r->obj), k = 0;
 		while (k < nseen && seen[k] != idx)
 			k++;

@@ -31,6 +31,36 @@ static void test_libz_classes(void **state)
 	assert_true(e->ngroups > 0);
 }
 
+/* The binary search over the written pages against a walk of every page, over every
+ * segment of libstdc++.so.6 and sub-ranges that start and end mid-page; and the empty and
+ * reversed ranges a wrapped end would give. */
+static void test_reloc_pages_in(void **state)
+{
+	(void)state;
+	struct elf_info *e = elfinfo_load("/lib/x86_64-linux-gnu/libstdc++.so.6");
+	assert_true(e->ok);
+	assert_string_equal(e->unloadable, "");
+	assert_true(e->nreloc_pages > 10);
+	size_t total = 0;
+	for (size_t i = 0; i < e->nsegs; i++) {
+		uint64_t lo = e->segs[i].vaddr, hi = e->segs[i].vaddr + e->segs[i].memsz;
+		for (uint64_t a = lo; a < hi; a += (hi - lo) / 7 + 1) {
+			size_t walked = 0;
+			for (uint64_t p = a & ~4095ULL; p < hi; p += 4096)
+				walked += elfinfo_reloc_page(e, p);
+			assert_int_equal(elfinfo_reloc_pages_in(e, a, hi), walked);
+		}
+		total += elfinfo_reloc_pages_in(e, lo, hi);
+	}
+	assert_int_equal(total, e->nreloc_pages);
+	assert_int_equal(elfinfo_reloc_pages_in(e, e->reloc_pages[0], e->reloc_pages[0]), 0);
+	assert_int_equal(elfinfo_reloc_pages_in(e, e->reloc_pages[1], e->reloc_pages[0]), 0);
+	assert_int_equal(elfinfo_reloc_pages_in(e, e->reloc_pages[0], e->reloc_pages[0] + 1), 1);
+	assert_int_equal(elfinfo_reloc_pages_in(e, 0, UINT64_MAX), e->nreloc_pages);
+	assert_int_equal(elfinfo_end(UINT64_MAX - 4, 5), UINT64_MAX);
+	assert_int_equal(elfinfo_end(4096, 5), 4101);
+}
+
 static void test_missing_file(void **state)
 {
 	(void)state;
@@ -44,6 +74,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_libz_classes),
+		cmocka_unit_test(test_reloc_pages_in),
 		cmocka_unit_test(test_missing_file),
 	};
 	return cmocka_run_group_tests_name("elfinfo", tests, NULL, NULL);
