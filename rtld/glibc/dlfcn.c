@@ -509,6 +509,10 @@ static void *dl_open_locked(const char *file, int mode, struct dso *req, long ns
  * is released before the constructors run. */
 static void *dl_open(const char *file, int mode, const void *caller, long nsid, int argc, char **argv, char **env)
 {
+	/* glibc refuses a mode with neither binding before anything else (even RTLD_NOLOAD alone,
+	 * a common way to ask "is it loaded?", whose answer there is always this error). */
+	if (!(mode & (RTLD_LAZY_ | RTLD_NOW_)))
+		raise_error_code(EINVAL_, file, "invalid mode for dlopen()");
 	struct dso *first = NULL;
 	lock();
 	void *caller_map = _dl_find_dso_for_object((uintptr_t)caller);

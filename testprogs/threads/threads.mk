@@ -75,3 +75,8 @@ $(TPT)/libthrow_unwind.so: testprogs/threads/throw_lib.cc
 $(TPT)/throw_race: testprogs/threads/throw_race.cc $(TPT)/libthrow_unwind.so $(TPT)/libtls_g2.so $(TPT)/libchurn_plain.so
 	g++ -O2 -g -Wall -Wextra -Werror -rdynamic -o $@ $< -Wl,-rpath,'$$ORIGIN' -ldl -lpthread
 TP_THREADS += $(TPT)/throw_race
+
+# dlopen/dlmopen modes without RTLD_LAZY or RTLD_NOW, refused as glibc refuses them.
+$(TPT)/dlopen_mode: testprogs/threads/dlopen_mode.c $(TPT)/libtls_mod.so
+	$(CC) $(THREADS_CFLAGS) -o $@ $< -Wl,-rpath,'$$ORIGIN' -ldl
+TP_THREADS += $(TPT)/dlopen_mode

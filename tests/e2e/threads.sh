@@ -85,5 +85,10 @@ same dlclose-from-destructor ./dlclose_nested
 same exec-stack-dlopen ./execstack_dlopen
 same exec-stack-at-start-up ./execstack_start
 
+# dlopen/dlmopen with a mode that has neither RTLD_LAZY nor RTLD_NOW (RTLD_NOLOAD alone, 0,
+# RTLD_GLOBAL...) fail with glibc's "invalid mode for dlopen()" before anything is looked at
+# (before the fix: loaded, or a handle for RTLD_NOLOAD).
+same dlopen-invalid-mode ./dlopen_mode
+
 echo "threads: $PASS passed, $FAIL failed"
 [ "$FAIL" = 0 ]
