@@ -15,7 +15,9 @@
  * by dlclose while it decides what goes and while it unlinks and unmaps (not while
  * finalisers run). fork takes it (rtld_fork_prepare), so the child never sees half a change,
  * yet a fork never waits for a constructor, which may itself be waiting for the thread that
- * forks (why fork does not take LOCK_LOAD, which glibc's fork does not take either).
+ * forks (why fork does not take LOCK_LOAD, which glibc's fork does not take either); nor for
+ * a writer in scope_wait() for the forking thread (a fork from a signal handler that
+ * interrupted a reader section): that child sees the loader as it stood in scope_wait().
  * LOCK_TLS, GL(dl_load_tls_lock), recursive. Guards the TLS module table's contents and the
  * static TLS bookkeeping (tls.c). Taken by dlopen/dlclose (inside LOCK_LOAD) while they add
  * or remove modules, by libc's pthread_create through _dl_allocate_tls_init.
@@ -66,6 +68,7 @@ bool rtld_trylock(enum rtld_lock which) { return lock_ops.trylock ? lock_ops.try
 #define FUTEX_WAIT_PRIVATE_ 128
 #define FUTEX_WAKE_PRIVATE_ 129
 #define SYS_futex_ 202
+#define SYS_sched_yield_ 24
 
 static int *gscope_flag(void *tp) { return (int *)((char *)tp + GSCOPE_FLAG_OFFSET); }
 
@@ -165,19 +168,48 @@ void retire_flush(void)
 		rt_free(retired[--nretired]);
 }
 
+/* LOCK_STATE for a fork. A fork from a signal handler that interrupted this thread's reader
+ * section must not wait for LOCK_STATE: its holder may be in scope_wait() waiting for this
+ * very thread. Such a writer has marked our flag GSCOPE_WAIT first, and scope_wait() is only
+ * reached between whole steps (something published, the old version not yet freed), so the
+ * fork goes ahead without the lock then and the child sees the loader at that point. */
+static bool take_state_for_fork(void)
+{
+	if (!scope_reading()) {
+		rtld_lock(LOCK_STATE);
+		return true;
+	}
+	int *flag = gscope_flag(thread_pointer());
+	for (;;) {
+		if (rtld_trylock(LOCK_STATE))
+			return true;
+		if (__atomic_load_n(flag, __ATOMIC_SEQ_CST) == GSCOPE_WAIT)
+			return false;
+		sys_call6(SYS_sched_yield_, 0, 0, 0, 0, 0, 0);
+	}
+}
+
+/* Whether the fork in progress holds LOCK_STATE. Written and read only while holding the
+ * allocator's lock, which one fork at a time holds from prepare to parent/child. */
+static bool fork_state_held;
+
 void rtld_fork_prepare(void)
 {
-	rtld_lock(LOCK_STATE);
+	bool held = take_state_for_fork();
 	rt_alloc_fork_prepare();
+	fork_state_held = held;
 }
 
 void rtld_fork_parent(void)
 {
+	bool held = fork_state_held;
 	rt_alloc_fork_parent();
-	rtld_unlock(LOCK_STATE);
+	if (held)
+		rtld_unlock(LOCK_STATE);
 }
 
-/* The child has one thread. libc has already re-initialised its own mutexes (LOCK_LOAD and
- * LOCK_TLS) before it runs the handlers, as glibc's fork does for its own ld.so; the
- * personality re-initialises LOCK_STATE before calling this. */
+/* The child has one thread. libc has already re-initialised LOCK_LOAD and LOCK_TLS before it
+ * runs the handlers, as glibc's fork does for its own ld.so; the personality re-initialises
+ * LOCK_STATE and LOCK_WRITE (which a writer caught in scope_wait may hold too) before calling
+ * this. */
 void rtld_fork_child(void) { rt_alloc_fork_child(); }

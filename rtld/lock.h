@@ -58,9 +58,12 @@ HIDDEN void retire_flush(void);
  * cost more than the memory it gives back). */
 HIDDEN void retire_flush_some(void);
 
-/* fork: the personality's handlers call these around fork() (prepare in the parent before,
- * parent/child after): every loader lock is held across the fork, so the child finds them
- * all free and nothing half-changed. */
+/* fork: the personality's handlers call these around fork() (prepare in the parent after
+ * every other prepare handler, parent/child before every other one): LOCK_STATE and the
+ * allocator are held across the fork, so the child finds them free and nothing
+ * half-changed; except a fork from a signal handler inside a reader section that a writer
+ * waits for, which does not wait for LOCK_STATE (the child's loader is then where that
+ * writer stood in scope_wait). */
 HIDDEN void rtld_fork_prepare(void);
 HIDDEN void rtld_fork_parent(void);
 HIDDEN void rtld_fork_child(void);

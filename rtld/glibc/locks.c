@@ -12,11 +12,12 @@
 
 /* LOCK_STATE is ours: a libc recursive mutex in our own memory. */
 static char state_mutex[MUTEX_SIZE] __attribute__((aligned(16)));
-static void init_state_mutex(void)
+static void init_recursive_mutex(void *m)
 {
-	memset(state_mutex, 0, sizeof state_mutex);
-	LM(state_mutex, MUTEX_KIND, int) = 1; /* PTHREAD_MUTEX_RECURSIVE_NP */
+	memset(m, 0, MUTEX_SIZE);
+	LM(m, MUTEX_KIND, int) = 1; /* PTHREAD_MUTEX_RECURSIVE_NP */
 }
+static void init_state_mutex(void) { init_recursive_mutex(state_mutex); }
 
 static void *mutex_of(enum rtld_lock which)
 {
@@ -105,8 +106,15 @@ int glibc_make_stacks_executable(void)
 
 bool glibc_stack_executable(void) { return LM(_rtld_global, GL__dl_stack_flags, uint32_t) & PF_X; }
 
-/* A fork in a process that never had a second thread (possibly from a signal handler that
- * interrupted the loader itself) takes no lock, as glibc's fork takes none of its own then. */
+/* fork handlers. Registered with libc at start-up, before any constructor can register one:
+ * libc runs prepare handlers last-registered first and parent/child handlers in
+ * registration order, so ours take the loader's locks after every other prepare handler has
+ * run and let them go before any other parent/child handler runs, and those may use the
+ * loader (dlopen), as glibc's fork takes its own locks between the two.
+ * A fork in a process that never had a second thread (possibly from a signal handler that
+ * interrupted the loader itself) takes no lock, as glibc's fork takes none of its own then;
+ * the threads flag only goes from false to true, and a fork that took nothing has nothing
+ * to give back. */
 static bool fork_locked;
 static void fork_prepare(void)
 {
@@ -119,14 +127,20 @@ static void fork_parent(void)
 	if (fork_locked)
 		rtld_fork_parent();
 }
+/* libc has re-initialised GL(dl_load_lock) and GL(dl_load_tls_lock); dl_load_write_lock may
+ * be held by a thread the child does not have (a dl_iterate_phdr, or a dlclose in
+ * scope_wait for the forking thread). */
 static void fork_child(void)
 {
 	init_state_mutex();
-	rtld_fork_child();
+	init_recursive_mutex(_rtld_global + GL__dl_load_write_lock);
+	if (fork_locked)
+		rtld_fork_child();
 }
 
 static uintptr_t (*libc_symbol)(const char *name, const char *version);
 
+/* After __libc_early_init, before any constructor (see the fork handlers above). */
 void glibc_install_locks(uintptr_t (*libc_sym)(const char *name, const char *version))
 {
 	if (!glibc_libc.mutex_lock || !glibc_libc.mutex_unlock)
@@ -139,19 +153,18 @@ void glibc_install_locks(uintptr_t (*libc_sym)(const char *name, const char *ver
 	mutex_trylock = (int (*)(void *))libc_sym("pthread_mutex_trylock", "GLIBC_2.2.5");
 	if (mutex_trylock)
 		lock_ops.trylock = libc_trylock;
+	int (*register_atfork)(void (*)(void), void (*)(void), void (*)(void), void *) =
+		(int (*)(void (*)(void), void (*)(void), void (*)(void), void *))libc_sym("__register_atfork",
+											  "GLIBC_2.3.2");
+	if (register_atfork)
+		register_atfork(fork_prepare, fork_parent, fork_child, NULL);
 }
 
 /* The first pthread_create (its _dl_allocate_tls, before the thread exists): from now on the
- * loader has company. The fork handlers are registered then, not at start-up: a process
- * that never has a second thread needs none. */
+ * loader has company. */
 void glibc_threads_start(void)
 {
 	if (lock_ops.threads || !libc_symbol)
 		return;
 	__atomic_store_n(&lock_ops.threads, true, __ATOMIC_SEQ_CST);
-	int (*register_atfork)(void (*)(void), void (*)(void), void (*)(void), void *) =
-		(int (*)(void (*)(void), void (*)(void), void (*)(void), void *))libc_symbol("__register_atfork",
-											     "GLIBC_2.3.2");
-	if (register_atfork)
-		register_atfork(fork_prepare, fork_parent, fork_child, NULL);
 }

@@ -80,3 +80,22 @@ TP_THREADS += $(TPT)/throw_race
 $(TPT)/dlopen_mode: testprogs/threads/dlopen_mode.c $(TPT)/libtls_mod.so
 	$(CC) $(THREADS_CFLAGS) -o $@ $< -Wl,-rpath,'$$ORIGIN' -ldl
 TP_THREADS += $(TPT)/dlopen_mode
+
+# fork from a signal handler inside a lazy-binding fix-up while dlclose/dlopen wait for it.
+$(TPT)/fork_signal: testprogs/threads/fork_signal.c testprogs/threads/many.h $(TPT)/liblazy_many.so $(TPT)/liblazy_caller.so $(TPT)/libtls_g1.so $(TPT)/libtls_mod3.so
+	$(CC) $(THREADS_CFLAGS) -o $@ $< -Wl,-rpath,'$$ORIGIN' -ldl -lpthread
+TP_THREADS += $(TPT)/fork_signal
+
+# pthread_atfork handlers that dlopen, registered before the first thread (by the program
+# and by a library's constructor).
+$(TPT)/libatfork_lib.so: testprogs/threads/atfork_lib.c
+	@mkdir -p $(dir $@)
+	$(CC) $(THREADS_CFLAGS) -fPIC -shared -o $@ $< -Wl,-soname,libatfork_lib.so -Wl,-rpath,'$$ORIGIN' -ldl -lpthread
+$(TPT)/atfork_loader: testprogs/threads/atfork_loader.c $(TPT)/libatfork_lib.so $(TPT)/libtls_mod2.so $(TPT)/libtls_mod3.so $(TPT)/libtls_g2.so
+	$(CC) $(THREADS_CFLAGS) -o $@ $< -Wl,-rpath,'$$ORIGIN' $(TPT)/libatfork_lib.so -ldl -lpthread
+TP_THREADS += $(TPT)/atfork_loader
+
+# _Fork and vfork children using the loader; -z lazy: libc's functions bound at first call.
+$(TPT)/fork_variants: testprogs/threads/fork_variants.c $(TPT)/libtls_mod2.so
+	$(CC) $(THREADS_CFLAGS) $(THREADS_LAZY) -o $@ $< -Wl,-rpath,'$$ORIGIN' -ldl -lpthread
+TP_THREADS += $(TPT)/fork_variants

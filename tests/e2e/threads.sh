@@ -90,5 +90,40 @@ same exec-stack-at-start-up ./execstack_start
 # (before the fix: loaded, or a handle for RTLD_NOLOAD).
 same dlopen-invalid-mode ./dlopen_mode
 
+# pthread_atfork handlers registered before the first thread (by the program and by a
+# library's constructor) that dlopen/dlclose in prepare, parent and child, 20 forks while a
+# thread dlopens and dlcloses; and with no second thread. Before the fix (our handlers
+# registered at the first pthread_create, so run before the program's prepare handlers and
+# after its parent/child ones) the first fork hung on the allocator's lock every run.
+repeat atfork-handlers-use-loader 3 ./atfork_loader
+same atfork-handlers-use-loader-one-thread ./atfork_loader one-thread
+
+# fork() from a signal handler that interrupted a lazy-binding fix-up while another thread's
+# dlclose/dlopen waits for it (scope_wait under LOCK_STATE); every tenth child dlopens,
+# calls and dlcloses. The system loader's child cannot use its loader reliably here (it
+# finds the other thread's change half done), so its runs are without `load`: the output
+# must be the same. Before the fix: a hang (SIGALRM) in every run, within the first second.
+fork_signal_test() {
+	local name=fork-in-signal-handler-inside-reader i bad=0
+	run_cmd "$TMPD/ref" -- ./fork_signal 1
+	for i in 1 2; do
+		run_cmd "$TMPD/ours" -- "$RTLD" ./fork_signal 1 load
+		cmp -s "$TMPD/ours.out" "$TMPD/ref.out" && cmp -s "$TMPD/ours.rc" "$TMPD/ref.rc" || bad=$((bad + 1))
+	done
+	if [ "$(cat "$TMPD/ref.rc")" != 0 ] || ! grep -q 'forks: some' "$TMPD/ref.out"; then
+		cp "$TMPD/ref.out" "$TMPD/detail"; bad $name "the system loader's run failed: no oracle"; return
+	fi
+	if [ $bad != 0 ]; then
+		{ diff "$TMPD/ref.out" "$TMPD/ours.out"; echo "status $(cat "$TMPD/ours.rc")"; } >"$TMPD/detail"
+		bad $name "$bad of 2 runs differ from the system loader's"; return
+	fi
+	ok $name
+}
+fork_signal_test
+
+# _Fork (no fork handlers) children dlopen, call and dlclose, single- and multi-threaded;
+# vfork children make first calls through lazy PLT slots, then _exit or execve.
+same fork-variants-_Fork-vfork ./fork_variants
+
 echo "threads: $PASS passed, $FAIL failed"
 [ "$FAIL" = 0 ]
