@@ -140,10 +140,14 @@ bench: rtld loader testprogs $(BUILD)/bench-startup
 MMLD_CONFORMANCE_CACHE ?= $(HOME)/.cache/mmld-conformance
 CONFORMANCE_OUT := $(BUILD)/conformance
 CONFORMANCE_JOBS ?= 2
+# ld-mmld.so is run as the system loader's copy is: a file named ld-linux-x86-64.so.2 at a
+# path not its own (tst-audit28 checks the dynamic linker's file name).
+CONFORMANCE_RTLD := $(CONFORMANCE_OUT)/ld-mmld/ld-linux-x86-64.so.2
 conformance: rtld
 	bash tests/conformance/build.sh $(MMLD_CONFORMANCE_CACHE)
+	@mkdir -p $(dir $(CONFORMANCE_RTLD)) && cp $(RTLD) $(CONFORMANCE_RTLD)
 	python3 tests/conformance/run.py -q -j $(CONFORMANCE_JOBS) --cache $(MMLD_CONFORMANCE_CACHE) \
-		--loader $(RTLD) --results $(CONFORMANCE_OUT)/ld-mmld.so
+		--loader $(CONFORMANCE_RTLD) --results $(CONFORMANCE_OUT)/ld-mmld.so
 	python3 tests/conformance/run.py -q -j $(CONFORMANCE_JOBS) --cache $(MMLD_CONFORMANCE_CACHE) \
 		--loader $(MMLD_CONFORMANCE_CACHE)/system-ld/ld-linux-x86-64.so.2 --results $(CONFORMANCE_OUT)/system-copy
 	python3 tests/conformance/report.py --all --markdown $(CONFORMANCE_OUT)/summary.md \

@@ -35,27 +35,44 @@ static void sort_by_start(struct fo_entry *e, size_t n)
 			}
 }
 
+/* ld-mmld.so when it is not on the object list: before start-up lists it (an audit module's
+ * la_version asks for its caller, tst-audit28), or never, in a program that does not need it.
+ * glibc's table holds ld.so from the start. */
+static struct dso *self_unlisted(void)
+{
+	struct dso *s = R.self;
+	return s && !s->next && !s->prev && R.head != s && s->personality ? s : NULL;
+}
+
+static void add_entry(struct fo_table *t, const struct dso *d)
+{
+	struct fo_entry *e = &t->e[t->n++];
+	e->start = d->map_start;
+	e->end = d->map_start + d->map_len;
+	e->map = d->personality;
+	e->eh_frame = NULL;
+	for (size_t i = 0; i < d->phnum; i++)
+		if (d->phdr[i].p_type == PT_GNU_EH_FRAME)
+			e->eh_frame = (void *)(d->load_bias + d->phdr[i].p_vaddr);
+}
+
 /* A table of the objects loaded now (sorted), or NULL when out of memory. */
 static struct fo_table *build(void)
 {
-	size_t n = 0;
+	struct dso *self = self_unlisted();
+	size_t n = self != NULL;
 	for (struct dso *d = R.head; d; d = d->next)
 		n += !d->missing && d->map_len;
 	struct fo_table *t = rt_malloc(sizeof *t + n * sizeof t->e[0]);
 	if (!t)
 		return NULL;
 	t->n = 0;
+	if (self)
+		add_entry(t, self);
 	for (struct dso *d = R.head; d; d = d->next) {
 		if (d->missing || !d->map_len)
 			continue;
-		struct fo_entry *e = &t->e[t->n++];
-		e->start = d->map_start;
-		e->end = d->map_start + d->map_len;
-		e->map = d->personality;
-		e->eh_frame = NULL;
-		for (size_t i = 0; i < d->phnum; i++)
-			if (d->phdr[i].p_type == PT_GNU_EH_FRAME)
-				e->eh_frame = (void *)(d->load_bias + d->phdr[i].p_vaddr);
+		add_entry(t, d);
 	}
 	sort_by_start(t->e, t->n);
 	return t;

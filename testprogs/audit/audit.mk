@@ -11,7 +11,7 @@ $(TPA)/lib%.so: testprogs/audit/%.c
 	@mkdir -p $(dir $@)
 	$(CC) $(GLIBC_CFLAGS) -fPIC -shared -o $@ $< -Wl,-soname,$(notdir $@)
 AUDIT_LIBS := $(TPA)/libauditlog-a.so $(TPA)/libauditlog-b.so $(TPA)/libauditlib.so $(TPA)/libauditlib2.so \
-	$(TPA)/libauditns.so $(TPA)/libauditdecline.so $(TPA)/libauditnover.so
+	$(TPA)/libauditns.so $(TPA)/libauditdecline.so $(TPA)/libauditnover.so $(TPA)/libauditfind.so
 # Lazy binding (the program's PLT is what la_pltenter sees), libraries found through $ORIGIN.
 $(TPA)/auditprog: testprogs/audit/auditprog.c $(AUDIT_LIBS)
 	$(CC) $(GLIBC_CFLAGS) -fplt -o $@ $< -Wl,-z,lazy -Wl,-rpath,'$$ORIGIN' $(TPA)/libauditlib.so -ldl

@@ -40,6 +40,8 @@ both audit-events LD_AUDIT=libauditlog-a.so:libauditlog-b.so -- ./auditprog
 both audit-option-and-env LD_AUDIT=libauditlog-b.so -- --audit libauditlog-a.so ./auditprog
 both audit-bind-now LD_BIND_NOW=1 LD_AUDIT=libauditlog-a.so:libauditlog-b.so -- ./auditprog
 both audit-unusable-modules LD_AUDIT=nosuch.so:libauditnover.so:libauditdecline.so:libauditlog-a.so -- ./auditprog
+# _dl_find_object from la_version: its caller, the dynamic linker, is known already.
+both audit-find-object LD_AUDIT=libauditlog-a.so:libauditfind.so -- ./auditprog
 # Started by the kernel: ld-mmld.so as PT_INTERP against the system loader's normal start.
 run_cmd "$TMPD/ours" LD_AUDIT=libauditlog-a.so:libauditlog-b.so -- ./auditprog-interp
 run_cmd "$TMPD/sys" LD_AUDIT=libauditlog-a.so:libauditlog-b.so -- ./auditprog
