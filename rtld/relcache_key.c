@@ -39,7 +39,7 @@ static bool build_id_of(const struct dso *d, uint8_t out[RC_BUILD_ID_MAX], uint3
 	return false;
 }
 
-/* Without libc's personality (which hashes the CPUID words it gathered anyway, R.cpu_hash),
+/* Without libc's personality (whose R.cpu_hash hashes the CPUID words it gathered anyway),
  * the leaves IFUNC resolvers test features in, and the state the OS enabled (XCR0). Each
  * CPUID can cost microseconds under a hypervisor. */
 static uint64_t cpu_hash_raw(void)
@@ -193,8 +193,8 @@ void *rc_key_build(struct dso *d, size_t *len)
 	struct rc_key_obj *scope;
 	if (!scope_keys(ns, &scope))
 		return NULL;
-	if (!RC.cpu_hash) /* the personality has hashed its CPUID words by relocation time */
-		RC.cpu_hash = R.cpu_hash ? R.cpu_hash : cpu_hash_raw();
+	if (!RC.cpu_hash) /* the personality has gathered its CPUID words by relocation time */
+		RC.cpu_hash = R.cpu_hash ? R.cpu_hash() : cpu_hash_raw();
 	/* A dlopen'ed object also searches, after the global scope (RTLD_DEEPBIND: before it),
 	 * the search list of each dlopen root that took it in, in that order. */
 	size_t nown = 0;

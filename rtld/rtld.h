@@ -110,8 +110,8 @@ struct rtld_state {
 	bool loading_auditor;      /* an audit module and its dependencies are being loaded */
 
 	/* --- CPU (the personality) --- */
-	uint64_t cpu_hash;         /* a hash of the CPUID words IFUNC resolvers choose by, for the
-				      relocation cache's key; 0: not computed */
+	uint64_t (*cpu_hash)(void);/* hashes the CPUID words IFUNC resolvers choose by, for the
+				      relocation cache's key; NULL: no personality gathered them */
 
 	/* --- TLS (tls.c) --- */
 	size_t tls_max_modid;

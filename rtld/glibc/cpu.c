@@ -307,6 +307,22 @@ static void apply_hwcaps_tunable(char *glro)
 	}
 }
 
+/* What libc's IFUNC resolvers choose by, for the relocation cache's key (relcache_key.c),
+ * without the APIC id of the core we started on (leaf 1, EBX bits 31..24). Hashed only when
+ * the cache asks: ~3,300 instructions that a process without the cache would spend for
+ * nothing. */
+static char *features_glro;
+static uint64_t cpu_hash(void)
+{
+	uint32_t key[9][8];
+	memcpy(key, features_glro + F(features), sizeof key);
+	key[0][1] &= 0x00ffffff;
+	struct sip_key k = {(uint64_t)LM(features_glro, F(basic_kind), int) << 32 |
+				    LM(features_glro, F(basic_family), unsigned),
+			    LM(features_glro, F(basic_model), unsigned)};
+	return siphash24(&k, key, sizeof key) | 1;
+}
+
 void glibc_cpu_features(char *glro)
 {
 	uint32_t r[4];
@@ -349,13 +365,8 @@ void glibc_cpu_features(char *glro)
 	}
 	compute_active(w, kind);
 	memcpy(glro + F(features), w, sizeof w);
-	/* What libc's IFUNC resolvers choose by, for the relocation cache (relcache_key.c),
-	 * without the APIC id of the core we started on (leaf 1, EBX bits 31..24). */
-	uint32_t key[9][8];
-	memcpy(key, w, sizeof key);
-	key[0][1] &= 0x00ffffff;
-	struct sip_key k = {(uint64_t)kind << 32 | family, model};
-	R.cpu_hash = siphash24(&k, key, sizeof key) | 1;
+	features_glro = glro;
+	R.cpu_hash = cpu_hash;
 	LM(glro, F(isa_1), unsigned) = isa_level(w);
 	bool avx2 = has(w, 1, EBX + 4, 5), avx512f = has(w, 1, EBX + 4, 16), avx512er = has(w, 1, EBX + 4, 27);
 	uint32_t pref = PREF_I586 | PREF_I686;
