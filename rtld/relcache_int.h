@@ -33,6 +33,7 @@ struct rc_ranges {
 struct rc_job {
 	int fd;
 	char tmp[48], name[40];
+	bool unnamed;                /* fd is O_TMPFILE's: linked, not renamed, into place */
 	char *meta;                  /* header, path, key, fix-ups: the file up to its image */
 	const char *path;            /* for messages */
 	uintptr_t bias;

@@ -1,10 +1,13 @@
 /* A miss: the object is relocated as always (reloc_object, recording its fix-ups), then its
  * relocated pages are published for the next process.
  *
- * Publishing writes a new file under a temporary name (O_EXCL, mode 0400): the image straight
- * from the relocated pages, then the fix-ups, then the header, path and key, and renames it
- * to its name: a reader sees a complete file or none, and a file once named is never
- * written again. Writing a large image is most of what a miss costs beyond relocating, so
+ * Publishing writes a new file that has no name yet (O_TMPFILE, mode 0400): the image straight
+ * from the relocated pages, then the fix-ups, then the header, path and key, and links it
+ * under its name: a reader sees a complete file or none, a file once named is never written
+ * again, and a process killed while writing leaves nothing behind. Where the name is taken
+ * (a damaged entry, or another process's just published) the file is linked under a
+ * temporary name and renamed over it. A file system without O_TMPFILE gets the file under
+ * a temporary name from the start (O_EXCL), renamed when written. Writing a large image is most of what a miss costs beyond relocating, so
  * at start-up it is handed to a thread (relcache_writer.c) that writes while the next
  * objects are relocated; the pages it copies are written by nobody meanwhile (no program
  * code runs until relcache_done has waited for it). */
@@ -15,6 +18,12 @@
 #define SYS_pwritev_ 296
 #define SYS_unlinkat_ 263
 #define SYS_renameat_ 264
+#define SYS_linkat_ 265
+#define O_TMPFILE_ 020200000 /* with O_DIRECTORY, as the kernel wants it */
+#define AT_FDCWD_ (-100)
+#define AT_SYMLINK_FOLLOW_ 0x400
+#define AT_EMPTY_PATH_ 0x1000
+#define EEXIST_ 17
 #define O_RDWR_ 2
 #define O_EXCL_ 0200
 #define O_NOFOLLOW_ 0400000
@@ -75,6 +84,36 @@ static bool write_all(int fd, struct kiovec *iov, int n)
 	return true;
 }
 
+/* Gives the unnamed file j->fd the name `name` in the directory; -errno on failure.
+ * Through /proc/self/fd (what any user may link); AT_EMPTY_PATH where /proc is not mounted
+ * (that one needs CAP_DAC_READ_SEARCH). */
+static long link_unnamed(const struct rc_job *j, const char *name)
+{
+	char proc[40];
+	rt_snprintf(proc, sizeof proc, "/proc/self/fd/%d", j->fd);
+	long r = rc_sys(SYS_linkat_, AT_FDCWD_, (long)proc, RC.dirfd, (long)name, AT_SYMLINK_FOLLOW_);
+	if (r == 0 || r == -EEXIST_)
+		return r;
+	return rc_sys(SYS_linkat_, j->fd, (long)"", RC.dirfd, (long)name, AT_EMPTY_PATH_);
+}
+
+/* The written file j->fd under its entry's name. */
+static bool name_entry(const struct rc_job *j)
+{
+	if (!j->unnamed) /* written under j->tmp */
+		return rc_sys(SYS_renameat_, RC.dirfd, (long)j->tmp, RC.dirfd, (long)j->name, 0) == 0;
+	long r = link_unnamed(j, j->name);
+	if (r != -EEXIST_)
+		return r == 0;
+	/* Taken: replaced, as rename replaces, never written in place. */
+	if (link_unnamed(j, j->tmp) != 0)
+		return false;
+	if (rc_sys(SYS_renameat_, RC.dirfd, (long)j->tmp, RC.dirfd, (long)j->name, 0) == 0)
+		return true;
+	rc_sys(SYS_unlinkat_, RC.dirfd, (long)j->tmp, 0, 0, 0);
+	return false;
+}
+
 /* Writes one entry and names it: the metadata and the image in one pwritev (the image straight
  * from the relocated pages), then the rename. Makes no allocation and touches no state but
  * the job's: it may run on the writer thread. */
@@ -89,9 +128,8 @@ void rc_job_run(struct rc_job *j)
 		h->image_sum = h->image_sum * 31 + image_sum(iov[1 + i].base, j->rg.r[i].len); /* ranges' sums, folded */
 	}
 	h->meta_sum = rc_meta_sum(h, j->meta + h->path_off, j->meta + h->key_off, j->meta + h->fixup_off);
-	bool ok = write_all(j->fd, iov, 1 + (int)j->rg.n) &&
-		  rc_sys(SYS_renameat_, RC.dirfd, (long)j->tmp, RC.dirfd, (long)j->name, 0) == 0;
-	if (!ok)
+	bool ok = write_all(j->fd, iov, 1 + (int)j->rg.n) && name_entry(j);
+	if (!ok && !j->unnamed)
 		rc_sys(SYS_unlinkat_, RC.dirfd, (long)j->tmp, 0, 0, 0);
 	sys_close(j->fd);
 	j->ok = ok;
@@ -120,8 +158,11 @@ static struct rc_job *job_for(struct dso *d, const void *key, size_t key_len, co
 		return NULL;
 	}
 	rt_snprintf(j->tmp, sizeof j->tmp, ".tmp.%ld.%lu", sys_getpid(), counter++);
-	j->fd = (int)rc_sys(SYS_openat, RC.dirfd, (long)j->tmp,
-			    O_RDWR_ | O_CREAT_ | O_EXCL_ | O_NOFOLLOW_ | O_NONBLOCK_ | O_CLOEXEC_, 0400, 0);
+	j->fd = (int)rc_sys(SYS_openat, RC.dirfd, (long)".", O_RDWR_ | O_TMPFILE_ | O_CLOEXEC_, 0400, 0);
+	j->unnamed = j->fd >= 0;
+	if (j->fd < 0) /* EOPNOTSUPP: a file system without it */
+		j->fd = (int)rc_sys(SYS_openat, RC.dirfd, (long)j->tmp,
+				    O_RDWR_ | O_CREAT_ | O_EXCL_ | O_NOFOLLOW_ | O_NONBLOCK_ | O_CLOEXEC_, 0400, 0);
 	if (j->fd < 0) {
 		rt_free(j), rt_free(meta);
 		return NULL;

@@ -263,6 +263,20 @@ dir_damaged cache-secret-symlink 'secret: missing, or not a 16-byte file only th
 	'mv "$(bootdir)/secret" "$TMPD/s"; ln -s "$TMPD/s" "$(bootdir)/secret"'
 rm -rf "$CACHE.real"
 
+# A process killed while publishing (here at the call that would name the written file, the
+# last moment anything exists of it) leaves nothing in the directory: the file has no name
+# until it is complete (O_TMPFILE, linked into place).
+if command -v strace >/dev/null; then
+	rm -rf "$CACHE"
+	( run_cmd "$TMPD/kill" MMLD_RELOC_CACHE=1 -- strace -f -qq -o /dev/null -e trace=linkat,renameat \
+		-e inject=linkat,renameat:signal=KILL "$RTLD" $DPROG one two ) 2>/dev/null # no "Killed" line
+	left=$(ls -A "$(bootdir)" | grep -vxE 'secret|hits' | tr '\n' ' ')
+	check cache-killed-publishing "killed while publishing ($(cat "$TMPD/kill.rc")), it left: $left" \
+		sh -c "[ '$(cat "$TMPD/kill.rc")' = 137 ] && [ -z '$left' ]"
+else
+	echo "skip cache-killed-publishing (needs strace)"
+fi
+
 # --- another user gets other addresses; secure mode never uses the cache --------------------
 if [ "$(id -u)" = 0 ]; then
 	as_nobody="setpriv --reuid=65534 --regid=65534 --clear-groups"
@@ -276,6 +290,8 @@ if [ "$(id -u)" = 0 ]; then
 	check cache-per-user "root and nobody agreed on libdep_a.so's address ($u1, $u2)" \
 		[ -n "$u1" ] && [ -n "$u2" ] && [ "$u1" != "$u2" ]
 	check cache-per-user-dir "nobody's cache is not nobody's" sh -c "[ \$(stat -c %u '$NB/cache') = 65534 ]"
+	check cache-per-user-publish "nobody's run published nothing (a user without CAP_DAC_READ_SEARCH links through /proc)" \
+		sh -c "[ \$(find '$NB/cache' -name '*.rc' | wc -l) = 3 ]"
 	# The setuid loader run by nobody: secure mode (AT_SECURE); $ORIGIN is not expanded
 	# there, so a program whose libraries come from the system's directories.
 	run_cmd "$TMPD/sec" -- $as_nobody env MMLD_RELOC_CACHE=1 MMLD_RELOC_CACHE_DIR="$NB/secure-cache" \
