@@ -293,7 +293,9 @@ static struct dso *load_one(const char *name, struct dso *req, enum deps_load ho
 void deps_preload_one(const char *name, const char *source)
 {
 	preload_source = source;
+	R.preload_setuid_only = R.secure;
 	struct dso *d = load_one(name, R.main, DEPS_PRELOAD);
+	R.preload_setuid_only = false;
 	if (d)
 		deps_scope_add(d);
 }

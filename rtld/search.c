@@ -146,6 +146,10 @@ static struct dso *try_file_opened(const char *path, const char *name, unsigned 
 	}
 	struct kstat st;
 	bool have_st = sys_fstat((int)fd, &st) == 0;
+	if (R.preload_setuid_only && code && !(have_st && (st.st_mode & 04000))) {
+		sys_close((int)fd); /* as if it were not there */
+		return NULL;
+	}
 	if (have_st) {
 		struct dso *same = deps_find_file(st.st_dev, st.st_ino);
 		/* The program's own file asked for as a library is not the program: glibc maps it
@@ -394,7 +398,7 @@ struct dso *search_and_map(const char *name, struct dso *req, char *err, size_t 
 		return d;
 	if ((d = try_dirs(runpath, req, name, "RUNPATH", true, LA_SER_RUNPATH_, req, err, errlen, &fatal)) || fatal)
 		return d;
-	if (!R.inhibit_cache && !(req && (req->flags_1 & 0x800 /* DF_1_NODEFLIB */))) {
+	if (!R.inhibit_cache && !R.preload_setuid_only && !(req && (req->flags_1 & 0x800 /* DF_1_NODEFLIB */))) {
 		if (!cache_tried)
 			cache_open();
 		if (DEBUG_ON(DBG_LIBS))

@@ -151,6 +151,9 @@ if [ "$(id -u)" = 0 ]; then
 	cp "$RTLD" "$SEC/ld-mmld-suid.so"; cp "$SYSLD" "$SEC/ld-sys-suid.so"
 	chmod 4755 "$SEC/ld-mmld-suid.so" "$SEC/ld-sys-suid.so"; chmod -R a+rX "$TMPD"
 	printf '%s\n' "$SEC/preload/libpre_one.so" "$SEC/preload/gone.so" >"$F/secure"
+	# A name without a slash: glibc takes, in secure mode, only a set-user-ID file from a
+	# directory and never asks ld.so.cache, so the system's libz.so.1 is refused.
+	printf 'libz.so.1\n%s\n' "$SEC/preload/libpre_one.so" >"$F/secure-plain"
 	as_nobody="setpriv --reuid=65534 --regid=65534 --clear-groups"
 	# (/bin/true: a secure process ignores RUNPATH's $ORIGIN, which deps needs; setpriv, run
 	# by the system loader, loads the file's objects too, in both runs alike.)
@@ -165,6 +168,11 @@ if [ "$(id -u)" = 0 ]; then
 			REQUIRE="object '.*gone.so' from /etc/ld.so.preload" compare_runs secure-mode-paths
 		fi
 	done
+	# shellcheck disable=SC2086
+	run_with "$TMPD/ours" "$F/secure-plain" $as_nobody "$SEC/ld-mmld-suid.so" --list /bin/true
+	# shellcheck disable=SC2086
+	run_with "$TMPD/sys" "$F/secure-plain" $as_nobody "$SEC/ld-sys-suid.so" --list /bin/true
+	REQUIRE="object 'libz.so.1' from /etc/ld.so.preload cannot be preloaded" compare_runs secure-mode-plain-name
 else
 	echo "skip preload secure-mode: needs root for a setuid copy"
 fi
