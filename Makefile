@@ -27,7 +27,7 @@ all: rtld loader testprogs
 # Debian packages the build and the tests need; `make deps` installs the missing ones.
 DEPS := gcc g++ make binutils libc6-dev libelf-dev libcmocka-dev util-linux xz-utils \
 	libc6-dbg gdb strace valgrind python3 perl git clang-14 \
-	python3-jsonschema librsvg2-bin libxml2-utils chromium
+	python3-jsonschema librsvg2-bin libxml2-utils chromium man-db groff-base
 deps:
 	@missing=""; for p in $(DEPS); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
 	if [ -n "$$missing" ]; then \

@@ -163,5 +163,65 @@ for v in $(grep -rho 'env_get("MMLD_[A-Z_]*")' "$SRC/rtld" | grep -o 'MMLD_[A-Z_
 	check "rtld-help-$v" "ld-mmld.so --help does not describe $v" grep -q "^  $v=" "$TMPD/h.out"
 done
 
+# The man pages: no groff warnings, readable with man -l, and complete: every option of every
+# command's --help (generated from loader/opts.c's tables), every option of ld-mmld.so's
+# --help, every variable mmld and ld-mmld.so read, every LD_DEBUG option, the exit statuses.
+render() { LC_ALL=C.UTF-8 MANWIDTH=200 man -P cat -l "$1" 2>"$TMPD/man.err" | sed 's/.\x08//g'; }
+# section FILE HEADING: the rendered lines from HEADING to the next heading of its level or above
+section() {
+	awk -v h="$2" 'index($0, h) == 1 && length($0) == length(h) { on = 1; next }
+		on && (/^[A-Z]/ || (h ~ /^   / && /^   [^ ]/)) { exit } on' "$1"
+}
+for page in mmld.1 ld-mmld.so.8; do
+	src=$SRC/docs/man/$page
+	check "man-groff-$page" "groff -man -ww -z warns about $page" sh -c "groff -man -ww -z '$src' 2>&1 | grep -q . && exit 1; exit 0"
+	render "$src" >"$TMPD/$page.txt"
+	check "man-l-$page" "man -l $page printed nothing or warned" sh -c "[ -s '$TMPD/$page.txt' ] && [ ! -s '$TMPD/man.err' ] && grep -q '^NAME' '$TMPD/$page.txt'"
+	for h in NAME SYNOPSIS DESCRIPTION OPTIONS ENVIRONMENT FILES "EXIT STATUS" EXAMPLES "SEE ALSO"; do
+		check "man-$page-section-${h// /_}" "$page has no $h section" grep -qx "$h" "$TMPD/$page.txt"
+	done
+done
+M1=$TMPD/mmld.1.txt M8=$TMPD/ld-mmld.so.8.txt
+for c in $COMMANDS help; do
+	section "$M1" "   mmld $c" >"$TMPD/sec"
+	check "man-command-$c" "mmld(1) has no section 'mmld $c'" test -s "$TMPD/sec"
+	[ "$c" = help ] && continue
+	for o in $("$MMLD" "$c" --help | sed -nE 's/^  (-[a-zA-Z], |    )--([a-z][a-z0-9-]*).*/\2/p' | grep -vx help); do
+		check "man-option-$c-$o" "mmld(1) does not describe mmld $c --$o" grep -Eq "^       (-[a-zA-Z], )?--$o([=| ]|$)" "$TMPD/sec"
+	done
+done
+for w in list verify clear; do
+	section "$M1" "   mmld cache" >"$TMPD/sec"
+	check "man-cache-$w" "mmld(1) does not describe mmld cache $w" grep -Eq "^       $w( |$)" "$TMPD/sec"
+done
+section "$M1" OPTIONS >"$TMPD/sec"
+for o in "-h, --help" "-V, --version"; do
+	check "man-global${o#*,}" "mmld(1) OPTIONS does not describe mmld $o" grep -q "^       $o" "$TMPD/sec"
+done
+section "$M1" ENVIRONMENT >"$TMPD/sec"
+for v in $(grep -rhoE '(get|set)env\("MMLD_[A-Z_]*"' "$SRC/loader" | grep -o 'MMLD_[A-Z_]*' | sort -u); do
+	check "man-mmld-env-$v" "mmld(1) ENVIRONMENT does not name $v, which mmld reads or sets" grep -qw "$v" "$TMPD/sec"
+done
+section "$M1" "EXIT STATUS" >"$TMPD/sec"
+check man-mmld-exit "mmld(1) EXIT STATUS does not give 0, 1, 2 and 127" sh -c \
+	"grep -q '^       0 ' '$TMPD/sec' && grep -q '^       1 ' '$TMPD/sec' && grep -q '^       2 ' '$TMPD/sec' && grep -q 127 '$TMPD/sec'"
+section "$M8" OPTIONS >"$TMPD/sec"
+for o in $("$RTLD" --help | sed -n '1,/^Environment/s/^  --\([a-z][a-z0-9-]*\).*/\1/p'); do
+	check "man-rtld-option-$o" "ld-mmld.so(8) does not describe --$o" grep -Eq "^       --$o( |$)" "$TMPD/sec"
+done
+section "$M8" ENVIRONMENT >"$TMPD/sec"
+for v in $(grep -rhoE 'env_get\("(LD|MMLD|GLIBC)_[A-Z_]*"\)' "$SRC/rtld" | grep -oE '(LD|MMLD|GLIBC)_[A-Z_]*' | sort -u); do
+	check "man-rtld-env-$v" "ld-mmld.so(8) ENVIRONMENT does not describe $v, which rtld/ reads" grep -Eq "^       $v(=| |$)" "$TMPD/sec"
+done
+tr -s ' \n' '  ' <"$TMPD/sec" >"$TMPD/sec1"
+for d in $(LD_DEBUG=help "$RTLD" | sed -n 's/^  \([a-z]*\) .*/\1/p'); do
+	check "man-ld-debug-$d" "ld-mmld.so(8) does not describe LD_DEBUG=$d" grep -q " $d (" "$TMPD/sec1"
+done
+check man-reloc-cache-values "ld-mmld.so(8) does not give MMLD_RELOC_CACHE's values 1, verify, 0" grep -q '^       MMLD_RELOC_CACHE=1|verify|0$' "$TMPD/sec"
+check man-reloc-cache-tradeoff "ld-mmld.so(8) does not say the cache trades per-exec for per-boot randomisation" \
+	grep -q 'trades per-exec address randomisation for per-boot randomisation' "$TMPD/sec1"
+section "$M8" "EXIT STATUS" >"$TMPD/sec"
+check man-rtld-exit "ld-mmld.so(8) EXIT STATUS does not give 127" grep -q 127 "$TMPD/sec"
+
 echo "cli: $PASS passed, $FAIL failed"
 [ "$FAIL" = 0 ]
