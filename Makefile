@@ -94,4 +94,26 @@ include tests/tests.mk
 clean:
 	rm -rf $(BUILD)
 
+# make install [PREFIX=/usr/local] [DESTDIR=]: mmld in PREFIX/bin; ld-mmld.so and
+# mmld-exec-stub in PREFIX/lib/mmld/, where mmld looks for them from its own path
+# (loader/paths.c), so the installed tree can be moved; the man pages in man1 and man8;
+# docs/ in PREFIX/share/doc/mmld. make uninstall removes exactly those files, and the two
+# directories of mmld's own once empty. tests/e2e/install.sh checks both.
+PREFIX ?= /usr/local
+DOC_FILES := $(wildcard docs/*.md) docs/share-schema.json
+INSTALLED := bin/mmld lib/mmld/ld-mmld.so lib/mmld/mmld-exec-stub share/man/man1/mmld.1 \
+	share/man/man8/ld-mmld.so.8 $(addprefix share/doc/mmld/,$(notdir $(DOC_FILES)))
+DEST := $(DESTDIR)$(PREFIX)
+.PHONY: install uninstall
+install: rtld loader
+	install -d $(DEST)/bin $(DEST)/lib/mmld $(DEST)/share/man/man1 $(DEST)/share/man/man8 $(DEST)/share/doc/mmld
+	install -m 755 $(MMLD) $(DEST)/bin/mmld
+	install -m 755 $(RTLD) $(EXEC_STUB) $(DEST)/lib/mmld/
+	install -m 644 docs/man/mmld.1 $(DEST)/share/man/man1/
+	install -m 644 docs/man/ld-mmld.so.8 $(DEST)/share/man/man8/
+	install -m 644 $(DOC_FILES) $(DEST)/share/doc/mmld/
+uninstall:
+	rm -f $(addprefix $(DEST)/,$(INSTALLED))
+	-rmdir $(DEST)/lib/mmld $(DEST)/share/doc/mmld 2>/dev/null
+
 -include $(wildcard $(BUILD)/rtld/*.d $(BUILD)/rtld/*/*.d $(BUILD)/rtld/*/*/*.d)

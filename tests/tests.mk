@@ -72,6 +72,7 @@ e2e: rtld testprogs loader
 	bash tests/e2e/pages.sh $(BUILD)
 	bash tests/e2e/hostile-elf.sh $(BUILD)
 	bash tests/e2e/hold.sh $(BUILD)
+	bash tests/e2e/install.sh $(BUILD)
 	sh tests/glibc-abi.sh $(BUILD)
 
 corpus: rtld
