@@ -80,14 +80,16 @@ bool options_env_unsafe(const char *entry)
 void options_from_env(void)
 {
 	R.debug_fd = 2;
+	/* LD_PRELOAD even in secure mode, as glibc: deps_preload then takes names without a slash
+	 * only, and only set-user-ID files from the default directories. */
+	const char *pre = env_get("LD_PRELOAD");
+	if (pre && *pre)
+		R.preload = pre;
 	if (!R.secure) {
 		const char *v;
 		if ((v = env_get("LD_LIBRARY_PATH")) && *v) {
 			R.library_path = v;
 			R.library_path_source = "LD_LIBRARY_PATH";
-		}
-		if ((v = env_get("LD_PRELOAD")) && *v) {
-			R.preload = v;
 		}
 		if ((v = env_get("LD_DEBUG")))
 			parse_debug(v);

@@ -173,6 +173,23 @@ if [ "$(id -u)" = 0 ]; then
 	# shellcheck disable=SC2086
 	run_with "$TMPD/sys" "$F/secure-plain" $as_nobody "$SEC/ld-sys-suid.so" --list /bin/true
 	REQUIRE="object 'libz.so.1' from /etc/ld.so.preload cannot be preloaded" compare_runs secure-mode-plain-name
+	# LD_PRELOAD in a set-user-ID program (the system loader asserts when run directly in
+	# secure mode with LD_PRELOAD set, so each loader is the PT_INTERP of a setuid program):
+	# names with a slash skipped without a word, names without one taken only as set-user-ID
+	# files from the default directories, so libz.so.1 and libm.so.6 are refused.
+	printf 'int main(void) { return 0; }\n' >"$SEC/suid.c"
+	if gcc -o "$SEC/suid-ours" "$SEC/suid.c" -Wl,--dynamic-linker="$SEC/ld-mmld-suid.so" &&
+		gcc -o "$SEC/suid-sys" "$SEC/suid.c"; then
+		chmod 4755 "$SEC/suid-ours" "$SEC/suid-sys"
+		for who in ours sys; do
+			# shellcheck disable=SC2086
+			run_with "$TMPD/$who" /dev/null $as_nobody env \
+				LD_PRELOAD="libz.so.1 $SEC/preload/libpre_one.so libm.so.6" "$SEC/suid-$who"
+		done
+		REQUIRE="object 'libz.so.1' from LD_PRELOAD cannot be preloaded" compare_runs secure-mode-ld-preload
+	else
+		echo "skip preload secure-mode-ld-preload: gcc could not build the setuid program"
+	fi
 else
 	echo "skip preload secure-mode: needs root for a setuid copy"
 fi
