@@ -26,7 +26,8 @@ run_cmd() {
 	shift
 	# The variables must reach only CMD: timeout is itself a dynamically linked program that
 	# LD_PRELOAD, LD_DEBUG or LD_TRACE_LOADED_OBJECTS would act on.
-	timeout 20 env "${envs[@]}" "$@" >"$p.out" 2>"$p.err" </dev/null
+	# RUN_TIMEOUT: seconds, for the few long commands (a whole build); a hang still ends.
+	timeout "${RUN_TIMEOUT:-20}" env "${envs[@]}" "$@" >"$p.out" 2>"$p.err" </dev/null
 	echo $? >"$p.rc"
 }
 

@@ -41,7 +41,7 @@ else
 			"[ \$(cat '$TMPD/vg.rc') = 0 ] && grep -qx 'under valgrind' '$TMPD/vg.out' && ! grep -q '==' '$TMPD/vg.err'"
 	fi
 	printf 'int main(void) { return 42; }\n' >small.c
-	run_cmd "$TMPD/c" -- "$MMLD" run --tree -- clang-14 -O2 small.c -o small
+	RUN_TIMEOUT=60 run_cmd "$TMPD/c" -- "$MMLD" run --tree -- clang-14 -O2 small.c -o small
 	check tree-clang-compiles-and-links "clang-14 could not compile and link with every process through ld-mmld.so" \
 		sh -c "./small; [ \$? = 42 ]"
 	# The build of ld-mmld.so itself (make, sh, gcc, cc1, as, collect2, ld, readelf, nm) with
@@ -54,7 +54,8 @@ else
 	make -s -C "$TMPD/self" rtld >"$TMPD/self1.log" 2>&1
 	cp "$TMPD/self/build/ld-mmld.so" "$TMPD/self-normal.so"
 	rm -rf "$TMPD/self/build/rtld" "$TMPD/self/build/ld-mmld.so" "$TMPD/self/build/.image-checked"
-	run_cmd "$TMPD/sb" -- "$MMLD" run --tree -- make -s -C "$TMPD/self" rtld
+	# (16 s at load average 11: 20 s, the default, was once too short)
+	RUN_TIMEOUT=120 run_cmd "$TMPD/sb" -- "$MMLD" run --tree -- make -s -C "$TMPD/self" rtld
 	check tree-builds-itself "ld-mmld.so built with every process loaded by ld-mmld.so differs from the normal build" \
 		sh -c "[ \$(cat '$TMPD/sb.rc') = 0 ] && grep -q 'check-image: .*freestanding' '$TMPD/sb.out' &&
 		       cmp '$TMPD/self/build/ld-mmld.so' '$TMPD/self-normal.so'"
