@@ -188,14 +188,15 @@ static int cache_list(const char *root, const char *boot)
 		printf("%-36s %-14s %10s %8s %6s  %s\n", "object", "base", "image", "fix-ups", "hits", "entry");
 	for (int i = 0; i < n; i++) {
 		if (e[i].problem) {
-			printf("%-36s %-14s %10s %8s %6s  %s: %s\n", "?", "-", "-", "-", "-", base_name(e[i].file), e[i].problem);
+			printf("%-36s %-14s %10s %8s %6s  %s: %s\n", "?", "-", "-", "-", "-", shown(base_name(e[i].file)), e[i].problem);
 			continue;
 		}
 		char img[32], base[32];
 		human(img, sizeof img, e[i].h.image_len);
 		snprintf(base, sizeof base, "%#lx", (unsigned long)e[i].key.map_start);
-		printf("%-36s %-14s %10s %8lu %6lu  %s\n", base_name(e[i].path), base, img, (unsigned long)e[i].h.fixup_count,
-		       e[i].hits, base_name(e[i].file));
+		/* The object's path is whatever its directory was called: escaped (mmld.h shown()). */
+		printf("%-36s %-14s %10s %8lu %6lu  %s\n", shown(base_name(e[i].path)), base, img, (unsigned long)e[i].h.fixup_count,
+		       e[i].hits, shown(base_name(e[i].file)));
 	}
 	/* Directories of earlier boots: never used again, removed by `mmld cache clear`. */
 	DIR *d = opendir(root);
@@ -249,15 +250,15 @@ static int cache_verify(const char *boot)
 		total_words += c.words;
 		if (why) {
 			damaged++;
-			printf("DAMAGED %s: %s%s%s\n", e[i].file, why, msg[0] ? ": " : "", msg);
+			printf("DAMAGED %s: %s%s%s\n", shown(e[i].file), why, msg[0] ? ": " : "", shown(msg));
 		} else if (old) {
 			stale++;
-			printf("stale   %s (%s): %s\n", e[i].file, e[i].path, old);
+			printf("stale   %s (%s): %s\n", shown(e[i].file), shown(e[i].path), shown(old));
 		} else if (c.written_outside)
 			printf("ok      %s (%s): %lu words compared; %lu written at start-up outside relocations (IFUNC "
-			       "resolvers)\n", e[i].file, e[i].path, c.words, c.written_outside);
+			       "resolvers)\n", shown(e[i].file), shown(e[i].path), c.words, c.written_outside);
 		else
-			printf("ok      %s (%s): %lu words compared\n", e[i].file, e[i].path, c.words);
+			printf("ok      %s (%s): %lu words compared\n", shown(e[i].file), shown(e[i].path), c.words);
 	}
 	printf("mmld cache verify: %d entr%s, %d damaged, %d stale; %lu words compared with the objects\n", n,
 	       n == 1 ? "y" : "ies", damaged, stale, total_words);

@@ -7,6 +7,7 @@
 #include "elfinfo.h"
 #include "elfreloc.h"
 #include "opts.h"
+#include "report.h"
 #include <elf.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -67,13 +68,13 @@ static int open_regular(const char *path)
 	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
 	struct stat st;
 	if (fd < 0 || fstat(fd, &st) < 0) {
-		fprintf(stderr, "mmld inspect: %s: %s\n", path, strerror(errno));
+		fprintf(stderr, "mmld inspect: %s: %s\n", shown(path), strerror(errno));
 		if (fd >= 0)
 			close(fd);
 		return -1;
 	}
 	if (!S_ISREG(st.st_mode)) {
-		fprintf(stderr, "mmld inspect: %s: %s, not an ELF file\n", path, file_kind(st.st_mode));
+		fprintf(stderr, "mmld inspect: %s: %s, not an ELF file\n", shown(path), file_kind(st.st_mode));
 		close(fd);
 		return -1;
 	}
@@ -134,8 +135,9 @@ static void print_loader(Elf *elf, const struct elf_info *e, const struct dyn_fa
 		GElf_Phdr ph;
 		if (gelf_getphdr(elf, (int)i, &ph) && ph.p_type == PT_INTERP && raw && ph.p_offset < size && ph.p_filesz) {
 			size_t len = ph.p_filesz <= size - ph.p_offset ? ph.p_filesz : size - ph.p_offset;
-			printf("interpreter: %.*s (the kernel maps it and the program; it loads the rest)\n",
-			       (int)strnlen(raw + ph.p_offset, len), raw + ph.p_offset);
+			char *interp = strndup(raw + ph.p_offset, len);
+			printf("interpreter: %s (the kernel maps it and the program; it loads the rest)\n", shown(interp));
+			free(interp);
 			return;
 		}
 	}
@@ -151,7 +153,7 @@ static void print_loader(Elf *elf, const struct elf_info *e, const struct dyn_fa
 static void print_identity(Elf *elf, const struct elf_info *e, const char *path)
 {
 	char mbuf[32];
-	printf("%s: ELF 64-bit %s, %s\n", path,
+	printf("%s: ELF 64-bit %s, %s\n", shown(path),
 	       e->type == ET_DYN ? "shared object or PIE (ET_DYN: placed at a load bias the kernel or loader picks)"
 	       : e->type == ET_EXEC ? "fixed-address executable (ET_EXEC: load bias 0)"
 				    : "file that is not loadable (neither ET_EXEC nor ET_DYN)",
@@ -163,12 +165,12 @@ static void print_identity(Elf *elf, const struct elf_info *e, const char *path)
 		printf("needs:");
 		for (size_t i = 0; i < f.nneeded; i++) {
 			const char *s = dyn_string(elf, f.strtab, f.strsz, f.needed[i]);
-			printf(" %s", s ? s : "?");
+			printf(" %s", s ? shown(s) : "?");
 		}
 		printf("%s\n", f.nneeded ? "" : " (nothing)");
 		const char *so = f.has_soname ? dyn_string(elf, f.strtab, f.strsz, f.soname) : NULL;
 		if (so)
-			printf("soname: %s\n", so);
+			printf("soname: %s\n", shown(so));
 	}
 	size_t n = 0;
 	elf_getphdrnum(elf, &n);
@@ -230,14 +232,17 @@ static void print_relocations(const struct elf_info *e)
 	       e->nreloc_pages);
 	if (!e->ngroups)
 		return;
+	/* Section names are the file's: escaped, and padded by the columns they take. */
 	size_t w = 7;
 	for (size_t g = 0; g < e->ngroups; g++)
-		if (strlen(e->groups[g].section) > w)
-			w = strlen(e->groups[g].section);
+		if (text_width(shown(e->groups[g].section)) > w)
+			w = text_width(shown(e->groups[g].section));
 	printf("  %-*s %-26s %8s %6s\n", (int)w, e->has_sections ? "section" : "segment", "type", "relocs", "pages");
-	for (size_t g = 0; g < e->ngroups; g++)
-		printf("  %-*s %-26s %8zu %6zu\n", (int)w, e->groups[g].section, e->groups[g].type, e->groups[g].relocs,
-		       e->groups[g].pages);
+	for (size_t g = 0; g < e->ngroups; g++) {
+		const char *name = shown(e->groups[g].section);
+		printf("  %s%*s %-26s %8zu %6zu\n", name, (int)(w - text_width(name)), "", e->groups[g].type,
+		       e->groups[g].relocs, e->groups[g].pages);
+	}
 	if (e->none_relocs)
 		printf("  (and %zu R_X86_64_NONE entries, which write nothing)\n", e->none_relocs);
 }
@@ -268,13 +273,13 @@ static int inspect(const char *path)
 	int status = 1;
 	struct elf_info *e = NULL;
 	if (!elf || elf_kind(elf) != ELF_K_ELF)
-		fprintf(stderr, "mmld inspect: %s: not an ELF file\n", path);
+		fprintf(stderr, "mmld inspect: %s: not an ELF file\n", shown(path));
 	else if (gelf_getclass(elf) != ELFCLASS64)
-		fprintf(stderr, "mmld inspect: %s: a 32-bit ELF file (only 64-bit files are read)\n", path);
+		fprintf(stderr, "mmld inspect: %s: a 32-bit ELF file (only 64-bit files are read)\n", shown(path));
 	else if (!(e = elfinfo_load(path))->ok)
-		fprintf(stderr, "mmld inspect: %s: no loadable segments\n", path);
+		fprintf(stderr, "mmld inspect: %s: no loadable segments\n", shown(path));
 	else if (e->unloadable[0])
-		fprintf(stderr, "mmld inspect: %s: not loadable: %s\n", path, e->unloadable);
+		fprintf(stderr, "mmld inspect: %s: not loadable: %s\n", shown(path), e->unloadable);
 	else {
 		warn(e, path);
 		print_identity(elf, e, path);

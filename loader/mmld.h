@@ -23,4 +23,10 @@ char *find_program(const char *name, int *err);
  * Permission denied", "...: Is a directory"); returns status, or 2 for an empty name (a bad
  * argument). */
 int program_refused(const char *cmd, const char *name, int err, int status);
+
+/* s as mmld writes it for a human (tables, headings, errors; report_format.c): control
+ * characters (C0, DEL, C1), bytes that are not UTF-8 and the backslash as \ooo, so no
+ * command line or file name can move the cursor, set a title or split a line. Valid until
+ * 16 more calls. */
+const char *shown(const char *s);
 #endif

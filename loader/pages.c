@@ -113,7 +113,7 @@ static void print_untouched(const struct pobject *o, int at)
 		snprintf(range, sizeof range, "%#lx-%#lx", (unsigned long)o->facts[i].page,
 			 (unsigned long)(o->facts[j - 1].page + PG));
 		printf("    untouched %-21s %s %4zu page%s  %s\n", range, prot(o->facts[i].seg_flags), j - i, j - i == 1 ? " " : "s",
-		       secs);
+		       shown(secs));
 		i = j;
 	}
 }
@@ -126,7 +126,7 @@ static void print_object(const struct pobject *o, int at)
 			mapped++;
 			n[o->state[at][i]]++;
 		}
-	printf("\n%s  (load bias %#lx)\n", o->path, (unsigned long)o->bias);
+	printf("\n%s  (load bias %#lx)\n", shown(o->path), (unsigned long)o->bias);
 	if (at < o->first_stop) {
 		printf("  not loaded yet at %s\n", pstop_names[at]);
 		return;
@@ -155,8 +155,8 @@ static void print_object(const struct pobject *o, int at)
 			snprintf(range, sizeof range, "%#lx-%#lx", (unsigned long)o->facts[i].page,
 				 (unsigned long)(o->facts[j - 1].page + PG));
 		printf("    %-21s %s %4zu page%s  %-12s %s\n", range, prot(o->facts[i].seg_flags), j - i, j - i == 1 ? " " : "s",
-		       writer(o, c.since), o->facts[i].sections[0] ? o->facts[i].sections : "-");
-		printf("      %s\n", c.why);
+		       writer(o, c.since), o->facts[i].sections[0] ? shown(o->facts[i].sections) : "-");
+		printf("      %s\n", shown(c.why));
 		i = j;
 	}
 	print_untouched(o, at);
@@ -235,18 +235,18 @@ int cmd_pages(int argc, char **argv)
 			snprintf(status, sizeof status, " (exit status %d)", WEXITSTATUS(st));
 		else if (st >= 0 && WIFSIGNALED(st))
 			snprintf(status, sizeof status, " (killed by signal %d)", WTERMSIG(st));
-		fprintf(stderr, "mmld pages: %s: the program ended before %s%s%s%s\n", prog, pstop_names[r.taken[need] ? po.at : need],
-			status, r.note[0] ? ": " : "", r.note);
+		fprintf(stderr, "mmld pages: %s: the program ended before %s%s%s%s\n", shown(prog), pstop_names[r.taken[need] ? po.at : need],
+			status, r.note[0] ? ": " : "", shown(r.note));
 		return 1;
 	}
 	bool any = false;
 	for (size_t i = 0; i < r.nobj; i++)
 		any |= wanted(&r.obj[i], po.object);
 	if (!any) {
-		fprintf(stderr, "mmld pages: no object %s in %s\n", po.object, prog);
+		fprintf(stderr, "mmld pages: no object %s in %s\n", shown(po.object), shown(prog));
 		return 1;
 	}
-	printf("mmld pages: %s %s, pages as they are at %s", prog, po.system ? "as the kernel starts it (system loader)"
+	printf("mmld pages: %s %s, pages as they are at %s", shown(prog), po.system ? "as the kernel starts it (system loader)"
 									   : "through ld-mmld.so", pstop_names[po.at]);
 	if (st >= 0 && WIFEXITED(st))
 		printf(" (exit status %d)", WEXITSTATUS(st));
@@ -256,9 +256,9 @@ int cmd_pages(int argc, char **argv)
 	       "  without R_X86_64_, RELATIVE(relr) from DT_RELR; %s\n",
 	       r.exact ? "frame flags read: the zero page told apart" : "not root: the zero page counted by pagemap's exclusive bit");
 	if (r.note[0])
-		printf("  note: %s\n", r.note);
+		printf("  note: %s\n", shown(r.note));
 	if (r.span_note[0])
-		printf("  note: %s\n", r.span_note);
+		printf("  note: %s\n", shown(r.span_note));
 	for (size_t i = 0; i < r.nobj; i++)
 		if (wanted(&r.obj[i], po.object))
 			print_object(&r.obj[i], po.at);

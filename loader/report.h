@@ -79,9 +79,9 @@ void report_exits(char *buf, size_t len, const struct run_result *r);
 int unit_for(enum units u, unsigned long long max_kib);
 extern const char *const unit_names[3];
 void format_size(char *buf, size_t len, unsigned long long kib, int unit);
-/* Display width of UTF-8 text (code points). */
+/* Terminal columns of UTF-8 text (wide characters 2, combining marks 0). */
 size_t text_width(const char *s);
-/* s cut to at most width code points, with an ellipsis in the middle if it was cut. */
+/* s cut to at most width columns, with an ellipsis in the middle if it was cut. */
 void ellipsise(char *buf, size_t len, const char *s, size_t width);
 /* The same, cut at the end (command lines: the program and its first arguments stay). */
 void ellipsise_end(char *buf, size_t len, const char *s, size_t width);

@@ -1,7 +1,10 @@
 /* Units, names and escapes for every renderer. */
+#include "mmld.h"
 #include "report.h"
+#include <locale.h>
 #include <stdlib.h>
 #include <string.h>
+#include <wchar.h>
 
 const char *const unit_names[3] = {"KiB", "MiB", "GiB"};
 
@@ -23,37 +26,133 @@ void format_size(char *buf, size_t len, unsigned long long kib, int unit)
 		snprintf(buf, len, "%.1f", (double)kib / (unit == 1 ? 1024.0 : 1048576.0));
 }
 
-/* Length of the UTF-8 sequence at s, or 0 if it is not valid UTF-8. */
+/* Length of the UTF-8 sequence at s, or 0 if it is not valid UTF-8 (overlong forms,
+ * surrogates and code points past U+10FFFF are not). */
 static size_t utf8_len(const unsigned char *s)
 {
 	if (s[0] < 0x80)
 		return 1;
-	size_t n = s[0] >= 0xf0 && s[0] < 0xf5 ? 4 : s[0] >= 0xe0 ? 3 : s[0] >= 0xc2 ? 2 : 0;
+	size_t n = s[0] >= 0xf0 && s[0] < 0xf5 ? 4 : s[0] >= 0xe0 && s[0] < 0xf0 ? 3 : s[0] >= 0xc2 && s[0] < 0xe0 ? 2 : 0;
 	for (size_t i = 1; i < n; i++)
 		if ((s[i] & 0xc0) != 0x80)
 			return 0;
+	if ((s[0] == 0xe0 && s[1] < 0xa0) || (s[0] == 0xed && s[1] >= 0xa0) || (s[0] == 0xf0 && s[1] < 0x90) ||
+	    (s[0] == 0xf4 && s[1] >= 0x90))
+		return 0;
 	return n;
+}
+
+/* The code point of the valid UTF-8 sequence of n bytes at s. */
+static wchar_t code_point(const unsigned char *s, size_t n)
+{
+	if (n == 1)
+		return s[0];
+	wchar_t c = s[0] & (0x7f >> n);
+	for (size_t i = 1; i < n; i++)
+		c = (c << 6) | (s[i] & 0x3f);
+	return c;
+}
+
+/* Terminal columns of the character at s (*n: its length in bytes): 2 for a wide (CJK)
+ * one, 0 for a combining mark, as wcwidth says under C.UTF-8 (whatever the caller's
+ * locale); a byte that is not UTF-8 counts 1. */
+static size_t char_width(const unsigned char *s, size_t *n)
+{
+	static locale_t utf8;
+	*n = utf8_len(s);
+	if (!*n) {
+		*n = 1;
+		return 1;
+	}
+	if (s[0] < 0x80)
+		return 1;
+	if (!utf8)
+		utf8 = newlocale(LC_CTYPE_MASK, "C.UTF-8", (locale_t)0);
+	if (!utf8)
+		return 1;
+	locale_t old = uselocale(utf8);
+	int w = wcwidth(code_point(s, *n));
+	uselocale(old);
+	return w < 0 ? 1 : (size_t)w;
 }
 
 size_t text_width(const char *s)
 {
-	size_t w = 0;
-	for (const unsigned char *p = (const unsigned char *)s; *p; w++) {
-		size_t n = utf8_len(p);
-		p += n ? n : 1;
-	}
+	size_t w = 0, n;
+	for (const unsigned char *p = (const unsigned char *)s; *p; p += n)
+		w += char_width(p, &n);
 	return w;
 }
 
-/* The byte offset of code point k of s. */
-static size_t offset_of(const char *s, size_t k)
+/* The byte offset where the first `cols` columns of s end (a wide character that would
+ * straddle the edge is left out). */
+static size_t offset_of(const char *s, size_t cols)
 {
 	const unsigned char *p = (const unsigned char *)s;
-	for (; *p && k; k--) {
-		size_t n = utf8_len(p);
-		p += n ? n : 1;
+	size_t w = 0, n;
+	while (*p) {
+		size_t cw = char_width(p, &n);
+		if (w + cw > cols)
+			break;
+		w += cw;
+		p += n;
 	}
 	return (size_t)(p - (const unsigned char *)s);
+}
+
+/* The byte offset of the longest tail of s at most `cols` columns wide. */
+static size_t tail_offset(const char *s, size_t cols)
+{
+	const unsigned char *p = (const unsigned char *)s;
+	size_t rest = text_width(s), n;
+	while (*p && rest > cols) {
+		rest -= char_width(p, &n);
+		p += n;
+	}
+	return (size_t)(p - (const unsigned char *)s);
+}
+
+/* A C1 control (U+0080..U+009F) in UTF-8: terminals act on these as on ESC sequences. */
+static bool c1_control(const unsigned char *p, size_t n)
+{
+	return n == 2 && p[0] == 0xc2 && p[1] < 0xa0;
+}
+
+/* For a terminal: each byte of a control character (C0, DEL, C1), each byte that is not
+ * valid UTF-8, and the backslash itself, as \ooo (three octal digits, the escape the kernel
+ * writes for a newline in /proc/PID/maps). Reversible, unlike ps's '?': two names that
+ * differ only in such bytes still look different, and the bytes can be read back. Valid
+ * printable UTF-8 stays as it is. */
+static char *escape_for_terminal(const char *s)
+{
+	char *o = malloc(strlen(s) * 4 + 1);
+	if (!o)
+		return NULL;
+	char *q = o;
+	for (const unsigned char *p = (const unsigned char *)s; *p;) {
+		size_t n = utf8_len(p);
+		if (!n || *p < 0x20 || *p == 0x7f || *p == '\\' || c1_control(p, n)) {
+			size_t k = n ? n : 1;
+			for (; k; k--, p++)
+				q += sprintf(q, "\\%03o", *p);
+			continue;
+		}
+		memcpy(q, p, n);
+		q += n;
+		p += n;
+	}
+	*q = 0;
+	return o;
+}
+
+const char *shown(const char *s)
+{
+	static char *ring[16];
+	static unsigned next;
+	char **slot = &ring[next++ % 16];
+	free(*slot);
+	*slot = escape_for_terminal(s ? s : "");
+	return *slot ? *slot : "?";
 }
 
 void ellipsise(char *buf, size_t len, const char *s, size_t width)
@@ -65,7 +164,7 @@ void ellipsise(char *buf, size_t len, const char *s, size_t width)
 	}
 	/* Keep more of the end: the file name is there. */
 	size_t tail = (width - 1) * 2 / 3, head = width - 1 - tail;
-	size_t hb = offset_of(s, head), tb = offset_of(s, w - tail);
+	size_t hb = offset_of(s, head), tb = tail_offset(s, tail);
 	snprintf(buf, len, "%.*s\u2026%s", (int)hb, s, s + tb);
 }
 

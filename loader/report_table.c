@@ -1,5 +1,6 @@
 /* The table on the terminal: one unit per column (in a second heading line), names that are
  * never cut without an ellipsis, an "other" row for what --top leaves out, and the totals. */
+#include "mmld.h"
 #include "report.h"
 #include <stdlib.h>
 #include <string.h>
@@ -26,7 +27,8 @@ static size_t all_rows(const struct view *v, const struct view_row **rows)
 	return n;
 }
 
-/* The text of a name cell. */
+/* The text of a name cell: a command line, file or user name, escaped for the terminal
+ * (shown(): anyone names their own processes and files) and then cut to the column. */
 static void name_cell(char *buf, size_t len, const struct view *v, const struct view_row *r, const char *shortname)
 {
 	if (r == &v->other) {
@@ -35,9 +37,9 @@ static void name_cell(char *buf, size_t len, const struct view *v, const struct 
 		return;
 	}
 	if (v->by == BY_PROCESS)
-		ellipsise_end(buf, len, shortname, COMMAND_WIDTH);
+		ellipsise_end(buf, len, shown(shortname), COMMAND_WIDTH);
 	else
-		ellipsise(buf, len, shortname, NAME_WIDTH);
+		ellipsise(buf, len, shown(shortname), NAME_WIDTH);
 }
 
 static void cell(char *buf, size_t len, const struct view *v, const struct view_row *r, const struct cell_layout *c,
@@ -52,7 +54,7 @@ static void cell(char *buf, size_t len, const struct view *v, const struct view_
 		if (v->by == BY_USER)
 			name_cell(buf, len, v, r, shortname);
 		else
-			snprintf(buf, len, "%s", special ? "" : r->user ? r->user : "");
+			snprintf(buf, len, "%s", special ? "" : r->user ? shown(r->user) : "");
 		return;
 	case COL_PID:
 		if (special)
@@ -75,10 +77,11 @@ void report_table_view(FILE *f, const struct report_opts *o, const struct run_re
 {
 	char line[1024];
 	report_what(line, sizeof line, o, r);
-	fprintf(f, "%s%s%s\n", line, r->notes[0] ? "; " : "", r->notes);
+	/* The heading quotes the program's command line and the notes name processes and files. */
+	fprintf(f, "%s%s%s\n", shown(line), r->notes[0] ? "; " : "", shown(r->notes));
 	fprintf(f, "method: %s\n", report_method(r));
 	if (r->acct.object_filter)
-		fprintf(f, "objects: only those matching /%s/\n", r->acct.object_filter);
+		fprintf(f, "objects: only those matching /%s/\n", shown(r->acct.object_filter));
 	fputc('\n', f);
 
 	const struct view_row **rows = malloc((v->nrows + 2) * sizeof *rows);
@@ -151,9 +154,9 @@ void report_table_view(FILE *f, const struct report_opts *o, const struct run_re
 	free(shorts);
 	report_exits(line, sizeof line, r);
 	if (line[0])
-		fprintf(f, "%s\n", line);
+		fprintf(f, "%s\n", shown(line));
 	if (r->acct.notes[0])
-		fprintf(f, "note: %s\n", r->acct.notes);
+		fprintf(f, "note: %s\n", shown(r->acct.notes));
 	if (!v->exact)
 		fprintf(f, "~ estimate: without frame numbers, frames is smaps' Pss and saved is RSS minus Pss\n");
 }
@@ -199,7 +202,7 @@ void report_compare_view(FILE *f, const struct report_opts *o, const struct run_
 	fprintf(f, "%-*s %12s %12s   %12s %12s\n", NAME_WIDTH, "", unit_names[unit], unit_names[unit], unit_names[unit],
 		unit_names[unit]);
 	for (size_t i = 0; i < k; i++) {
-		ellipsise(name, sizeof name, shorts[i], NAME_WIDTH);
+		ellipsise(name, sizeof name, shown(shorts[i]), NAME_WIDTH);
 		for (int s = 0; s < 2; s++) {
 			const struct view_row *r = s ? right[i] : left[i];
 			const struct view *v = s ? y : x;

@@ -359,7 +359,7 @@ int cmd_share(int argc, char **argv)
 	if (failed >= 0) {
 		const char *why = launch_failure(g[failed]);
 		fprintf(stderr, "mmld share: nothing measured%s%s: %s\n", nruns > 1 ? " under " : "",
-			nruns > 1 ? runs[failed].label : "", why ? why : "no process reached the point");
+			nruns > 1 ? runs[failed].label : "", why ? shown(why) : "no process reached the point");
 		status = 1;
 	} else {
 		char sel[16];

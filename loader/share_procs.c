@@ -1,6 +1,7 @@
 /* mmld share --pid/--name/--user/--all: measures processes that are already running, as they
  * run. A process that exits while being read is dropped with a note; one the caller may not
  * read is named in a note. */
+#include "mmld.h"
 #include "share_procs.h"
 #include <errno.h>
 #include <stdio.h>
@@ -101,19 +102,19 @@ int share_running(const struct selection *sel, struct run_result *r, const char 
 	acct_init(&r->acct);
 	char why[512];
 	if (object_regex && acct_set_object_filter(&r->acct, object_regex, why, sizeof why) < 0) {
-		fprintf(stderr, "mmld share: --object: '%s' is not a regular expression (%s)\n", object_regex, why);
+		fprintf(stderr, "mmld share: --object: '%s' is not a regular expression (%s)\n", shown(object_regex), why);
 		return 2;
 	}
 	pid_t *pids;
 	int n = procsel_select(sel, &r->acct, &pids, why, sizeof why);
 	if (n < 0) {
-		fprintf(stderr, "mmld share: %s\n", why);
+		fprintf(stderr, "mmld share: %s\n", shown(why));
 		return 2;
 	}
 	share_measure_pids(&r->acct, pids, n, sel->pids != NULL);
 	free(pids);
 	if (!r->acct.processes) {
-		fprintf(stderr, "mmld share: no process to measure%s%s\n", r->acct.notes[0] ? ": " : "", r->acct.notes);
+		fprintf(stderr, "mmld share: no process to measure%s%s\n", r->acct.notes[0] ? ": " : "", shown(r->acct.notes));
 		return 1;
 	}
 	return 0;

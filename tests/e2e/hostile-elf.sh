@@ -4,6 +4,7 @@
 # loadable" in one line naming the file; a huge but loadable segment, a huge section and a
 # .dynamic section whose end wraps are read without walking them page by page. Every command
 # runs under a timeout: the code before the fix looped for ever (2^34 to 2^52 pages) on each.
+# And a file name made of terminal control sequences is quoted escaped, \ooo.
 # usage: hostile-elf.sh BUILD_DIR
 set -u
 BUILD=$(cd "${1:-build}" && pwd)
@@ -54,6 +55,23 @@ done
 # .dynstr's pages (and every page after it, up to the object's end) name it; never past the end.
 check pages-section-clamped "a huge .dynstr is not listed up to the object's last page only" sh -c \
 	"awk '/^\\// {on = index(\$1, \"run-section-huge\")} on' p-section-huge.out | grep -q '\\.dynstr'"
+
+# A file name with bytes a terminal acts on: every line that quotes it shows them as \ooo
+# (redteam #4), errors stay one line.
+EVIL=$'e\e[2J\e]0;t\a\x9b\nx'
+cp h-size-wraps "$EVIL"
+expect_err inspect-name-escaped 1 '^mmld inspect: e\\033\[2J\\033\]0;t\\007\\233\\012x: not loadable: ' -- "$MMLD" inspect "$EVIL"
+cp "$RELOCATED" "$EVIL"
+run_cmd evil -- "$MMLD" inspect "$EVIL"
+check inspect-name-escaped-plan "inspect's plan quotes a hostile file name raw" sh -c \
+	"[ \$(cat evil.rc) = 0 ] && head -1 evil.out | grep -q '^e\\\\033\[2J\\\\033\]0;t\\\\007\\\\233\\\\012x: ELF 64-bit' && ! grep -q \$(printf '[\\033\\007]') evil.out"
+# (No newline for mmld pages: /proc/PID/maps writes it as \012, so the object's file is not found.)
+EVIL_RUN=$'r\e[2J\e]0;t\a\x9b'
+cp "$HELLO" "$EVIL_RUN" && chmod +x "$EVIL_RUN"
+run_cmd p-evil -- timeout 20 "$MMLD" pages --quiet -- "./$EVIL_RUN"
+check pages-name-escaped "mmld pages quotes a hostile program name raw" sh -c \
+	"[ \$(cat p-evil.rc) = 0 ] && head -1 p-evil.out | grep -q '^mmld pages: \./r\\\\033\[2J\\\\033\]0;t\\\\007\\\\233 through' &&
+	 ! grep -q \$(printf '[\\033\\007]') p-evil.out && [ \$(grep -c '^/.*/r\\\\033\[2J\\\\033\]0;t\\\\007\\\\233  (load bias' p-evil.out) = 1 ]"
 
 echo "hostile-elf: $PASS passed, $FAIL failed"
 [ "$FAIL" = 0 ]

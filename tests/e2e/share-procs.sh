@@ -370,5 +370,42 @@ else
 	echo "skip fallback tests: need root to become nobody"
 fi
 
+# A process named with bytes a terminal acts on (ESC/CSI/OSC, BEL, a C1 CSI, a byte that is
+# not UTF-8, a newline) and a backslash: the table shows each as \ooo (redteam #4), so its row
+# stays one line and no such byte reaches the terminal; --json keeps the exact command line.
+python3 -c '
+import os, sys, time
+if os.fork() == 0:
+    os.execv("/bin/sleep", [b"EVIL\x1b[2J\x1b]0;p\x07\xc2\x9b\x9b\xff\n2 \\ \xe6\x97\xa5", b"60"])
+' &
+wait_for pgrep -f '^EVIL' >/dev/null
+EVIL=$(pgrep -f '^EVIL' | head -1)
+STARTED+=("$EVIL")
+run_cmd evil -- "$MMLD" share --by process --pid "$EVIL"
+check escaped-command "a hostile command line reached the table raw, or its row is not one line with each byte as \\ooo" python3 -c '
+import sys
+o = open("evil.out", "rb").read()
+assert not any(c in o for c in b"\x1b\x07\x9b\xff"), "raw control bytes"
+rows = [l for l in o.split(b"\n") if b"EVIL" in l]
+assert len(rows) == 1, rows
+assert rows[0].endswith(b"  EVIL\\033[2J\\033]0;p\\007\\302\\233\\233\\377\\0122 \\134 \xe6\x97\xa5 60"), rows[0]
+assert not any(l.startswith(b"2 ") for l in o.split(b"\n")), "a forged line"
+'
+run_cmd evil-json -- "$MMLD" share --by process --pid "$EVIL" --json
+check escaped-command-json "--json does not carry the hostile command line exactly" python3 -c '
+import json
+d = json.load(open("evil-json.out"))
+def strings(x):
+    if isinstance(x, dict):
+        for v in x.values(): yield from strings(v)
+    elif isinstance(x, list):
+        for v in x: yield from strings(v)
+    elif isinstance(x, str):
+        yield x
+want = "EVIL\x1b[2J\x1b]0;p\x07\x9b\x9b\xff\n2 \\ \u65e5 60"
+assert want in list(strings(d)), [s for s in strings(d) if "EVIL" in s]
+'
+kill "$EVIL" 2>/dev/null
+
 echo "share-procs: $PASS passed, $FAIL failed"
 [ "$FAIL" = 0 ]

@@ -8,6 +8,7 @@
 #include <cmocka.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include "mmld.h"
 #include "report.h"
 
 /* An accounting of 4 processes (2 users) and 5 objects with known figures, no kernel involved. */
@@ -173,6 +174,33 @@ static void test_units_and_names(void **state)
 	assert_int_equal(text_width(b), 5);
 }
 
+/* What mmld writes for a human (shown()): no byte a terminal acts on, each as \ooo; valid
+ * UTF-8 as it is; widths in columns (CJK 2, combining 0), ellipses cut by columns. */
+static void test_terminal_text(void **state)
+{
+	(void)state;
+	assert_string_equal(shown("EVIL\x1b[2J\x1b]0;pwned\x07\n2nd"), "EVIL\\033[2J\\033]0;pwned\\007\\0122nd");
+	assert_string_equal(shown("c1 \xc2\x9b" "31m, raw \x9b, bad \xff\xc3, del \x7f, back\\slash"),
+			    "c1 \\302\\23331m, raw \\233, bad \\377\\303, del \\177, back\\134slash");
+	assert_string_equal(shown("overlong \xc0\xaf, surrogate \xed\xa0\x80"),
+			    "overlong \\300\\257, surrogate \\355\\240\\200");
+	assert_string_equal(shown("caf\u00e9 \u65e5\u672c\u8a9e \u00a0nbsp"), "caf\u00e9 \u65e5\u672c\u8a9e \u00a0nbsp");
+	assert_string_equal(shown(NULL), "");
+	const char *keep = shown("kept");
+	for (int i = 0; i < 15; i++)
+		shown("another");
+	assert_string_equal(keep, "kept"); /* valid for 16 calls */
+	assert_int_equal(text_width("\u65e5\u672c\u8a9e"), 6);
+	assert_int_equal(text_width("e\u0301"), 1);
+	assert_int_equal(text_width("\xff"), 1);
+	char b[128];
+	ellipsise_end(b, sizeof b, "\u65e5\u672c\u8a9e\u65e5\u672c", 6); /* 10 columns into 6: 2 characters and the ellipsis */
+	assert_string_equal(b, "\u65e5\u672c\u2026");
+	ellipsise(b, sizeof b, "/\u65e5\u672c\u8a9e/\u65e5\u672c\u8a9e.so", 9);
+	assert_true(text_width(b) <= 9);
+	assert_int_equal(strcmp(b + strlen(b) - 3, ".so"), 0);
+}
+
 static void test_escapes(void **state)
 {
 	(void)state;
@@ -204,6 +232,7 @@ int main(void)
 		cmocka_unit_test(test_columns_and_estimate),
 		cmocka_unit_test(test_swap_columns_where_there_is_swap),
 		cmocka_unit_test(test_units_and_names),
+		cmocka_unit_test(test_terminal_text),
 		cmocka_unit_test(test_escapes),
 	};
 	return cmocka_run_group_tests_name("view", tests, NULL, NULL);
