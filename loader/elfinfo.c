@@ -326,8 +326,8 @@ static const char *symbol_name(const struct word_walk *w, uint32_t sym)
 	const uint32_t *st_name = elfreloc_at(w->elf, w->src->symtab + (uint64_t)sym * sizeof(Elf64_Sym), 4);
 	if (!st_name || *st_name >= w->src->strsz)
 		return "";
-	const char *name = elfreloc_at(w->elf, w->src->strtab + *st_name, 1);
-	return name && memchr(name, 0, w->src->strsz - *st_name) ? name : "";
+	const char *name = elfreloc_string(w->elf, w->src->strtab, w->src->strsz, *st_name);
+	return name ? name : "";
 }
 
 static void each_word(void *arg, const struct reloc *r)

@@ -63,6 +63,36 @@ const void *elfreloc_at(Elf *elf, uint64_t v, size_t len)
 	return NULL;
 }
 
+size_t elfreloc_bytes_at(Elf *elf, uint64_t v, const char **p)
+{
+	size_t nph = 0, size = 0;
+	const char *raw = elf_rawfile(elf, &size);
+	*p = NULL;
+	if (!raw || elf_getphdrnum(elf, &nph) != 0)
+		return 0;
+	for (size_t i = 0; i < nph; i++) {
+		GElf_Phdr ph;
+		if (!gelf_getphdr(elf, (int)i, &ph) || ph.p_type != PT_LOAD || v < ph.p_vaddr || v - ph.p_vaddr >= ph.p_filesz ||
+		    ph.p_offset >= size || v - ph.p_vaddr >= size - ph.p_offset)
+			continue;
+		uint64_t in_seg = ph.p_filesz - (v - ph.p_vaddr), in_file = size - ph.p_offset - (v - ph.p_vaddr);
+		*p = raw + ph.p_offset + (v - ph.p_vaddr);
+		return in_seg < in_file ? in_seg : in_file;
+	}
+	return 0;
+}
+
+const char *elfreloc_string(Elf *elf, uint64_t table, uint64_t size, uint64_t off)
+{
+	const char *s;
+	if (off >= size || table + off < table)
+		return NULL;
+	size_t n = elfreloc_bytes_at(elf, table + off, &s);
+	if (n > size - off)
+		n = size - off; /* DT_STRSZ is the file's word: never read past what is there */
+	return s && memchr(s, 0, n) ? s : NULL;
+}
+
 /* A table named by the dynamic segment: address, size, entry size. */
 struct table {
 	uint64_t addr, size, ent;

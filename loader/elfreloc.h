@@ -41,6 +41,12 @@ const char *elfreloc_machine_name(unsigned machine, char *buf, size_t len);
 /* The file's bytes at link-time address v (len of them inside one PT_LOAD's file part), or
  * NULL. */
 const void *elfreloc_at(Elf *elf, uint64_t v, size_t len);
+/* The file's bytes at link-time address v and how many of them there are to the end of its
+ * PT_LOAD's file part (0 and NULL if none): for a string whose size the file gives. */
+size_t elfreloc_bytes_at(Elf *elf, uint64_t v, const char **p);
+/* The NUL-terminated string at v of a string table of size `size` at `table`, wholly inside
+ * the file and the table, or NULL. */
+const char *elfreloc_string(Elf *elf, uint64_t table, uint64_t size, uint64_t off);
 
 /* Where an address is: the allocated sections sorted by address (TLS bss excluded: it
  * occupies no addresses of the image), for a binary search. */

@@ -85,8 +85,7 @@ static int open_regular(const char *path)
 /* The dynamic segment's string at offset off of DT_STRTAB, or NULL. */
 static const char *dyn_string(Elf *elf, uint64_t strtab, uint64_t strsz, uint64_t off)
 {
-	const char *s = off < strsz ? elfreloc_at(elf, strtab + off, 1) : NULL;
-	return s && memchr(s, 0, strsz - off) ? s : NULL;
+	return elfreloc_string(elf, strtab, strsz, off);
 }
 
 struct dyn_facts {

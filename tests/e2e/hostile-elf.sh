@@ -15,6 +15,7 @@ GEN=$(cd "$(dirname "$0")" && pwd)/hostile_elf.py
 . "$(dirname "$0")/lib.sh"
 cd "$TMPD"
 
+python3 "$GEN" "$RELOCATED" h-needed-to-eof needed-to-eof
 for kind in size-wraps size-huge vaddr-high section-huge dynamic-huge; do
 	python3 "$GEN" "$RELOCATED" "h-$kind" "$kind"
 	python3 "$GEN" "$HELLO" "run-$kind" "$kind" && chmod +x "run-$kind"
@@ -55,6 +56,12 @@ done
 # .dynstr's pages (and every page after it, up to the object's end) name it; never past the end.
 check pages-section-clamped "a huge .dynstr is not listed up to the object's last page only" sh -c \
 	"awk '/^\\// {on = index(\$1, \"run-section-huge\")} on' p-section-huge.out | grep -q '\\.dynstr'"
+
+# A DT_NEEDED name that runs to the end of the file (DT_STRSZ 2^40): "?", nothing read past
+# the file (the old code printed the bytes after it).
+run_cmd eof -- timeout 10 "$MMLD" inspect h-needed-to-eof
+check inspect-needed-to-eof "a name without its NUL inside the file is not shown as '?'" \
+	test "$(cat eof.rc) $(grep -a '^needs:' eof.out)" = "0 needs: ? libc.so.6"
 
 # A file name with bytes a terminal acts on: every line that quotes it shows them as \ooo
 # (redteam #4), errors stay one line.

@@ -11,6 +11,10 @@ usage: hostile_elf.py IN OUT size-wraps      the writable PT_LOAD's p_filesz and
        hostile_elf.py IN OUT section-huge    .dynstr's sh_size 2^56 (what melkor's orcs_S do; loaders
                                              read no section header, so the program still runs)
        hostile_elf.py IN OUT dynamic-huge    .dynamic's sh_size 2^63 + 16 (its end wraps)
+       hostile_elf.py IN OUT needed-to-eof   the file grown to a page multiple of 'A's that the
+                                             writable PT_LOAD reads to the end, the first
+                                             DT_NEEDED pointed there, DT_STRSZ 2^40: a string
+                                             with no NUL before the end of the file
 
 Everything else is left as it was, so a reader meets exactly one problem."""
 import struct
@@ -52,6 +56,30 @@ def section(b, wanted):
     sys.exit('no section ' + wanted)
 
 
+def dynamic_entries(b):
+    for off, (p_type, _f, p_offset, _v, _p, p_filesz, _m, _a) in phdrs(b):
+        if p_type == 2:  # PT_DYNAMIC
+            for e in range(p_offset, p_offset + p_filesz, 16):
+                tag, = struct.unpack_from('<q', b, e)
+                if tag == 0:
+                    return
+                yield e, tag
+
+
+def needed_to_eof(b):
+    load = writable_load(b)
+    p_offset, vaddr = struct.unpack_from('<QQ', b, load + 0x08)
+    tail = len(b) + 64
+    b.extend(b'A' * ((-tail) % 4096 + 64))
+    end = len(b)
+    struct.pack_into('<QQ', b, load + 0x20, end - p_offset, end - p_offset + 4096)
+    tail_vaddr = vaddr + (end - 64 - p_offset)
+    entries = dict((tag, e) for e, tag in reversed(list(dynamic_entries(b))))
+    strtab, = struct.unpack_from('<Q', b, entries[5] + 8)  # DT_STRTAB
+    struct.pack_into('<Q', b, entries[1] + 8, tail_vaddr - strtab)  # the first DT_NEEDED
+    struct.pack_into('<Q', b, entries[10] + 8, 1 << 40)  # DT_STRSZ
+
+
 def main():
     src, dst, what = sys.argv[1:4]
     b = bytearray(open(src, 'rb').read())
@@ -68,6 +96,8 @@ def main():
         struct.pack_into('<Q', b, section(b, '.dynstr') + 0x20, 1 << 56)
     elif what == 'dynamic-huge':
         struct.pack_into('<Q', b, section(b, '.dynamic') + 0x20, (1 << 63) + 16)
+    elif what == 'needed-to-eof':
+        needed_to_eof(b)
     else:
         sys.exit(__doc__)
     with open(dst, 'wb') as f:
