@@ -35,6 +35,8 @@ run "$T" ./churn 300 tls 8
 run "$T" ./dlclose_nested
 run "$T" ./execstack_dlopen
 run "$T" ./execstack_start
+run "$T" ./atfork_loader
+run "$T" ./fork_variants
 run "$G" ./threads
 run "$G" ./dltest
 run "$G" ./lifecycle
