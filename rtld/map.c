@@ -137,23 +137,6 @@ static long mmap_agreed(const char *path, uintptr_t agreed, size_t len, int prot
 	return traced_mmap(path, 0, len, prot, flags, fd, off);
 }
 
-/* Reads exactly n bytes at off; short reads are errors. */
-static int read_at(int fd, void *buf, size_t n, uint64_t off)
-{
-	char *b = buf;
-	while (n) {
-		long r = sys_pread(fd, b, n, (long)off);
-		if (r == -4)
-			continue;
-		if (r <= 0)
-			return -1;
-		b += r;
-		off += (uint64_t)r;
-		n -= (size_t)r;
-	}
-	return 0;
-}
-
 /* Names an anonymous copy "mmld:PATH" (shown as [anon:mmld:PATH] in /proc/PID/maps), so
  * mmld share can still tell which object it belongs to. Best effort: Linux 5.17 and later. */
 static void name_copy(uintptr_t addr, size_t len, const char *path)
@@ -209,7 +192,7 @@ static int read_headers(int fd, const struct kstat *stp, bool program, struct ks
 	uint64_t fsize = (uint64_t)st->st_size;
 	size_t head_len = fsize < sizeof head ? (size_t)fsize : sizeof head;
 	memset(&head, 0, sizeof head);
-	if (read_at(fd, &head, head_len, 0) < 0) {
+	if (sys_pread_exact(fd, &head, head_len, 0) < 0) {
 		rt_snprintf(err, errlen, "cannot read file data");
 		return -1;
 	}
@@ -229,7 +212,7 @@ static int read_headers(int fd, const struct kstat *stp, bool program, struct ks
 	Elf64_Phdr *ph = eh->e_phnum <= PHDRS_IN_FRAME ? frame : rt_malloc(ph_len);
 	if (ph && eh->e_phoff + ph_len <= head_len)
 		memcpy(ph, head.bytes + eh->e_phoff, ph_len);
-	else if (!ph || read_at(fd, ph, ph_len, eh->e_phoff) < 0) {
+	else if (!ph || sys_pread_exact(fd, ph, ph_len, eh->e_phoff) < 0) {
 		rt_snprintf(err, errlen, "cannot read program headers");
 		if (ph != frame)
 			rt_free(ph);
@@ -318,7 +301,7 @@ static int map_file_part(const char *path, int fd, const Elf64_Phdr *p, const st
 	if (R.load_by_read) {
 		long r = traced_mmap(path, page, len, PROT_READ_ | PROT_WRITE_, MAP_PRIVATE_ | MAP_FIXED_ | MAP_ANONYMOUS_,
 				     -1, 0);
-		if (mmap_failed(r) || read_at(fd, (void *)page, file_end - page, p->p_offset & ~(pg - 1)) < 0 ||
+		if (mmap_failed(r) || sys_pread_exact(fd, (void *)page, file_end - page, p->p_offset & ~(pg - 1)) < 0 ||
 		    sys_mprotect((void *)page, len, prot) < 0) {
 			rt_snprintf(err, errlen, "failed to read segment from shared object");
 			return -1;

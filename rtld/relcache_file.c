@@ -27,22 +27,6 @@ void rc_name_hex(const uint64_t name[2], char out[40])
 	rt_snprintf(out, 40, "%016lx%016lx%s", (unsigned long)name[0], (unsigned long)name[1], RC_SUFFIX);
 }
 
-static int read_exact(int fd, void *buf, size_t n, uint64_t off)
-{
-	char *b = buf;
-	while (n) {
-		long r = sys_pread(fd, b, n, (long)off);
-		if (r == -4)
-			continue;
-		if (r <= 0)
-			return -1;
-		b += r;
-		off += (uint64_t)r;
-		n -= (size_t)r;
-	}
-	return 0;
-}
-
 /* The header's layout is the one we would write for this object and key, within the file. */
 static const char *layout_problem(const struct rc_header *h, size_t key_len, const struct rc_ranges *rg,
 				  uint64_t size)
@@ -91,7 +75,7 @@ static const char *read_entry(int fd, const struct kstat *st, const void *key, s
 {
 	char first[4096];
 	uint64_t size = (uint64_t)st->st_size;
-	if (size < sizeof e->h || read_exact(fd, first, size < sizeof first ? (size_t)size : sizeof first, 0) < 0)
+	if (size < sizeof e->h || sys_pread_exact(fd, first, size < sizeof first ? (size_t)size : sizeof first, 0) < 0)
 		return "truncated";
 	memcpy(&e->h, first, sizeof e->h);
 	const char *why = layout_problem(&e->h, key_len, rg, size);
@@ -106,7 +90,7 @@ static const char *read_entry(int fd, const struct kstat *st, const void *key, s
 		why = "cannot be read";
 	else if (sizeof e->h + meta_len <= sizeof first)
 		memcpy(meta, first + sizeof e->h, meta_len);
-	else if (read_exact(fd, meta, meta_len, sizeof e->h) < 0)
+	else if (sys_pread_exact(fd, meta, meta_len, sizeof e->h) < 0)
 		why = "cannot be read";
 	if (!why) {
 		memcpy(e->fixups, meta + e->h.path_len + key_len, fixlen);

@@ -6,22 +6,6 @@
 /* Program headers of the two images: the kernel's bound is 64 KiB of them. */
 static Elf64_Phdr phdr_store[2][ELF_MAX_PHNUM];
 
-static int read_exact(int fd, void *buf, size_t n, uint64_t off)
-{
-	char *b = buf;
-	while (n) {
-		long r = sys_pread(fd, b, n, (long)off);
-		if (r == -4)
-			continue;
-		if (r <= 0)
-			return -1;
-		b += r;
-		off += (uint64_t)r;
-		n -= (size_t)r;
-	}
-	return 0;
-}
-
 void image_open(const struct stub *s, struct image *im, const char *path, const char *role)
 {
 	im->path = path;
@@ -40,13 +24,13 @@ void image_open(const struct stub *s, struct image *im, const char *path, const 
 	im->size = (uint64_t)st.st_size;
 	char err[256];
 	memset(&im->eh, 0, sizeof im->eh);
-	if (im->size >= 2 && read_exact(im->fd, &im->eh, im->size < sizeof im->eh ? im->size : sizeof im->eh, 0) == 0 &&
+	if (im->size >= 2 && sys_pread_exact(im->fd, &im->eh, im->size < sizeof im->eh ? im->size : sizeof im->eh, 0) == 0 &&
 	    im->eh.e_ident[0] == '#' && im->eh.e_ident[1] == '!')
 		fail(126, "%s: %s is a script (#!), not an ELF file", path, role);
 	if (elf_check_ehdr(&im->eh, im->size, err, sizeof err) < 0)
 		fail(126, "%s: %s: %s", path, role, err);
 	im->ph = phdr_store[role[0] == 'i'];
-	if (read_exact(im->fd, im->ph, im->eh.e_phnum * sizeof *im->ph, im->eh.e_phoff) < 0)
+	if (sys_pread_exact(im->fd, im->ph, im->eh.e_phnum * sizeof *im->ph, im->eh.e_phoff) < 0)
 		fail(126, "%s: cannot read program headers", path);
 	if (elf_check_phdrs(im->ph, im->eh.e_phnum, im->size, PAGE, err, sizeof err) < 0)
 		fail(126, "%s: %s: %s", path, role, err);
@@ -67,7 +51,7 @@ const char *image_interp(const struct image *im)
 		    p->p_filesz > im->size - p->p_offset)
 			fail(126, "%s: bad PT_INTERP (offset %#lx, size %#lx)", im->path, (unsigned long)p->p_offset,
 			     (unsigned long)p->p_filesz);
-		if (read_exact(im->fd, path, p->p_filesz, p->p_offset) < 0 || path[p->p_filesz - 1] != 0)
+		if (sys_pread_exact(im->fd, path, p->p_filesz, p->p_offset) < 0 || path[p->p_filesz - 1] != 0)
 			fail(126, "%s: PT_INTERP is not a NUL-terminated path", im->path);
 		return path;
 	}

@@ -151,22 +151,6 @@ static void map_from_file(const struct stub *s, struct image *im, uintptr_t want
 	}
 }
 
-static int read_exact_at(int fd, void *buf, size_t n, uint64_t off)
-{
-	char *b = buf;
-	while (n) {
-		long r = sys_pread(fd, b, n, (long)off);
-		if (r == -4)
-			continue;
-		if (r <= 0)
-			return -1;
-		b += r;
-		off += (uint64_t)r;
-		n -= (size_t)r;
-	}
-	return 0;
-}
-
 static void copy_from_file(const struct stub *s, struct image *im, uintptr_t want, int flags, uintptr_t lo,
 			   size_t total)
 {
@@ -184,7 +168,7 @@ static void copy_from_file(const struct stub *s, struct image *im, uintptr_t wan
 		if (p->p_type != PT_LOAD)
 			continue;
 		uintptr_t at = im->bias + p->p_vaddr;
-		if (p->p_filesz && read_exact_at(im->fd, (void *)at, p->p_filesz, p->p_offset) < 0)
+		if (p->p_filesz && sys_pread_exact(im->fd, (void *)at, p->p_filesz, p->p_offset) < 0)
 			fail(127, "%s: cannot read segment %zu", im->path, i);
 		trace(s, "read %#lx-%#lx <- %s bytes %#lx-%#lx (segment %zu%s)", (unsigned long)at,
 		      (unsigned long)(at + p->p_filesz), im->path, (unsigned long)p->p_offset,

@@ -101,6 +101,23 @@ static inline long sys_pread(int fd, void *buf, size_t n, long off)
 {
 	return sys_call6(SYS_pread64, fd, (long)buf, (long)n, off, 0, 0);
 }
+
+/* Reads exactly n bytes at off, again after EINTR; a short read (end of file) or an error is -1. */
+static inline int sys_pread_exact(int fd, void *buf, size_t n, uint64_t off)
+{
+	char *b = buf;
+	while (n) {
+		long r = sys_pread(fd, b, n, (long)off);
+		if (r == -4 /* EINTR */)
+			continue;
+		if (r <= 0)
+			return -1;
+		b += r;
+		off += (uint64_t)r;
+		n -= (size_t)r;
+	}
+	return 0;
+}
 static inline long sys_write(int fd, const void *buf, size_t n) { return sys_call3(SYS_write, fd, buf, n); }
 static inline long sys_writev(int fd, const struct kiovec *iov, int n) { return sys_call3(SYS_writev, fd, iov, n); }
 static inline long sys_open(const char *path, int flags, int mode)
