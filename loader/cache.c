@@ -79,6 +79,15 @@ static const char *entry_problem(int fd, struct cache_entry *e)
 	    h->image_off != ((h->fixup_off + h->fixup_count * sizeof(Elf64_Rela) + 4095) & ~4095ULL) ||
 	    h->image_off + h->image_len != h->file_size || h->nranges > RC_MAX_RANGES)
 		return "its header does not describe an image";
+	/* The ranges must cover the image exactly: cache_check_image walks the image by them. */
+	uint64_t covered = 0;
+	for (uint32_t k = 0; k < h->nranges; k++) {
+		if (h->ranges[k].len > h->image_len - covered)
+			return "its header does not describe an image";
+		covered += h->ranges[k].len;
+	}
+	if (covered != h->image_len)
+		return "its header does not describe an image";
 	e->path = calloc(1, h->path_len + 1);
 	char *key = malloc(h->key_len);
 	e->fixups = malloc(h->fixup_count * sizeof *e->fixups + 1);

@@ -196,7 +196,11 @@ const char *cache_check_image(const struct cache_entry *e, int entry_fd, struct 
 	Elf *elf = elf_begin(fd, ELF_C_READ, NULL);
 	struct expect x = {calloc(1, e->h.image_len + 8), calloc(1, e->h.image_len / 8 + 1), e->h.image_len};
 	unsigned char *img = malloc(e->h.image_len + 8);
-	const char *why = !elf || elf_kind(elf) != ELF_K_ELF ? "its object is not an ELF file" : NULL;
+	const char *why = NULL;
+	if (!x.want || !x.kind || !img)
+		why = "its image is too large to check (out of memory)";
+	else if (!elf || elf_kind(elf) != ELF_K_ELF)
+		why = "its object is not an ELF file";
 	if (!why && pread(entry_fd, img, e->h.image_len, (off_t)e->h.image_off) != (ssize_t)e->h.image_len)
 		why = "its image cannot be read";
 	uint64_t sum = 0, off = 0;
