@@ -92,7 +92,7 @@ int program_refused(const char *cmd, const char *name, int err, int status)
 		fprintf(stderr, "mmld %s: '': the program's name is empty\n", cmd);
 		return 2;
 	}
-	fprintf(stderr, "mmld %s: %s: %s\n", cmd, name,
+	fprintf(stderr, "mmld %s: %s: %s\n", cmd, shown(name),
 		err == ENOENT && !strchr(name, '/') ? "command not found" : strerror(err));
 	return status;
 }

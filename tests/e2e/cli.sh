@@ -105,6 +105,9 @@ for c in run share pages; do
 	expect_err "slash-noexec-$c" "$nf" "^mmld $c: $TMPD/bin/noexec: Permission denied$" -- "$MMLD" "$c" "${extra[@]}" -- "$TMPD/bin/noexec"
 done
 
+# A program name with control bytes is quoted as the reports quote untrusted text (\ooo).
+expect_err path-name-escaped 127 '^mmld run: evil\\033\[2J\\007: command not found$' -- "$MMLD" run -- "$(printf 'evil\033[2J\007')"
+
 # mmld inspect: what the file is and who loads it, in words; errors prefixed, one line each.
 run_cmd "$TMPD/i" -- "$MMLD" inspect /lib/x86_64-linux-gnu/libc.so.6
 check inspect-machine-name "inspect does not name the machine x86-64" grep -q '^/lib/x86_64-linux-gnu/libc.so.6: ELF 64-bit .*, x86-64$' "$TMPD/i.out"
