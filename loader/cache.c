@@ -48,17 +48,6 @@ bool cache_dirs(char *root, size_t rlen, char *boot, size_t blen)
 
 static bool read_at(int fd, void *buf, size_t n, off_t off) { return pread(fd, buf, n, off) == (ssize_t)n; }
 
-static uint64_t meta_sum(const struct rc_header *h, const void *path, const void *key, const void *fixups)
-{
-	struct rc_header copy = *h;
-	copy.meta_sum = 0;
-	struct sip_key k = {RC_SUM_KEY, 0};
-	k.k1 = siphash24(&k, &copy, sizeof copy);
-	k.k1 = siphash24(&k, path, h->path_len);
-	k.k1 = siphash24(&k, key, h->key_len);
-	return siphash24(&k, fixups, h->fixup_count * sizeof(Elf64_Rela));
-}
-
 /* The checks ld-mmld.so makes before it maps an entry, in the same order. */
 static const char *entry_problem(int fd, struct cache_entry *e)
 {
@@ -98,7 +87,7 @@ static const char *entry_problem(int fd, struct cache_entry *e)
 	}
 	const char *why = NULL;
 	memcpy(&e->key, key, sizeof e->key);
-	if (meta_sum(h, e->path, key, e->fixups) != h->meta_sum)
+	if (rc_meta_sum(h, e->path, key, e->fixups) != h->meta_sum)
 		why = "damaged (its checksum does not match)";
 	else if (sizeof e->key + e->key.nobjs * sizeof *e->objs != h->key_len)
 		why = "its key has the wrong length";

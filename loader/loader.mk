@@ -3,7 +3,7 @@ MMLD := $(BUILD)/mmld
 LOADER_SRCS := $(wildcard loader/*.c)
 LOADER_OBJS := $(patsubst %.c,$(BUILD)/%.o,$(LOADER_SRCS))
 # Shared with ld-mmld.so: the relocation cache's checksum and names (mmld cache).
-LOADER_RTLD_OBJS := $(BUILD)/hosted/rtld/siphash.o $(BUILD)/hosted/rtld/imagesum.o
+LOADER_RTLD_OBJS := $(BUILD)/hosted/rtld/siphash.o $(BUILD)/hosted/rtld/imagesum.o $(BUILD)/hosted/rtld/relcache_sum.o
 LOADER_CFLAGS := $(WARN) -D_GNU_SOURCE -DMMLD_VERSION=\"$(VERSION)\"
 
 $(BUILD)/loader/%.o: loader/%.c $(wildcard loader/*.h) rtld/relcache_format.h Makefile

@@ -9,18 +9,9 @@
 #define MREMAP_MAYMOVE_ 1
 #define MREMAP_FIXED_ 2
 
-static uint64_t page_up(uint64_t v) { return (v + R.pagesize - 1) & ~(R.pagesize - 1); }
+_Static_assert(RC_FIXUP_SIZE == sizeof(Elf64_Rela), "a fix-up is an Elf64_Rela");
 
-uint64_t rc_meta_sum(const struct rc_header *h, const void *path, const void *key, const void *fixups)
-{
-	struct rc_header copy = *h;
-	copy.meta_sum = 0;
-	struct sip_key k = {RC_SUM_KEY, 0};
-	k.k1 = siphash24(&k, &copy, sizeof copy);
-	k.k1 = siphash24(&k, path, h->path_len);
-	k.k1 = siphash24(&k, key, h->key_len);
-	return siphash24(&k, fixups, h->fixup_count * sizeof(Elf64_Rela));
-}
+static uint64_t page_up(uint64_t v) { return (v + R.pagesize - 1) & ~(R.pagesize - 1); }
 
 void rc_name_hex(const uint64_t name[2], char out[40])
 {

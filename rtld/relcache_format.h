@@ -109,4 +109,9 @@ struct rc_header {
 	uint64_t meta_sum;
 };
 
+#define RC_FIXUP_SIZE 24 /* a fix-up is an Elf64_Rela */
+
+/* meta_sum of an entry: header (meta_sum taken as 0), path, key, fix-ups (relcache_sum.c). */
+uint64_t rc_meta_sum(const struct rc_header *h, const void *path, const void *key, const void *fixups);
+
 #endif

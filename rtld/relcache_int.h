@@ -88,7 +88,6 @@ HIDDEN bool rc_ranges_of(const struct dso *d, struct rc_ranges *out);
 HIDDEN int rc_entry_open(struct dso *d, const void *key, size_t key_len, const struct rc_ranges *rg,
 			 struct rc_entry *e);
 HIDDEN void rc_entry_close(struct rc_entry *e);
-HIDDEN uint64_t rc_meta_sum(const struct rc_header *h, const void *path, const void *key, const void *fixups);
 HIDDEN bool rc_map_over(const struct dso *d, const struct rc_ranges *rg, int fd, const char *file, const uint64_t *off,
 			int flags, const char *what);
 HIDDEN void rc_range_offsets(const struct rc_ranges *rg, uint64_t image_off, uint64_t *off);
