@@ -13,6 +13,7 @@
 #include "stack.h"
 #include "audit.h"
 #include "lock.h"
+#include "options.h"
 
 /* The problem part of an "OBJECT: problem" message. */
 static const char *strstr_after(const char *err)
@@ -238,7 +239,7 @@ static struct dso *load_one(const char *name, struct dso *req, enum deps_load ho
 	if (d)
 		return d;
 	deps_trace_wanted(name, req, "needed");
-	char err[1024];
+	char err[PRELOAD_NAME_LIMIT + 256]; /* the name as asked for, then the reason */
 	d = search_and_map(name, req, err, sizeof err);
 	if (!d && R.self->soname && strcmp(name, R.self->soname) == 0) { /* searched for audit modules */
 		R.ns[R.load_ns].rtld_listed = true;
@@ -310,10 +311,9 @@ void deps_preload(const char *list, const char *source)
 		const char *e = p;
 		while (*e && *e != ' ' && *e != ':')
 			e++;
-		if (e > p) {
+		if (options_list_name_usable(p, (size_t)(e - p), PRELOAD_NAME_LIMIT)) {
 			char *name = rt_strndup(p, (size_t)(e - p));
-			/* In a privileged process only plain names are searched, never paths. */
-			if (name && !(R.secure && strchr(name, '/')))
+			if (name)
 				deps_preload_one(name, source);
 		}
 		p = e;

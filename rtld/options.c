@@ -77,14 +77,32 @@ bool options_env_unsafe(const char *entry)
 	return false;
 }
 
+bool options_list_name_usable(const char *name, size_t len, size_t limit)
+{
+	if (len == 0 || len >= limit)
+		return false;
+	/* A privileged process takes plain names only, searched for set-user-ID files (search.c). */
+	if (!R.secure)
+		return true;
+	if (len >= AUDIT_NAME_LIMIT)
+		return false;
+	for (size_t i = 0; i < len; i++)
+		if (name[i] == '/')
+			return false;
+	return true;
+}
+
 void options_from_env(void)
 {
 	R.debug_fd = 2;
-	/* LD_PRELOAD even in secure mode, as glibc: deps_preload then takes names without a slash
-	 * only, and only set-user-ID files from the default directories. */
+	/* LD_PRELOAD and LD_AUDIT even in secure mode, as glibc: only their names without a slash
+	 * are then tried (options_list_name_usable), found only as set-user-ID files. */
 	const char *pre = env_get("LD_PRELOAD");
 	if (pre && *pre)
 		R.preload = pre;
+	const char *aud = env_get("LD_AUDIT");
+	if (aud && *aud)
+		R.audit_lists[R.naudit_lists++] = aud;
 	if (!R.secure) {
 		const char *v;
 		if ((v = env_get("LD_LIBRARY_PATH")) && *v) {
@@ -99,8 +117,6 @@ void options_from_env(void)
 			R.warn = true;
 		if ((v = env_get("LD_VERBOSE")) && *v)
 			R.version_info = true;
-		if ((v = env_get("LD_AUDIT")) && *v)
-			R.audit_lists[R.naudit_lists++] = v;
 		if (R.debug && (v = env_get("LD_DEBUG_OUTPUT")) && *v) {
 			char path[4096];
 			rt_snprintf(path, sizeof path, "%s.%ld", v, sys_getpid());

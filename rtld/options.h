@@ -9,4 +9,13 @@ HIDDEN bool options_env_unsafe(const char *entry);
 /* Direct mode: parses `ld-mmld.so [OPTIONS] PROGRAM [ARGS]`; returns argv's index of
  * PROGRAM. Prints help/version or a usage error and exits where glibc's ld.so does. */
 HIDDEN int options_from_cmdline(void);
+
+/* glibc 2.36's name buffers for the lists of objects: an LD_PRELOAD or --preload name must be
+ * shorter than PATH_MAX, an LD_AUDIT, --audit or DT_AUDIT name shorter than NAME_MAX; in secure
+ * mode every such name shorter than NAME_MAX and without a slash. */
+#define PRELOAD_NAME_LIMIT 4096
+#define AUDIT_NAME_LIMIT 255
+/* Whether the LEN bytes at NAME (one name of such a list) are tried at all: glibc skips the
+ * others without a word (elf/rtld.c dso_name_valid_for_suid). */
+HIDDEN bool options_list_name_usable(const char *name, size_t len, size_t limit);
 #endif

@@ -108,8 +108,8 @@ struct rtld_state {
 	void *(*link_map_of)(struct dso *d); /* the link_map audit modules are shown (personality) */
 	struct rtld_catch *catcher;/* while set, a loading error comes back here (glibc_audit_start) */
 	bool loading_auditor;      /* an audit module and its dependencies are being loaded */
-	bool preload_setuid_only;  /* a preload searched in secure mode: no ld.so.cache, and only
-				      set-user-ID files taken from directories (glibc's __RTLD_SECURE) */
+	bool preload_setuid_only;  /* a preload or audit module searched in secure mode: no ld.so.cache,
+				      and only set-user-ID files taken from directories (glibc's __RTLD_SECURE) */
 
 	/* --- CPU (the personality) --- */
 	uint64_t (*cpu_hash)(void);/* hashes the CPUID words IFUNC resolvers choose by, for the

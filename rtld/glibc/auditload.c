@@ -7,6 +7,7 @@
  * no la_version or declines is reported as glibc reports it and ignored. */
 #include "glibc.h"
 #include "../audit.h"
+#include "../options.h"
 #include "../tls.h"
 
 #define DT_AUDIT_ 0x6ffffefc
@@ -26,7 +27,8 @@ static void add_dynamic_lists(void)
 				R.audit_lists[R.naudit_lists++] = dso_str(R.main, e->d_un.d_val);
 }
 
-/* Calls fn for each name of the lists, in order (colon-separated; empty names skipped). */
+/* Calls fn for each name of the lists, in order (colon-separated), and counts them; names
+ * glibc would not try (empty, too long, a path in secure mode) are skipped without a word. */
 static unsigned each_name(void (*fn)(const char *name))
 {
 	unsigned n = 0;
@@ -34,15 +36,13 @@ static unsigned each_name(void (*fn)(const char *name))
 		for (const char *p = R.audit_lists[l]; *p;) {
 			const char *e = strchr(p, ':');
 			size_t len = e ? (size_t)(e - p) : strlen(p);
-			if (len) {
+			if (options_list_name_usable(p, len, AUDIT_NAME_LIMIT)) {
 				n++;
 				if (fn) {
-					char name[4096];
-					if (len < sizeof name) {
-						memcpy(name, p, len);
-						name[len] = 0;
-						fn(name);
-					}
+					char name[AUDIT_NAME_LIMIT];
+					memcpy(name, p, len);
+					name[len] = 0;
+					fn(name);
 				}
 			}
 			p += len + (e != NULL);
@@ -57,9 +57,6 @@ static void report(const char *name, const char *why)
 
 static void load_one(const char *name)
 {
-	/* In a privileged process only plain names are used (found in the system directories). */
-	if (R.secure && strchr(name, '/'))
-		return;
 	struct rtld_catch c;
 	R.catcher = &c;
 	if (rtld_setjmp(&c)) { /* raise_error came back here: nothing of it is left loaded */

@@ -639,7 +639,11 @@ static void *dl_open_locked(const char *file, int mode, struct dso *req, long ns
 	debug_announce(ns, 1); /* RT_ADD */
 	deps_trace_wanted(file, req, "dynamically loaded");
 	char err[ERR_MAX]; /* the name as asked for is in it, and may be long (a path) */
+	/* An audit module in secure mode is searched as a preload is (glibc's __RTLD_SECURE):
+	 * only a set-user-ID file, never through ld.so.cache; its dependencies as usual. */
+	R.preload_setuid_only = R.secure && (mode & RTLD_AUDITOR_);
 	struct dso *d = search_and_map(file, req, err, sizeof err);
+	R.preload_setuid_only = false;
 	if (!d) {
 		if (mode & RTLD_NOLOAD_) {
 			R.error_hook = NULL;

@@ -167,9 +167,26 @@ void rt_write_all(int fd, const char *s, size_t n)
 int rt_vdprintf(int fd, const char *fmt, va_list ap)
 {
 	char buf[4096];
+	va_list again;
+	va_copy(again, ap);
 	int n = rt_vsnprintf(buf, sizeof buf, fmt, ap);
-	size_t len = (size_t)n < sizeof buf ? (size_t)n : sizeof buf - 1;
-	rt_write_all(fd, buf, len);
+	if ((size_t)n < sizeof buf) {
+		rt_write_all(fd, buf, (size_t)n);
+	} else {
+		/* A message quoting a long name (a preload or a path near PATH_MAX) is written
+		 * whole, as glibc's _dl_dprintf writes it; anonymous memory, not the allocator,
+		 * which may be what failed. */
+		size_t size = (size_t)n + 1;
+		long big = sys_mmap(NULL, size, PROT_READ_ | PROT_WRITE_, MAP_PRIVATE_ | MAP_ANONYMOUS_, -1, 0);
+		if (big < 0 && big > -4096) {
+			rt_write_all(fd, buf, sizeof buf - 1);
+		} else {
+			rt_vsnprintf((char *)big, size, fmt, again);
+			rt_write_all(fd, (char *)big, (size_t)n);
+			sys_munmap((void *)big, size);
+		}
+	}
+	va_end(again);
 	return n;
 }
 

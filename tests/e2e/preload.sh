@@ -129,6 +129,12 @@ REQUIRE='libpre_one.so' same_file trace-loaded-objects "$F/two-lines" LD_TRACE_L
 # glibc's everywhere: docs/status.md).
 ONLY='needed by|preloaded' REQUIRE='file=.*libpre_two.so \[0\]; +needed by' same_file ld-debug-files "$F/missing" LD_DEBUG=files -- ./deps
 
+# glibc's name buffer (elf/rtld.c handle_preload_list): a name of PATH_MAX (4096) bytes or more
+# is skipped without a word, one byte shorter is tried (and not found).
+long4095=/$(printf 'r%.0s' $(seq 4094)) long4096=/$(printf 's%.0s' $(seq 4095))
+REQUIRE="object '/r{4094}' from LD_PRELOAD cannot be preloaded" same_file long-names "$F/empty" \
+	LD_PRELOAD="$long4095 $long4096 $PRE/libpre_one.so" -- ./deps
+
 # PT_INTERP: the kernel starts each loader (ours names itself in deps-interp).
 run_with "$TMPD/ours" "$F/missing" NOLIBC_SKIP_FINI=1 ./deps-interp
 run_with "$TMPD/sys" "$F/missing" NOLIBC_SKIP_FINI=1 ./deps
@@ -187,6 +193,14 @@ if [ "$(id -u)" = 0 ]; then
 				LD_PRELOAD="libz.so.1 $SEC/preload/libpre_one.so libm.so.6" "$SEC/suid-$who"
 		done
 		REQUIRE="object 'libz.so.1' from LD_PRELOAD cannot be preloaded" compare_runs secure-mode-ld-preload
+		# glibc's limit in secure mode (elf/rtld.c dso_name_valid_for_suid): a name of NAME_MAX
+		# (255) bytes or more is skipped without a word, one byte shorter is searched.
+		long254=$(printf 'p%.0s' $(seq 254)) long255=$(printf 'q%.0s' $(seq 255))
+		for who in ours sys; do
+			# shellcheck disable=SC2086
+			run_with "$TMPD/$who" /dev/null $as_nobody env LD_PRELOAD="$long254 $long255" "$SEC/suid-$who"
+		done
+		REQUIRE="object 'p{254}' from LD_PRELOAD cannot be preloaded" compare_runs secure-mode-long-names
 	else
 		echo "skip preload secure-mode-ld-preload: gcc could not build the setuid program"
 	fi
