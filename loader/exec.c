@@ -111,7 +111,7 @@ int cmd_exec(int argc, char **argv)
 	if (!prog)
 		return program_refused("exec", argv[first], err, err == ENOENT ? 127 : 126);
 	if (interp && access(interp, R_OK) != 0) {
-		fprintf(stderr, "mmld exec: %s: interpreter not found\n", interp);
+		fprintf(stderr, "mmld exec: %s: interpreter not found\n", shown(interp));
 		return 127;
 	}
 	int nargs = argc - first;
@@ -135,6 +135,6 @@ int cmd_exec(int argc, char **argv)
 		sargv[k++] = argv[first + i];
 	const char *stub = stub_path();
 	execve(stub, sargv, program_env());
-	fprintf(stderr, "mmld exec: %s: cannot run the exec stub: %s\n", stub, strerror(errno));
+	fprintf(stderr, "mmld exec: %s: cannot run the exec stub: %s\n", shown(stub), strerror(errno));
 	return 127;
 }

@@ -252,14 +252,14 @@ static void warn(const struct elf_info *e, const char *path)
 	if (e->machine != EM_X86_64)
 		fprintf(stderr, "mmld inspect: %s: warning: built for %s, not x86-64: no loader here runs it; the plan is "
 				"read as an x86-64 loader would, relocation types by number\n",
-			path, elfreloc_machine_name(e->machine, mbuf, sizeof mbuf));
+			shown(path), elfreloc_machine_name(e->machine, mbuf, sizeof mbuf));
 	if (e->textrel || e->text_reloc_pages)
 		fprintf(stderr, "mmld inspect: %s: warning: text relocations: %zu page%s of its read-only segments written, "
 				"private in every process\n",
-			path, e->text_reloc_pages, e->text_reloc_pages == 1 ? "" : "s");
+			shown(path), e->text_reloc_pages, e->text_reloc_pages == 1 ? "" : "s");
 	if (e->bad_tables)
 		fprintf(stderr, "mmld inspect: %s: warning: a relocation table lies outside the file: the count stops there\n",
-			path);
+			shown(path));
 }
 
 static int inspect(const char *path)

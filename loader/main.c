@@ -52,7 +52,7 @@ static int help(int argc, char **argv)
 	const struct subcommand *c = find(argv[0]);
 	if (argc > 1 || !c) {
 		fprintf(stderr, "mmld help: %s '%s' (mmld help lists the commands)\n",
-			argc > 1 ? "one command at a time, not" : "unknown command", argv[argc > 1 ? 1 : 0]);
+			argc > 1 ? "one command at a time, not" : "unknown command", shown(argv[argc > 1 ? 1 : 0]));
 		return 2;
 	}
 	char *args[] = {(char *)c->name, "--help", NULL};
@@ -77,7 +77,7 @@ int main(int argc, char **argv)
 	const struct subcommand *c = find(word);
 	if (!c) {
 		fprintf(stderr, "mmld: unknown %s '%s' (mmld help lists the commands)\n",
-			word[0] == '-' ? "option" : "command", word);
+			word[0] == '-' ? "option" : "command", shown(word));
 		return 2;
 	}
 	return c->run(argc - 1, argv + 1);

@@ -1,6 +1,7 @@
 /* Option parsing for every subcommand: the table of struct opt (see opts.h) turned into
  * getopt_long's tables, each value checked strictly, errors in one line, --help. */
 #include "opts.h"
+#include "mmld.h"
 #include <errno.h>
 #include <getopt.h>
 #include <math.h>
@@ -40,14 +41,18 @@ bool opts_given(const struct command *c, const char *name)
 	return o && o->given;
 }
 
+/* The whole line goes through shown(): what it quotes is argv (an option's value, an
+ * operand, a word getopt_long refused), and argv is whatever the caller typed or a script
+ * passed, escapes and all; the fixed words are printable ASCII, which shown() leaves alone. */
 int opts_error(const struct command *c, const char *fmt, ...)
 {
-	fprintf(stderr, "mmld %s: ", c->name);
+	char *line = NULL;
 	va_list ap;
 	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
+	int n = vasprintf(&line, fmt, ap);
 	va_end(ap);
-	fputc('\n', stderr);
+	fprintf(stderr, "mmld %s: %s\n", c->name, n < 0 ? fmt : shown(line));
+	free(line);
 	return 2;
 }
 

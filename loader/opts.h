@@ -60,7 +60,8 @@ struct opt *opts_find(const struct command *c, const char *name);
 /* Was the option given on the command line? */
 bool opts_given(const struct command *c, const char *name);
 
-/* Reports a bad argument in one line ("mmld NAME: ..."; printf format); returns 2. */
+/* Reports a bad argument in one line ("mmld NAME: ..."; printf format), the line through
+ * shown() (what it quotes is untrusted: pass names raw, not already shown()); returns 2. */
 int opts_error(const struct command *c, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
 /* --help of c on stdout. */

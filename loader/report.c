@@ -1,5 +1,6 @@
 /* What was measured, how and when, in the same words for every output; and report_write, which
  * builds the views and hands them to the renderers the options ask for. */
+#include "mmld.h"
 #include "report.h"
 #include <errno.h>
 #include <signal.h>
@@ -114,7 +115,7 @@ static int write_file(const char *path, const struct report_opts *o, struct run_
 {
 	FILE *f = fopen(path, "w");
 	if (!f) {
-		fprintf(stderr, "mmld share: %s: %s\n", path, strerror(errno));
+		fprintf(stderr, "mmld share: %s: %s\n", shown(path), strerror(errno));
 		return 1;
 	}
 	if (html)
@@ -122,7 +123,7 @@ static int write_file(const char *path, const struct report_opts *o, struct run_
 	else
 		report_svg_chart(f, o, runs, views, nruns);
 	if (fclose(f) != 0) {
-		fprintf(stderr, "mmld share: %s: %s\n", path, strerror(errno));
+		fprintf(stderr, "mmld share: %s: %s\n", shown(path), strerror(errno));
 		return 1;
 	}
 	return 0;

@@ -88,9 +88,11 @@ void ellipsise_end(char *buf, size_t len, const char *s, size_t width);
 /* The shortest tail of each path (whole components) that no other path of names[] shares:
  * "libc.so.6", or "lib32/libc.so.6" where two would look alike. out[i] point into names[i]. */
 void short_names(const char **names, size_t n, const char **out);
-/* Valid UTF-8 of s: bytes that are not, and control characters, as '?' (malloc'ed). */
-char *clean_text(const char *s);
-void put_xml(FILE *f, const char *s);  /* escaped for XML text and attributes */
+/* s for XML text and attributes: as shown() writes it for a terminal (\ooo), then XML's own
+ * escapes, so a chart or page shows a name as the table does. */
+void put_xml(FILE *f, const char *s);
+/* s already through shown() (and cut to a width): XML's escapes only. */
+void put_xml_shown(FILE *f, const char *s);
 void put_json(FILE *f, const char *s); /* a JSON string */
 void put_csv(FILE *f, const char *s);  /* a CSV field */
 #endif

@@ -118,11 +118,29 @@ static bool c1_control(const unsigned char *p, size_t n)
 	return n == 2 && p[0] == 0xc2 && p[1] < 0xa0;
 }
 
-/* For a terminal: each byte of a control character (C0, DEL, C1), each byte that is not
- * valid UTF-8, and the backslash itself, as \ooo (three octal digits, the escape the kernel
- * writes for a newline in /proc/PID/maps). Reversible, unlike ps's '?': two names that
- * differ only in such bytes still look different, and the bytes can be read back. Valid
- * printable UTF-8 stays as it is. */
+/* Characters that are invisible or reorder what follows them: the bidirectional embeddings,
+ * overrides and isolates (U+202A..202E, U+2066..2069: "Trojan Source", a name that shows
+ * other than it reads), the marks U+061C, U+200E/200F, zero-width spaces and joiners
+ * (U+200B..200D, U+2060..2064, U+FEFF), the line and paragraph separators U+2028/2029, and
+ * the other format characters of their blocks (U+180E, U+206A..206F, U+FFF9..FFFB, tags);
+ * and the noncharacters U+FFFE/FFFF, which an XML document may not hold. */
+static bool invisible_format(wchar_t c)
+{
+	static const struct { wchar_t first, last; } ranges[] = {
+		{0x061c, 0x061c}, {0x180e, 0x180e}, {0x200b, 0x200f}, {0x2028, 0x202e}, {0x2060, 0x2064},
+		{0x2066, 0x206f}, {0xfeff, 0xfeff}, {0xfff9, 0xfffb}, {0xfffe, 0xffff}, {0xe0001, 0xe0001}, {0xe0020, 0xe007f},
+	};
+	for (size_t i = 0; i < sizeof ranges / sizeof ranges[0]; i++)
+		if (c >= ranges[i].first && c <= ranges[i].last)
+			return true;
+	return false;
+}
+
+/* For a terminal: each byte of a control character (C0, DEL, C1), of an invisible or
+ * reordering format character (above), each byte that is not valid UTF-8, and the backslash
+ * itself, as \ooo (three octal digits, the escape the kernel writes for a newline in
+ * /proc/PID/maps). Reversible, unlike ps's '?': two names that differ only in such bytes
+ * still look different, and the bytes can be read back. Other valid UTF-8 stays as it is. */
 static char *escape_for_terminal(const char *s)
 {
 	char *o = malloc(strlen(s) * 4 + 1);
@@ -131,7 +149,8 @@ static char *escape_for_terminal(const char *s)
 	char *q = o;
 	for (const unsigned char *p = (const unsigned char *)s; *p;) {
 		size_t n = utf8_len(p);
-		if (!n || *p < 0x20 || *p == 0x7f || *p == '\\' || c1_control(p, n)) {
+		if (!n || *p < 0x20 || *p == 0x7f || *p == '\\' || c1_control(p, n) ||
+		    (n > 1 && invisible_format(code_point(p, n)))) {
 			size_t k = n ? n : 1;
 			for (; k; k--, p++)
 				q += sprintf(q, "\\%03o", *p);
@@ -211,7 +230,8 @@ void short_names(const char **names, size_t n, const char **out)
 	}
 }
 
-char *clean_text(const char *s)
+/* Valid UTF-8 of s: bytes that are not, and control characters, as '?' (malloc'ed). */
+static char *clean_text(const char *s)
 {
 	char *o = malloc(strlen(s) + 1);
 	if (!o)
@@ -234,8 +254,12 @@ char *clean_text(const char *s)
 
 void put_xml(FILE *f, const char *s)
 {
-	char *c = clean_text(s);
-	for (const char *p = c ? c : ""; *p; p++)
+	put_xml_shown(f, shown(s));
+}
+
+void put_xml_shown(FILE *f, const char *s)
+{
+	for (const char *p = s; *p; p++)
 		switch (*p) {
 		case '<': fputs("&lt;", f); break;
 		case '>': fputs("&gt;", f); break;
@@ -244,7 +268,6 @@ void put_xml(FILE *f, const char *s)
 		case '\'': fputs("&#39;", f); break;
 		default: fputc(*p, f);
 		}
-	free(c);
 }
 
 void put_json(FILE *f, const char *s)

@@ -4,6 +4,7 @@
  * per row. An axis with ticks in one unit, a legend, the totals and a caption naming the
  * processes, the measurement point, the loader and the method. Rows past the largest ones are
  * one "other" bar. Names are escaped and ellipsised. */
+#include "mmld.h"
 #include "report.h"
 #include <stdlib.h>
 #include <string.h>
@@ -145,10 +146,12 @@ static size_t chart_rows(const struct report_opts *o, const struct view *views, 
 	return n;
 }
 
+/* s is text as shown() writes it (names, command lines), cut to its width: the chart shows
+ * what the table shows. */
 static void text(FILE *f, double x, double y, const char *attrs, const char *s)
 {
 	fprintf(f, "<text x=\"%.1f\" y=\"%.1f\"%s%s>", x, y, attrs[0] ? " " : "", attrs);
-	put_xml(f, s);
+	put_xml_shown(f, s);
 	fprintf(f, "</text>\n");
 }
 
@@ -219,10 +222,10 @@ static int caption(char lines[][256], int max, const struct report_opts *o, cons
 	char buf[1024];
 	for (int i = 0; i < nruns; i++) {
 		report_what(buf, sizeof buf, o, &runs[i]);
-		n += wrap(buf, 140, lines + n, max - n);
+		n += wrap(shown(buf), 140, lines + n, max - n);
 		report_loaders(buf, sizeof buf, &runs[i]);
 		if (buf[0])
-			n += wrap(buf, 140, lines + n, max - n);
+			n += wrap(shown(buf), 140, lines + n, max - n);
 	}
 	snprintf(buf, sizeof buf, "method: %s", report_method(&runs[0]));
 	n += wrap(buf, 140, lines + n, max - n);
@@ -230,7 +233,7 @@ static int caption(char lines[][256], int max, const struct report_opts *o, cons
 	for (int i = 0; i < o->argc && len < sizeof buf - 2; i++)
 		len += (size_t)snprintf(buf + len, sizeof buf - len, " %s", o->argv[i]);
 	if (o->argc)
-		n += wrap(buf, 140, lines + n, max - n);
+		n += wrap(shown(buf), 140, lines + n, max - n);
 	return n;
 }
 
@@ -265,16 +268,17 @@ void report_svg_chart(FILE *f, const struct report_opts *o, const struct run_res
 	for (size_t i = 0; i < n; i++) {
 		const struct view_row *g = rows[i].r[0] ? rows[i].r[0] : rows[i].r[1];
 		char grouped[64];
-		const char *shown = shorts[i];
+		const char *label = shown(shorts[i]); /* escaped, then cut: as the table does */
 		if (g && g->grouped) {
-			snprintf(grouped, sizeof grouped, "other (%zu %s)", g->grouped,
-				 v0->by == BY_OBJECT ? "objects" : v0->by == BY_PROCESS ? "processes" : "rows");
-			shown = grouped;
+			snprintf(grouped, sizeof grouped, "other (%zu %s%s)", g->grouped,
+				 v0->by == BY_OBJECT ? "object" : v0->by == BY_PROCESS ? "process" : "row",
+				 g->grouped == 1 ? "" : v0->by == BY_PROCESS ? "es" : "s");
+			label = grouped;
 		}
 		if (v0->by == BY_PROCESS)
-			ellipsise_end(labels[i], sizeof labels[i], shown, LABEL_CHARS);
+			ellipsise_end(labels[i], sizeof labels[i], label, LABEL_CHARS);
 		else
-			ellipsise(labels[i], sizeof labels[i], shown, LABEL_CHARS);
+			ellipsise(labels[i], sizeof labels[i], label, LABEL_CHARS);
 		if (text_width(labels[i]) > label_chars)
 			label_chars = text_width(labels[i]);
 	}
@@ -315,7 +319,7 @@ void report_svg_chart(FILE *f, const struct report_opts *o, const struct run_res
 	fprintf(f, "<rect width=\"100%%\" height=\"100%%\" fill=\"white\"/>\n");
 	title(head, sizeof head, o, runs, nruns, v0);
 	char shown_title[256];
-	ellipsise_end(shown_title, sizeof shown_title, head, 105);
+	ellipsise_end(shown_title, sizeof shown_title, shown(head), 105);
 	text(f, 20, 26, "font-size=\"16\" font-weight=\"bold\"", shown_title);
 	text(f, 20, 46, "fill=\"#555\"", v0->exact ? "bars: RSS summed over the processes; method: distinct physical frames, exact"
 						   : "bars: RSS summed over the processes; method: smaps Pss, an ESTIMATE (no frame numbers without root)");

@@ -62,7 +62,7 @@ static int run_tree(const char *rtld, char **argv)
 	}
 	char rtld_abs[PATH_MAX];
 	if (!realpath(rtld, rtld_abs)) {
-		fprintf(stderr, "mmld run --tree: %s: %s\n", rtld, strerror(errno));
+		fprintf(stderr, "mmld run --tree: %s: %s\n", shown(rtld), strerror(errno));
 		return 127;
 	}
 	if (enter_namespace() < 0) {
@@ -75,7 +75,7 @@ static int run_tree(const char *rtld, char **argv)
 	/* Our mounts must not propagate back to the parent namespace. */
 	if (mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) < 0 ||
 	    mount(rtld_abs, target, NULL, MS_BIND, NULL) < 0) {
-		fprintf(stderr, "mmld run --tree: cannot bind %s over %s: %s\n", rtld_abs, target, strerror(errno));
+		fprintf(stderr, "mmld run --tree: cannot bind %s over %s: %s\n", shown(rtld_abs), shown(target), strerror(errno));
 		return 127;
 	}
 	int err;
@@ -83,7 +83,7 @@ static int run_tree(const char *rtld, char **argv)
 	if (!prog)
 		return program_refused("run", argv[0], err, 127);
 	execv(prog, argv);
-	fprintf(stderr, "mmld run: %s: %s\n", prog, strerror(errno));
+	fprintf(stderr, "mmld run: %s: %s\n", shown(prog), strerror(errno));
 	return 127;
 }
 
@@ -118,7 +118,7 @@ int cmd_run(int argc, char **argv)
 		return status;
 	const char *rtld = rtld_path();
 	if (access(rtld, R_OK) < 0) {
-		fprintf(stderr, "mmld run: %s: %s (set MMLD_RTLD)\n", rtld, strerror(errno));
+		fprintf(stderr, "mmld run: %s: %s (set MMLD_RTLD)\n", shown(rtld), strerror(errno));
 		return 127;
 	}
 	if (reloc_cache)
@@ -141,6 +141,6 @@ int cmd_run(int argc, char **argv)
 	for (int k = i + 1; k < argc; k++)
 		nargv[n++] = argv[k];
 	execv(rtld, nargv);
-	fprintf(stderr, "mmld run: %s: %s\n", rtld, strerror(errno));
+	fprintf(stderr, "mmld run: %s: %s\n", shown(rtld), strerror(errno));
 	return 127;
 }

@@ -41,9 +41,9 @@ $(BUILD)/tests/test_elfinfo: tests/unit/test_elfinfo.c $(LOADER_TEST_OBJS)
 	@mkdir -p $(dir $@)
 	$(CC) $(WARN) -D_GNU_SOURCE -I loader -o $@ $< $(LOADER_TEST_OBJS) -lcmocka -lelf
 
-$(BUILD)/tests/test_opts: tests/unit/test_opts.c $(BUILD)/loader/opts.o
+$(BUILD)/tests/test_opts: tests/unit/test_opts.c $(BUILD)/loader/opts.o $(BUILD)/loader/report_format.o
 	@mkdir -p $(dir $@)
-	$(CC) $(WARN) -D_GNU_SOURCE -I loader -o $@ $< $(BUILD)/loader/opts.o -lcmocka
+	$(CC) $(WARN) -D_GNU_SOURCE -I loader -o $@ $< $(BUILD)/loader/opts.o $(BUILD)/loader/report_format.o -lcmocka
 
 # mmld inspect's counts against readelf over the system's libc.so.6, libstdc++.so.6 and
 # libLLVM-14.so.1 (about 3 s), and a library with text relocations.

@@ -107,6 +107,27 @@ done
 
 # A program name with control bytes is quoted as the reports quote untrusted text (\ooo).
 expect_err path-name-escaped 127 '^mmld run: evil\\033\[2J\\007: command not found$' -- "$MMLD" run -- "$(printf 'evil\033[2J\007')"
+# So is every argument an error quotes: an option's value, an unknown option or command, an
+# operand too many (opts.c, main.c). ESC [2J would clear the screen, OSC 0 set the title.
+EVIL=$(printf 'x\033[2J\033]0;t\007')
+EVIL_RE='x\\033\[2J\\033\]0;t\\007'
+expect_err arg-value-escaped 2 "^mmld share: -n '$EVIL_RE' is not a whole number" -- "$MMLD" share -n "$EVIL" -- /bin/true
+expect_err arg-choice-escaped 2 "^mmld share: --by '$EVIL_RE' is not one of: " -- "$MMLD" share --by "$EVIL" -- /bin/true
+expect_err arg-option-escaped 2 "^mmld share: unknown option '--$EVIL_RE' " -- "$MMLD" share "--$EVIL" -- /bin/true
+expect_err arg-operand-escaped 2 "^mmld inspect: unexpected operand '$EVIL_RE';" -- "$MMLD" inspect /bin/true "$EVIL"
+expect_err arg-command-escaped 2 "^mmld: unknown command '$EVIL_RE' " -- "$MMLD" "$EVIL"
+expect_err arg-help-escaped 2 "^mmld help: unknown command '$EVIL_RE' " -- "$MMLD" help "$EVIL"
+expect_err arg-file-escaped 1 "^mmld share: /nonexistent/$EVIL_RE: No such file or directory$" -- \
+	"$MMLD" share -n 1 --quiet --svg "/nonexistent/$EVIL" -- /bin/true
+# Characters that reorder or hide what follows them (Trojan Source: U+202E shows "a<RLO>gnp.exe"
+# as "aexe.png"), the zero-width ones and the line separator: as the \ooo of their bytes.
+for cp in 202e 202a 2066 2069 200b 200f 2028 2029 feff 061c; do
+	bytes=$(printf "\\u$cp" | od -An -to1 | tr -d ' \n' | sed 's/[0-7]\{3\}/\\\\&/g')
+	expect_err "name-format-u$cp-escaped" 127 "^mmld run: a${bytes}gnp\.exe: command not found$" -- \
+		"$MMLD" run -- "$(printf "a\\u${cp}gnp.exe")"
+done
+check name-letters-kept "shown() escapes letters, marks or wide characters it should leave alone" sh -c \
+	"'$MMLD' run -- 'caf$(printf 'e\u0301')-日本-é' 2>&1 | grep -qx 'mmld run: caf$(printf 'e\u0301')-日本-é: command not found'"
 
 # mmld inspect: what the file is and who loads it, in words; errors prefixed, one line each.
 run_cmd "$TMPD/i" -- "$MMLD" inspect /lib/x86_64-linux-gnu/libc.so.6

@@ -405,6 +405,29 @@ def strings(x):
 want = "EVIL\x1b[2J\x1b]0;p\x07\x9b\x9b\xff\n2 \\ \u65e5 60"
 assert want in list(strings(d)), [s for s in strings(d) if "EVIL" in s]
 '
+# The chart and the page show that name as the table does (\ooo, then XML's escapes), not
+# with '?' for each byte: the bar's full name (its <title>), its label (cut to the column, as
+# in the table), and the page's cell; and the chart still renders.
+run_cmd evil-chart -- "$MMLD" share --by process --pid "$EVIL" --svg evil.svg --html evil.html
+check escaped-command-chart "the chart or the page does not show the hostile command line as the table does" python3 -c '
+import xml.etree.ElementTree as ET
+want = "EVIL\\033[2J\\033]0;p\\007\\302\\233\\233\\377\\0122 \\134 \u65e5 60"
+table = open("evil.out", encoding="utf-8").read()
+assert want in table, "the table itself changed"
+svg = ET.parse("evil.svg").getroot()
+ns = "{http://www.w3.org/2000/svg}"
+titles = [t.text or "" for t in svg.iter(ns + "title")]
+assert any(t.endswith(want) for t in titles), titles
+labels = [t.text or "" for t in svg.iter(ns + "text") if "EVIL" in (t.text or "")]
+assert labels and all(want.startswith(l.split(" ", 1)[1].rstrip("\u2026")) for l in labels), labels
+page = ET.parse("evil.html").getroot()
+cells = [td.text or "" for td in page.iter("{http://www.w3.org/1999/xhtml}td") if "EVIL" in (td.text or "")]
+assert any(c.endswith(want) for c in cells), cells
+for f, banned in (("evil.svg", b"\x1b\x07\x9b\xff?"), ("evil.html", b"\x1b\x07\x9b\xff")):
+    raw = open(f, "rb").read()
+    assert not any(c in raw for c in banned), f + ": a raw byte (or in the chart a question mark)"
+'
+check escaped-command-chart-drawn "the chart of the hostile name is not well-formed or renders blank" chart_ok evil.svg
 kill "$EVIL" 2>/dev/null
 
 echo "share-procs: $PASS passed, $FAIL failed"

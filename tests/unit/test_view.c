@@ -209,7 +209,7 @@ static void test_escapes(void **state)
 	FILE *f = open_memstream(&buf, &len);
 	put_xml(f, "a<b>&\"c'\x01\xff");
 	fflush(f);
-	assert_string_equal(buf, "a&lt;b&gt;&amp;&quot;c&#39;??");
+	assert_string_equal(buf, "a&lt;b&gt;&amp;&quot;c&#39;\\001\\377");
 	rewind(f);
 	put_json(f, "q\"\\\n\xff\u00e9");
 	fputc(0, f);
