@@ -10,8 +10,12 @@
  * process has to itself (power-of-two classes gave each nearly twice its size). Freed
  * small blocks go on the free list of their class, for the next allocation of that size;
  * large blocks go back to the kernel when they are freed. Arenas themselves are never
- * returned. Memory carved from an arena for the first time is still the kernel's zero fill:
- * rt_calloc does not clear it again.
+ * returned. The first arena is not mapped: it is the end of our own .bss (.bss.heap, placed by
+ * linker-scripts/ld-mmld.lds right after the data start-up writes and before .bss.rare), so
+ * the first blocks fill the rest of the last page start-up's variables already made ours and
+ * the pages after it, where a mapping of its own would start on a fresh page (glibc's minimal
+ * malloc starts at the end of its data segment too). Memory carved from an arena for the
+ * first time is still the kernel's zero fill: rt_calloc does not clear it again.
  *
  * The lock. Threads reach us from everywhere (dlopen and dlclose under LOCK_LOAD, libc's
  * pthread_create for a new thread's DTV, __tls_get_addr growing one, the lazy-binding
@@ -29,7 +33,11 @@
 
 #define NCLASSES 43
 #define ARENA_SIZE (256 * 1024)
+#define FIRST_ARENA_SIZE (64 * 1024)
 #define WORD 8
+
+/* Untouched until carved: pages of it no allocation reached are never faulted in. */
+static char first_arena[FIRST_ARENA_SIZE] __attribute__((section(".bss.heap"), aligned(16)));
 
 /* Block bytes of each class; the payload is WORD less. */
 static const unsigned short class_block[NCLASSES] = {
@@ -61,7 +69,7 @@ static void acquire(void)
 static void release(void) { __atomic_store_n(&lock, 0, __ATOMIC_RELEASE); }
 static void *malloc_locked(size_t n, bool *fresh);
 static void free_locked(void *p);
-static char *arena_cur, *arena_end;
+static char *arena_cur = first_arena + WORD, *arena_end = first_arena + FIRST_ARENA_SIZE;
 static size_t mapped_bytes;
 
 static void *map_anon(size_t len)
@@ -108,7 +116,7 @@ static void *malloc_locked(size_t n, bool *fresh)
 		return b;
 	}
 	size_t need = class_block[c];
-	if (!arena_cur || (size_t)(arena_end - arena_cur) < need) {
+	if ((size_t)(arena_end - arena_cur) < need) {
 		char *a = map_anon(ARENA_SIZE);
 		if (!a)
 			return NULL;

@@ -11,6 +11,8 @@ for the loader when the loader's own code asked for it:
   - file-backed private dirty: smaps' Private_Dirty of the mappings of the loader's file
     (its relocated data, GOT, its variables that share a page with the file);
   - bss: resident pages of the loader's own bss past its file (from its program headers);
+    ld-mmld.so's allocator carves its first blocks from there (.bss.heap), so its heap is
+    counted here until that first arena is used up;
   - heap, TLS: resident pages of the anonymous mappings the loader made itself, with no fixed
     address (its allocator's arenas, the main thread's static TLS and thread control block).
     `strace -k` shows the instruction that made each mmap, so a mapping counts for the loader
