@@ -358,10 +358,11 @@ void glibc_after_reloc(void)
 /* GL(dl_tls_dtv_slotinfo_list): {generation, link_map} per TLS module id. libc's
  * __libc_freeres walks it (valgrind calls that at exit) and libthread_db reads it to find a
  * thread's TLS for gdb. One block, rebuilt larger when dlopen adds modules; old blocks are
- * kept (a reader may hold one). */
+ * kept (a reader may hold one). Room for twice the ids in use (at least 8 more): glibc's 64
+ * spare entries would be 1 KiB each process has to itself, where python3 uses two. */
 void glibc_update_slotinfo(void)
 {
-	size_t len = R.tls_max_modid + 64;
+	size_t len = R.tls_max_modid + 1 + (R.tls_max_modid > 8 ? R.tls_max_modid : 8);
 	char *list = LM(_rtld_global, GL__dl_tls_dtv_slotinfo_list, char *);
 	if (!list || LM(list, SLOTLIST_len, size_t) < R.tls_max_modid + 1) {
 		list = rt_calloc(1, SLOTLIST_slotinfo + len * SLOT_SIZE);
