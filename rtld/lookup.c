@@ -123,7 +123,8 @@ struct unique_entry {
 	unsigned ns;
 	struct sym_def def;
 };
-static struct unique_entry *unique_table[64];
+#define UNIQUE_BUCKETS 16 /* few: each process has its own copy; C++ libraries define a few dozen */
+static struct unique_entry *unique_table[UNIQUE_BUCKETS];
 
 /* The entry for name in ns among the entries from `e` up to (not including) `stop`. */
 static struct unique_entry *unique_find(struct unique_entry *e, struct unique_entry *stop, const char *name,
@@ -141,7 +142,7 @@ static struct unique_entry *unique_find(struct unique_entry *e, struct unique_en
  * takes the winner's entry. */
 static void unique_resolve(const char *name, uint32_t h, struct sym_def *def)
 {
-	struct unique_entry **slot = &unique_table[h % 64];
+	struct unique_entry **slot = &unique_table[h % UNIQUE_BUCKETS];
 	struct unique_entry *head = __atomic_load_n(slot, __ATOMIC_ACQUIRE);
 	struct unique_entry *e = unique_find(head, NULL, name, def->dso->ns), *mine;
 	if (e) {

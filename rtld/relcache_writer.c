@@ -30,7 +30,7 @@
 #define STACK_SIZE 65536
 #define ASYNC_MIN_BYTES (512 * 1024) /* smaller images cost less to write than a thread */
 
-static struct rc_job *jobs[MAX_JOBS];
+static struct rc_job *jobs[MAX_JOBS] RARELY_WRITTEN; /* only with MMLD_RELOC_CACHE */
 static uint32_t state;    /* jobs submitted | CLOSING */
 static int tid;           /* the thread's id while it runs; 0 once it has exited */
 static void *stack;
