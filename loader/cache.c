@@ -63,10 +63,10 @@ static const char *entry_problem(int fd, struct cache_entry *e)
 	if (h->file_size != (uint64_t)e->st.st_size)
 		return "truncated, or its size is not the one its header gives";
 	if (h->path_off != sizeof *h || !h->path_len || h->path_len > 4096 || h->key_off != h->path_off + h->path_len ||
-	    h->key_len < sizeof(struct rc_key_head) || h->key_len > (1u << 24) || h->fixup_off != h->key_off + h->key_len ||
-	    h->fixup_count > (1u << 20) ||
-	    h->image_off != ((h->fixup_off + h->fixup_count * sizeof(Elf64_Rela) + 4095) & ~4095ULL) ||
-	    h->image_off + h->image_len != h->file_size || h->nranges > RC_MAX_RANGES)
+	    h->key_len < sizeof(struct rc_key_head) || h->key_len > (1u << 24) ||
+	    h->image_off != ((h->key_off + h->key_len + 4095) & ~4095ULL) || h->image_len > h->file_size ||
+	    h->fixup_off != h->image_off + h->image_len || h->fixup_count > (1u << 20) ||
+	    h->fixup_off + h->fixup_count * sizeof(Elf64_Rela) != h->file_size || h->nranges > RC_MAX_RANGES)
 		return "its header does not describe an image";
 	/* The ranges must cover the image exactly: cache_check_image walks the image by them. */
 	uint64_t covered = 0;

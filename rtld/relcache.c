@@ -175,6 +175,7 @@ void relcache_abort(void)
 	if (!RC.on)
 		return;
 	RC.nhits = 0;
+	rc_publish_abort();
 	end_batch();
 }
 

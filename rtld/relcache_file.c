@@ -29,9 +29,9 @@ static const char *layout_problem(const struct rc_header *h, size_t key_len, con
 	if (h->file_size != size)
 		return "truncated, or its size is not the one its header gives";
 	if (h->path_off != sizeof *h || !h->path_len || h->path_len > 4096 || h->key_off != h->path_off + h->path_len ||
-	    h->key_len != key_len || h->fixup_off != h->key_off + h->key_len || h->fixup_count > (1u << 20) ||
-	    h->image_off != page_up(h->fixup_off + h->fixup_count * sizeof(Elf64_Rela)) || h->image_len != rg->len ||
-	    h->image_off + h->image_len != size)
+	    h->key_len != key_len || h->image_off != page_up(h->key_off + h->key_len) || h->image_len != rg->len ||
+	    h->fixup_off != h->image_off + h->image_len || h->fixup_count > (1u << 20) ||
+	    h->fixup_off + h->fixup_count * sizeof(Elf64_Rela) != size)
 		return "its header does not describe this object's image";
 	if (h->nranges != rg->n)
 		return "made for other segments";
@@ -59,8 +59,8 @@ static bool fixups_ok(const Elf64_Rela *f, size_t n, const struct rc_ranges *rg)
 	return true;
 }
 
-/* Reads the header and what follows it (path, key, fix-ups: one read when they fit in the
- * page at the file's start) into e, and checks them against this object and key. */
+/* Reads the header, path and key (one read when they fit in the page at the file's start) and
+ * the fix-ups after the image into e, and checks them against this object and key. */
 static const char *read_entry(int fd, const struct kstat *st, const void *key, size_t key_len,
 			      const struct rc_ranges *rg, const uint64_t name[2], struct rc_entry *e)
 {
@@ -74,7 +74,7 @@ static const char *read_entry(int fd, const struct kstat *st, const void *key, s
 		return why;
 	if (e->h.name[0] != name[0] || e->h.name[1] != name[1])
 		return "its header names another entry";
-	size_t fixlen = e->h.fixup_count * sizeof(Elf64_Rela), meta_len = e->h.path_len + key_len + fixlen;
+	size_t fixlen = e->h.fixup_count * sizeof(Elf64_Rela), meta_len = e->h.path_len + key_len;
 	char *meta = rt_malloc(meta_len + 1);
 	e->fixups = rt_malloc(fixlen + 1);
 	if (!meta || !e->fixups)
@@ -83,8 +83,9 @@ static const char *read_entry(int fd, const struct kstat *st, const void *key, s
 		memcpy(meta, first + sizeof e->h, meta_len);
 	else if (sys_pread_exact(fd, meta, meta_len, sizeof e->h) < 0)
 		why = "cannot be read";
+	if (!why && fixlen && sys_pread_exact(fd, e->fixups, fixlen, e->h.fixup_off) < 0)
+		why = "cannot be read";
 	if (!why) {
-		memcpy(e->fixups, meta + e->h.path_len + key_len, fixlen);
 		if (rc_meta_sum(&e->h, meta, meta + e->h.path_len, e->fixups) != e->h.meta_sum)
 			why = "damaged (its checksum does not match)";
 		else if (memcmp(meta + e->h.path_len, key, key_len) != 0)
@@ -134,13 +135,9 @@ void rc_entry_close(struct rc_entry *e)
 	e->fixups = NULL;
 }
 
-/* Maps each range of d in place of what is there, MAP_`flags` from fd at off[i]. Every new
- * mapping is made elsewhere first, then all are moved over with mremap: if one cannot be
- * made, nothing has changed (false). */
-bool rc_map_over(const struct dso *d, const struct rc_ranges *rg, int fd, const char *file, const uint64_t *off,
-		 int flags, const char *what)
+/* Maps each range MAP_`flags` from fd at off[i], somewhere free, into t[]: all or none. */
+bool rc_map_prepare(const struct rc_ranges *rg, int fd, const uint64_t *off, int flags, long *t)
 {
-	long t[RC_MAX_RANGES];
 	for (uint32_t i = 0; i < rg->n; i++) {
 		t[i] = sys_mmap(NULL, rg->r[i].len, rg->prot[i], flags, fd, (long)off[i]);
 		if (mmap_failed(t[i])) {
@@ -149,6 +146,13 @@ bool rc_map_over(const struct dso *d, const struct rc_ranges *rg, int fd, const 
 			return false;
 		}
 	}
+	return true;
+}
+
+/* Moves the mappings rc_map_prepare made over d's ranges (mremap replaces what is there). */
+void rc_map_move(const struct dso *d, const struct rc_ranges *rg, const long *t, const char *file, const uint64_t *off,
+		 const char *what)
+{
 	for (uint32_t i = 0; i < rg->n; i++) {
 		uintptr_t a = d->load_bias + rg->r[i].vaddr;
 		if (rc_sys(SYS_mremap_, t[i], (long)rg->r[i].len, (long)rg->r[i].len, MREMAP_MAYMOVE_ | MREMAP_FIXED_,
@@ -156,6 +160,18 @@ bool rc_map_over(const struct dso *d, const struct rc_ranges *rg, int fd, const 
 			die_load(dso_display(d), "cannot map the relocation cache's file over the object");
 		rc_trace_map(d, a, rg->r[i].len, rg->prot[i], file, off[i], what);
 	}
+}
+
+/* Maps each range of d in place of what is there, MAP_`flags` from fd at off[i]. Every new
+ * mapping is made elsewhere first, then all are moved over with mremap: if one cannot be
+ * made, nothing has changed (false). */
+bool rc_map_over(const struct dso *d, const struct rc_ranges *rg, int fd, const char *file, const uint64_t *off,
+		 int flags, const char *what)
+{
+	long t[RC_MAX_RANGES];
+	if (!rc_map_prepare(rg, fd, off, flags, t))
+		return false;
+	rc_map_move(d, rg, t, file, off, what);
 	return true;
 }
 

@@ -7,16 +7,19 @@
  *   0            struct rc_header
  *   path_off     the object's path, NUL-terminated (for `mmld cache list` and `mmld share`)
  *   key_off      the key: struct rc_key_head, then nobjs struct rc_key_obj
- *   fixup_off    fixup_count Elf64_Rela entries, copies of the object's relocations whose
- *                value is per process (re-applied after mapping, a word written only where
- *                its value differs)
- *   image_off    (page-aligned) the object's writable file-backed pages as relocated, one
- *                range after the other: mapped MAP_PRIVATE over the object's own pages
- * Everything before the image is one read for most libraries (a page).
+ *   image_off    (page-aligned: the first page after the key) the object's writable
+ *                file-backed pages as relocated, one range after the other: mapped
+ *                MAP_PRIVATE over the object's own pages
+ *   fixup_off    (image_off + image_len) fixup_count Elf64_Rela entries, copies of the
+ *                object's relocations whose value is per process (re-applied after mapping,
+ *                a word written only where its value differs); the file ends with them
+ * Header, path and key are one read for most libraries (a page). The fix-ups come after the
+ * image because a miss relocates in place in the new file's image (relcache_publish.c),
+ * before it knows how many there are.
  *
  * The file's name is the hexadecimal siphash of the key (rc_name_keys), ".rc" appended. A
- * file is written under a temporary name and renamed into place: a published file is never
- * changed, since a mapped file that shrinks raises SIGBUS in every process mapping it.
+ * file is written with no name (or under a temporary one) and linked into place: a published
+ * file is never changed, since a mapped file that shrinks raises SIGBUS in every process mapping it.
  * meta_sum, a siphash of the header (meta_sum taken as 0), path, key and fix-ups, is checked
  * at every use. image_sum, of the image as published, is checked by `mmld cache verify` and
  * MMLD_RELOC_CACHE=verify: reading every page of an image at every start would cost more
@@ -26,7 +29,7 @@
 #include <stdint.h>
 
 #define RC_MAGIC "MMLDRC\x01\n"
-#define RC_VERSION 2
+#define RC_VERSION 3 /* 3: fix-ups after the image */
 #define RC_MAX_RANGES 4
 #define RC_BUILD_ID_MAX 32
 #define RC_SUFFIX ".rc"

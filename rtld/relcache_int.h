@@ -29,15 +29,18 @@ struct rc_ranges {
 	uint64_t len;         /* sum of the lengths */
 };
 
-/* Publishing one image (relcache_publish.c): its temporary file, metadata, where its pages are. */
+/* Publishing one image (relcache_publish.c): its file, metadata, where its image is read. */
 struct rc_job {
 	int fd;
 	char tmp[48], name[40];
 	bool unnamed;                /* fd is O_TMPFILE's: linked, not renamed, into place */
-	char *meta;                  /* header, path, key, fix-ups: the file up to its image */
+	char *meta;                  /* header, path, key: the file up to its image */
+	Elf64_Rela *fix;             /* the fix-ups, written after the image */
 	const char *path;            /* for messages */
-	uintptr_t bias;
 	struct rc_ranges rg;
+	long priv[RC_MAX_RANGES];    /* the MAP_PRIVATE mappings waiting to replace the shared ones */
+	const char *src[RC_MAX_RANGES]; /* each range's relocated bytes, for the checksum */
+	void *view;                  /* a read-only mapping of the image they are in, or NULL */
 	bool ok;
 };
 
@@ -90,6 +93,9 @@ HIDDEN int rc_entry_open(struct dso *d, const void *key, size_t key_len, const s
 HIDDEN void rc_entry_close(struct rc_entry *e);
 HIDDEN bool rc_map_over(const struct dso *d, const struct rc_ranges *rg, int fd, const char *file, const uint64_t *off,
 			int flags, const char *what);
+HIDDEN bool rc_map_prepare(const struct rc_ranges *rg, int fd, const uint64_t *off, int flags, long *t);
+HIDDEN void rc_map_move(const struct dso *d, const struct rc_ranges *rg, const long *t, const char *file,
+			const uint64_t *off, const char *what);
 HIDDEN void rc_range_offsets(const struct rc_ranges *rg, uint64_t image_off, uint64_t *off);
 HIDDEN void rc_trace_map(const struct dso *d, uintptr_t addr, size_t len, int prot, const char *file, uint64_t off,
 			 const char *what);
@@ -99,9 +105,13 @@ HIDDEN void rc_name_hex(const uint64_t name[2], char out[40]);
 HIDDEN void rc_publish_and_reloc(struct dso *d, const void *key, size_t key_len, const struct rc_ranges *rg);
 HIDDEN void rc_job_run(struct rc_job *j);
 HIDDEN void rc_job_free(struct rc_job *j);
+/* A dlopen failing while an object was relocated in place: its unpublished file dropped. */
+HIDDEN void rc_publish_abort(void);
 
 /* relcache_writer.c: runs a job now, or on the writer thread during start-up. */
 HIDDEN void rc_writer_submit(struct rc_job *j);
+/* Whether rc_writer_submit would hand j to the thread (it runs it now if that fails). */
+HIDDEN bool rc_writer_async(const struct rc_job *j);
 /* Waits until every submitted job is done. */
 HIDDEN void rc_writer_finish(void);
 

@@ -1,16 +1,20 @@
-/* A miss: the object is relocated as always (reloc_object, recording its fix-ups), then its
- * relocated pages are published for the next process.
+/* A miss: the object is relocated in place in its new cache entry, which is then published.
  *
- * Publishing writes a new file that has no name yet (O_TMPFILE, mode 0400): the image straight
- * from the relocated pages, then the fix-ups, then the header, path and key, and links it
- * under its name: a reader sees a complete file or none, a file once named is never written
- * again, and a process killed while writing leaves nothing behind. Where the name is taken
- * (a damaged entry, or another process's just published) the file is linked under a
- * temporary name and renamed over it. A file system without O_TMPFILE gets the file under
- * a temporary name from the start (O_EXCL), renamed when written. Writing a large image is most of what a miss costs beyond relocating, so
- * at start-up it is handed to a thread (relcache_writer.c) that writes while the next
- * objects are relocated; the pages it copies are written by nobody meanwhile (no program
- * code runs until relcache_done has waited for it). */
+ * The entry is a new file with no name yet (O_TMPFILE, mode 0400). Its image is filled with
+ * the object's writable pages as they are mapped (one copy, made by the kernel), mapped
+ * MAP_SHARED over them, and reloc_object relocates through that mapping, recording the
+ * fix-ups: the relocated pages are the file's own page-cache pages, never a private copy
+ * written out afterwards. Right after, before anything else can write them, the same file is
+ * mapped MAP_PRIVATE over them (mapped elsewhere beforehand, so that step cannot fail half
+ * way): this process then holds what every later one maps, and its own writes stay its own.
+ * Last the fix-ups, header, path and key are written and the file is linked under its name:
+ * a reader sees a complete file or none, a file once named is never written again (no
+ * writable mapping of it is left), and a process killed before the link leaves nothing
+ * behind. Where the name is taken (a damaged entry, or another process's just published) the
+ * file is linked under a temporary name and renamed over it. A file system without O_TMPFILE
+ * gets the file under a temporary name from the start (O_EXCL), renamed when written.
+ * Checksumming a large image and naming it run on a start-up thread (relcache_writer.c),
+ * from a read-only mapping of the file, while the next objects are relocated. */
 #include "relcache_int.h"
 #include "reloc.h"
 #include "imagesum.h"
@@ -63,10 +67,9 @@ static bool relr_inside(const struct dso *d, const struct rc_ranges *rg)
 	return true;
 }
 
-/* pwritev of the whole file from offset 0, resumed after a short write. */
-static bool write_all(int fd, struct kiovec *iov, int n)
+/* pwritev from offset off, resumed after a short write. */
+static bool write_all(int fd, struct kiovec *iov, int n, uint64_t off)
 {
-	uint64_t off = 0;
 	while (n) {
 		long w = rc_sys(SYS_pwritev_, fd, (long)iov, n, (long)off, 0);
 		if (w == -4)
@@ -114,24 +117,27 @@ static bool name_entry(const struct rc_job *j)
 	return false;
 }
 
-/* Writes one entry and names it: the metadata and the image in one pwritev (the image straight
- * from the relocated pages), then the rename. Makes no allocation and touches no state but
- * the job's: it may run on the writer thread. */
+/* Completes one entry and names it: the image's checksum (from j->src, which nothing writes
+ * meanwhile), the fix-ups after the image, the header, path and key at the start, then the
+ * link. Makes no allocation and touches no state but the job's: it may run on the writer
+ * thread. */
 void rc_job_run(struct rc_job *j)
 {
 	struct rc_header *h = (struct rc_header *)j->meta;
-	struct kiovec iov[1 + RC_MAX_RANGES];
-	iov[0] = (struct kiovec){j->meta, h->image_off}; /* header, path, key, fix-ups, padding */
 	h->image_sum = 0;
-	for (uint32_t i = 0; i < j->rg.n; i++) {
-		iov[1 + i] = (struct kiovec){(const void *)(j->bias + j->rg.r[i].vaddr), j->rg.r[i].len};
-		h->image_sum = h->image_sum * 31 + image_sum(iov[1 + i].base, j->rg.r[i].len); /* ranges' sums, folded */
-	}
-	h->meta_sum = rc_meta_sum(h, j->meta + h->path_off, j->meta + h->key_off, j->meta + h->fixup_off);
-	bool ok = write_all(j->fd, iov, 1 + (int)j->rg.n) && name_entry(j);
+	for (uint32_t i = 0; i < j->rg.n; i++) /* ranges' sums, folded */
+		h->image_sum = h->image_sum * 31 + image_sum(j->src[i], j->rg.r[i].len);
+	h->meta_sum = rc_meta_sum(h, j->meta + h->path_off, j->meta + h->key_off, j->fix);
+	struct kiovec meta = {j->meta, h->image_off}, fix = {j->fix, h->fixup_count * sizeof(Elf64_Rela)};
+	bool ok = (!fix.len || write_all(j->fd, &fix, 1, h->fixup_off)) && write_all(j->fd, &meta, 1, 0) &&
+		  name_entry(j);
 	if (!ok && !j->unnamed)
 		rc_sys(SYS_unlinkat_, RC.dirfd, (long)j->tmp, 0, 0, 0);
+	if (j->view)
+		sys_munmap(j->view, j->rg.len);
+	j->view = NULL;
 	sys_close(j->fd);
+	j->fd = -1;
 	j->ok = ok;
 	if (DEBUG_ON(DBG_FILES))
 		dbg("file=%s [0];  relocation cache: %s %s/%s (%lu fix-ups)", j->path,
@@ -141,16 +147,29 @@ void rc_job_run(struct rc_job *j)
 void rc_job_free(struct rc_job *j)
 {
 	rt_free(j->meta);
+	rt_free(j->fix);
 	rt_free(j);
 }
 
-/* The job that publishes d's image: its temporary file made, its metadata laid out. */
+/* A job that did not get to run: its file closed (gone, if it had no name) and freed. */
+static void job_drop(struct rc_job *j, const struct rc_ranges *rg)
+{
+	for (uint32_t i = 0; i < rg->n; i++)
+		if (j->priv[i])
+			sys_munmap((void *)j->priv[i], rg->r[i].len);
+	if (!j->unnamed)
+		rc_sys(SYS_unlinkat_, RC.dirfd, (long)j->tmp, 0, 0, 0);
+	sys_close(j->fd);
+	rc_job_free(j);
+}
+
+/* The job that publishes d's image: its file made, header, path and key laid out. */
 static struct rc_job *job_for(struct dso *d, const void *key, size_t key_len, const struct rc_ranges *rg)
 {
 	static unsigned long counter;
 	const char *path = dso_display(d);
 	size_t path_len = strlen(path) + 1;
-	size_t meta_len = sizeof(struct rc_header) + path_len + key_len + RC.nfix * sizeof(Elf64_Rela);
+	size_t meta_len = sizeof(struct rc_header) + path_len + key_len;
 	struct rc_job *j = rt_calloc(1, sizeof *j);
 	char *meta = rt_calloc(1, page_up(meta_len)); /* zero to the image's first page */
 	if (!j || !meta || path_len > 4096) {
@@ -175,43 +194,129 @@ static struct rc_job *job_for(struct dso *d, const void *key, size_t key_len, co
 	h->path_len = path_len;
 	h->key_off = h->path_off + h->path_len;
 	h->key_len = key_len;
-	h->fixup_off = h->key_off + h->key_len;
-	h->fixup_count = RC.nfix;
 	h->image_off = page_up(meta_len);
 	h->image_len = rg->len;
-	h->file_size = h->image_off + h->image_len;
+	h->fixup_off = h->image_off + h->image_len;
 	rc_name_of(key, key_len, h->name);
 	h->nranges = rg->n;
 	memcpy(h->ranges, rg->r, sizeof h->ranges);
-	h->nrelocs = d->nrelocs;
-	h->nrelative = d->nrelative;
-	h->nsymbolic = d->nsymbolic;
 	memcpy(meta + h->path_off, path, path_len);
 	memcpy(meta + h->key_off, key, key_len);
-	memcpy(meta + h->fixup_off, RC.fix, RC.nfix * sizeof(Elf64_Rela));
 	rc_name_hex(h->name, j->name);
 	j->meta = meta;
 	j->path = path;
-	j->bias = d->load_bias;
 	j->rg = *rg;
 	return j;
 }
 
+/* The new file's image filled with d's writable pages as they are and mapped MAP_SHARED over
+ * them, its MAP_PRIVATE mapping made (elsewhere) for afterwards. False: d as it was. */
+static bool share_pages(struct dso *d, struct rc_job *j, const struct rc_ranges *rg)
+{
+	const struct rc_header *h = (const struct rc_header *)j->meta;
+	struct kiovec iov[RC_MAX_RANGES];
+	for (uint32_t i = 0; i < rg->n; i++)
+		iov[i] = (struct kiovec){(const void *)(d->load_bias + rg->r[i].vaddr), rg->r[i].len};
+	uint64_t off[RC_MAX_RANGES];
+	rc_range_offsets(rg, h->image_off, off);
+	long priv[RC_MAX_RANGES];
+	if (!write_all(j->fd, iov, (int)rg->n, h->image_off) || !rc_map_prepare(rg, j->fd, off, MAP_PRIVATE_, priv))
+		return false;
+	if (!rc_map_over(d, rg, j->fd, j->name, off, MAP_SHARED_, "relocating in place")) {
+		for (uint32_t i = 0; i < rg->n; i++)
+			sys_munmap((void *)priv[i], rg->r[i].len);
+		return false;
+	}
+	memcpy(j->priv, priv, sizeof priv);
+	/* Read first: the kernel maps the file's pages around each read fault (a shared
+	 * mapping's pages writable at once), where each relocation's first write to a page
+	 * would fault it in alone, at three times the cost. */
+	for (uint32_t i = 0; i < rg->n; i++)
+		for (uint64_t o = 0; o < rg->r[i].len; o += R.pagesize)
+			(void)*(volatile const char *)(d->load_bias + rg->r[i].vaddr + o);
+	return true;
+}
+
+/* The relocated pages made this process's own again: the MAP_PRIVATE mappings of the file
+ * moved over the shared ones, which were the last writable mappings of it. */
+static void unshare_pages(struct dso *d, struct rc_job *j, const struct rc_ranges *rg)
+{
+	uint64_t off[RC_MAX_RANGES];
+	rc_range_offsets(rg, ((const struct rc_header *)j->meta)->image_off, off);
+	rc_map_move(d, rg, j->priv, j->name, off, "relocated");
+	for (uint32_t i = 0; i < rg->n; i++)
+		j->priv[i] = 0;
+}
+
+/* Where the job's checksum reads the image: d's pages when it runs now (nothing can write
+ * them before it is done), else a read-only mapping of the file (d's own pages may be written
+ * meanwhile: IFUNC resolvers of later objects, say). */
+static bool job_sources(struct dso *d, struct rc_job *j, const struct rc_ranges *rg)
+{
+	const struct rc_header *h = (const struct rc_header *)j->meta;
+	if (!rc_writer_async(j)) {
+		for (uint32_t i = 0; i < rg->n; i++)
+			j->src[i] = (const char *)(d->load_bias + rg->r[i].vaddr);
+		return true;
+	}
+	long v = sys_mmap(NULL, rg->len, PROT_READ_, MAP_SHARED_, j->fd, (long)h->image_off);
+	if (mmap_failed(v))
+		return false;
+	j->view = (void *)v;
+	for (uint32_t i = 0, o = 0; i < rg->n; o += (uint32_t)rg->r[i].len, i++)
+		j->src[i] = (const char *)v + o;
+	return true;
+}
+
+/* The job of an in-flight miss, for relcache_abort (a dlopen failing while relocating). */
+static struct rc_job *pending;
+static const struct rc_ranges *pending_rg;
+
+void rc_publish_abort(void)
+{
+	if (pending)
+		job_drop(pending, pending_rg);
+	pending = NULL;
+}
+
 void rc_publish_and_reloc(struct dso *d, const void *key, size_t key_len, const struct rc_ranges *rg)
 {
+	struct rc_job *j = job_for(d, key, key_len, rg);
+	if (j && !share_pages(d, j, rg)) {
+		job_drop(j, rg);
+		j = NULL;
+	}
+	pending = j, pending_rg = rg;
 	rc_record_start(d, rg);
 	reloc_object(d);
 	rc_record_stop();
+	pending = NULL;
 	reloc_write_span(d); /* the span without recording's limit, for lazy binding */
+	if (j)
+		unshare_pages(d, j, rg);
 	if (!RC.uncacheable && !relr_inside(d, rg))
 		RC.uncacheable = "a relocation writes beyond the file-backed pages";
-	if (RC.uncacheable) {
-		rc_debug(d, "relocation cache: not published: %s", RC.uncacheable);
-		return;
-	}
-	struct rc_job *j = job_for(d, key, key_len, rg);
 	if (!j) {
 		rc_debug(d, "relocation cache: cannot write a new entry in %s", RC.dir);
+		return;
+	}
+	const char *why = RC.uncacheable;
+	struct rc_header *h = (struct rc_header *)j->meta;
+	if (!why) {
+		h->fixup_count = RC.nfix;
+		h->file_size = h->fixup_off + RC.nfix * sizeof(Elf64_Rela);
+		h->nrelocs = d->nrelocs;
+		h->nrelative = d->nrelative;
+		h->nsymbolic = d->nsymbolic;
+		j->fix = rt_malloc(RC.nfix * sizeof(Elf64_Rela) + 1);
+		if (!j->fix || !job_sources(d, j, rg))
+			why = "out of memory";
+		else
+			memcpy(j->fix, RC.fix, RC.nfix * sizeof(Elf64_Rela));
+	}
+	if (why) {
+		rc_debug(d, "relocation cache: not published: %s", why);
+		job_drop(j, rg);
 		return;
 	}
 	rc_writer_submit(j);

@@ -1,6 +1,8 @@
-/* The writer: publishes large images on a second thread during start-up, so the copy of a
- * library's relocated pages into its cache file overlaps the relocation of the objects after
- * it instead of adding to it (libLLVM's 7.6 MiB are written while libclang-cpp is relocated).
+/* The writer: completes large entries on a second thread during start-up (the image's
+ * checksum, the fix-ups and header written, the link), so that work overlaps the relocation
+ * of the objects after it instead of adding to it (libLLVM's 7.6 MiB are summed while
+ * libclang-cpp is relocated). The image itself is already in the file: a miss relocates in
+ * place (relcache_publish.c).
  *
  * The thread exists only between the first large miss and relcache_done, which waits for it
  * before any initialiser or the program runs: a program that must be single-threaded
@@ -9,7 +11,7 @@
  * allocation, no thread-local storage), blocks every signal (so none is delivered to it),
  * and leaves with exit, which clears its tid and wakes relcache_done's futex wait.
  * Everything after start-up, and a start-up's small images when it has no large one (true's
- * libc.so.6: making the thread would cost more than writing), are written on the spot.
+ * libc.so.6: making the thread would cost more than the work), are completed on the spot.
  *
  * The queue: one producer (start-up), one consumer (the thread). `state` counts the jobs
  * submitted, with CLOSING set when no more will come; the thread sleeps on it with a futex
@@ -28,7 +30,7 @@
 #define CLOSING 0x80000000u
 #define MAX_JOBS 64
 #define STACK_SIZE 65536
-#define ASYNC_MIN_BYTES (512 * 1024) /* smaller images cost less to write than a thread */
+#define ASYNC_MIN_BYTES (512 * 1024) /* smaller images cost less to complete than a thread */
 
 static struct rc_job *jobs[MAX_JOBS] RARELY_WRITTEN; /* only with MMLD_RELOC_CACHE */
 static uint32_t state;    /* jobs submitted | CLOSING */
@@ -107,11 +109,16 @@ static uint64_t startup_bytes(void)
 	return total;
 }
 
+bool rc_writer_async(const struct rc_job *j)
+{
+	return RC.in_startup && !failed && (state & ~CLOSING) < MAX_JOBS &&
+	       (j->rg.len >= ASYNC_MIN_BYTES || startup_bytes() >= 4 * ASYNC_MIN_BYTES);
+}
+
 void rc_writer_submit(struct rc_job *j)
 {
 	uint32_t n = state & ~CLOSING;
-	bool async = RC.in_startup && !failed && n < MAX_JOBS &&
-		     (j->rg.len >= ASYNC_MIN_BYTES || startup_bytes() >= 4 * ASYNC_MIN_BYTES);
+	bool async = rc_writer_async(j);
 	if (async && !started && !(started = start()))
 		failed = true, async = false;
 	if (!async) {

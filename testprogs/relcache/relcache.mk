@@ -8,3 +8,10 @@ $(TP)/relcache/dlfail: testprogs/relcache/dlfail.c $(TPG)/libdl_a.so $(TPG)/libd
 	@mkdir -p $(dir $@)
 	$(CC) $(GLIBC_CFLAGS) -o $@ $< -ldl -Wl,-rpath,'$$ORIGIN/../glibc'
 TP_ALL += $(TP)/relcache/dlfail
+$(TP)/relcache/libwrites.so: testprogs/relcache/writes_lib.c
+	@mkdir -p $(dir $@)
+	$(CC) $(GLIBC_CFLAGS) -shared -fPIC -o $@ $<
+$(TP)/relcache/writes: testprogs/relcache/writes.c $(TP)/relcache/libwrites.so
+	@mkdir -p $(dir $@)
+	$(CC) $(GLIBC_CFLAGS) -o $@ $< -L$(TP)/relcache -lwrites -Wl,-rpath,'$$ORIGIN'
+TP_ALL += $(TP)/relcache/libwrites.so $(TP)/relcache/writes

@@ -97,6 +97,21 @@ printf 'caf\xc3\xa9\n' >"$TMPD/utf8"
 cached cache-iconv 2 -- /usr/bin/iconv -f UTF-8 -t ISO-8859-1 "$TMPD/utf8"
 cached cache-clang 10 -- /usr/bin/clang-14 --version
 
+# --- a published entry never changes: a program's writes to a library's relocated data stay
+# its own (a miss relocates through a shared mapping of the new entry, then maps it privately)
+rm -rf "$CACHE"
+run_cmd "$TMPD/ref" -- "$SYSLD" ./relcache/writes
+for i in 1 2 3; do
+	why=$(against_ref "run $i" MMLD_RELOC_CACHE=1 LD_DEBUG=files -- "$RTLD" ./relcache/writes)
+	[ -z "$why" ] || break
+	cp "$TMPD/ours.err" "$TMPD/writes$i.err"
+done
+run_cmd "$TMPD/wv" -- "$MMLD" cache verify
+check cache-entry-never-written "the program's writes reached the cache entry: ${why:-mmld cache verify says $(grep -v '^ok' "$TMPD/wv.out" | head -1)}" \
+	sh -c "[ -z '$why' ] && [ \$(cat '$TMPD/wv.rc') = 0 ] &&
+		grep -q 'libwrites\.so \[0\];  relocation cache: relocated and published' '$TMPD/writes1.err' &&
+		grep -q 'libwrites\.so \[0\];  relocation cache: mapped' '$TMPD/writes3.err'"
+
 # --- dlopen'ed libraries are mapped from the cache too -------------------------------------
 rm -rf "$CACHE"
 for i in 1 2; do
