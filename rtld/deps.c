@@ -153,7 +153,9 @@ void deps_scope_add_to(unsigned n, struct dso *d)
 		rt_free(old);
 		ns->scope_cap = cap;
 	}
-	ns->scope[ns->nscope] = d; /* past the count: no reader looks there yet */
+	/* Past the count, where a reader of the current count does not look; but after deps_remove
+	 * a reader with the older count may be reading this slot's padding: atomic. */
+	__atomic_store_n(&ns->scope[ns->nscope], d, __ATOMIC_RELAXED);
 	__atomic_store_n(&ns->nscope, ns->nscope + 1, __ATOMIC_RELEASE);
 	*in = true;
 }

@@ -213,3 +213,5 @@ void rtld_fork_parent(void)
  * LOCK_STATE and LOCK_WRITE (which a writer caught in scope_wait may hold too) before calling
  * this. */
 void rtld_fork_child(void) { rt_alloc_fork_child(); }
+
+bool rtld_fork_holds_state(void) { return fork_state_held; }

@@ -67,6 +67,8 @@ HIDDEN void retire_flush_some(void);
 HIDDEN void rtld_fork_prepare(void);
 HIDDEN void rtld_fork_parent(void);
 HIDDEN void rtld_fork_child(void);
+/* In the child: whether the fork took LOCK_STATE (so the child's one thread holds it). */
+HIDDEN bool rtld_fork_holds_state(void);
 
 /* The calling thread's thread pointer (%fs:0). */
 static inline void *thread_pointer(void)

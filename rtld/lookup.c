@@ -174,7 +174,9 @@ __attribute__((always_inline)) static inline bool search(struct dso **scope, siz
 {
 	struct probe p = probe_of(q);
 	for (size_t i = 0; i < n; i++) {
-		struct dso *d = scope[i];
+		/* Atomic: a global scope's slot past its count may be filled while a reader that
+		 * still has the older, longer count of a padded array reads it (deps.c). */
+		struct dso *d = __atomic_load_n(&scope[i], __ATOMIC_RELAXED);
 		if (skip && d == skip) /* skip is a constant NULL where search is inlined */
 			continue;
 		const Elf64_Sym *s = find_in(d, q, p);
@@ -297,8 +299,11 @@ bool lookup_reloc_symbol(struct dso *req, size_t symidx, bool plt, bool copy, st
 			return true;
 		}
 	}
+	/* The global scope as published (lock.c scope_publish): read without a lock. */
 	const struct link_ns *ns = &R.ns[req->ns];
-	if (copy ? search_other(ns->scope, ns->nscope, &q, R.main, out) : search(ns->scope, ns->nscope, &q, NULL, out)) {
+	struct dso **scope = __atomic_load_n(&ns->scope, __ATOMIC_ACQUIRE);
+	size_t nscope = __atomic_load_n(&ns->nscope, __ATOMIC_ACQUIRE);
+	if (copy ? search_other(scope, nscope, &q, R.main, out) : search(scope, nscope, &q, NULL, out)) {
 		keep_if_foreign(req, out->dso);
 		return true;
 	}
@@ -317,7 +322,8 @@ bool lookup_reloc_symbol(struct dso *req, size_t symidx, bool plt, bool copy, st
 bool lookup_global(const char *name, struct sym_def *out)
 {
 	struct sym_query q = {.name = name, .gnu_hash = gnu_hash(name)};
-	return search_other(R.ns[0].scope, R.ns[0].nscope, &q, NULL, out);
+	struct dso **scope = __atomic_load_n(&R.ns[0].scope, __ATOMIC_ACQUIRE);
+	return search_other(scope, __atomic_load_n(&R.ns[0].nscope, __ATOMIC_ACQUIRE), &q, NULL, out);
 }
 
 uintptr_t sym_address(const struct sym_def *def)

@@ -734,9 +734,15 @@ static void dl_close(void *map)
 {
 	static bool closing, again;
 	struct dso *d = glibc_dso_of(map);
-	if (!d || !d->dlopened || !d->refcount)
+	if (!d)
 		return;
+	/* Under the lock: other threads' dlopen and dlclose of the same object change its count
+	 * (drd saw the read race with them when it was made before the lock). */
 	rtld_lock(LOCK_LOAD);
+	if (!d->dlopened || !d->refcount) {
+		rtld_unlock(LOCK_LOAD);
+		return;
+	}
 	d->refcount--;
 	if (closing || R.exiting) {
 		/* A finaliser of the dlclose in progress closes a handle (its library opened one):

@@ -61,7 +61,9 @@ static struct fo_table *build(void)
 {
 	struct dso *self = self_unlisted();
 	size_t n = self != NULL;
-	for (struct dso *d = R.head; d; d = d->next)
+	/* table() builds the first one as a lock-free reader: the list as deps_append and
+	 * deps_remove publish it (release stores), with acquire loads. */
+	for (struct dso *d = __atomic_load_n(&R.head, __ATOMIC_ACQUIRE); d; d = __atomic_load_n(&d->next, __ATOMIC_ACQUIRE))
 		n += !d->missing && d->map_len;
 	struct fo_table *t = rt_malloc(sizeof *t + n * sizeof t->e[0]);
 	if (!t)
@@ -69,9 +71,9 @@ static struct fo_table *build(void)
 	t->n = 0;
 	if (self)
 		add_entry(t, self);
-	for (struct dso *d = R.head; d; d = d->next) {
-		if (d->missing || !d->map_len)
-			continue;
+	for (struct dso *d = __atomic_load_n(&R.head, __ATOMIC_ACQUIRE); d; d = __atomic_load_n(&d->next, __ATOMIC_ACQUIRE)) {
+		if (d->missing || !d->map_len || t->n == n)
+			continue; /* (a reader: objects appended since the count are left out) */
 		add_entry(t, d);
 	}
 	sort_by_start(t->e, t->n);

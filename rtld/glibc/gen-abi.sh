@@ -57,7 +57,8 @@ set -- $(q 'sizeof(struct rtld_global)' 'sizeof(struct rtld_global_ro)' 'sizeof(
 	'sizeof(struct pthread)' 'sizeof(struct link_namespaces)' 'sizeof(pthread_mutex_t)' \
 	'(long)&((pthread_mutex_t*)0)->__data.__kind' 'sizeof(struct r_scope_elem)' \
 	'sizeof(tunable_list)/sizeof(tunable_list[0])' 'sizeof(struct libname_list)' \
-	'sizeof(struct cpu_features)' 'sizeof(tunable_list[0].name)' 'sizeof(tunable_list[0].env_alias)')
+	'sizeof(struct cpu_features)' 'sizeof(tunable_list[0].name)' 'sizeof(tunable_list[0].env_alias)' \
+	'(long)&((pthread_mutex_t*)0)->__data.__owner')
 cat <<EOF
 #define GL_SIZE $1
 #define GLRO_SIZE $2
@@ -66,6 +67,7 @@ cat <<EOF
 #define NAMESPACE_SIZE $5
 #define MUTEX_SIZE $6
 #define MUTEX_KIND $7
+#define MUTEX_OWNER ${14}
 #define SCOPE_ELEM_SIZE $8
 #define TUNABLE_COUNT $9
 #define LIBNAME_LIST_SIZE ${10}

@@ -19,6 +19,17 @@ static void init_recursive_mutex(void *m)
 }
 static void init_state_mutex(void) { init_recursive_mutex(state_mutex); }
 
+/* In a fork's child, LOCK_STATE as the fork took it: held by this thread, but under the
+ * parent thread's id (the child's thread has its own). The mutex is made this thread's and
+ * unlocked once, as the parent unlocks it: an outer hold of a writer the fork interrupted
+ * stays (its own unlock follows), and valgrind's tools see a lock released, not one held by
+ * a thread that exits (they do not see the re-initialisation in place). */
+static void adopt_state_mutex(void)
+{
+	LM(state_mutex, MUTEX_OWNER, int) = (int)sys_call6(SYS_gettid, 0, 0, 0, 0, 0, 0);
+	glibc_libc.mutex_unlock(state_mutex);
+}
+
 static void *mutex_of(enum rtld_lock which)
 {
 	static const size_t off[] = {[LOCK_LOAD] = GL__dl_load_lock, [LOCK_TLS] = GL__dl_load_tls_lock,
@@ -132,7 +143,10 @@ static void fork_parent(void)
  * scope_wait for the forking thread). */
 static void fork_child(void)
 {
-	init_state_mutex();
+	if (fork_locked && rtld_fork_holds_state())
+		adopt_state_mutex();
+	else
+		init_state_mutex(); /* a thread the child does not have may hold it */
 	init_recursive_mutex(_rtld_global + GL__dl_load_write_lock);
 	if (fork_locked)
 		rtld_fork_child();
@@ -166,5 +180,6 @@ void glibc_threads_start(void)
 {
 	if (lock_ops.threads || !libc_symbol)
 		return;
+	rt_alloc_threads_started();
 	__atomic_store_n(&lock_ops.threads, true, __ATOMIC_SEQ_CST);
 }

@@ -24,10 +24,18 @@
  * lock of all (rtld/lock.c). fork: the personality's fork handlers take it before fork
  * (rt_alloc_fork_prepare, after every other loader lock) and release it in the parent; the
  * child, where the thread that might have held it does not exist, starts with it free and
- * the lists consistent (rt_alloc_fork_child). */
+ * the lists consistent (rt_alloc_fork_child).
+ * Once a second thread exists (rt_alloc_threads_started) the lock word holds its holder's
+ * thread pointer, so a fork from a signal handler that interrupted this very thread inside
+ * the allocator does not wait for itself: the interrupted call keeps the lock and finishes
+ * after the handler returns, in the parent and in the child alike; and an allocation from such
+ * a handler, which could only wait for ever, stops with a message. Under valgrind, acquire and
+ * release also tell drd and helgrind that the lock orders the threads (lib/tools.h): a block
+ * one thread frees and another gets is not a race. */
 #include "alloc.h"
 #include "string.h"
 #include "syscall.h"
+#include "tools.h"
 #include <stdbool.h>
 #include <stdint.h>
 
@@ -58,15 +66,62 @@ struct free_block {
 };
 
 static struct free_block *free_lists[NCLASSES];
-static volatile int lock;
+/* 0: free; else its holder: a thread pointer, or 1 while there is one thread (which may not
+ * have a thread pointer yet). */
+static volatile uintptr_t lock;
+/* 0: one thread; THREADED: holders named by thread pointer; TOOLS too: under valgrind. */
+enum { THREADED = 1, TOOLS = 2 };
+static unsigned char lock_mode;
 
-static void acquire(void)
+static uintptr_t holder_id(void)
 {
-	while (__atomic_exchange_n(&lock, 1, __ATOMIC_ACQUIRE))
-		while (__atomic_load_n(&lock, __ATOMIC_RELAXED))
-			__builtin_ia32_pause();
+	if (!lock_mode)
+		return 1;
+	/* An asm the compiler cannot hoist: %fs:0 faults before the thread pointer is set. */
+	uintptr_t tp;
+	__asm__ volatile("mov %%fs:0, %0" : "=r"(tp));
+	return tp;
 }
-static void release(void) { __atomic_store_n(&lock, 0, __ATOMIC_RELEASE); }
+
+static void reentered(void)
+{
+	static const char msg[] = "ld-mmld.so: the loader's allocator was called from a signal handler that "
+				  "interrupted it; stopping instead of waiting for ever\n";
+	sys_write(2, msg, sizeof msg - 1);
+	sys_exit_group(127);
+}
+
+/* Out of line: start-up (one thread, no valgrind) never comes here. */
+__attribute__((noinline, cold)) static void wait_for_lock(uintptr_t me)
+{
+	uintptr_t seen = 0;
+	while (!__atomic_compare_exchange_n(&lock, &seen, me, false, __ATOMIC_ACQUIRE, __ATOMIC_RELAXED)) {
+		if (seen == me && me != 1)
+			reentered();
+		while ((seen = __atomic_load_n(&lock, __ATOMIC_RELAXED)) != 0 && seen != me)
+			__builtin_ia32_pause();
+		seen = 0;
+	}
+}
+__attribute__((noinline, cold)) static void tell_tools(uintptr_t request)
+{
+	tool_request(request, (uintptr_t)&lock, 0);
+}
+
+__attribute__((always_inline)) static inline void acquire(void)
+{
+	uintptr_t me = holder_id(), free_ = 0;
+	if (__builtin_expect(!__atomic_compare_exchange_n(&lock, &free_, me, false, __ATOMIC_ACQUIRE, __ATOMIC_RELAXED), 0))
+		wait_for_lock(me);
+	if (__builtin_expect(lock_mode & TOOLS, 0))
+		tell_tools(TOOL_HAPPENS_AFTER);
+}
+__attribute__((always_inline)) static inline void release(void)
+{
+	if (__builtin_expect(lock_mode & TOOLS, 0))
+		tell_tools(TOOL_HAPPENS_BEFORE);
+	__atomic_store_n(&lock, 0, __ATOMIC_RELEASE);
+}
 static void *malloc_locked(size_t n, bool *fresh);
 static void free_locked(void *p);
 static char *arena_cur = first_arena + WORD, *arena_end = first_arena + FIRST_ARENA_SIZE;
@@ -197,6 +252,37 @@ void *rt_realloc(void *p, size_t n)
 
 size_t rt_alloc_mapped_bytes(void) { return mapped_bytes; }
 
-void rt_alloc_fork_prepare(void) { acquire(); }
-void rt_alloc_fork_parent(void) { release(); }
-void rt_alloc_fork_child(void) { __atomic_store_n(&lock, 0, __ATOMIC_RELEASE); }
+void rt_alloc_threads_started(void)
+{
+	if (lock_mode)
+		return;
+	lock_mode = THREADED | (tool_running() ? TOOLS : 0);
+	if (lock_mode & TOOLS) /* drd: no "after" before a first "before" */
+		tell_tools(TOOL_HAPPENS_BEFORE);
+}
+
+/* Whether this fork took the lock (not when it interrupted its own thread's allocation).
+ * Written and read while the lock is held, by this fork or by the call it interrupted. */
+static bool fork_took_lock;
+
+void rt_alloc_fork_prepare(void)
+{
+	if (lock_mode && __atomic_load_n(&lock, __ATOMIC_RELAXED) == holder_id()) {
+		fork_took_lock = false;
+		return;
+	}
+	acquire();
+	fork_took_lock = true;
+}
+void rt_alloc_fork_parent(void)
+{
+	if (fork_took_lock)
+		release();
+}
+void rt_alloc_fork_child(void)
+{
+	/* The child's one thread is the forking one, under the same thread pointer: a lock its
+	 * interrupted call holds stays held until that call finishes. */
+	if (fork_took_lock)
+		__atomic_store_n(&lock, 0, __ATOMIC_RELEASE);
+}

@@ -11,7 +11,11 @@ void *rt_realloc(void *p, size_t n);
 void rt_free(void *p);
 /* Bytes this allocator has obtained from the kernel (LD_DEBUG=statistics). */
 size_t rt_alloc_mapped_bytes(void);
-/* Around fork(): the lock is held across it; the child gets it free. */
+/* A second thread is about to exist (the thread pointer is set): the lock names its holder
+ * from now on, and tells valgrind's thread tools about itself. */
+void rt_alloc_threads_started(void);
+/* Around fork(): the lock is held across it; the child gets it free (unless the fork
+ * interrupted this thread's own allocation, which keeps it in both). */
 void rt_alloc_fork_prepare(void);
 void rt_alloc_fork_parent(void);
 void rt_alloc_fork_child(void);

@@ -86,6 +86,11 @@ $(TPT)/fork_signal: testprogs/threads/fork_signal.c testprogs/threads/many.h $(T
 	$(CC) $(THREADS_CFLAGS) -o $@ $< -Wl,-rpath,'$$ORIGIN' -ldl -lpthread
 TP_THREADS += $(TPT)/fork_signal
 
+# fork from a signal handler that interrupted the loader's allocator in the same thread.
+$(TPT)/fork_alloc: testprogs/threads/fork_alloc.c $(TPT)/libtls_g2.so
+	$(CC) $(THREADS_CFLAGS) -o $@ $< -Wl,-rpath,'$$ORIGIN' -ldl -lpthread
+TP_THREADS += $(TPT)/fork_alloc
+
 # pthread_atfork handlers that dlopen, registered before the first thread (by the program
 # and by a library's constructor).
 $(TPT)/libatfork_lib.so: testprogs/threads/atfork_lib.c

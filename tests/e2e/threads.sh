@@ -121,6 +121,26 @@ fork_signal_test() {
 }
 fork_signal_test
 
+# fork() from a signal handler that interrupted this thread inside the loader's allocator
+# (its spinlock held). No oracle: the system loader's fork deadlocks the same way on malloc's
+# locks (glibc's fork takes them; 2 runs in 3 hung here), so ld-mmld.so's two runs must print
+# the program's own verdict, no failed child and some forks. Before the fix: a hang
+# (SIGALRM) in every run, the prepare handler spinning on the lock its own thread held.
+fork_alloc_test() {
+	local name=fork-in-signal-handler-inside-allocator i bad=0
+	printf 'children that failed 0\nforks: some\n' >"$TMPD/expected"
+	for i in 1 2; do
+		run_cmd "$TMPD/ours" -- "$RTLD" ./fork_alloc 1.5
+		cmp -s "$TMPD/ours.out" "$TMPD/expected" && [ "$(cat "$TMPD/ours.rc")" = 0 ] || bad=$((bad + 1))
+	done
+	if [ $bad != 0 ]; then
+		{ diff "$TMPD/expected" "$TMPD/ours.out"; echo "status $(cat "$TMPD/ours.rc")"; } >"$TMPD/detail"
+		bad $name "$bad of 2 runs hung or failed"; return
+	fi
+	ok $name
+}
+fork_alloc_test
+
 # _Fork (no fork handlers) children dlopen, call and dlclose, single- and multi-threaded;
 # vfork children make first calls through lazy PLT slots, then _exit or execve.
 same fork-variants-_Fork-vfork ./fork_variants

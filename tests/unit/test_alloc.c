@@ -2,12 +2,15 @@
  * have and some large ones. Each block is 16-byte aligned, holds its whole size without
  * touching another block, is at most a quarter (plus one step) bigger than asked, comes back
  * for the next request of its class once freed (zeroed by rt_calloc), and keeps its bytes
- * through rt_realloc. */
+ * through rt_realloc. Its lock names its holder once threads exist (fork handlers). */
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <setjmp.h>
+#include <fcntl.h>
+#include <sys/wait.h>
+#include <unistd.h>
 #include <cmocka.h>
 
 #include "lib/alloc.c"
@@ -112,6 +115,60 @@ static void test_large_blocks_unmapped(void **state)
 	}
 }
 
+/* The fork handlers once threads exist. A fork from a signal handler that interrupted this
+ * thread inside the allocator (simulated: the lock taken by acquire() and not released) must
+ * not wait for itself: prepare leaves the lock to the interrupted call, and neither the
+ * parent's nor the child's handler releases it (that call does, once the handler returns).
+ * The old allocator spun in prepare for ever (alarm: the test dies). */
+static void test_fork_inside_own_allocation(void **state)
+{
+	(void)state;
+	rt_alloc_threads_started();
+	uintptr_t me = (uintptr_t)__builtin_thread_pointer();
+	alarm(5);
+	acquire();
+	assert_true(lock == me);
+	rt_alloc_fork_prepare();
+	rt_alloc_fork_parent();
+	assert_true(lock == me);
+	rt_alloc_fork_prepare();
+	rt_alloc_fork_child();
+	assert_true(lock == me);
+	release();
+	assert_true(lock == 0);
+	/* An ordinary fork: prepare takes the lock, parent and child give it back. */
+	rt_alloc_fork_prepare();
+	assert_true(lock == me);
+	rt_alloc_fork_parent();
+	assert_true(lock == 0);
+	rt_alloc_fork_prepare();
+	rt_alloc_fork_child();
+	assert_true(lock == 0);
+	alarm(0);
+}
+
+/* An allocation from a signal handler that interrupted an allocation of the same thread can
+ * only wait for ever: it stops the process with a message (status 127) instead. */
+static void test_reentered_allocation_stops(void **state)
+{
+	(void)state;
+	rt_alloc_threads_started();
+	pid_t pid = fork();
+	assert_true(pid >= 0);
+	if (pid == 0) {
+		alarm(5);
+		int null = open("/dev/null", O_WRONLY);
+		dup2(null, 2);
+		acquire();
+		rt_malloc(16);
+		_exit(0);
+	}
+	int st;
+	assert_int_equal(waitpid(pid, &st, 0), pid);
+	assert_true(WIFEXITED(st));
+	assert_int_equal(WEXITSTATUS(st), 127);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -120,6 +177,8 @@ int main(void)
 		cmocka_unit_test(test_freed_block_reused_and_calloc_zeroes),
 		cmocka_unit_test(test_realloc_keeps_bytes),
 		cmocka_unit_test(test_large_blocks_unmapped),
+		cmocka_unit_test(test_fork_inside_own_allocation),
+		cmocka_unit_test(test_reentered_allocation_stops),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

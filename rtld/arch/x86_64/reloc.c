@@ -224,7 +224,9 @@ static bool binds_foreign(const struct dso *req, const struct dso *def)
 static inline __attribute__((always_inline)) void lazy_check(struct dso *d, size_t index)
 {
 	bool known = false;
-	for (struct dso *o = R.head; o && !known; o = o->next)
+	/* The list as deps_append and deps_remove publish it (release stores): acquire loads. */
+	for (struct dso *o = __atomic_load_n(&R.head, __ATOMIC_ACQUIRE); o && !known;
+	     o = __atomic_load_n(&o->next, __ATOMIC_ACQUIRE))
 		known = o == d;
 	if (!known)
 		rt_die("symbol lookup error", NULL, "lazy binding through a damaged GOT (GOT[1] is not an object)");
