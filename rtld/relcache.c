@@ -28,6 +28,21 @@ void rc_debug(const struct dso *d, const char *fmt, ...)
 		dbg("%s", msg);
 }
 
+/* MMLD_RELOC_CACHE_MIN=BYTES, else the default. Measured on clang-14's 17 libraries (a
+ * hit: open, check, map, fix-ups, 19-30 us each; relocating: 3-37 us for the ones of 8-24
+ * KiB, 84-330 us for 40-180 KiB): the cache wins from about 32 KiB of image. */
+static uint64_t min_image(void)
+{
+	const char *v = env_get("MMLD_RELOC_CACHE_MIN");
+	unsigned long n;
+	if (!v || !*v)
+		return RC_MIN_IMAGE_DEFAULT;
+	if (rt_parse_ulong(v, &n))
+		return n;
+	rt_dprintf(2, "warning: MMLD_RELOC_CACHE_MIN=%s is not a number of bytes; using %u\n", v, RC_MIN_IMAGE_DEFAULT);
+	return RC_MIN_IMAGE_DEFAULT;
+}
+
 void relcache_init(void)
 {
 	const char *v = env_get("MMLD_RELOC_CACHE");
@@ -55,6 +70,7 @@ void relcache_init(void)
 	}
 	RC.on = true;
 	RC.in_startup = true;
+	RC.min_image = min_image();
 	rc_key_globals();
 	relcache_placed(R.main, 0);
 	rc_debug(NULL, "relocation cache%s: %s", RC.verify ? " (verify)" : "", RC.dir);
@@ -133,6 +149,8 @@ void relcache_reloc(struct dso *d)
 	struct rc_ranges rg;
 	if (!why && !rc_ranges_of(d, &rg))
 		why = "its writable segments are not the kind the cache holds";
+	if (!why && rg.len < RC.min_image)
+		why = "its image is smaller than the cache's minimum (MMLD_RELOC_CACHE_MIN)";
 	size_t key_len = 0;
 	void *key = why ? NULL : rc_key_build(d, &key_len);
 	if (!why && !key)

@@ -44,8 +44,13 @@ struct rc_job {
 	bool ok;
 };
 
+/* Below this, an image costs more to look up and map than its object costs to relocate
+ * (rc_min_image: MMLD_RELOC_CACHE_MIN, in bytes). */
+#define RC_MIN_IMAGE_DEFAULT (32 * 1024)
+
 struct rc_state {
 	bool on, verify;
+	uint64_t min_image;          /* smaller images are not cached (MMLD_RELOC_CACHE_MIN) */
 	bool in_startup;             /* no program code runs until relcache_done */
 	int dirfd;                   /* DIR/BOOT_ID, -1 when closed */
 	uint64_t dir_dev, dir_ino;   /* so a reopened fd number is never mistaken for it */

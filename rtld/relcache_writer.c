@@ -103,7 +103,8 @@ static uint64_t startup_bytes(void)
 		total = 0;
 		struct rc_ranges rg;
 		for (struct dso *d = R.head; d; d = d->next)
-			if (d->relcache && d->relcache->fixed && d->kind == DSO_LIB && rc_ranges_of(d, &rg))
+			if (d->relcache && d->relcache->fixed && d->kind == DSO_LIB && rc_ranges_of(d, &rg) &&
+			    rg.len >= RC.min_image)
 				total += rg.len;
 	}
 	return total;

@@ -16,6 +16,9 @@ EXPECTED=$(cd "$(dirname "$0")" && pwd)/expected
 cd "$TP"
 CACHE=$TMPD/cache
 export MMLD_RELOC_CACHE_DIR=$CACHE
+# Every library cached, however small (the test libraries have one or two pages): the
+# default minimum is checked on its own below (cache-min-*).
+export MMLD_RELOC_CACHE_MIN=0
 entries() { find "$CACHE" -type f -name '*.rc' 2>/dev/null | wc -l; }
 hits() { cat "$CACHE"/*/hits 2>/dev/null | od -An -tx1 -v -w16 | sort -u | grep -c .; } # images used
 bootdir() { echo "$CACHE/$(cat /proc/sys/kernel/random/boot_id)"; }
@@ -111,6 +114,24 @@ check cache-entry-never-written "the program's writes reached the cache entry: $
 	sh -c "[ -z '$why' ] && [ \$(cat '$TMPD/wv.rc') = 0 ] &&
 		grep -q 'libwrites\.so \[0\];  relocation cache: relocated and published' '$TMPD/writes1.err' &&
 		grep -q 'libwrites\.so \[0\];  relocation cache: mapped' '$TMPD/writes3.err'"
+
+# --- MMLD_RELOC_CACHE_MIN: smaller images relocated as without the cache ------------------
+# libc.so.6's image is 24 KiB: under the default minimum (32 KiB), at or over 24576 bytes.
+rm -rf "$CACHE"
+run_cmd "$TMPD/ref" -- "$SYSLD" ./glibc/hello one
+why=$(against_ref min MMLD_RELOC_CACHE_MIN= MMLD_RELOC_CACHE=1 LD_DEBUG=files -- "$RTLD" ./glibc/hello one) # empty: the default
+check cache-min-default "with the default minimum, libc.so.6 (24 KiB) was cached, or the program went wrong: $why $(entries) entries" \
+	sh -c "[ -z '$why' ] && [ $(entries) = 0 ] && grep -q 'libc\.so\.6 \[0\];  relocation cache: not used: its image is smaller than the cache.s minimum (MMLD_RELOC_CACHE_MIN)' '$TMPD/ours.err'"
+rm -rf "$CACHE"
+run_cmd "$TMPD/m2" MMLD_RELOC_CACHE=1 MMLD_RELOC_CACHE_MIN=24576 LD_DEBUG=files -- "$RTLD" ./glibc/hello one
+check cache-min-reached "MMLD_RELOC_CACHE_MIN=24576 did not cache libc.so.6's 24 KiB image" \
+	grep -q 'libc\.so\.6 \[0\];  relocation cache: relocated and published' "$TMPD/m2.err"
+run_cmd "$TMPD/m3" MMLD_RELOC_CACHE=1 MMLD_RELOC_CACHE_MIN=24577 LD_DEBUG=files -- "$RTLD" ./glibc/hello one
+check cache-min-above "MMLD_RELOC_CACHE_MIN=24577 cached libc.so.6's 24 KiB image" \
+	grep -q 'libc\.so\.6 \[0\];  relocation cache: not used: its image is smaller' "$TMPD/m3.err"
+run_cmd "$TMPD/m4" MMLD_RELOC_CACHE=1 MMLD_RELOC_CACHE_MIN=32k -- "$RTLD" ./glibc/hello one
+check cache-min-bad "MMLD_RELOC_CACHE_MIN=32k: no warning, or the program went wrong (status $(cat "$TMPD/m4.rc"))" \
+	sh -c "[ \$(cat '$TMPD/m4.rc') = 0 ] && grep -q '^warning: MMLD_RELOC_CACHE_MIN=32k is not a number of bytes; using 32768' '$TMPD/m4.err'"
 
 # --- dlopen'ed libraries are mapped from the cache too -------------------------------------
 rm -rf "$CACHE"
