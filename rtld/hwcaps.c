@@ -23,10 +23,12 @@ static const char *const builtin[] = {"x86-64-v4", "x86-64-v3", "x86-64-v2"};
 static const uint32_t builtin_level[] = {X86_ISA_V4, X86_ISA_V3, X86_ISA_V2};
 
 static bool ready;
-static const char *subdirs[MAX_SUBDIRS];
-static size_t nsubdirs;
-static const char *names[MAX_SUBDIRS]; /* glibc-hwcaps names in priority order */
-static size_t nnames;
+/* Both lists in one block sized for what setup() can add (a static array of MAX_SUBDIRS
+ * each would be 1 KiB of every process's own pages, where python3 uses 22 entries). */
+static const char **subdirs;
+static size_t nsubdirs, subdirs_cap;
+static const char **names; /* glibc-hwcaps names in priority order */
+static size_t nnames, names_cap;
 static struct ldcache_caps caps;
 static const char *platform;
 
@@ -45,7 +47,7 @@ static bool list_has(const char *list, const char *name, size_t n)
 
 static void add_name(const char *name, size_t n)
 {
-	if (nnames >= MAX_SUBDIRS - 17 || n == 0) /* room left for the legacy subsets */
+	if (nnames >= names_cap || n == 0)
 		return;
 	char *s = rt_strndup(name, n);
 	char *dir = rt_malloc(sizeof "glibc-hwcaps/" + n + 1);
@@ -84,7 +86,7 @@ static void add_legacy(void)
 			if (m & (1u << k))
 				len += strlen(leg[k]) + 1;
 		char *s = rt_malloc(len);
-		if (!s || nsubdirs >= MAX_SUBDIRS)
+		if (!s || nsubdirs >= subdirs_cap)
 			return;
 		char *w = s;
 		for (size_t k = n; k-- > 0;)
@@ -106,6 +108,18 @@ static void setup(void)
 	ready = true;
 	const struct x86_cpu *cpu = x86_cpu();
 	platform = cpu->platform ? cpu->platform : R.aux[AT_PLATFORM] ? (const char *)R.aux[AT_PLATFORM] : NULL;
+	size_t prepended = 1;
+	for (const char *p = R.hwcaps_prepend; p && *p; p++)
+		prepended += *p == ':';
+	/* Names: the prepended ones and the 3 built-in, leaving room in the missing mask for
+	 * the 16 legacy subsets (add_legacy: every subset of at most 4 names). */
+	names_cap = prepended + 3 < MAX_SUBDIRS - 17 ? prepended + 3 : MAX_SUBDIRS - 17;
+	subdirs_cap = names_cap + 16;
+	const char **lists = rt_malloc((names_cap + subdirs_cap) * sizeof *lists);
+	if (!lists)
+		names_cap = subdirs_cap = 0;
+	names = lists;
+	subdirs = lists ? lists + names_cap : NULL;
 	for (const char *p = R.hwcaps_prepend; p && *p;) {
 		const char *e = strchr(p, ':');
 		size_t len = e ? (size_t)(e - p) : strlen(p);
