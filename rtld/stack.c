@@ -84,7 +84,7 @@ void stack_patch_auxv(const struct dso *prog, const char *execfn)
  * are listed once and each look-up of such a name reads the short list (most often empty);
  * any other name is looked for in the whole environment. The list is built at start-up (one
  * thread) for the envp it was made from, and made again if stack_remove_env moved it. */
-#define ENV_LISTED_MAX 64
+#define ENV_LISTED_MAX 16 /* more set: every look-up reads the whole environment (env_list_full) */
 static const char *env_listed[ENV_LISTED_MAX];
 static size_t env_nlisted;
 static char **env_listed_from;
