@@ -14,16 +14,20 @@ struct map_block {
 	struct dso *dso;
 };
 
-/* Each namespace's global scope: an r_scope_elem {struct link_map **r_list; unsigned r_nlist}. */
-static struct scope_elem {
+/* Each namespace's global scope: an r_scope_elem {struct link_map **r_list; unsigned r_nlist},
+ * then (in what is glibc's padding, never read by libc) the room r_list has. Namespace 0's is
+ * written by every start-up, the others only by dlmopen and audit modules. */
+struct scope_elem {
 	void **r_list;
 	unsigned r_nlist;
-} global_scope[NS_MAX];
-static size_t global_cap[NS_MAX];
+	unsigned cap;
+};
+static struct scope_elem global_scope0, global_scope_more[NS_MAX - 1] RARELY_WRITTEN;
+static struct scope_elem *global_scope(unsigned ns) { return ns ? &global_scope_more[ns - 1] : &global_scope0; }
 
 void *glibc_map_of(struct dso *d) { return d->personality; }
 struct dso *glibc_dso_of(const void *map) { return map ? ((const struct map_block *)map)->dso : NULL; }
-void *glibc_global_scope_elem(unsigned ns) { return &global_scope[ns]; }
+void *glibc_global_scope_elem(unsigned ns) { return global_scope(ns); }
 
 static void set_bit(void *map, int byte, int bit, bool on)
 {
@@ -160,7 +164,7 @@ void glibc_set_scope(struct dso *d)
 		glibc_build_map(d->scope_roots[0]);
 		scope[k++] = (char *)d->scope_roots[0]->personality + LM_l_searchlist;
 	}
-	scope[k++] = &global_scope[d->ns];
+	scope[k++] = global_scope(d->ns);
 	for (size_t i = deep_first ? 1 : 0; i < d->nscope_roots; i++) {
 		glibc_build_map(d->scope_roots[i]);
 		scope[k++] = (char *)d->scope_roots[i]->personality + LM_l_searchlist;
@@ -181,7 +185,7 @@ void *glibc_link_map_of(struct dso *d)
 static bool is_global_list(void **list)
 {
 	for (unsigned n = 0; n < NS_MAX; n++)
-		if (list && list == global_scope[n].r_list)
+		if (list && list == global_scope(n)->r_list)
 			return true;
 	return false;
 }
@@ -243,14 +247,14 @@ void glibc_update_global_scope(void)
 {
 	for (unsigned n = 0; n < R.nns; n++) {
 		struct link_ns *ns = &R.ns[n];
-		struct scope_elem *g = &global_scope[n];
-		if (ns->nscope > global_cap[n]) {
+		struct scope_elem *g = global_scope(n);
+		if (ns->nscope > g->cap) {
 			size_t cap = ns->nscope * 2;
 			void **l = rt_realloc(g->r_list, cap * sizeof *l);
 			if (!l)
 				die_load(NULL, "out of memory");
 			g->r_list = l;
-			global_cap[n] = cap;
+			g->cap = (unsigned)cap;
 		}
 		for (size_t i = 0; i < ns->nscope; i++) {
 			glibc_build_map(ns->scope[i]);
@@ -283,7 +287,7 @@ void glibc_link_list(void)
 	glibc_update_global_scope();
 	/* The program's own search list is the global scope. */
 	void *mm = R.main->personality;
-	LM(mm, LM_l_searchlist + SCOPE_r_list, void **) = global_scope[0].r_list;
-	LM(mm, LM_l_searchlist + SCOPE_r_nlist, unsigned) = global_scope[0].r_nlist;
+	LM(mm, LM_l_searchlist + SCOPE_r_list, void **) = global_scope0.r_list;
+	LM(mm, LM_l_searchlist + SCOPE_r_nlist, unsigned) = global_scope0.r_nlist;
 	LM(_rtld_global, NS__ns_main_searchlist, void *) = mm + LM_l_searchlist;
 }
