@@ -32,7 +32,6 @@ struct dso {
 	uint64_t fsize, mtime_ns, ctime_ns; /* with dev and ino, what identifies its contents */
 	enum dso_kind kind;
 	unsigned ns;       /* link-map namespace (glibc's l_ns): 0 unless dlmopen put it elsewhere */
-	bool missing;      /* ldd mode: a needed library that was not found (nothing mapped) */
 	struct dso *next, *prev; /* every loaded object in load order (breadth-first) */
 
 	/* --- mapping (map.c) --- */
@@ -42,12 +41,10 @@ struct dso {
 	const Elf64_Phdr *phdr;       /* in mapped memory */
 	uint16_t phnum;
 	uint16_t e_type;
+	uint32_t stack_flags;         /* PT_GNU_STACK p_flags (PF_X wanted executable stack) */
 	uintptr_t entry;              /* run-time entry address */
 	uintptr_t relro_start;        /* run-time address, page-aligned; 0 if no PT_GNU_RELRO */
 	size_t relro_len;
-	uint32_t stack_flags;         /* PT_GNU_STACK p_flags (PF_X wanted executable stack) */
-	bool mapped_by_kernel;        /* the program when started through PT_INTERP */
-	bool load_by_read_dso;        /* segments copied with read() (MMLD_LOAD=read), not mapped */
 	struct relcache_obj *relcache;/* MMLD_RELOC_CACHE: its agreed address and identity (relcache.h) */
 
 	/* --- TLS, from PT_TLS (map.c) and layout (tls.c) --- */
@@ -55,15 +52,11 @@ struct dso {
 	size_t tls_filesz, tls_memsz, tls_align, tls_firstbyte;
 	size_t tls_modid;             /* 0: no TLS */
 	ptrdiff_t tls_offset;         /* static TLS: block at TP - tls_offset */
-	bool tls_static;              /* block lives in the static TLS area */
-	bool tls_dynamic_used;        /* a thread has a block of it outside the static area */
 
 	/* --- dynamic section (dynamic.c) --- */
 	Elf64_Dyn *dynamic;
 	uint64_t dyn[DT_NUM_DIRECT];  /* d_val/d_ptr by tag for tags < DT_NUM_DIRECT; 0 if absent */
-	bool has_dyn[DT_NUM_DIRECT];
 	uint64_t flags, flags_1;
-	bool names_auditors;          /* has DT_AUDIT or DT_DEPAUDIT (rtld-audit modules to load) */
 	const char *strtab;
 	size_t strsz;
 	const Elf64_Sym *symtab;
@@ -96,19 +89,10 @@ struct dso {
 					 program for preloads): glibc's l_loader, which RTLD_NEXT
 					 follows to the scope it searches */
 	size_t ndeps;
-	bool deps_loaded;
-	bool in_global_scope;         /* in its namespace's global scope */
-	bool dlopened;                /* added by dlopen, not at start-up */
 	size_t refcount;              /* dlopen handles outstanding */
-	bool nodelete;                /* never unloaded: RTLD_NODELETE / DF_1_NODELETE, a unique symbol
-					 in use, or bound to by an object that does not depend on it */
-	bool gc_mark;                 /* dlclose: still needed */
 	struct dso **reldeps;         /* dlopen'ed objects its relocations bound to without needing
 					 them (glibc's l_reldeps): kept while it is */
 	size_t nreldeps, reldeps_cap;
-	bool unloading;               /* dlclose: on its way out (finalisers, then unlinked) */
-	bool deepbind;                /* dlopen RTLD_DEEPBIND: its first root's search list before the
-					 global scope */
 	struct dso **search_list;     /* once it is a dlopen root: its own breadth-first dependency
 					 closure (glibc's l_searchlist), what dlsym on its handle
 					 searches and a scope of every dlopen'ed object in it */
@@ -119,28 +103,54 @@ struct dso {
 	size_t nscope_roots, scope_roots_cap;
 
 	/* --- relocation (reloc.c) --- */
+	uintptr_t write_lo, write_hi; /* span of the segments relocations may write */
+	uint64_t nrelocs, nrelative, nsymbolic; /* counts for LD_DEBUG=statistics */
+	void *tlsdesc_blocks;         /* the dynamic TLS descriptors made for it (freed with it) */
+
+	/* --- rtld-audit (audit.c) --- */
+	struct audit_state *audit;    /* per audit module: cookie and la_objopen's flags; NULL until asked */
+	struct audit_plt *audit_plt;  /* per PLT slot, when audited bindings need a record */
+
+	/* --- personality --- */
+	void *personality;            /* e.g. the glibc-layout link_map that mirrors this record */
+	void *debug_map;              /* without one: the plain link_map debuggers see (debug.c) */
+
+	/* --- flags, set by the stage named above each; together at the end so that they leave no
+	 * padding between wider fields: under 1008 bytes the record takes the allocator's
+	 * 1024-byte class, and every byte is one each process has to itself --- */
+	/* identity (search.c / map.c) */
+	bool missing;      /* ldd mode: a needed library that was not found (nothing mapped) */
+	/* mapping (map.c) */
+	bool mapped_by_kernel;        /* the program when started through PT_INTERP */
+	bool load_by_read_dso;        /* segments copied with read() (MMLD_LOAD=read), not mapped */
+	/* TLS (map.c, tls.c) */
+	bool tls_static;              /* block lives in the static TLS area */
+	bool tls_dynamic_used;        /* a thread has a block of it outside the static area */
+	/* dynamic section (dynamic.c) */
+	bool has_dyn[DT_NUM_DIRECT];  /* dyn[tag] is set */
+	bool names_auditors;          /* has DT_AUDIT or DT_DEPAUDIT (rtld-audit modules to load) */
+	/* dependencies (deps.c) */
+	bool deps_loaded;
+	bool in_global_scope;         /* in its namespace's global scope */
+	bool dlopened;                /* added by dlopen, not at start-up */
+	bool nodelete;                /* never unloaded: RTLD_NODELETE / DF_1_NODELETE, a unique symbol
+					 in use, or bound to by an object that does not depend on it */
+	bool gc_mark;                 /* dlclose: still needed */
+	bool unloading;               /* dlclose: on its way out (finalisers, then unlinked) */
+	bool deepbind;                /* dlopen RTLD_DEEPBIND: its first root's search list before the
+					 global scope */
+	/* relocation (reloc.c) */
 	bool relocated;
 	bool relocating;              /* its relocations are being applied, by one thread (dlopen
 					 holds the load lock; start-up has no other): reldeps may grow */
 	bool textrel;                 /* DT_TEXTREL: segments made writable while relocating */
 	bool bind_now;
-	uintptr_t write_lo, write_hi; /* span of the segments relocations may write */
 	bool write_contiguous;        /* nothing read-only inside that span: one compare suffices */
-	uint64_t nrelocs, nrelative, nsymbolic; /* counts for LD_DEBUG=statistics */
-	void *tlsdesc_blocks;         /* the dynamic TLS descriptors made for it (freed with it) */
-
-	/* --- initialisation (init.c) --- */
+	/* initialisation (init.c) */
 	bool init_started, init_done, fini_done;
-
-	/* --- rtld-audit (audit.c) --- */
-	struct audit_state *audit;    /* per audit module: cookie and la_objopen's flags; NULL until asked */
-	struct audit_plt *audit_plt;  /* per PLT slot, when audited bindings need a record */
+	/* rtld-audit (audit.c) */
 	bool audit_any_plt;           /* some la_objopen asked for its bindings */
 	bool dlopen_now;              /* dlopen'ed with RTLD_NOW (not lazy even when audited) */
-
-	/* --- personality --- */
-	void *personality;            /* e.g. the glibc-layout link_map that mirrors this record */
-	void *debug_map;              /* without one: the plain link_map debuggers see (debug.c) */
 };
 
 /* PT_GNU_STACK asks for an executable stack (or there is none: glibc's default). The vDSO
