@@ -81,7 +81,7 @@ int versions_build(struct dso *d, char *err, size_t errlen)
 				BAD("out of memory");
 			d->versions[ndx].name = dso_str(d, aux->vda_name);
 			d->versions[ndx].hash = vd->vd_hash;
-			d->versions[ndx].file = NULL;
+			d->versions[ndx].file = 0;
 		}
 		if (!vd->vd_next)
 			break;
@@ -105,7 +105,7 @@ int versions_build(struct dso *d, char *err, size_t errlen)
 				BAD("out of memory");
 			d->versions[ndx].name = dso_str(d, va->vna_name);
 			d->versions[ndx].hash = va->vna_hash;
-			d->versions[ndx].file = dso_str(d, vn->vn_file);
+			d->versions[ndx].file = DSO_VERSION_FILE(vn->vn_file);
 			d->versions[ndx].weak = (va->vna_flags & VER_FLG_WEAK) != 0;
 			if (!va->vna_next)
 				break;
@@ -155,7 +155,7 @@ void versions_check(struct dso *d)
 {
 	/* The versions one verneed record asks of a file sit side by side, with the same file
 	 * name: the file is looked up once for them. */
-	const char *file = NULL;
+	uint32_t file = 0;
 	struct dso *dep = NULL;
 	bool needed = false; /* dep is a DT_NEEDED of d: it stays loaded while d does */
 	for (size_t i = 2; i < d->nversions; i++) {
@@ -164,7 +164,7 @@ void versions_check(struct dso *d)
 			continue;
 		if (v->file != file) {
 			file = v->file;
-			dep = deps_find_loaded(file);
+			dep = deps_find_loaded(dso_str(d, file - 1));
 			needed = false;
 			for (size_t j = 0; j < d->ndeps && !needed; j++)
 				needed = d->deps[j] == dep;

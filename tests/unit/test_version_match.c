@@ -29,7 +29,7 @@ static int setup(void **state)
 
 static struct dso_version want(const char *name)
 {
-	return (struct dso_version){.name = name, .hash = elf_hash(name), .file = "libdef.so"};
+	return (struct dso_version){.name = name, .hash = elf_hash(name), .file = DSO_VERSION_FILE(0) /* a verneed */};
 }
 
 static void test_versioned_reference(void **state)
