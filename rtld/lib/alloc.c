@@ -1,7 +1,7 @@
 /* Size-class allocator on mmap.
  *
- * Every block is one word (8 bytes) before the payload, holding its class or, for a large
- * block mapped alone, its mapping length, then the payload, 16-byte aligned. A block is a
+ * Every block is one word (8 bytes) before the payload, holding its size and class or, for a
+ * large block mapped alone, its mapping length, then the payload, 16-byte aligned. A block is a
  * multiple of 16 bytes (so a class holds 8 bytes less), at most an eighth to a quarter
  * apart (16..128 by 16, then four to eight steps per doubling up to 8192), with steps of 64
  * where the loader's own records are: they are a few sizes that stay for the life of the
@@ -14,7 +14,11 @@
  * linker-scripts/ld-mmld.lds right after the data start-up writes and before .bss.rare), so
  * the first blocks fill the rest of the last page start-up's variables already made ours and
  * the pages after it, where a mapping of its own would start on a fresh page (glibc's minimal
- * malloc starts at the end of its data segment too). Memory carved from an arena for the
+ * malloc starts at the end of its data segment too). Blocks carved from the first arena are
+ * only as large as asked (rounded to 16): start-up's records are carved there and are rarely
+ * freed; one that is goes on the list of the largest class it holds, so it serves smaller
+ * requests than its own, and what is lost that way is bounded by the first arena's size (the
+ * later arenas carve whole class blocks, which come back for their own size). Memory carved from an arena for the
  * first time is still the kernel's zero fill: rt_calloc does not clear it again.
  *
  * The lock. Threads reach us from everywhere (dlopen and dlclose under LOCK_LOAD, libc's
@@ -55,11 +59,15 @@ static const unsigned short class_block[NCLASSES] = {
 };
 #define SMALL_MAX (8192 - WORD)
 
-/* The word before a payload: a class index, or (at least a page) a large block's mapping
- * length. A large block's payload starts 16 bytes into its mapping. */
+/* The word before a payload: for a small block, its block bytes << 8 | SMALL | its class (the
+ * free list it goes back to); else a large block's mapping length, a multiple of the page
+ * size. A large block's payload starts 16 bytes into its mapping. */
+#define SMALL 0x80
 static size_t *word_of(void *p) { return (size_t *)p - 1; }
-static bool is_large(size_t w) { return w >= NCLASSES; }
-static size_t class_payload(size_t c) { return class_block[c] - WORD; }
+static bool is_large(size_t w) { return !(w & SMALL); }
+static size_t small_word(size_t block, int c) { return block << 8 | SMALL | (size_t)c; }
+static size_t word_class(size_t w) { return w & (SMALL - 1); }
+static size_t word_payload(size_t w) { return (w >> 8) - WORD; }
 
 struct free_block {
 	struct free_block *next;
@@ -171,6 +179,13 @@ static void *malloc_locked(size_t n, bool *fresh)
 		return b;
 	}
 	size_t need = class_block[c];
+	size_t exact = (n + WORD + 15) & ~(size_t)15;
+	if (arena_end == first_arena + FIRST_ARENA_SIZE && (size_t)(arena_end - arena_cur) >= exact) {
+		/* The largest class it holds: c, or c - 1 (whose block is below n + WORD). */
+		if (exact < need)
+			c--;
+		need = exact;
+	}
 	if ((size_t)(arena_end - arena_cur) < need) {
 		char *a = map_anon(ARENA_SIZE);
 		if (!a)
@@ -180,7 +195,7 @@ static void *malloc_locked(size_t n, bool *fresh)
 	}
 	char *p = arena_cur + WORD;
 	arena_cur += need;
-	*word_of(p) = (size_t)c;
+	*word_of(p) = small_word(need, c);
 	return p;
 }
 
@@ -219,7 +234,7 @@ void *rt_calloc(size_t count, size_t size)
 static size_t usable(void *p)
 {
 	size_t w = *word_of(p);
-	return is_large(w) ? w - 2 * WORD : class_payload(w);
+	return is_large(w) ? w - 2 * WORD : word_payload(w);
 }
 
 static void free_locked(void *p)
@@ -231,8 +246,8 @@ static void free_locked(void *p)
 		return;
 	}
 	struct free_block *b = p;
-	b->next = free_lists[w];
-	free_lists[w] = b;
+	b->next = free_lists[word_class(w)];
+	free_lists[word_class(w)] = b;
 }
 
 void *rt_realloc(void *p, size_t n)
