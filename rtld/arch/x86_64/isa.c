@@ -17,19 +17,22 @@
  * callers (a dlopen's search) hold the load lock. */
 void x86_cpuid(uint32_t leaf, uint32_t sub, uint32_t r[4])
 {
+	/* A leaf (0..0xffff or 0x80000000..0x8000ffff) and subleaf (below 0x8000) in one word:
+	 * 20 bytes an entry, room for 24 (each process has its own copy of the memo). */
 	static struct {
-		uint32_t leaf, sub, r[4];
-	} seen[32];
+		uint32_t key, r[4];
+	} seen[24];
 	static size_t nseen;
-	for (size_t i = 0; i < nseen; i++)
-		if (seen[i].leaf == leaf && seen[i].sub == sub) {
+	bool keyed = (leaf & 0x7fff0000) == 0 && sub < 0x8000;
+	uint32_t key = (leaf & 0x80000000) | (leaf & 0xffff) << 15 | sub;
+	for (size_t i = 0; keyed && i < nseen; i++)
+		if (seen[i].key == key) {
 			memcpy(r, seen[i].r, sizeof seen[i].r);
 			return;
 		}
 	__asm__ volatile("cpuid" : "=a"(r[0]), "=b"(r[1]), "=c"(r[2]), "=d"(r[3]) : "a"(leaf), "c"(sub));
-	if (nseen < sizeof seen / sizeof seen[0]) {
-		seen[nseen].leaf = leaf;
-		seen[nseen].sub = sub;
+	if (keyed && nseen < sizeof seen / sizeof seen[0]) {
+		seen[nseen].key = key;
 		memcpy(seen[nseen].r, r, sizeof seen[nseen].r);
 		nseen++;
 	}
