@@ -70,6 +70,15 @@ struct rtld_state {
 	uint64_t aux[AUX_MAX];     /* aux[AT_x]: value of each entry below AUX_MAX */
 	bool direct;               /* run as `ld-mmld.so PROGRAM`, not through PT_INTERP */
 	bool secure;               /* AT_SECURE: setuid/setgid/capabilities */
+	/* flags of later stages, here where they fill what would be padding: */
+	bool audit_plt_hooks;      /* one has la_pltenter or la_pltexit: PLTs go through rtld_audit_plt */
+	bool audit_symbind;        /* one has la_symbind64 */
+	bool loading_auditor;      /* an audit module and its dependencies are being loaded */
+	bool preload_setuid_only;  /* a preload or audit module searched in secure mode: no ld.so.cache,
+				      and only set-user-ID files taken from directories (glibc's __RTLD_SECURE) */
+	/* The finalisers of exit are running: dlclose from one of them unloads nothing (glibc's
+	 * _dl_fini holds every object open while it runs them). */
+	bool exiting;
 	size_t pagesize;
 	const char *progname;      /* for messages: the program's argv[0] */
 
@@ -87,8 +96,8 @@ struct rtld_state {
 	const char *argv0;         /* --argv0 */
 	bool bind_now;             /* LD_BIND_NOW */
 	bool inhibit_cache;
-	enum stop_point stop_at;   /* MMLD_STOP=loaded|entry|exit */
 	bool load_by_read;         /* MMLD_LOAD=read: copy segments instead of mapping them */
+	enum stop_point stop_at;   /* MMLD_STOP=loaded|entry|exit */
 	unsigned debug;            /* DBG_* mask from LD_DEBUG */
 	int debug_fd;
 
@@ -103,13 +112,8 @@ struct rtld_state {
 	const char *audit_lists[8];/* LD_AUDIT, each --audit, DT_AUDIT: colon-separated module names */
 	unsigned naudit_lists;
 	unsigned naudit;           /* audit modules registered; 0: every audit hook is skipped */
-	bool audit_plt_hooks;      /* one has la_pltenter or la_pltexit: PLTs go through rtld_audit_plt */
-	bool audit_symbind;        /* one has la_symbind64 */
 	void *(*link_map_of)(struct dso *d); /* the link_map audit modules are shown (personality) */
 	struct rtld_catch *catcher;/* while set, a loading error comes back here (glibc_audit_start) */
-	bool loading_auditor;      /* an audit module and its dependencies are being loaded */
-	bool preload_setuid_only;  /* a preload or audit module searched in secure mode: no ld.so.cache,
-				      and only set-user-ID files taken from directories (glibc's __RTLD_SECURE) */
 
 	/* --- CPU (the personality) --- */
 	uint64_t (*cpu_hash)(void);/* hashes the CPUID words IFUNC resolvers choose by, for the
@@ -132,9 +136,6 @@ struct rtld_state {
 	/* While set (during a dlopen), rt_die calls this instead of exiting: it undoes the
 	 * operation and reports the error to the caller. It must not return. */
 	void (*error_hook)(const char *object, const char *msg);
-	/* The finalisers of exit are running: dlclose from one of them unloads nothing (glibc's
-	 * _dl_fini holds every object open while it runs them). */
-	bool exiting;
 	/* The load lock (glibc's dl_load_lock: dlopen and dlclose hold it), for what a lazy
 	 * binding records for dlclose; NULL until the C library's locks work. */
 	void (*load_lock)(bool take);
