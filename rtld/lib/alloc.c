@@ -59,15 +59,13 @@ static const unsigned short class_block[NCLASSES] = {
 };
 #define SMALL_MAX (8192 - WORD)
 
-/* The word before a payload: for a small block, its block bytes << 8 | SMALL | its class (the
- * free list it goes back to); else a large block's mapping length, a multiple of the page
- * size. A large block's payload starts 16 bytes into its mapping. */
-#define SMALL 0x80
+/* The word before a payload: for a small block, its block bytes (a multiple of 16) | SMALL;
+ * else a large block's mapping length, a multiple of the page size. A large block's payload
+ * starts 16 bytes into its mapping. */
+#define SMALL 8
 static size_t *word_of(void *p) { return (size_t *)p - 1; }
 static bool is_large(size_t w) { return !(w & SMALL); }
-static size_t small_word(size_t block, int c) { return block << 8 | SMALL | (size_t)c; }
-static size_t word_class(size_t w) { return w & (SMALL - 1); }
-static size_t word_payload(size_t w) { return (w >> 8) - WORD; }
+static size_t word_block(size_t w) { return w & ~(size_t)SMALL; }
 
 struct free_block {
 	struct free_block *next;
@@ -133,6 +131,7 @@ __attribute__((always_inline)) static inline void release(void)
 static void *malloc_locked(size_t n, bool *fresh);
 static void free_locked(void *p);
 static char *arena_cur = first_arena + WORD, *arena_end = first_arena + FIRST_ARENA_SIZE;
+static bool carve_exact = true; /* while carving from the first arena */
 static size_t mapped_bytes;
 
 static void *map_anon(size_t len)
@@ -178,15 +177,10 @@ static void *malloc_locked(size_t n, bool *fresh)
 		*fresh = false;
 		return b;
 	}
-	size_t need = class_block[c];
-	size_t exact = (n + WORD + 15) & ~(size_t)15;
-	if (arena_end == first_arena + FIRST_ARENA_SIZE && (size_t)(arena_end - arena_cur) >= exact) {
-		/* The largest class it holds: c, or c - 1 (whose block is below n + WORD). */
-		if (exact < need)
-			c--;
-		need = exact;
-	}
+	size_t need = carve_exact ? (n + WORD + 15) & ~(size_t)15 : class_block[c];
 	if ((size_t)(arena_end - arena_cur) < need) {
+		carve_exact = false; /* the first arena is used up */
+		need = class_block[c];
 		char *a = map_anon(ARENA_SIZE);
 		if (!a)
 			return NULL;
@@ -195,7 +189,7 @@ static void *malloc_locked(size_t n, bool *fresh)
 	}
 	char *p = arena_cur + WORD;
 	arena_cur += need;
-	*word_of(p) = small_word(need, c);
+	*word_of(p) = need | SMALL;
 	return p;
 }
 
@@ -234,7 +228,7 @@ void *rt_calloc(size_t count, size_t size)
 static size_t usable(void *p)
 {
 	size_t w = *word_of(p);
-	return is_large(w) ? w - 2 * WORD : word_payload(w);
+	return is_large(w) ? w - 2 * WORD : word_block(w) - WORD;
 }
 
 static void free_locked(void *p)
@@ -245,9 +239,15 @@ static void free_locked(void *p)
 		sys_munmap((char *)p - 2 * WORD, w);
 		return;
 	}
+	/* The list of the largest class the block holds: its own, but for an exact block of the
+	 * first arena, which may be below its class (then it holds the one before). */
+	size_t block = word_block(w);
+	int c = class_of(block - WORD);
+	if (class_block[c] > block)
+		c--;
 	struct free_block *b = p;
-	b->next = free_lists[word_class(w)];
-	free_lists[word_class(w)] = b;
+	b->next = free_lists[c];
+	free_lists[c] = b;
 }
 
 void *rt_realloc(void *p, size_t n)

@@ -1,5 +1,5 @@
 /* rtld/lib/alloc.c, built hosted (its arenas are real mappings): every size a small block can
- * have and some large ones. Each block is 16-byte aligned, holds its whole size without
+ * have and some large ones. The first arena's blocks are exact; each block is 16-byte aligned, holds its whole size without
  * touching another block, is at most a quarter (plus one step) bigger than asked, comes back
  * for the next request of its class once freed (zeroed by rt_calloc), and keeps its bytes
  * through rt_realloc. Its lock names its holder once threads exist (fork handlers). */
@@ -36,6 +36,28 @@ static void test_every_size_aligned_and_disjoint(void **state)
 				fail_msg("block of %zu bytes overwritten at byte %zu", n, i);
 		rt_free(blocks[n]);
 	}
+}
+
+/* The first arena (the loader's own bss) carves blocks only as large as asked, rounded to 16:
+ * a struct dso of 1000 bytes takes 1008, not its class's 1024. Freed, such a block serves the
+ * largest class it holds (896 here), never a request larger than itself. Run first, while the
+ * first arena is fresh. */
+static void test_first_arena_exact(void **state)
+{
+	(void)state;
+	char *a = rt_malloc(1000), *b = rt_malloc(1000);
+	assert_non_null(a);
+	assert_non_null(b);
+	assert_int_equal(b - a, 1008);
+	assert_int_equal(usable(a), 1000);
+	rt_free(a);
+	char *c = rt_malloc(1000);
+	assert_ptr_not_equal(c, a); /* 1000 bytes do not fit the 896 class's list */
+	char *d = rt_malloc(888);
+	assert_ptr_equal(d, a);
+	memset(d, 0x5a, 888);
+	assert_int_equal((unsigned char)b[0], 0); /* b untouched */
+	/* b, c, d stay allocated: freed, they would serve test_classes_are_tight's 896 class */
 }
 
 /* Two fresh blocks of one class are one block apart: at least the size asked and the word
@@ -172,6 +194,7 @@ static void test_reentered_allocation_stops(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_first_arena_exact),
 		cmocka_unit_test(test_classes_are_tight),
 		cmocka_unit_test(test_every_size_aligned_and_disjoint),
 		cmocka_unit_test(test_freed_block_reused_and_calloc_zeroes),
