@@ -69,7 +69,6 @@ void relcache_init(void)
 		return;
 	}
 	RC.on = true;
-	RC.in_startup = true;
 	RC.min_image = min_image();
 	rc_key_globals();
 	relcache_placed(R.main, 0);
@@ -201,8 +200,6 @@ void relcache_done(void)
 {
 	if (!RC.on)
 		return;
-	rc_writer_finish();
-	RC.in_startup = false;
 	rc_hits_flush();
 	end_batch();
 	if (RC.verify && RC.verify_diffs) {

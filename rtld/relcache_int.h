@@ -29,7 +29,7 @@ struct rc_ranges {
 	uint64_t len;         /* sum of the lengths */
 };
 
-/* Publishing one image (relcache_publish.c): its file, metadata, where its image is read. */
+/* Publishing one image (relcache_publish.c): its file and metadata. */
 struct rc_job {
 	int fd;
 	char tmp[48], name[40];
@@ -39,8 +39,6 @@ struct rc_job {
 	const char *path;            /* for messages */
 	struct rc_ranges rg;
 	long priv[RC_MAX_RANGES];    /* the MAP_PRIVATE mappings waiting to replace the shared ones */
-	const char *src[RC_MAX_RANGES]; /* each range's relocated bytes, for the checksum */
-	void *view;                  /* a read-only mapping of the image they are in, or NULL */
 	bool ok;
 };
 
@@ -51,7 +49,6 @@ struct rc_job {
 struct rc_state {
 	bool on, verify;
 	uint64_t min_image;          /* smaller images are not cached (MMLD_RELOC_CACHE_MIN) */
-	bool in_startup;             /* no program code runs until relcache_done */
 	int dirfd;                   /* DIR/BOOT_ID, -1 when closed */
 	uint64_t dir_dev, dir_ino;   /* so a reopened fd number is never mistaken for it */
 	bool dir_fresh;              /* opened in this start-up or dlopen: no program code ran since */
@@ -108,17 +105,8 @@ HIDDEN void rc_name_hex(const uint64_t name[2], char out[40]);
 
 /* relcache_publish.c */
 HIDDEN void rc_publish_and_reloc(struct dso *d, const void *key, size_t key_len, const struct rc_ranges *rg);
-HIDDEN void rc_job_run(struct rc_job *j);
-HIDDEN void rc_job_free(struct rc_job *j);
 /* A dlopen failing while an object was relocated in place: its unpublished file dropped. */
 HIDDEN void rc_publish_abort(void);
-
-/* relcache_writer.c: runs a job now, or on the writer thread during start-up. */
-HIDDEN void rc_writer_submit(struct rc_job *j);
-/* Whether rc_writer_submit would hand j to the thread (it runs it now if that fails). */
-HIDDEN bool rc_writer_async(const struct rc_job *j);
-/* Waits until every submitted job is done. */
-HIDDEN void rc_writer_finish(void);
 
 /* relcache_fixup.c */
 HIDDEN void rc_record_start(struct dso *d, const struct rc_ranges *rg);

@@ -13,8 +13,9 @@
  * behind. Where the name is taken (a damaged entry, or another process's just published) the
  * file is linked under a temporary name and renamed over it. A file system without O_TMPFILE
  * gets the file under a temporary name from the start (O_EXCL), renamed when written.
- * Checksumming a large image and naming it run on a start-up thread (relcache_writer.c),
- * from a read-only mapping of the file, while the next objects are relocated. */
+ * The image's checksum is taken right after relocating, while its pages are still the file's,
+ * mapped and warm in the processor's cache (it once ran on a start-up thread, from a second
+ * mapping of the file: that cost more than it hid on this two-core machine under load). */
 #include "relcache_int.h"
 #include "reloc.h"
 #include "imagesum.h"
@@ -117,25 +118,17 @@ static bool name_entry(const struct rc_job *j)
 	return false;
 }
 
-/* Completes one entry and names it: the image's checksum (from j->src, which nothing writes
- * meanwhile), the fix-ups after the image, the header, path and key at the start, then the
- * link. Makes no allocation and touches no state but the job's: it may run on the writer
- * thread. */
-void rc_job_run(struct rc_job *j)
+/* Completes one entry and names it: the fix-ups after the image, the header, path and key at
+ * the start, then the link. */
+static void job_run(struct rc_job *j)
 {
 	struct rc_header *h = (struct rc_header *)j->meta;
-	h->image_sum = 0;
-	for (uint32_t i = 0; i < j->rg.n; i++) /* ranges' sums, folded */
-		h->image_sum = h->image_sum * 31 + image_sum(j->src[i], j->rg.r[i].len);
 	h->meta_sum = rc_meta_sum(h, j->meta + h->path_off, j->meta + h->key_off, j->fix);
 	struct kiovec meta = {j->meta, h->image_off}, fix = {j->fix, h->fixup_count * sizeof(Elf64_Rela)};
 	bool ok = (!fix.len || write_all(j->fd, &fix, 1, h->fixup_off)) && write_all(j->fd, &meta, 1, 0) &&
 		  name_entry(j);
 	if (!ok && !j->unnamed)
 		rc_sys(SYS_unlinkat_, RC.dirfd, (long)j->tmp, 0, 0, 0);
-	if (j->view)
-		sys_munmap(j->view, j->rg.len);
-	j->view = NULL;
 	sys_close(j->fd);
 	j->fd = -1;
 	j->ok = ok;
@@ -144,7 +137,7 @@ void rc_job_run(struct rc_job *j)
 		    ok ? "relocated and published" : "could not write", RC.dir, j->name, (unsigned long)h->fixup_count);
 }
 
-void rc_job_free(struct rc_job *j)
+static void job_free(struct rc_job *j)
 {
 	rt_free(j->meta);
 	rt_free(j->fix);
@@ -160,7 +153,7 @@ static void job_drop(struct rc_job *j, const struct rc_ranges *rg)
 	if (!j->unnamed)
 		rc_sys(SYS_unlinkat_, RC.dirfd, (long)j->tmp, 0, 0, 0);
 	sys_close(j->fd);
-	rc_job_free(j);
+	job_free(j);
 }
 
 /* The job that publishes d's image: its file made, header, path and key laid out. */
@@ -237,6 +230,15 @@ static bool share_pages(struct dso *d, struct rc_job *j, const struct rc_ranges 
 	return true;
 }
 
+/* The image's checksum, of d's pages while they are still the file's (ranges' sums, folded). */
+static void sum_image(const struct dso *d, struct rc_job *j, const struct rc_ranges *rg)
+{
+	struct rc_header *h = (struct rc_header *)j->meta;
+	h->image_sum = 0;
+	for (uint32_t i = 0; i < rg->n; i++)
+		h->image_sum = h->image_sum * 31 + image_sum((const void *)(d->load_bias + rg->r[i].vaddr), rg->r[i].len);
+}
+
 /* The relocated pages made this process's own again: the MAP_PRIVATE mappings of the file
  * moved over the shared ones, which were the last writable mappings of it. */
 static void unshare_pages(struct dso *d, struct rc_job *j, const struct rc_ranges *rg)
@@ -246,26 +248,6 @@ static void unshare_pages(struct dso *d, struct rc_job *j, const struct rc_range
 	rc_map_move(d, rg, j->priv, j->name, off, "relocated");
 	for (uint32_t i = 0; i < rg->n; i++)
 		j->priv[i] = 0;
-}
-
-/* Where the job's checksum reads the image: d's pages when it runs now (nothing can write
- * them before it is done), else a read-only mapping of the file (d's own pages may be written
- * meanwhile: IFUNC resolvers of later objects, say). */
-static bool job_sources(struct dso *d, struct rc_job *j, const struct rc_ranges *rg)
-{
-	const struct rc_header *h = (const struct rc_header *)j->meta;
-	if (!rc_writer_async(j)) {
-		for (uint32_t i = 0; i < rg->n; i++)
-			j->src[i] = (const char *)(d->load_bias + rg->r[i].vaddr);
-		return true;
-	}
-	long v = sys_mmap(NULL, rg->len, PROT_READ_, MAP_SHARED_, j->fd, (long)h->image_off);
-	if (mmap_failed(v))
-		return false;
-	j->view = (void *)v;
-	for (uint32_t i = 0, o = 0; i < rg->n; o += (uint32_t)rg->r[i].len, i++)
-		j->src[i] = (const char *)v + o;
-	return true;
 }
 
 /* The job of an in-flight miss, for relcache_abort (a dlopen failing while relocating). */
@@ -292,8 +274,10 @@ void rc_publish_and_reloc(struct dso *d, const void *key, size_t key_len, const 
 	rc_record_stop();
 	pending = NULL;
 	reloc_write_span(d); /* the span without recording's limit, for lazy binding */
-	if (j)
+	if (j) {
+		sum_image(d, j, rg);
 		unshare_pages(d, j, rg);
+	}
 	if (!RC.uncacheable && !relr_inside(d, rg))
 		RC.uncacheable = "a relocation writes beyond the file-backed pages";
 	if (!j) {
@@ -309,7 +293,7 @@ void rc_publish_and_reloc(struct dso *d, const void *key, size_t key_len, const 
 		h->nrelative = d->nrelative;
 		h->nsymbolic = d->nsymbolic;
 		j->fix = rt_malloc(RC.nfix * sizeof(Elf64_Rela) + 1);
-		if (!j->fix || !job_sources(d, j, rg))
+		if (!j->fix)
 			why = "out of memory";
 		else
 			memcpy(j->fix, RC.fix, RC.nfix * sizeof(Elf64_Rela));
@@ -319,5 +303,6 @@ void rc_publish_and_reloc(struct dso *d, const void *key, size_t key_len, const 
 		job_drop(j, rg);
 		return;
 	}
-	rc_writer_submit(j);
+	job_run(j);
+	job_free(j);
 }
