@@ -2,10 +2,13 @@
  * (its spinlock held). Thread W makes the loader allocate and free all the time (a dlopen
  * of a library that does not exist: every directory tried is a path built in a fresh block,
  * the error a block libc frees; and a dlopen/dlclose of a real library); the main thread
- * sends W SIGUSR1 every 50 us and W's handler forks; the child _exits at once.
+ * sends W SIGUSR1 every 50 us and W's handler forks; the child _exits at once. (The system
+ * loader is no oracle: W's dlopen allocates with libc's malloc there, and glibc's fork from a
+ * handler that interrupted malloc deadlocks on malloc's lock.)
  * usage: fork_alloc SECONDS   prints the same two lines every run; a hang is the failure. */
 #include <dlfcn.h>
 #include <pthread.h>
+#include <sched.h>
 #include <signal.h>
 #include <stdatomic.h>
 #include <stdio.h>
@@ -14,7 +17,7 @@
 #include <time.h>
 #include <unistd.h>
 
-static atomic_int stop, bad_children;
+static atomic_int stop, bad_children, ready;
 static atomic_long forks, loops;
 
 static void on_usr1(int sig)
@@ -32,6 +35,13 @@ static void on_usr1(int sig)
 static void *worker(void *a)
 {
 	(void)a;
+	/* libc allocates its dlerror record at the first failure (then keeps it: dlerror is
+	 * never called): before the signals start, since a fork from a handler that interrupted
+	 * libc's malloc deadlocks in glibc's fork under either loader. After this the loop
+	 * allocates only in the loader. */
+	if (dlopen("libfork_alloc_none.so", RTLD_NOW))
+		abort();
+	atomic_store(&ready, 1);
 	while (!atomic_load(&stop)) {
 		if (dlopen("libfork_alloc_none.so", RTLD_NOW))
 			abort();
@@ -51,6 +61,8 @@ int main(int argc, char **argv)
 	signal(SIGUSR1, on_usr1);
 	pthread_t w;
 	pthread_create(&w, NULL, worker, NULL);
+	while (!atomic_load(&ready))
+		sched_yield();
 	struct timespec t0, now, gap = {0, 50000};
 	clock_gettime(CLOCK_MONOTONIC, &t0);
 	do {
