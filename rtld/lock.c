@@ -108,6 +108,9 @@ static void wait_for_reader(void *tp, void *self)
 	if (__atomic_load_n(flag, __ATOMIC_SEQ_CST) == GSCOPE_UNUSED ||
 	    !__atomic_compare_exchange_n(flag, &expected, GSCOPE_WAIT, false, __ATOMIC_SEQ_CST, __ATOMIC_SEQ_CST))
 		return; /* not reading, or it has just left */
+	/* A reader that will never leave: a thread of the parent, in a _Fork child. */
+	if (lock_ops.thread_gone && lock_ops.thread_gone(tp))
+		return;
 	while (__atomic_load_n(flag, __ATOMIC_SEQ_CST) == GSCOPE_WAIT)
 		sys_call6(SYS_futex_, (long)flag, FUTEX_WAIT_PRIVATE_, GSCOPE_WAIT, 0, 0, 0);
 }

@@ -22,6 +22,9 @@ struct lock_ops {
 	/* Calls fn(tp, arg) for every thread (tp: its thread pointer) while no thread can be
 	 * created or end; fn must not block on anything but the thread it is given. */
 	void (*for_each_thread)(void (*fn)(void *tp, void *arg), void *arg);
+	/* True for a thread on that list that is not in this process: the copy of the parent's
+	 * list in the child of a _Fork, which runs no fork handler. */
+	bool (*thread_gone)(void *tp);
 	/* Set (for good) before the first thread other than the main one is created. Until
 	 * then nothing runs concurrently with the loader and readers skip their protocol. */
 	bool threads;

@@ -94,6 +94,14 @@ void glibc_for_each_thread(void (*fn)(void *tp, void *arg), void *arg)
 	for_each_in(heads, 2, call_each, &e);
 }
 
+/* Its struct pthread (the thread pointer) still holds the id the thread had in the parent:
+ * no thread of ours has it. */
+static bool thread_gone(void *tp)
+{
+	long pid = sys_getpid(), tid = LM(tp, PD_tid, int);
+	return sys_call6(234 /* tgkill */, pid, tid, 0, 0, 0, 0) == -3 /* ESRCH */;
+}
+
 static int change_stack_perm(void *pd, void *arg)
 {
 	(void)arg;
@@ -164,6 +172,7 @@ void glibc_install_locks(uintptr_t (*libc_sym)(const char *name, const char *ver
 	lock_ops.lock = libc_lock;
 	lock_ops.unlock = libc_unlock;
 	lock_ops.for_each_thread = glibc_for_each_thread;
+	lock_ops.thread_gone = thread_gone;
 	mutex_trylock = (int (*)(void *))libc_sym("pthread_mutex_trylock", "GLIBC_2.2.5");
 	if (mutex_trylock)
 		lock_ops.trylock = libc_trylock;

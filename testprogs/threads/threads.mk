@@ -91,6 +91,11 @@ $(TPT)/fork_alloc: testprogs/threads/fork_alloc.c $(TPT)/libtls_g2.so
 	$(CC) $(THREADS_CFLAGS) -o $@ $< -Wl,-rpath,'$$ORIGIN' -ldl -lpthread
 TP_THREADS += $(TPT)/fork_alloc
 
+# _Fork while another thread is parked inside a reader section; the child dlcloses.
+$(TPT)/fork_stale_reader: testprogs/threads/fork_stale_reader.c $(TPT)/liblazy_caller.so $(TPT)/libtls_mod3.so
+	$(CC) $(THREADS_CFLAGS) $(THREADS_LAZY) -o $@ $< -Wl,-rpath,'$$ORIGIN' -ldl -lpthread
+TP_THREADS += $(TPT)/fork_stale_reader
+
 # pthread_atfork handlers that dlopen, registered before the first thread (by the program
 # and by a library's constructor).
 $(TPT)/libatfork_lib.so: testprogs/threads/atfork_lib.c

@@ -141,6 +141,11 @@ fork_alloc_test() {
 }
 fork_alloc_test
 
+# _Fork() (no fork handlers) while another thread is inside a reader section (parked in a
+# signal handler that interrupted a lazy fix-up): the child's dlclose must not wait for a
+# thread the child does not have. Before the fix: the child hung (SIGALRM) in every run.
+repeat fork-while-a-thread-reads-then-dlclose 2 ./fork_stale_reader
+
 # _Fork (no fork handlers) children dlopen, call and dlclose, single- and multi-threaded;
 # vfork children make first calls through lazy PLT slots, then _exit or execve.
 same fork-variants-_Fork-vfork ./fork_variants
