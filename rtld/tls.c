@@ -46,15 +46,15 @@ struct tls_slot {
 	struct dso *owner;
 };
 
-/* 16: a process rarely has more TLS modules (python3 has one), and every slot of the first
+/* 8: a process rarely has more TLS modules (python3 has one), and every slot of the first
  * chunk is a static each process has its own copy of; later chunks are walked only for ids
- * past 15, outside __tls_get_addr's fast path. */
-#define SLOTS_PER_CHUNK 16
+ * past 7, outside __tls_get_addr's fast path. */
+#define SLOTS_PER_CHUNK 8
 struct tls_chunk {
 	struct tls_chunk *next;
 	struct tls_slot slot[SLOTS_PER_CHUNK];
 };
-static struct tls_chunk first_chunk; /* ids 0..15; id 0 is never used */
+static struct tls_chunk first_chunk; /* ids 0..7; id 0 is never used */
 
 /* The slot of id, or NULL past the last chunk (lock-free). */
 static struct tls_slot *slot_of(size_t id)
