@@ -88,19 +88,18 @@ struct dso {
 	/* --- dependencies (deps.c) --- */
 	struct dso **deps;            /* DT_NEEDED order, resolved (filtees included) */
 	struct dso **filtees;         /* DT_FILTER/DT_AUXILIARY objects found: searched just before it */
-	size_t nfiltees;
 	struct dso *loader;           /* whose DT_NEEDED, LD_PRELOAD or dlopen brought it in (the
 					 program for preloads): glibc's l_loader, which RTLD_NEXT
 					 follows to the scope it searches */
-	size_t ndeps;
-	size_t refcount;              /* dlopen handles outstanding */
+	uint32_t ndeps, nfiltees;     /* 32-bit counts: each record is every process's own */
+	uint32_t refcount;            /* dlopen handles outstanding (glibc: unsigned int too) */
+	uint32_t nsearch_list;        /* entries of search_list */
 	struct dso **reldeps;         /* dlopen'ed objects its relocations bound to without needing
 					 them (glibc's l_reldeps): kept while it is */
-	size_t nreldeps, reldeps_cap;
+	uint32_t nreldeps, reldeps_cap;
 	struct dso **search_list;     /* once it is a dlopen root: its own breadth-first dependency
 					 closure (glibc's l_searchlist), what dlsym on its handle
 					 searches and a scope of every dlopen'ed object in it */
-	size_t nsearch_list;
 	struct dso **scope_roots;     /* the dlopen roots whose search lists its lookups try after the
 					 global scope (glibc's l_scope): the root that loaded it, then
 					 each later root whose closure took it in; none at start-up */
@@ -108,7 +107,7 @@ struct dso {
 
 	/* --- relocation (reloc.c) --- */
 	uintptr_t write_lo, write_hi; /* span of the segments relocations may write */
-	uint64_t nrelocs, nrelative, nsymbolic; /* counts for LD_DEBUG=statistics */
+	uint32_t nrelocs, nrelative, nsymbolic; /* counts for LD_DEBUG=statistics */
 	void *tlsdesc_blocks;         /* the dynamic TLS descriptors made for it (freed with it) */
 
 	/* --- rtld-audit (audit.c) --- */
