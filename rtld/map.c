@@ -454,7 +454,7 @@ struct dso *map_file(const char *path, int fd, const struct kstat *stp, char *er
 	load_span(ph, eh.e_phnum, &pl.lo, &pl.hi, &pl.max_align);
 	pl.span = pl.hi - pl.lo;
 	if (eh.e_type == ET_DYN && !R.load_by_read)
-		pl.agreed = relcache_agreed_base(&st, pl.span, pl.max_align);
+		pl.agreed = relcache_agreed_base(&st, ph, eh.e_phnum, pl.span, pl.max_align);
 	if (reserve_span(path, fd, &eh, ph, &pl, err, errlen) < 0 ||
 	    map_segments(path, fd, ph, eh.e_phnum, &pl, err, errlen) < 0)
 		goto fail;

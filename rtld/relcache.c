@@ -60,8 +60,10 @@ void relcache_init(void)
 			  : R.load_by_read ? "MMLD_LOAD=read"
 			  : R.naudit_lists || R.naudit ? "rtld-audit modules (LD_AUDIT, --audit, DT_AUDIT)"
 			  : NULL;
+	RC.min_image = min_image();
 	char why[600];
-	if (!off && rc_dir_open(why, sizeof why) < 0)
+	/* With a minimum, the directory waits for the first library over it (relcache_dir.c). */
+	if (!off && !RC.min_image && rc_dir_open(why, sizeof why) < 0)
 		off = why;
 	if (off) {
 		RC.verify = false;
@@ -69,10 +71,10 @@ void relcache_init(void)
 		return;
 	}
 	RC.on = true;
-	RC.min_image = min_image();
 	rc_key_globals();
 	relcache_placed(R.main, 0);
-	rc_debug(NULL, "relocation cache%s: %s", RC.verify ? " (verify)" : "", RC.dir);
+	if (RC.have_secret)
+		rc_debug(NULL, "relocation cache%s: %s", RC.verify ? " (verify)" : "", RC.dir);
 }
 
 /* Why d is relocated normally, or NULL if the cache may hold it. */
@@ -80,6 +82,8 @@ static const char *not_cacheable(const struct dso *d)
 {
 	if (d->kind != DSO_LIB)
 		return "not a library";
+	if (d->relcache && d->relcache->small)
+		return "its image is smaller than the cache's minimum (MMLD_RELOC_CACHE_MIN)";
 	if (!d->relcache || !d->relcache->agreed)
 		return "no agreed address for it";
 	if (!d->relcache->fixed)

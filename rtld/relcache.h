@@ -21,9 +21,10 @@
 /* Turns the cache on or off for this process (MMLD_RELOC_CACHE, secure mode, the directory
  * and its secret). After the options are read and the program is mapped, before any library. */
 HIDDEN void relcache_init(void);
-/* map.c: the agreed base for an ET_DYN library of this file and span (aligned to `align`),
- * or 0 when the cache is off. */
-HIDDEN uintptr_t relcache_agreed_base(const struct kstat *st, size_t span, size_t align);
+/* map.c: the agreed base for an ET_DYN library of this file, program headers and span
+ * (aligned to `align`), or 0 when the cache is off or will not hold it. */
+HIDDEN uintptr_t relcache_agreed_base(const struct kstat *st, const Elf64_Phdr *ph, size_t phnum, size_t span,
+				      size_t align);
 /* map.c: d was mapped at map_start; `agreed` is what relcache_agreed_base said. */
 HIDDEN void relcache_placed(struct dso *d, uintptr_t agreed);
 /* Relocates d: from the cache where it may, else with reloc_object (publishing the result). */

@@ -185,6 +185,7 @@ int rc_dir_open(char *why, size_t len)
 	static const char gen[] = "mmld relocation cache: boot generation";
 	RC.boot[0] = siphash24(&RC.secret, gen, sizeof gen - 1);
 	RC.boot[1] = siphash24(&RC.secret, gen, sizeof gen);
+	RC.have_secret = true;
 	RC.dirfd = fd;
 	RC.dir_fresh = true;
 	RC.dir_dev = st.st_dev;
@@ -234,11 +235,42 @@ void rc_hits_flush(void)
 	RC.nhits = 0;
 }
 
-uintptr_t relcache_agreed_base(const struct kstat *st, size_t span, size_t align)
+/* The bytes an image of an object with these program headers would hold (rc_ranges_of). */
+static uint64_t image_bytes(const Elf64_Phdr *ph, size_t phnum)
+{
+	const uint64_t pg = R.pagesize;
+	uint64_t n = 0;
+	for (size_t i = 0; i < phnum; i++)
+		if (ph[i].p_type == PT_LOAD && (ph[i].p_flags & PF_W) && ph[i].p_filesz)
+			n += ((ph[i].p_vaddr + ph[i].p_filesz + pg - 1) & ~(pg - 1)) - (ph[i].p_vaddr & ~(pg - 1));
+	return n;
+}
+
+/* The directory and its secret, opened at the first library the cache would hold: a process
+ * whose libraries are all small never pays for them (true: libc.so.6 only), and its
+ * libraries keep the kernel's per-exec addresses. */
+static bool secret_ready(const Elf64_Phdr *ph, size_t phnum)
+{
+	if (RC.have_secret)
+		return true;
+	if (image_bytes(ph, phnum) < RC.min_image)
+		return false;
+	char why[600];
+	if (rc_dir_open(why, sizeof why) < 0) {
+		rc_debug(NULL, "relocation cache off: %s", why);
+		RC.on = RC.verify = false;
+		return false;
+	}
+	rc_debug(NULL, "relocation cache%s: %s", RC.verify ? " (verify)" : "", RC.dir);
+	return true;
+}
+
+uintptr_t relcache_agreed_base(const struct kstat *st, const Elf64_Phdr *ph, size_t phnum, size_t span,
+			       size_t align)
 {
 	/* Not for the program itself (direct mode maps it before R.main exists): a PIE program
 	 * keeps the kernel's per-exec randomisation, as under PT_INTERP. */
-	if (!RC.on || !R.main)
+	if (!RC.on || !R.main || !secret_ready(ph, phnum))
 		return 0;
 	if (align < R.pagesize)
 		align = R.pagesize;
@@ -259,4 +291,5 @@ void relcache_placed(struct dso *d, uintptr_t agreed)
 		return;
 	d->relcache->agreed = agreed;
 	d->relcache->fixed = agreed && d->map_start == agreed;
+	d->relcache->small = !agreed && !RC.have_secret;
 }

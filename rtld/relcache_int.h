@@ -9,6 +9,7 @@
 struct relcache_obj {
 	uintptr_t agreed;     /* the address this boot and user agree on; 0: none */
 	bool fixed;           /* at a fixed address: its agreed one, or an ET_EXEC's own */
+	bool small;           /* no agreed address: its image is under the minimum, no secret yet */
 	bool have_ident;
 	struct rc_ident ident;
 };
@@ -49,6 +50,7 @@ struct rc_job {
 struct rc_state {
 	bool on, verify;
 	uint64_t min_image;          /* smaller images are not cached (MMLD_RELOC_CACHE_MIN) */
+	bool have_secret;            /* the directory was opened once: addresses can be agreed */
 	int dirfd;                   /* DIR/BOOT_ID, -1 when closed */
 	uint64_t dir_dev, dir_ino;   /* so a reopened fd number is never mistaken for it */
 	bool dir_fresh;              /* opened in this start-up or dlopen: no program code ran since */
