@@ -79,7 +79,8 @@ static void child_setup(const struct launch_group *g, pid_t parent, int relay_fd
 		close(null);
 }
 
-/* ld-mmld.so --argv0 NAME PROGRAM ARGS, or PROGRAM ARGS for the system loader. */
+/* ld-mmld.so --argv0 NAME PROGRAM ARGS (for a #! script: its interpreter, with the argv the
+ * kernel gives it), or PROGRAM ARGS for the system loader (the kernel follows #!). */
 static void child_exec(const struct share_launch *l, bool traced)
 {
 	if (traced)
@@ -96,18 +97,19 @@ static void child_exec(const struct share_launch *l, bool traced)
 		setenv("MMLD_LOAD", "read", 1);
 	if (l->reloc_cache)
 		setenv("MMLD_RELOC_CACHE", "1", 1);
+	char **args = l->load.argv;
 	int n = 0;
-	while (l->argv[n])
+	while (args[n])
 		n++;
 	char **argv = calloc((size_t)n + 5, sizeof *argv);
 	if (!argv)
 		return;
 	argv[0] = (char *)rtld_path();
 	argv[1] = "--argv0";
-	argv[2] = l->argv[0];
-	argv[3] = l->prog;
+	argv[2] = args[0];
+	argv[3] = l->load.file;
 	for (int i = 1; i < n; i++)
-		argv[3 + i] = l->argv[i];
+		argv[3 + i] = args[i];
 	execv(argv[0], argv);
 }
 

@@ -21,13 +21,13 @@ loader: $(MMLD)
 # formatting and header checks, linked static at an address no program asks for, so the
 # program and its interpreter can go where the kernel would put them.
 EXEC_STUB := $(BUILD)/mmld-exec-stub
-EXEC_STUB_SRCS := $(wildcard loader/exec-stub/*.c) rtld/elfcheck.c rtld/lib/format.c rtld/lib/string.c rtld/lib/alloc.c
+EXEC_STUB_SRCS := $(wildcard loader/exec-stub/*.c) loader/shebang.c rtld/elfcheck.c rtld/lib/format.c rtld/lib/string.c rtld/lib/alloc.c
 EXEC_STUB_OBJS := $(patsubst %.c,$(BUILD)/exec-stub/%.o,$(EXEC_STUB_SRCS)) $(BUILD)/exec-stub/loader/exec-stub/start.o
 EXEC_STUB_CFLAGS := $(WARN) -fPIE -ffreestanding -fno-builtin -fno-stack-protector -fno-tree-loop-distribute-patterns \
 	-fcf-protection=none -ffunction-sections -fdata-sections -I rtld
 EXEC_STUB_ADDR := 0x300000000000
 
-$(BUILD)/exec-stub/%.o: %.c $(wildcard loader/exec-stub/*.h rtld/*.h rtld/lib/*.h rtld/include/*.h) Makefile loader/loader.mk
+$(BUILD)/exec-stub/%.o: %.c loader/shebang.h $(wildcard loader/exec-stub/*.h rtld/*.h rtld/lib/*.h rtld/include/*.h) Makefile loader/loader.mk
 	@mkdir -p $(dir $@)
 	@echo "  CC      $< (exec stub)"
 	@$(CC) $(EXEC_STUB_CFLAGS) -c $< -o $@

@@ -19,6 +19,26 @@ const char *rtld_path(void);
  * the x bit skipped). A malloc'ed path, or NULL with *err: EINVAL an empty name, ENOENT not
  * found, EACCES found but not executable, EISDIR a directory (named with a slash). */
 char *find_program(const char *name, int *err);
+/* 0 if path is a regular file we may execute; else EISDIR, EACCES (not executable, or not a
+ * regular file), or stat's errno: what execve would refuse it with. */
+int executable_file(const char *path);
+
+/* PROGRAM as the kernel runs it (script.c): file, the ELF file finally loaded (PROGRAM
+ * itself unless it is a #! script), argv, what that file gets (INTERPRETER [ARG] SCRIPT
+ * ARGS at each level), depth, how many scripts led to it. */
+struct script_run {
+	char *file;
+	char **argv;
+	int depth;
+};
+/* Follows PROGRAM's #! lines as binfmt_script does (five levels at most); 0, or `status`
+ * after one line on stderr ("mmld CMD: PROGRAM: bad interpreter /x: No such file or
+ * directory"). PROGRAM itself, if it is no script, is not judged here: ld-mmld.so says. */
+int script_follow(const char *cmd, char *prog, char **argv, struct script_run *r, int status);
+/* find_program, then script_follow: PROGRAM (argv[0]) as execve would run it; *prog the file
+ * found. 0, or the exit status after one line (2 for an empty name). */
+int program_find(const char *cmd, char **argv, char **prog, struct script_run *r, int status);
+
 /* The one line for find_program's refusal ("mmld CMD: NAME: command not found", "...:
  * Permission denied", "...: Is a directory"); returns status, or 2 for an empty name (a bad
  * argument). */

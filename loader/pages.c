@@ -220,11 +220,14 @@ int cmd_pages(int argc, char **argv)
 	int first = parse(argc, argv, &po);
 	if (first < 0)
 		return -1 - first; /* 0 after --help, 2 after a bad argument */
-	int err;
-	char *prog = find_program(argv[first], &err);
-	if (!prog)
-		return program_refused("pages", argv[first], err, 1);
-	struct pages_trace_opts to = {.argv = argv + first, .prog = prog, .system = po.system,
+	/* A #! script: its interpreter is the program traced, under either loader (the entry
+	 * breakpoint is the ELF file's), with the argv the kernel gives it. */
+	char *prog;
+	struct script_run script;
+	int refused = program_find("pages", argv + first, &prog, &script, 1);
+	if (refused)
+		return refused;
+	struct pages_trace_opts to = {.argv = script.argv, .prog = script.file, .system = po.system,
 				      .soft_breakpoints = po.soft, .quiet = po.quiet, .last = po.at};
 	struct pages_run r = {0};
 	int st = pages_trace(&to, &r);

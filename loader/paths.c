@@ -34,9 +34,7 @@ const char *rtld_path(void)
 	return path;
 }
 
-/* What a candidate file is: 0 an executable regular file; EISDIR, EACCES (not executable,
- * or not a regular file), or stat's errno. */
-static int candidate(const char *path)
+int executable_file(const char *path)
 {
 	struct stat st;
 	if (stat(path, &st) < 0)
@@ -62,7 +60,7 @@ static char *search_path(const char *name, int *err)
 		size_t len = e ? (size_t)(e - p) : strlen(p);
 		char buf[PATH_MAX];
 		if (snprintf(buf, sizeof buf, "%.*s/%s", (int)len, len ? p : ".", name) < (int)sizeof buf) {
-			int why = candidate(buf);
+			int why = executable_file(buf);
 			if (why == 0)
 				return strdup(buf);
 			if (why == EACCES)
@@ -82,7 +80,7 @@ char *find_program(const char *name, int *err)
 	}
 	if (!strchr(name, '/'))
 		return search_path(name, err);
-	*err = candidate(name);
+	*err = executable_file(name);
 	return *err ? NULL : strdup(name);
 }
 

@@ -53,7 +53,8 @@ static int enter_namespace(void)
 	return write_file("/proc/self/gid_map", map);
 }
 
-static int run_tree(const char *rtld, char **argv)
+/* prog: argv[0] found; a #! script is exec'd as it is (the kernel follows it in the tree). */
+static int run_tree(const char *rtld, const char *prog, char **argv)
 {
 	char target[PATH_MAX];
 	if (!realpath(SYSTEM_LOADER, target)) {
@@ -78,10 +79,6 @@ static int run_tree(const char *rtld, char **argv)
 		fprintf(stderr, "mmld run --tree: cannot bind %s over %s: %s\n", shown(rtld_abs), shown(target), strerror(errno));
 		return 127;
 	}
-	int err;
-	char *prog = find_program(argv[0], &err);
-	if (!prog)
-		return program_refused("run", argv[0], err, 127);
 	execv(prog, argv);
 	fprintf(stderr, "mmld run: %s: %s\n", shown(prog), strerror(errno));
 	return 127;
@@ -106,6 +103,7 @@ int cmd_run(int argc, char **argv)
 		.usage = "[--tree] [--reloc-cache] [--] PROGRAM [ARGS]",
 		.summary = "Runs PROGRAM through ld-mmld.so (as `ld-mmld.so PROGRAM ARGS`, with argv[0] kept).",
 		.details = "PROGRAM is searched for in $PATH when it has no slash. Options after PROGRAM are its own.\n"
+			   "A #! script is followed as the kernel follows it: its interpreter is loaded by ld-mmld.so.\n"
 			   "Exit status: PROGRAM's own; 127 if it or ld-mmld.so cannot be found or run; 2 for a\n"
 			   "bad argument.\n",
 		.opts = opts,
@@ -123,23 +121,28 @@ int cmd_run(int argc, char **argv)
 	}
 	if (reloc_cache)
 		setenv("MMLD_RELOC_CACHE", "1", 1);
+	/* A #! script: its interpreter is what ld-mmld.so loads, with the kernel's argv. */
+	char *prog;
+	struct script_run script;
+	int refused = program_find("run", argv + i, &prog, &script, 127);
+	if (refused)
+		return refused;
 	if (tree)
-		return run_tree(rtld, argv + i);
-	int err;
-	char *prog = find_program(argv[i], &err);
-	if (!prog)
-		return program_refused("run", argv[i], err, 127);
+		return run_tree(rtld, prog, argv + i);
 	/* ld-mmld.so --argv0 NAME PROGRAM ARGS: the program sees the argv[0] it was given. */
-	char **nargv = calloc((size_t)(argc - i) + 5, sizeof *nargv);
+	int args = 0;
+	while (script.argv[args])
+		args++;
+	char **nargv = calloc((size_t)args + 5, sizeof *nargv);
 	if (!nargv)
 		return 127;
 	int n = 0;
 	nargv[n++] = (char *)rtld;
 	nargv[n++] = "--argv0";
-	nargv[n++] = argv[i];
-	nargv[n++] = prog;
-	for (int k = i + 1; k < argc; k++)
-		nargv[n++] = argv[k];
+	nargv[n++] = script.argv[0];
+	nargv[n++] = script.file;
+	for (int k = 1; k < args; k++)
+		nargv[n++] = script.argv[k];
 	execv(rtld, nargv);
 	fprintf(stderr, "mmld run: %s: %s\n", shown(rtld), strerror(errno));
 	return 127;

@@ -335,10 +335,11 @@ int cmd_share(int argc, char **argv)
 	a.l.argv = argv + first;
 	a.l.children = a.sel.children;
 	a.l.object = a.object;
-	int err;
-	a.l.prog = find_program(a.l.argv[0], &err);
-	if (!a.l.prog)
-		return program_refused("share", a.l.argv[0], err, 1);
+	/* the system loader's processes exec PROGRAM (the kernel follows #!), ld-mmld.so's load
+	 * a script's interpreter */
+	int refused = program_find("share", a.l.argv, &a.l.prog, &a.l.load, 1);
+	if (refused)
+		return refused;
 	reaper_init();
 	const char *tmp = getenv("TMPDIR");
 	char tmpl[4096];

@@ -2,6 +2,7 @@
  * launch.c starts the processes, holds them, has them measured and ends them). */
 #ifndef MMLD_SHARE_H
 #define MMLD_SHARE_H
+#include "mmld.h"
 #include "report.h"
 #include <stdbool.h>
 
@@ -12,6 +13,7 @@ extern const char *const share_point_names[3];
 struct share_launch {
 	char **argv;             /* PROGRAM ARGS */
 	char *prog;              /* PROGRAM resolved as execvp would */
+	struct script_run load;  /* what ld-mmld.so loads: PROGRAM, or a #! script's interpreter */
 	int n;                   /* processes to start */
 	enum share_point at;
 	double seconds;          /* POINT_SECONDS: how long after the start */

@@ -1,96 +1,62 @@
-/* #! scripts, as the kernel's binfmt_script runs them: the first line (at most 256 bytes) is
- * "#!INTERPRETER [ONE ARGUMENT]"; INTERPRETER is executed instead, with argv
+/* #! scripts, as the kernel's binfmt_script runs them (the line itself: loader/shebang.c,
+ * shared with mmld run): INTERPRETER is executed instead, with argv
  *   INTERPRETER [ARGUMENT] SCRIPT-PATH ARGV[1]...
  * (the script's own argv[0] is dropped). AT_EXECFN and the process name stay the script's;
  * /proc/PID/exe becomes the ELF file that is finally loaded. The interpreter may itself be
- * a script, four levels deep at most. */
+ * a script: five scripts at most, as the kernel allows. */
 #include "stub.h"
+#include "../shebang.h"
 
-#define SCRIPT_LINE 256
-#define SCRIPT_DEPTH 4
-
-static bool is_blank(char c) { return c == ' ' || c == '\t'; }
-
-/* Reads path's #! line into line; false if path does not start with "#!". */
-static bool read_shebang(const char *path, char line[SCRIPT_LINE + 1])
+static long read_head(const char *path, char *buf)
 {
 	long fd = sys_open(path, O_RDONLY_ | O_CLOEXEC_, 0);
 	if (fd < 0)
-		return false; /* image_open() says why */
-	long n = sys_read((int)fd, line, SCRIPT_LINE);
+		return -1; /* image_open() says why */
+	long n = sys_read((int)fd, buf, SHEBANG_BUF);
 	sys_close((int)fd);
-	if (n < 2 || line[0] != '#' || line[1] != '!')
-		return false;
-	line[n] = 0;
-	return true;
+	return n;
 }
 
-/* Splits "#!  /bin/sh -e  \n" into interpreter "/bin/sh" and argument "-e" (or NULL). */
-static void parse_shebang(const struct stub *s, const char *path, char *line, char **interp, char **arg)
+/* 0, or faccessat's -errno for X_OK. */
+static long executable(const char *path)
 {
-	char *nl = strchr(line, '\n');
-	char *p = line + 2;
-	while (is_blank(*p))
-		p++;
-	char *name = p;
-	while (*p && !is_blank(*p) && *p != '\n')
-		p++;
-	/* A line cut at 256 bytes is fine if the interpreter's name itself was read whole. */
-	if (!nl && !*p)
-		fail(126, "%s: #! line longer than %d bytes", path, SCRIPT_LINE);
-	if (nl)
-		*nl = 0;
-	if (p == name)
-		fail(126, "%s: #! names no interpreter", path);
-	char *end = p;
-	while (is_blank(*p))
-		p++;
-	*end = 0;
-	*arg = NULL;
-	if (*p) {
-		char *e = p + strlen(p);
-		while (e > p && is_blank(e[-1]))
-			*--e = 0;
-		*arg = p;
-	}
-	*interp = name;
-	trace(s, "%s is a script: #!%s%s%s", path, name, *arg ? " " : "", *arg ? *arg : "");
+	return sys_call6(SYS_faccessat_, AT_FDCWD_, (long)path, 1 /* X_OK */, 0, 0, 0);
 }
 
 /* argv for INTERPRETER [ARG] PATH ARGV[1]..., in fresh memory. */
-static void rewrite_argv(struct stub *s, char *interp, char *arg, const char *path)
+static void rewrite_argv(struct stub *s, char *interp, char *arg, char *path)
 {
-	int argc = s->argc - 1 + 2 + (arg ? 1 : 0);
-	long r = sys_mmap(NULL, PAGE_UP(((size_t)argc + 1) * sizeof(char *)), PROT_READ_ | PROT_WRITE_,
-			  MAP_PRIVATE_ | MAP_ANONYMOUS_, -1, 0);
+	size_t len = PAGE_UP(((size_t)s->argc + 3) * sizeof(char *));
+	long r = sys_mmap(NULL, len, PROT_READ_ | PROT_WRITE_, MAP_PRIVATE_ | MAP_ANONYMOUS_, -1, 0);
 	if (mmap_failed(r))
 		fail(127, "%s: no memory for the script's arguments", path);
-	char **v = (char **)r;
 	s->scratch[s->nscratch].addr = (uintptr_t)r;
-	s->scratch[s->nscratch++].len = PAGE_UP(((size_t)argc + 1) * sizeof(char *));
-	int k = 0;
-	v[k++] = interp;
-	if (arg)
-		v[k++] = arg;
-	v[k++] = (char *)path;
-	for (int i = 1; i < s->argc; i++)
-		v[k++] = s->argv[i];
-	v[k] = NULL;
-	s->argc = argc;
-	s->argv = v;
+	s->scratch[s->nscratch++].len = len;
+	s->argc = shebang_argv((char **)r, interp, arg, path, s->argv, s->argc);
+	s->argv = (char **)r;
 }
 
 void follow_scripts(struct stub *s)
 {
-	static char lines[SCRIPT_DEPTH + 1][SCRIPT_LINE + 1];
-	const char *path = s->execfn;
-	for (int depth = 0; read_shebang(path, lines[depth]); depth++) {
-		if (depth == SCRIPT_DEPTH)
-			fail(126, "%s: more than %d levels of #! interpreters", s->execfn, SCRIPT_DEPTH);
-		if (sys_call6(SYS_faccessat_, AT_FDCWD_, (long)path, 1 /* X_OK */, 0, 0, 0) != 0)
-			fail(126, "%s: script is not executable (permission denied)", path);
+	static char lines[SHEBANG_DEPTH + 1][SHEBANG_BUF + 1];
+	char *path = (char *)s->execfn;
+	for (int depth = 0;; depth++) {
+		long n = read_head(path, lines[depth]);
 		char *interp, *arg;
-		parse_shebang(s, path, lines[depth], &interp, &arg);
+		enum shebang k = n < 0 ? SHEBANG_NONE : shebang_parse(lines[depth], (size_t)n, &interp, &arg);
+		if (k == SHEBANG_NONE)
+			break;
+		if (executable(path) != 0)
+			fail(126, "%s: script is not executable (permission denied)", path);
+		if (k != SHEBANG_SCRIPT)
+			fail(126, "%s: %s", path, shebang_problem(k));
+		if (depth == SHEBANG_DEPTH)
+			fail(126, "%s: more than %d #! scripts, each the interpreter of the one before", s->execfn,
+			     SHEBANG_DEPTH);
+		/* Named here with the script, as a shell names it; any other refusal is image_open's. */
+		if (executable(interp) == -ENOENT_)
+			fail(127, "%s: bad interpreter %s: not found", s->execfn, interp);
+		trace(s, "%s is a script: #!%s%s%s", path, interp, arg ? " " : "", arg ? arg : "");
 		rewrite_argv(s, interp, arg, path);
 		path = interp;
 	}

@@ -79,7 +79,7 @@ sys.exit(5)'
 done
 
 # #! scripts, as the kernel runs them: the interpreter with [ARG] SCRIPT ARGS, AT_EXECFN and
-# the process name the script's, /proc/self/exe the ELF file; nested four levels deep.
+# the process name the script's, /proc/self/exe the ELF file; nested.
 printf '#!%s  first-arg  \n' "$SS/startstate" >script1 && chmod +x script1
 printf '#!%s/script1 second\n' "$TMPD" >script2 && chmod +x script2
 printf '#!/bin/sh\necho "$0 $1 $(cat /proc/$$/comm) $(readlink /proc/$$/exe)"\n' >script.sh && chmod +x script.sh
@@ -89,6 +89,16 @@ for mode in map copy; do
 	same_exec "$mode-script-nested" "$sf" "${opts[@]}" -- ./script2 x
 	same_exec "$mode-script-sh" "$sf" "${opts[@]}" -- ./script.sh one
 done
+# Five scripts deep, as the kernel allows (each the interpreter of the one before); a sixth
+# is refused, as the kernel refuses it (ELOOP); a missing interpreter is named with the script.
+printf '#!%s\n' "$SS/startstate" >nest0
+for i in 1 2 3 4 5; do printf '#!%s/nest%d L%d\n' "$TMPD" $((i - 1)) $i >nest$i; done
+printf '#!/nonexistent/sh\n' >lost.sh
+chmod +x nest? lost.sh
+same_exec map-script-five-deep 's/^$//' -- ./nest4 x
+expect_err err-script-six-deep 126 "^mmld exec: \./nest5: more than 5 #! scripts, each the interpreter of the one before$" -- \
+	"$MMLD" exec ./nest5 x
+expect_err err-script-lost-interpreter 127 "^mmld exec: \./lost\.sh: bad interpreter /nonexistent/sh: not found$" -- "$MMLD" exec ./lost.sh
 
 # --copy maps nothing from the files; --interp mmld puts ld-mmld.so where PT_INTERP said
 # the system's loader.

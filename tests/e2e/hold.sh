@@ -134,12 +134,12 @@ for loader in mmld system; do
 done
 
 # Nothing measured: status 1 and one line of mmld's, the processes' own reason in it.
-printf '#!/bin/sh\necho hi\n' >script.sh
 printf 'not a program\n' >plain.txt
-chmod +x script.sh plain.txt
+chmod +x plain.txt
 mkdir -p adir
 expect_err fail-directory 1 "^mmld share: .*adir: Is a directory$" -- "$MMLD" share -n 2 --quiet -- "$TMPD/adir"
-expect_err fail-script 1 "^mmld share: nothing measured: .*script\.sh: file too short$" -- "$MMLD" share -n 2 --quiet -- "$TMPD/script.sh"
+printf '#!/nonexistent/sh\n' >lost.sh && chmod +x lost.sh
+expect_err fail-script 1 "^mmld share: .*lost\.sh: bad interpreter /nonexistent/sh: No such file or directory$" -- "$MMLD" share -n 2 --quiet -- "$TMPD/lost.sh"
 expect_err fail-plain 1 "^mmld share: nothing measured: .*plain\.txt: file too short$" -- "$MMLD" share -n 2 --quiet -- "$TMPD/plain.txt"
 expect_err fail-system-directory 1 "^mmld share: .*adir: Is a directory$" -- \
 	"$MMLD" share -n 2 --loader system -- "$TMPD/adir"

@@ -112,7 +112,15 @@ expect_err err-bad-loader 2 "^mmld pages: --loader 'glibc' is not one of: mmld, 
 expect_err err-unknown-option 2 "^mmld pages: unknown option '--bogus'" -- "$MMLD" pages --bogus -- /bin/true
 expect_err err-not-found 1 "^mmld pages: nosuchprogram-mmld: command not found$" -- "$MMLD" pages -- nosuchprogram-mmld
 expect_err err-no-object 1 "^mmld pages: no object libnothing.so in /bin/true$" -- "$MMLD" pages --quiet --object libnothing.so -- /bin/true
-expect_err err-never-loaded 1 "^mmld pages: \./script.sh: the program ended before loaded \(exit status 127\)$" -- "$MMLD" pages --quiet -- ./script.sh
+expect_err err-never-loaded 1 "^mmld pages: $BUILD/testprogs/missing-lib: the program ended before loaded \(exit status 127\)$" -- \
+	"$MMLD" pages --quiet -- "$BUILD/testprogs/missing-lib"
+# A #! script: its interpreter is the program traced, under either loader, as the kernel runs it.
+for loader in mmld system; do
+	run_cmd "$TMPD/scr" -- "$MMLD" pages --loader $loader --quiet -- ./script.sh
+	check "script-$loader" "mmld pages --loader $loader of a #! script does not trace its interpreter to its exit" sh -c \
+		"[ \$(cat '$TMPD/scr.rc') = 0 ] && grep -q '^mmld pages: \./script\.sh .*exit status 0' '$TMPD/scr.out' &&
+		 grep -q '^$(readlink -f /bin/sh)  (load bias' '$TMPD/scr.out'"
+done
 
 echo "pages: $PASS passed, $FAIL failed"
 [ "$FAIL" = 0 ]

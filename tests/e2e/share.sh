@@ -79,6 +79,24 @@ else
 	echo "skip known-answer tests: frame numbers need root"
 fi
 
+# A #! script is measured as the kernel runs it: its interpreter (/bin/sh's file), loaded by
+# ld-mmld.so under mmld and by the system loader under --compare, with the script's argument
+# (the script exits 9 without it); the report still names the script.
+printf '#!/bin/sh -e\n[ "$1" = given ] || exit 9\n' >"$TMPD/script.sh" && chmod +x "$TMPD/script.sh"
+run_cmd "$TMPD/scr" -- "$MMLD" share -n 2 --compare --json -- "$TMPD/script.sh" given
+check script-measured "a #! script under mmld share --compare is not its interpreter, loaded by each loader, run with its argument" \
+	python3 - "$TMPD/scr.out" "$(readlink -f /bin/sh)" <<'PY'
+import json, sys
+d = json.load(open(sys.argv[1]))
+for run, loader in zip(d["runs"], ("ld-mmld.so", "ld-linux-x86-64.so.2")):
+    paths = [o["path"] for o in run["objects"]]
+    assert sys.argv[2] in paths and any(p.endswith("/" + loader) for p in paths), (run["label"], paths)
+    assert run["measured"] == 2 and all(p["exit_status"] == 0 for p in run["launched"]), run["launched"]
+PY
+check script-schema "the script's JSON does not follow docs/share-schema.json" schema_valid "$TMPD/scr.out"
+expect_err script-bad-interpreter 1 "^mmld share: $TMPD/bad-script\.sh: bad interpreter /nonexistent/sh: No such file or directory$" -- \
+	sh -c "printf '#!/nonexistent/sh\n' >'$TMPD/bad-script.sh' && chmod +x '$TMPD/bad-script.sh' && exec '$MMLD' share -n 2 -- '$TMPD/bad-script.sh'"
+
 # The modes, on a real program.
 run_cmd "$TMPD/cmp" -- "$MMLD" share -n 2 --compare -- /usr/bin/python3 -c pass
 check compare-both-loaders "--compare does not show both loaders' objects" sh -c \
