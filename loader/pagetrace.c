@@ -42,20 +42,6 @@ struct tracer {
 
 enum { BP_LOADED, BP_ENTRY, BP_RELOCATED, BP_EXITING, NBP };
 
-static unsigned long aux_value(pid_t pid, unsigned long type)
-{
-	char name[64];
-	snprintf(name, sizeof name, "/proc/%d/auxv", (int)pid);
-	FILE *f = fopen(name, "r");
-	unsigned long v[2], value = 0;
-	while (f && fread(v, sizeof v, 1, f) == 1 && v[0])
-		if (v[0] == type)
-			value = v[1];
-	if (f)
-		fclose(f);
-	return value;
-}
-
 static bool file_at(pid_t pid, uintptr_t addr, char *path, size_t len)
 {
 	struct mapping *m;
@@ -168,7 +154,7 @@ static uintptr_t program_entry(struct tracer *t)
 /* At the exec stop: where the loaded and entry breakpoints go. */
 static void arm_first(struct tracer *t)
 {
-	uintptr_t base = aux_value(t->pid, AT_BASE);
+	uintptr_t base = proc_auxv(t->pid, AT_BASE);
 	t->syscalls = true; /* until libc.so.6 is mapped, or loaded */
 	if (!t->o->system) {
 		t->r->loader_path = realpath(rtld_path(), NULL);
@@ -188,7 +174,7 @@ static void arm_first(struct tracer *t)
 		snprintf(t->r->note, sizeof t->r->note, "no dynamic linker: \"loaded\" is the program as the kernel mapped it");
 	}
 	if (t->o->last >= PSTOP_ENTRY)
-		set_bp(t, BP_ENTRY, aux_value(t->pid, AT_ENTRY));
+		set_bp(t, BP_ENTRY, proc_auxv(t->pid, AT_ENTRY));
 	t->syscalls = !t->r->taken[PSTOP_LOADED];
 }
 

@@ -379,3 +379,17 @@ int proc_smaps(pid_t pid, struct smaps_entry **out)
 		return -1;
 	return proc_parse_smaps(buf, out);
 }
+
+unsigned long proc_auxv(pid_t pid, unsigned long type)
+{
+	char name[64];
+	snprintf(name, sizeof name, "/proc/%d/auxv", (int)pid);
+	FILE *f = fopen(name, "r");
+	unsigned long v[2], value = 0;
+	while (f && fread(v, sizeof v, 1, f) == 1 && v[0])
+		if (v[0] == type)
+			value = v[1];
+	if (f)
+		fclose(f);
+	return value;
+}

@@ -20,6 +20,10 @@ struct mapping {
 	char *path; /* as /proc/PID/maps shows it: "" for anonymous; "[heap]", "[stack]", "[vdso]"... */
 };
 
+/* The value of auxiliary vector entry `type` (AT_BASE, AT_ENTRY) of pid, from
+ * /proc/PID/auxv; 0 if it has none or cannot be read. */
+unsigned long proc_auxv(pid_t pid, unsigned long type);
+
 /* Parses /proc/PID/maps. Returns the number of mappings (malloc'ed array in *out), -1 on error. */
 int proc_maps(pid_t pid, struct mapping **out);
 /* Parses the text of a maps file (n mappings, array in *out); -1 if out of memory. */

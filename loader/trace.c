@@ -1,11 +1,11 @@
 /* See trace.h. */
 #include "trace.h"
+#include "elfinfo.h"
+#include "proc.h"
 #include "reaper.h"
 #include <elf.h>
 #include <errno.h>
 #include <fcntl.h>
-#include <gelf.h>
-#include <libelf.h>
 #include <link.h>
 #include <signal.h>
 #include <stddef.h>
@@ -18,49 +18,6 @@
 
 #define DR_OFFSET(n) ((void *)offsetof(struct user, u_debugreg[n]))
 #define DR7_L0 1UL /* local enable of debug register 0; RW0 = LEN0 = 0: execution */
-
-static unsigned long read_aux(pid_t pid, unsigned long type)
-{
-	char name[64];
-	snprintf(name, sizeof name, "/proc/%d/auxv", (int)pid);
-	FILE *f = fopen(name, "r");
-	unsigned long v[2], value = 0;
-	while (f && fread(v, sizeof v, 1, f) == 1 && v[0])
-		if (v[0] == type)
-			value = v[1];
-	if (f)
-		fclose(f);
-	return value;
-}
-
-/* The dynamic symbol `name` of the ELF file at path, or 0. */
-static unsigned long dynsym_value(const char *path, const char *name)
-{
-	elf_version(EV_CURRENT);
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return 0;
-	Elf *elf = elf_begin(fd, ELF_C_READ, NULL);
-	unsigned long v = 0;
-	Elf_Scn *s = NULL;
-	GElf_Shdr sh;
-	while (elf && !v && (s = elf_nextscn(elf, s)))
-		if (gelf_getshdr(s, &sh) && sh.sh_type == SHT_DYNSYM) {
-			Elf_Data *d = elf_getdata(s, NULL);
-			GElf_Sym sym;
-			for (int i = 0; d && gelf_getsym(d, i, &sym); i++) {
-				const char *n = elf_strptr(elf, sh.sh_link, sym.st_name);
-				if (n && strcmp(n, name) == 0 && sym.st_shndx != SHN_UNDEF) {
-					v = sym.st_value;
-					break;
-				}
-			}
-		}
-	if (elf)
-		elf_end(elf);
-	close(fd);
-	return v;
-}
 
 /* The lowest address pid maps `path` at, or the path of what it maps at `addr` (one of
  * them given), from /proc/PID/maps. */
@@ -94,7 +51,7 @@ static bool find_mapping(pid_t pid, char *path, size_t len, unsigned long *addr)
  * defines _dl_debug_state. False: none (a static program). */
 static bool find_loader(pid_t pid, char *path, size_t len, unsigned long *base)
 {
-	*base = read_aux(pid, AT_BASE);
+	*base = proc_auxv(pid, AT_BASE);
 	if (*base)
 		return find_mapping(pid, path, len, base);
 	char exe[64];
@@ -103,7 +60,7 @@ static bool find_loader(pid_t pid, char *path, size_t len, unsigned long *base)
 	if (n <= 0)
 		return false;
 	path[n] = 0;
-	return dynsym_value(path, "_dl_debug_state") && find_mapping(pid, path, len, base);
+	return elfinfo_dynsym(path, "_dl_debug_state") && find_mapping(pid, path, len, base);
 }
 
 /* Where the process is "loaded": the loader's _dl_debug_state, which glibc's ld.so and
@@ -119,8 +76,8 @@ static unsigned long loaded_address(struct traced *t, unsigned long entry, enum 
 			t->note = "no dynamic linker: loaded by the kernel alone, so its loaded point is its entry";
 		return entry;
 	}
-	brk = dynsym_value(path, "_dl_debug_state");
-	rd = dynsym_value(path, "_r_debug");
+	brk = elfinfo_dynsym(path, "_dl_debug_state");
+	rd = elfinfo_dynsym(path, "_r_debug");
 	if (!brk || !rd) {
 		if (at == POINT_LOADED)
 			t->note = "the dynamic linker has no _dl_debug_state: measured at the entry point";
@@ -134,7 +91,7 @@ static unsigned long loaded_address(struct traced *t, unsigned long entry, enum 
  * without getting there failed to load, and is not measured). */
 static unsigned long stop_address(struct traced *t, enum share_point at)
 {
-	unsigned long entry = read_aux(t->pid, AT_ENTRY);
+	unsigned long entry = proc_auxv(t->pid, AT_ENTRY);
 	t->r_debug = 0;
 	return at == POINT_ENTRY ? entry : loaded_address(t, entry, at);
 }
