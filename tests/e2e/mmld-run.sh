@@ -63,7 +63,7 @@ same_script script-argument-blanks ./scripts/blanks x 'y z'
 same_script script-no-newline ./scripts/no-newline x
 same_script script-long-line ./scripts/long-argument x
 same_script script-nested-five ./scripts/n4 x
-( cd scripts/rel && same_script script-relative-interpreter ./relative x )
+cd scripts/rel && same_script script-relative-interpreter ./relative x; cd "$TMPD"
 PATH="$TMPD/scripts/bin:$PATH" same_script script-found-in-path args-in-path x
 
 # Refusals: one line naming the script, exit status 127, where the kernel refuses too.

@@ -373,14 +373,17 @@ fi
 # A process named with bytes a terminal acts on (ESC/CSI/OSC, BEL, a C1 CSI, a byte that is
 # not UTF-8, a newline) and a backslash: the table shows each as \ooo (redteam #4), so its row
 # stays one line and no such byte reaches the terminal; --json keeps the exact command line.
-python3 -c '
+# (Its PID from the fork itself: another EVIL process on the machine must not be taken.)
+EVIL=$(python3 -c '
 import os, sys, time
-if os.fork() == 0:
+pid = os.fork()
+if pid == 0:
+    os.dup2(os.open("/dev/null", os.O_WRONLY), 1)  # the $(...) must not wait for it
     os.execv("/bin/sleep", [b"EVIL\x1b[2J\x1b]0;p\x07\xc2\x9b\x9b\xff\n2 \\ \xe6\x97\xa5", b"60"])
-' &
-wait_for pgrep -f '^EVIL' >/dev/null
-EVIL=$(pgrep -f '^EVIL' | head -1)
+print(pid)
+')
 STARTED+=("$EVIL")
+wait_for grep -q '^EVIL' "/proc/$EVIL/cmdline"
 run_cmd evil -- "$MMLD" share --by process --pid "$EVIL"
 check escaped-command "a hostile command line reached the table raw, or its row is not one line with each byte as \\ooo" python3 -c '
 import sys
