@@ -81,6 +81,9 @@ extern const char *const unit_names[3];
 void format_size(char *buf, size_t len, unsigned long long kib, int unit);
 /* Terminal columns of UTF-8 text (wide characters 2, combining marks 0). */
 size_t text_width(const char *s);
+/* The byte offset where the first `cols` columns of s end, on a character boundary (a wide
+ * character that would straddle the edge is left out). */
+size_t text_prefix(const char *s, size_t cols);
 /* s cut to at most width columns, with an ellipsis in the middle if it was cut. */
 void ellipsise(char *buf, size_t len, const char *s, size_t width);
 /* The same, cut at the end (command lines: the program and its first arguments stay). */

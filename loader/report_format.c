@@ -84,9 +84,7 @@ size_t text_width(const char *s)
 	return w;
 }
 
-/* The byte offset where the first `cols` columns of s end (a wide character that would
- * straddle the edge is left out). */
-static size_t offset_of(const char *s, size_t cols)
+size_t text_prefix(const char *s, size_t cols)
 {
 	const unsigned char *p = (const unsigned char *)s;
 	size_t w = 0, n;
@@ -183,7 +181,7 @@ void ellipsise(char *buf, size_t len, const char *s, size_t width)
 	}
 	/* Keep more of the end: the file name is there. */
 	size_t tail = (width - 1) * 2 / 3, head = width - 1 - tail;
-	size_t hb = offset_of(s, head), tb = tail_offset(s, tail);
+	size_t hb = text_prefix(s, head), tb = tail_offset(s, tail);
 	snprintf(buf, len, "%.*s\u2026%s", (int)hb, s, s + tb);
 }
 
@@ -193,7 +191,7 @@ void ellipsise_end(char *buf, size_t len, const char *s, size_t width)
 		snprintf(buf, len, "%s", s);
 		return;
 	}
-	snprintf(buf, len, "%.*s\u2026", (int)offset_of(s, width - 1), s);
+	snprintf(buf, len, "%.*s\u2026", (int)text_prefix(s, width - 1), s);
 }
 
 /* The tail of path p with k components ("a/b/c", k = 2: "b/c"); the whole of p if it has

@@ -155,21 +155,25 @@ static void text(FILE *f, double x, double y, const char *attrs, const char *s)
 	fprintf(f, "</text>\n");
 }
 
-/* Lines of at most `width` characters, broken at spaces; returns the count (at most max). */
+/* Lines of at most `width` columns, broken at spaces, a word longer than a line cut between
+ * characters (never inside one: the chart must stay UTF-8); returns the count (at most max). */
 static int wrap(const char *s, size_t width, char lines[][256], int max)
 {
 	int n = 0;
 	while (*s && n < max) {
-		size_t len = strlen(s), cut = len;
+		size_t cut = strlen(s);
 		if (text_width(s) > width) {
-			cut = width;
-			while (cut > width / 2 && s[cut] != ' ')
-				cut--;
-			if (s[cut] != ' ')
-				cut = width;
+			cut = text_prefix(s, width);
+			size_t space = cut;
+			while (space > cut / 2 && s[space] != ' ')
+				space--;
+			if (s[space] == ' ')
+				cut = space;
 		}
-		if (cut > 255)
-			cut = 255;
+		while (cut > 255 || (cut > 0 && ((unsigned char)s[cut] & 0xc0) == 0x80))
+			cut--; /* the line buffer's end, back to a character's start */
+		if (cut == 0)
+			cut = 1; /* a first character wider than the line: it still moves on */
 		snprintf(lines[n++], 256, "%.*s", (int)cut, s);
 		s += cut;
 		while (*s == ' ')

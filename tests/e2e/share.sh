@@ -97,6 +97,17 @@ check script-schema "the script's JSON does not follow docs/share-schema.json" s
 expect_err script-bad-interpreter 1 "^mmld share: $TMPD/bad-script\.sh: bad interpreter /nonexistent/sh: No such file or directory$" -- \
 	sh -c "printf '#!/nonexistent/sh\n' >'$TMPD/bad-script.sh' && chmod +x '$TMPD/bad-script.sh' && exec '$MMLD' share -n 2 -- '$TMPD/bad-script.sh'"
 
+# A long name of three-byte characters in the caption: its lines are cut between characters,
+# whatever the offset, so the chart stays UTF-8 (it shows shown()'s text byte for byte: a line
+# cut inside a character made it ill-formed, 2 of these 3 offsets).
+CJK=$(printf '\346\227\245\346\234\254\350\252\236%.0s' $(seq 12))
+for pre in "" a ab; do
+	mkdir -p "$TMPD/wide/$pre/$CJK" && cp /bin/true "$TMPD/wide/$pre/$CJK/t"
+	run_cmd "$TMPD/wide$pre" -- "$MMLD" share -n 1 --quiet --svg "$TMPD/wide$pre.svg" -- "$TMPD/wide/$pre/$CJK/t"
+	check "chart-wide-name-wrapped${pre:+-$pre}" "a chart whose caption wraps a long name of wide characters is not well-formed" \
+		xmllint --noout "$TMPD/wide$pre.svg"
+done
+
 # The modes, on a real program.
 run_cmd "$TMPD/cmp" -- "$MMLD" share -n 2 --compare -- /usr/bin/python3 -c pass
 check compare-both-loaders "--compare does not show both loaders' objects" sh -c \
