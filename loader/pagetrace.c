@@ -264,7 +264,11 @@ static void child(const struct pages_trace_opts *o)
 		execv(o->prog, o->argv);
 		_exit(127);
 	}
-	setenv("MMLD_STOP", "loaded", 1);
+	/* ld-mmld.so stops itself at "loaded" only if that stop is wanted: a run that ends before
+	 * it (--at exec, relocated) is released untraced, and would stay stopped with no one to
+	 * continue it (redteam #40). */
+	if (o->last >= PSTOP_LOADED)
+		setenv("MMLD_STOP", "loaded", 1);
 	int n = 0;
 	while (o->argv[n])
 		n++;

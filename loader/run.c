@@ -6,7 +6,7 @@
  * file (the target of /lib64/ld-linux-x86-64.so.2), then exec PROGRAM normally. Every
  * program of the tree then gets ld-mmld.so from the kernel as its PT_INTERP, libc.so.6's
  * DT_NEEDED on ld-linux-x86-64.so.2 included, and nothing outside the namespace sees the
- * change. Not root: a user namespace is created too, mapping us to root inside it. */
+ * change. Not root: a user namespace is created too, mapping our uid and gid to themselves. */
 #include "mmld.h"
 #include "opts.h"
 #include <errno.h>
@@ -44,12 +44,15 @@ static int enter_namespace(void)
 	gid_t gid = getegid();
 	if (unshare(CLONE_NEWUSER | CLONE_NEWNS) < 0)
 		return -1;
+	/* Ourselves mapped to ourselves: the namespace's capabilities (for the bind mount) do not
+	 * depend on the mapping and are dropped at the exec; the program keeps its own uid and
+	 * gid rather than becoming root inside (redteam #21). */
 	char map[64];
-	snprintf(map, sizeof map, "0 %u 1\n", (unsigned)uid);
+	snprintf(map, sizeof map, "%u %u 1\n", (unsigned)uid, (unsigned)uid);
 	if (write_file("/proc/self/uid_map", map) < 0)
 		return -1;
 	write_file("/proc/self/setgroups", "deny");
-	snprintf(map, sizeof map, "0 %u 1\n", (unsigned)gid);
+	snprintf(map, sizeof map, "%u %u 1\n", (unsigned)gid, (unsigned)gid);
 	return write_file("/proc/self/gid_map", map);
 }
 

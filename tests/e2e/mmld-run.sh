@@ -145,12 +145,15 @@ else
 	if [ "$(id -u)" = 0 ]; then
 		cp "$MMLD" "$BUILD/ld-mmld.so" "$TMPD/"; chmod 755 "$TMPD" "$TMPD/mmld"
 		run_cmd "$TMPD/u" -- setpriv --reuid=65534 --regid=65534 --clear-groups "$TMPD/mmld" run --tree -- \
-			sh -c 'LD_DEBUG=statistics /bin/true'
+			sh -c 'LD_DEBUG=statistics /bin/true; id -u; id -g'
 		if grep -q 'cannot create' "$TMPD/u.err"; then
 			echo "skip unprivileged --tree: no user namespaces here"
 		else
 			check tree-unprivileged "--tree as an unprivileged user did not load through ld-mmld.so" \
 				grep -q 'statistics (mmld)' "$TMPD/u.err"
+			# --tree changes which loader runs, not who runs (it made the program root inside)
+			check tree-unprivileged-keeps-ids "--tree as uid/gid 65534 ran the program as another user" \
+				sh -c "[ \"\$(tr '\n' ' ' <'$TMPD/u.out')\" = '65534 65534 ' ]"
 		fi
 	fi
 fi

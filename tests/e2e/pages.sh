@@ -114,6 +114,13 @@ expect_err err-not-found 1 "^mmld pages: nosuchprogram-mmld: command not found$"
 expect_err err-no-object 1 "^mmld pages: no object libnothing.so in /bin/true$" -- "$MMLD" pages --quiet --object libnothing.so -- /bin/true
 expect_err err-never-loaded 1 "^mmld pages: $BUILD/testprogs/missing-lib: the program ended before loaded \(exit status 127\)$" -- \
 	"$MMLD" pages --quiet -- "$BUILD/testprogs/missing-lib"
+# The points before "loaded" under ld-mmld.so answer (they hung: ld-mmld.so, released
+# untraced, stopped itself at "loaded" with no one to continue it; redteam #40).
+for at in exec relocated; do
+	run_cmd "$TMPD/early" -- "$MMLD" pages --quiet --at $at -- /bin/true
+	check "early-point-$at" "mmld pages --at $at under ld-mmld.so did not answer" sh -c \
+		"[ \$(cat '$TMPD/early.rc') = 0 ] && grep -q '^mmld pages: /bin/true through ld-mmld.so, pages as they are at $at (exit status 0)' '$TMPD/early.out'"
+done
 # A #! script: its interpreter is the program traced, under either loader, as the kernel runs it.
 for loader in mmld system; do
 	run_cmd "$TMPD/scr" -- "$MMLD" pages --loader $loader --quiet -- ./script.sh
