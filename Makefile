@@ -106,14 +106,15 @@ INSTALLED := bin/mmld lib/mmld/ld-mmld.so lib/mmld/mmld-exec-stub share/man/man1
 DEST := $(DESTDIR)$(PREFIX)
 .PHONY: install uninstall
 install: rtld loader
-	install -d $(DEST)/bin $(DEST)/lib/mmld $(DEST)/share/man/man1 $(DEST)/share/man/man8 $(DEST)/share/doc/mmld
-	install -m 755 $(MMLD) $(DEST)/bin/mmld
-	install -m 755 $(RTLD) $(EXEC_STUB) $(DEST)/lib/mmld/
-	install -m 644 docs/man/mmld.1 $(DEST)/share/man/man1/
-	install -m 644 docs/man/ld-mmld.so.8 $(DEST)/share/man/man8/
-	install -m 644 $(DOC_FILES) $(DEST)/share/doc/mmld/
+	install -d "$(DEST)/bin" "$(DEST)/lib/mmld" "$(DEST)/share/man/man1" "$(DEST)/share/man/man8" "$(DEST)/share/doc/mmld"
+	install -m 755 $(MMLD) "$(DEST)/bin/mmld"
+	install -m 755 $(RTLD) $(EXEC_STUB) "$(DEST)/lib/mmld/"
+	install -m 644 docs/man/mmld.1 "$(DEST)/share/man/man1/"
+	install -m 644 docs/man/ld-mmld.so.8 "$(DEST)/share/man/man8/"
+	install -m 644 $(DOC_FILES) "$(DEST)/share/doc/mmld/"
+# DEST is quoted in every recipe: a DESTDIR or PREFIX with a space is one path, never two.
 uninstall:
-	rm -f $(addprefix $(DEST)/,$(INSTALLED))
-	-rmdir $(DEST)/lib/mmld $(DEST)/share/doc/mmld 2>/dev/null
+	for f in $(INSTALLED); do rm -f "$(DEST)/$$f"; done
+	-rmdir "$(DEST)/lib/mmld" "$(DEST)/share/doc/mmld" 2>/dev/null
 
 -include $(wildcard $(BUILD)/rtld/*.d $(BUILD)/rtld/*/*.d $(BUILD)/rtld/*/*/*.d)

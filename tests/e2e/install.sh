@@ -80,5 +80,18 @@ check default-prefix "make install without PREFIX did not install under /usr/loc
 run_cmd "$TMPD/mu" -- make -s -C "$SRC" --no-print-directory uninstall DESTDIR="$D2"
 check default-prefix-uninstall "make uninstall without PREFIX left files" sh -c "[ -z \"\$(find '$D2' ! -type d)\" ]"
 
+# A DESTDIR with a space is one path: install puts everything under it, uninstall removes it
+# all and nothing at the path's first word (once a file of that name was deleted).
+D3="$TMPD/my stage"
+echo precious >"$TMPD/my"
+run_cmd "$TMPD/mi" -- make -s -C "$SRC" --no-print-directory install DESTDIR="$D3" PREFIX="$P"
+check space-install "make install into a DESTDIR with a space did not install there" sh -c \
+	"[ \$(cat '$TMPD/mi.rc') = 0 ] && test -x '$D3$P/bin/mmld' && test -s '$D3$P/share/man/man8/ld-mmld.so.8'"
+run_cmd "$TMPD/mu" -- make -s -C "$SRC" --no-print-directory uninstall DESTDIR="$D3" PREFIX="$P"
+check space-uninstall "make uninstall with a space in DESTDIR left files or removed another" sh -c \
+	"[ \$(cat '$TMPD/mu.rc') = 0 ] && [ -z \"\$(find '$D3' ! -type d)\" ] && grep -qx precious '$TMPD/my'"
+check space-source-tree "make install/uninstall with a space made 'stage/' in the source tree" \
+	test ! -e "$SRC/stage"
+
 echo "install: $PASS passed, $FAIL failed"
 [ "$FAIL" = 0 ]
