@@ -103,7 +103,7 @@ static struct dso *map_program(const char *path)
 {
 	char err[512];
 	bool wrong_class;
-	long fd = sys_open(path, O_RDONLY_ | O_CLOEXEC_, 0);
+	long fd = sys_open(path, O_READ_FILE_, 0);
 	if (fd < 0) {
 		if (R.mode == MODE_VERIFY)
 			sys_exit_group(1);

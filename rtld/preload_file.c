@@ -28,7 +28,7 @@ static char *map_whole_file(size_t *size)
 {
 	if (sys_call3(SYS_access, preload_path, R_OK_, 0) != 0)
 		return NULL;
-	long fd = sys_open(preload_path, O_RDONLY_ | O_CLOEXEC_, 0);
+	long fd = sys_open(preload_path, O_READ_FILE_, 0);
 	if (fd < 0)
 		return NULL;
 	struct kstat st;

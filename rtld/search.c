@@ -29,7 +29,7 @@ void search_release_cache(void)
 static void cache_open(void)
 {
 	cache_tried = true;
-	long fd = sys_open("/etc/ld.so.cache", O_RDONLY_ | O_CLOEXEC_, 0);
+	long fd = sys_open("/etc/ld.so.cache", O_READ_FILE_, 0);
 	if (fd < 0)
 		return;
 	struct kstat st;
@@ -135,7 +135,7 @@ static struct dso *try_file_opened(const char *path, const char *name, unsigned 
 		*opened = false;
 		return NULL;
 	}
-	long fd = sys_open(path, O_RDONLY_ | O_CLOEXEC_, 0);
+	long fd = sys_open(path, O_READ_FILE_, 0);
 	*opened = fd >= 0;
 	if (fd < 0) {
 		/* The file is there but cannot be opened: glibc stops searching and names the file as

@@ -44,6 +44,11 @@
 #define O_TRUNC_ 01000
 #define O_APPEND_ 02000
 #define O_CLOEXEC_ 02000000
+/* Every file the loader only reads is opened with O_NONBLOCK: a FIFO where a library or the
+ * program is looked for would otherwise block the open until a writer came (for ever); with
+ * it the open returns and the regular-file check refuses it. No effect on regular files. */
+#define O_NONBLOCK_ 04000
+#define O_READ_FILE_ (O_RDONLY_ | O_NONBLOCK_ | O_CLOEXEC_)
 #define PROT_NONE_ 0
 #define PROT_READ_ 1
 #define PROT_WRITE_ 2

@@ -165,6 +165,21 @@ check debug-help "LD_DEBUG=help does not list maps" grep -q '^  maps' "$TMPD/dbg
 run_cmd "$TMPD/dbg" LD_DEBUG=statistics,libs -- "$RTLD" ./textrel
 check textrel-warned "text relocations were not warned about" grep -q 'text relocations' "$TMPD/dbg.err"
 
+# --- a FIFO where a file is looked for: refused at once, never waited on ----------------
+# (glibc's ld.so blocks in open() until a writer comes: no oracle.) A timeout is a failure.
+mkdir -p "$TMPD/fifo" && mkfifo "$TMPD/fifo/libdep_a.so" "$TMPD/fifo/prog"
+run_cmd "$TMPD/ff" LD_LIBRARY_PATH="$TMPD/fifo:." -- "$RTLD" ./deps
+check fifo-in-search-path "a FIFO named like a library was waited on or not refused" sh -c \
+	"[ \$(cat '$TMPD/ff.rc') = 127 ] && grep -q 'fifo/libdep_a.so: not a regular file' '$TMPD/ff.err'"
+run_cmd "$TMPD/ff" -- "$RTLD" "$TMPD/fifo/prog"
+check fifo-program "a FIFO as the program was waited on or not refused" sh -c \
+	"[ \$(cat '$TMPD/ff.rc') = 127 ] && grep -q 'prog: not a regular file' '$TMPD/ff.err'"
+run_cmd "$TMPD/ff" -- "$RTLD" --verify "$TMPD/fifo/prog"
+check fifo-verify "--verify of a FIFO did not answer 1" sh -c "[ \$(cat '$TMPD/ff.rc') = 1 ]"
+run_cmd "$TMPD/ff" LD_PRELOAD="$TMPD/fifo/prog" -- "$RTLD" /bin/true
+check fifo-preload "a FIFO in LD_PRELOAD was waited on, or the program did not run" sh -c \
+	"[ \$(cat '$TMPD/ff.rc') = 0 ] && grep -q 'cannot be preloaded (not a regular file): ignored' '$TMPD/ff.err'"
+
 # --- mappings: text shared with the page cache, never writable and executable ----------
 check maps-no-wx "a mapping is writable and executable" sh -c \
 	"NOLIBC_SKIP_FINI=1 '$RTLD' ./textrel >/dev/null && ! LD_DEBUG=maps '$RTLD' ./textrel 2>&1 | grep -q ' rwx '"
