@@ -103,6 +103,11 @@ static struct dso *map_program(const char *path)
 {
 	char err[512];
 	bool wrong_class;
+	if (!strchr(path, '/') && !(path = search_program_in_cache(path))) {
+		if (R.mode == MODE_VERIFY)
+			sys_exit_group(1);
+		die_load(R.progname, "cannot open shared object file"); /* glibc: no errno, nothing was opened */
+	}
 	long fd = sys_open(path, O_READ_FILE_, 0);
 	if (fd < 0) {
 		if (R.mode == MODE_VERIFY)

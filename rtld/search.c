@@ -359,6 +359,19 @@ __attribute__((noinline)) static struct dso *try_path(const char *name, struct d
 	return d;
 }
 
+/* A program named without a slash when ld-mmld.so is run directly: glibc maps it before any
+ * search path exists, so only /etc/ld.so.cache can supply it (never the current directory,
+ * never LD_LIBRARY_PATH). The path found, allocated, or NULL. */
+const char *search_program_in_cache(const char *name)
+{
+	if (R.inhibit_cache)
+		return NULL;
+	if (!cache_tried)
+		cache_open();
+	const char *p = cache_data ? ldcache_lookup(cache_data, cache_size, name, hwcaps_cache_caps) : NULL;
+	return p ? rt_strdup(p) : NULL;
+}
+
 struct dso *search_and_map(const char *name, struct dso *req, char *err, size_t errlen)
 {
 	bool fatal = false;

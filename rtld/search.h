@@ -12,6 +12,7 @@
 HIDDEN struct dso *search_and_map(const char *name, struct dso *requester, char *err, size_t errlen);
 /* Unmaps /etc/ld.so.cache once start-up has loaded everything (dlopen maps it again). */
 HIDDEN void search_release_cache(void);
+HIDDEN const char *search_program_in_cache(const char *name);
 /* The directory of d's file, for $ORIGIN. */
 HIDDEN const char *search_origin(struct dso *d);
 /* --help: "Shared library search path:" and its directories, as glibc prints them. */

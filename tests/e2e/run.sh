@@ -34,6 +34,13 @@ oracle oracle-not-elf -- /etc/os-release
 oracle oracle-too-short -- /etc/hostname
 oracle oracle-missing-program -- ./no-such-program
 oracle oracle-list -- --list ./deps
+# A program named without a slash is looked up in /etc/ld.so.cache only, never in the
+# current directory (hello is here) nor LD_LIBRARY_PATH: glibc maps it before any search path.
+oracle oracle-program-no-slash-not-cwd -- hello
+oracle oracle-program-no-slash-not-library-path LD_LIBRARY_PATH=. -- --list hello
+SILENT_OK=1 oracle oracle-program-no-slash-verify -- --verify hello
+oracle oracle-program-no-slash-from-cache -- --list libz.so.1
+oracle oracle-program-no-slash-inhibit-cache -- --inhibit-cache --list libz.so.1
 oracle oracle-list-missing -- --list ./missing-lib
 oracle oracle-ldd-missing LD_TRACE_LOADED_OBJECTS=1 -- ./missing-lib
 STDOUT_ONLY=1 oracle oracle-textrel -- ./textrel   # we warn about text relocations; glibc does not
