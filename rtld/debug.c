@@ -124,16 +124,35 @@ uint64_t rt_now_ns(void)
 	return (uint64_t)ts.sec * 1000000000ull + (uint64_t)ts.nsec;
 }
 
-/* One line per call, prefixed with the pid as glibc prints it ("  1234:\t"). */
+/* One message per call, every line of it prefixed with the pid as glibc prints it (right
+ * in ten columns, then ":\t"), so one process's lines can be told from another's. */
 void dbg(const char *fmt, ...)
 {
-	char buf[2048];
-	int n = rt_snprintf(buf, sizeof buf, "%6ld:\t", sys_getpid());
+	char msg[2048];
 	va_list ap;
 	va_start(ap, fmt);
-	int m = rt_vsnprintf(buf + n, sizeof buf - (size_t)n - 1, fmt, ap);
+	int m = rt_vsnprintf(msg, sizeof msg, fmt, ap);
 	va_end(ap);
-	size_t len = (size_t)n + ((size_t)m < sizeof buf - (size_t)n - 1 ? (size_t)m : sizeof buf - (size_t)n - 2);
-	buf[len++] = '\n';
-	rt_write_all(R.debug_fd, buf, len);
+	size_t len = (size_t)m < sizeof msg ? (size_t)m : sizeof msg - 1;
+	char prefix[24];
+	size_t plen = (size_t)rt_snprintf(prefix, sizeof prefix, "%10ld:\t", sys_getpid());
+	char out[2048 + 8 * sizeof prefix];
+	size_t o = 0;
+	for (size_t i = 0; i <= len;) {
+		size_t end = i;
+		while (end < len && msg[end] != '\n')
+			end++;
+		if (o + plen + (end - i) + 1 > sizeof out) { /* a message of many lines: in parts */
+			rt_write_all(R.debug_fd, out, o);
+			o = 0;
+		}
+		memcpy(out + o, prefix, plen);
+		o += plen;
+		size_t n = end - i < sizeof out - o - 1 ? end - i : sizeof out - o - 1;
+		memcpy(out + o, msg + i, n);
+		o += n;
+		out[o++] = '\n';
+		i = end + 1;
+	}
+	rt_write_all(R.debug_fd, out, o);
 }

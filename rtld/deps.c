@@ -214,11 +214,24 @@ void deps_trace_wanted(const char *name, const struct dso *req, const char *how)
 
 void deps_trace_mapped(const struct dso *d)
 {
-	if (DEBUG_ON(DBG_FILES))
-		dbg("file=%s [%u];  generating link map\n  dynamic: %#lx  base: %#lx   size: %#lx\n    entry: %#lx  phdr: "
-		    "%#lx  phnum: %u",
-		    d->name, d->ns, (unsigned long)d->dynamic, (unsigned long)d->load_bias, (unsigned long)d->map_len,
-		    (unsigned long)d->entry, (unsigned long)d->phdr, d->phnum);
+	if (!DEBUG_ON(DBG_FILES))
+		return;
+	/* glibc's size: from the first segment's page to the end of the last one's memory,
+	 * not rounded up to a page. */
+	uint64_t first = ~0ull, end = 0;
+	for (unsigned i = 0; i < d->phnum; i++)
+		if (d->phdr[i].p_type == PT_LOAD) {
+			uint64_t start = d->phdr[i].p_vaddr & ~0xfffull;
+			if (start < first)
+				first = start;
+			if (d->phdr[i].p_vaddr + d->phdr[i].p_memsz > end)
+				end = d->phdr[i].p_vaddr + d->phdr[i].p_memsz;
+		}
+	dbg("file=%s [%u];  generating link map\n  dynamic: 0x%016lx  base: 0x%016lx   size: 0x%016lx\n    entry: "
+	    "0x%016lx  phdr: 0x%016lx  phnum:   %16u\n",
+	    d->name, d->ns, (unsigned long)d->dynamic, (unsigned long)d->load_bias,
+	    (unsigned long)(end > first ? end - first : d->map_len), (unsigned long)d->entry, (unsigned long)d->phdr,
+	    d->phnum);
 }
 
 /* Where the preload being loaded was named, for its error line (LD_PRELOAD, --preload,
@@ -242,7 +255,8 @@ static struct dso *load_one(const char *name, struct dso *req, enum deps_load ho
 		return d;
 	deps_trace_wanted(name, req, "needed");
 	char err[PRELOAD_NAME_LIMIT + 256]; /* the name as asked for, then the reason */
-	d = search_and_map(name, req, err, sizeof err);
+	bool missing;
+	d = search_and_map(name, req, err, sizeof err, &missing);
 	if (!d && R.self->soname && strcmp(name, R.self->soname) == 0) { /* searched for audit modules */
 		R.ns[R.load_ns].rtld_listed = true;
 		return R.self;
@@ -252,17 +266,17 @@ static struct dso *load_one(const char *name, struct dso *req, enum deps_load ho
 			/* glibc names the problem without the errno text. */
 			char why[256];
 			rt_snprintf(why, sizeof why, "%s", strstr_after(err));
-			for (char *c = why; *c; c++)
-				if (c[0] == ':' && c[1] == ' ')
-					*c = 0;
+			if (strncmp(why, "cannot open shared object file", 30) == 0)
+				why[30] = 0;
 			rt_dprintf(2, "ERROR: ld.so: object '%s' from %s cannot be preloaded (%s): ignored.\n", name,
 				   preload_source, why);
 			return NULL;
 		}
 		if (how == DEPS_OPTIONAL && !R.trace)
 			return NULL; /* an auxiliary filtee: the filter serves alone (ldd lists it) */
-		if (R.trace) {
-			/* ldd: list it where it would have been, as "not found". */
+		if (R.trace && missing) {
+			/* ldd: list it where it would have been, as "not found" (a file found and
+			 * broken ends ldd too, as in glibc). */
 			struct dso *m = rt_calloc(1, sizeof *m);
 			if (!m)
 				die_load(NULL, "out of memory");

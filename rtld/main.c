@@ -112,7 +112,11 @@ static struct dso *map_program(const char *path)
 	if (fd < 0) {
 		if (R.mode == MODE_VERIFY)
 			sys_exit_group(1);
-		die_load(path, "cannot open shared object file: No such file or directory");
+		/* glibc's start-up words for errno: a name for the common ones, else the number */
+		if (fd == -ENOENT_ || fd == -13 /* EACCES */)
+			die_load(path, "cannot open shared object file: %s",
+				 fd == -ENOENT_ ? "No such file or directory" : "Permission denied");
+		die_load(path, "cannot open shared object file: Error %ld", -fd);
 	}
 	struct dso *d = map_file(path, (int)fd, NULL, err, sizeof err, &wrong_class, true);
 	sys_close((int)fd);
@@ -216,9 +220,12 @@ __attribute__((noinline)) static struct start_result rtld_main(uintptr_t *sp, ui
 	search_release_cache();
 	if (R.self->in_global_scope)                             /* listed only if needed, as glibc: */
 		deps_list_rtld();                                /*   where the search first met it */
-	for (struct dso *d = R.head; d; d = d->next)             /* 6: needed versions exist */
-		if (d->kind != DSO_VDSO && !d->missing)
-			versions_check(d);
+	bool versions_found = true;                              /* 6: needed versions exist */
+	for (struct dso *d = R.head; d; d = d->next)             /*    (glibc reports each missing */
+		if (d->kind != DSO_VDSO && !d->missing)          /*    one, then exits 1; ldd lists on) */
+			versions_found &= versions_check(d, true);
+	if (!versions_found && R.mode != MODE_LIST)
+		sys_exit_group(1);
 	if (R.mode == MODE_LIST)                                 /* ldd: the list, and what it asked */
 		trace_report();
 	for (struct dso *d = R.head; d; d = d->next)             /* 6b: ISA-level markers (glibc: after

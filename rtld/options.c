@@ -24,6 +24,7 @@ static const struct {
 	{"pages", DBG_PAGES, "at exit, this process's pages per object: mapped, resident, shared, copied (mmld)"},
 	{"unused", DBG_UNUSED, "determined unused DSOs"},
 	{"all", ~0u & ~DBG_UNUSED, "all previous options combined"},
+	{"help", 0, "display this help message and exit"}, /* answered before the table is read */
 };
 #define NDEBUG_NAMES (sizeof debug_names / sizeof debug_names[0])
 

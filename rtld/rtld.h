@@ -171,6 +171,9 @@ __attribute__((noreturn)) HIDDEN void rtld_longjmp(struct rtld_catch *c);
 __attribute__((noreturn, format(printf, 3, 4))) HIDDEN void rt_die(const char *occasion, const char *object,
 								      const char *fmt, ...);
 #define die_load(object, ...) rt_die("error while loading shared libraries", (object), __VA_ARGS__)
+/* "PROGRAM: OBJECT: PROBLEM" on stderr, and the process goes on (glibc's form for an error
+ * it reports and continues past: a missing symbol version). */
+__attribute__((format(printf, 2, 3))) HIDDEN void rt_error_line(const char *object, const char *fmt, ...);
 HIDDEN void rt_warn(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
 /* dynamic.c: true if [addr, addr+len) lies inside one PT_LOAD of d with these p_flags. */

@@ -163,12 +163,12 @@ static struct dso *try_file_opened(const char *path, const char *name, unsigned 
 	struct dso *d = map_file(path, (int)fd, have_st ? &st : NULL, err, errlen, &wrong_class, false);
 	sys_close((int)fd);
 	if (!d) {
+		/* Another class is not an error yet: the search goes on, and if nothing else is
+		 * found glibc names the library as it was asked for. Anything else ends it. */
 		*fatal = !wrong_class;
-		if (*fatal) {
-			char msg[512];
-			rt_snprintf(msg, sizeof msg, "%s", err);
-			rt_snprintf(err, errlen, "%s: %s", path, msg);
-		}
+		char msg[512];
+		rt_snprintf(msg, sizeof msg, "%s", err);
+		rt_snprintf(err, errlen, "%s: %s", wrong_class ? name : path, msg);
 		return NULL;
 	}
 	const char *why = refused(d);
@@ -341,7 +341,8 @@ static const char *dyn_string(struct dso *d, int tag)
 /* A name with a slash is a path. $ORIGIN and friends in it (DT_NEEDED, dlopen) are expanded
  * for the requester, which for dlopen is the caller. Out of line: the expansion's 4 KiB
  * buffer is on the stack only for such a name. */
-__attribute__((noinline)) static struct dso *try_path(const char *name, struct dso *req, char *err, size_t errlen)
+__attribute__((noinline)) static struct dso *try_path(const char *name, struct dso *req, char *err, size_t errlen,
+						      bool *missing)
 {
 	bool fatal = false;
 	char expanded[PATH_MAX_];
@@ -354,6 +355,7 @@ __attribute__((noinline)) static struct dso *try_path(const char *name, struct d
 			path = expanded;
 	}
 	struct dso *d = try_file(path, name, 0, req, err, errlen, &fatal);
+	*missing = !d && !fatal;
 	if (!d && !err[0])
 		rt_snprintf(err, errlen, "%s: cannot open shared object file: No such file or directory", name);
 	return d;
@@ -372,18 +374,19 @@ const char *search_program_in_cache(const char *name)
 	return p ? rt_strdup(p) : NULL;
 }
 
-struct dso *search_and_map(const char *name, struct dso *req, char *err, size_t errlen)
+struct dso *search_and_map(const char *name, struct dso *req, char *err, size_t errlen, bool *missing)
 {
 	bool fatal = false;
 	struct dso *d;
 	err[0] = 0;
+	*missing = false;
 	/* Audit modules see the name first and may change it or refuse it (LA_SER_ORIG). */
 	if (R.naudit && !(name = audit_objsearch(name, req, LA_SER_ORIG_))) {
 		rt_snprintf(err, errlen, ": cannot open shared object file"); /* glibc has no name left */
 		return NULL;
 	}
 	if (strchr(name, '/'))
-		return try_path(name, req, err, errlen);
+		return try_path(name, req, err, errlen, missing);
 	if (DEBUG_ON(DBG_LIBS))
 		dbg("find library=%s [%u]; searching", name, R.load_ns);
 	const char *runpath = dyn_string(req, DT_RUNPATH);
@@ -430,6 +433,7 @@ struct dso *search_and_map(const char *name, struct dso *req, char *err, size_t 
 		    fatal)
 			return d;
 	}
+	*missing = true; /* not there, or only of another ELF class (err says so) */
 	if (!err[0])
 		rt_snprintf(err, errlen, "%s: cannot open shared object file: No such file or directory", name);
 	return NULL;

@@ -9,7 +9,9 @@
  * object when the file is one (same device and inode, or the same soname).
  * Returns NULL with "OBJECT: problem" in err (OBJECT: the file that was
  * opened and found unusable, or the name when nothing was found) when nothing usable is found. */
-HIDDEN struct dso *search_and_map(const char *name, struct dso *requester, char *err, size_t errlen);
+/* *missing: NULL because no usable file was found (ldd lists it as "not found"), not
+ * because one was found and is broken. */
+HIDDEN struct dso *search_and_map(const char *name, struct dso *requester, char *err, size_t errlen, bool *missing);
 /* Unmaps /etc/ld.so.cache once start-up has loaded everything (dlopen maps it again). */
 HIDDEN void search_release_cache(void);
 HIDDEN const char *search_program_in_cache(const char *name);

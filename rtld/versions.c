@@ -151,8 +151,9 @@ static bool defined_by(const struct dso *dep, struct dso_version *want, bool rem
 	return defines_version(dep, want->name, want->hash);
 }
 
-void versions_check(struct dso *d)
+bool versions_check(struct dso *d, bool report_all)
 {
+	bool all_found = true;
 	/* The versions one verneed record asks of a file sit side by side, with the same file
 	 * name: the file is looked up once for them. */
 	uint32_t file = 0;
@@ -174,8 +175,13 @@ void versions_check(struct dso *d)
 		if (DEBUG_ON(DBG_VERSIONS))
 			dbg("checking for version `%s' in file %s [0] required by file %s [0]", v->name, dso_display(dep),
 			    dso_display(d));
-		if (!defined_by(dep, v, needed) && !v->weak)
-			rt_die(NULL, dso_display(dep), "version `%s' not found (required by %s)", v->name,
-			       d == R.main ? R.progname : dso_display(d));
+		if (defined_by(dep, v, needed) || v->weak)
+			continue;
+		const char *by = d == R.main ? R.progname : dso_display(d);
+		if (!report_all)
+			rt_die(NULL, dso_display(dep), "version `%s' not found (required by %s)", v->name, by);
+		rt_error_line(dso_display(dep), "version `%s' not found (required by %s)", v->name, by);
+		all_found = false;
 	}
+	return all_found;
 }

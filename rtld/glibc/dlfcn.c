@@ -583,7 +583,7 @@ static void load_and_relocate(struct dso *d, int mode)
 			die_load(dso_display(n), "cannot enable executable stack as shared object requires");
 	for (struct dso *n = d; n; n = n->next) {
 		n->dlopened = true;
-		versions_check(n);
+		versions_check(n, false);
 	}
 	if (R.naudit) /* loaded and versions checked: glibc says so before relocating */
 		audit_activity(d->ns, LA_ACT_CONSISTENT_);
@@ -642,7 +642,8 @@ static void *dl_open_locked(const char *file, int mode, struct dso *req, long ns
 	/* An audit module in secure mode is searched as a preload is (glibc's __RTLD_SECURE):
 	 * only a set-user-ID file, never through ld.so.cache; its dependencies as usual. */
 	R.preload_setuid_only = R.secure && (mode & RTLD_AUDITOR_);
-	struct dso *d = search_and_map(file, req, err, sizeof err);
+	bool missing;
+	struct dso *d = search_and_map(file, req, err, sizeof err, &missing);
 	R.preload_setuid_only = false;
 	if (!d) {
 		if (mode & RTLD_NOLOAD_) {

@@ -1,37 +1,114 @@
 /* Start-up errors: one line on stderr in the system loader's form, then exit status 127.
  *   PROGRAM: error while loading shared libraries: OBJECT: PROBLEM
  * PROGRAM is the program's argv[0] (or ld-mmld.so's, before the program is known).
- * The status is always 127, even where glibc's ld.so exits 1 (a missing symbol version):
- * callers can tell a loader failure from the program's own exit codes. */
+ * A missing symbol version has glibc's own form and status (rt_error_line, then exit 1 once
+ * every object was checked: versions.c, main.c). */
 #include "../rtld.h"
 #include "../lock.h"
 
+/* Copies s into out (when out is not NULL) with every control byte as '?', so the line
+ * stays one line whatever bytes a damaged file put into the names it quotes. The length. */
+static size_t put_shown(char *out, const char *s)
+{
+	size_t n = 0;
+	for (; s[n]; n++)
+		if (out)
+			out[n] = (unsigned char)s[n] < 0x20 || s[n] == 0x7f ? '?' : s[n];
+	return n;
+}
+
+/* The line "PROG: [OCCASION: ][OBJECT: ]MSG\n" built in `buf`, or (a name near PATH_MAX)
+ * in anonymous memory, and written with one write: the whole line, as glibc writes it,
+ * never cut. */
+static void write_line(const char *occasion, const char *object, const char *msg)
+{
+	const char *part[4] = {R.progname ? R.progname : "ld-mmld.so", occasion, object && *object ? object : NULL,
+			       msg};
+	size_t len = 1;
+	for (int i = 0; i < 4; i++)
+		if (part[i])
+			len += put_shown(NULL, part[i]) + (i < 3 ? 2 : 0);
+	char small[2048];
+	char *line = small;
+	if (len > sizeof small) {
+		long m = sys_mmap(NULL, len, PROT_READ_ | PROT_WRITE_, MAP_PRIVATE_ | MAP_ANONYMOUS_, -1, 0);
+		line = mmap_failed(m) ? NULL : (char *)m;
+	}
+	if (!line) { /* no memory for it: the parts one by one */
+		for (int i = 0; i < 4; i++)
+			if (part[i]) {
+				rt_write_all(2, part[i], strlen(part[i]));
+				rt_write_all(2, i < 3 ? ": " : "\n", i < 3 ? 2 : 1);
+			}
+		return;
+	}
+	size_t at = 0;
+	for (int i = 0; i < 4; i++)
+		if (part[i]) {
+			at += put_shown(line + at, part[i]);
+			if (i < 3) {
+				line[at++] = ':';
+				line[at++] = ' ';
+			}
+		}
+	line[at++] = '\n';
+	rt_write_all(2, line, at);
+	if (line != small)
+		sys_munmap(line, len);
+}
+
+/* The message, formatted into `small` or, when longer, into anonymous memory (*big: its
+ * size, to unmap). */
+static char *format_message(char *small, size_t size, size_t *big, const char *fmt, va_list ap)
+{
+	va_list again;
+	va_copy(again, ap);
+	size_t n = (size_t)rt_vsnprintf(small, size, fmt, ap);
+	char *msg = small;
+	*big = 0;
+	if (n >= size) {
+		long m = sys_mmap(NULL, n + 1, PROT_READ_ | PROT_WRITE_, MAP_PRIVATE_ | MAP_ANONYMOUS_, -1, 0);
+		if (!mmap_failed(m)) {
+			msg = (char *)m;
+			*big = n + 1;
+			rt_vsnprintf(msg, n + 1, fmt, again);
+		}
+	}
+	va_end(again);
+	return msg;
+}
+
 void rt_die(const char *occasion, const char *object, const char *fmt, ...)
 {
-	char msg[1024];
+	char small[1024];
+	size_t big;
 	va_list ap;
 	va_start(ap, fmt);
-	rt_vsnprintf(msg, sizeof msg, fmt, ap);
+	char *msg = format_message(small, sizeof small, &big, fmt, ap);
 	va_end(ap);
 	if (R.error_hook && R.error_hook_owner == thread_pointer()) {
-		/* Inside dlopen: the caller gets the error, the process goes on. */
-		R.error_hook(object && *object ? object : "", msg);
+		/* Inside dlopen: the caller gets the error (cut to `small`: the hook does not
+		 * return, so nothing would unmap a longer copy), the process goes on. */
+		if (big)
+			sys_munmap(msg, big);
+		R.error_hook(object && *object ? object : "", small);
 		sys_exit_group(127); /* not reached */
 	}
-	const char *prog = R.progname ? R.progname : "ld-mmld.so";
-	char line[2048];
-	if (!occasion) /* glibc's form for version errors: no occasion */
-		rt_snprintf(line, sizeof line, "%s: %s: %s", prog, object, msg);
-	else if (object && *object)
-		rt_snprintf(line, sizeof line, "%s: %s: %s: %s", prog, occasion, object, msg);
-	else
-		rt_snprintf(line, sizeof line, "%s: %s: %s", prog, occasion, msg);
-	/* One line, whatever bytes a damaged file put into the names it quotes. */
-	for (char *c = line; *c; c++)
-		if ((unsigned char)*c < 0x20 || *c == 0x7f)
-			*c = '?';
-	rt_dprintf(2, "%s\n", line);
+	write_line(occasion, object, msg);
 	sys_exit_group(127);
+}
+
+void rt_error_line(const char *object, const char *fmt, ...)
+{
+	char small[1024];
+	size_t big;
+	va_list ap;
+	va_start(ap, fmt);
+	char *msg = format_message(small, sizeof small, &big, fmt, ap);
+	va_end(ap);
+	write_line(NULL, object, msg);
+	if (big)
+		sys_munmap(msg, big);
 }
 
 void rt_warn(const char *fmt, ...)

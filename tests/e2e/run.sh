@@ -42,6 +42,18 @@ SILENT_OK=1 oracle oracle-program-no-slash-verify -- --verify hello
 oracle oracle-program-no-slash-from-cache -- --list libz.so.1
 oracle oracle-program-no-slash-inhibit-cache -- --inhibit-cache --list libz.so.1
 oracle oracle-list-missing -- --list ./missing-lib
+# Only a 32-bit file of the name: the library named as asked for ("wrong ELF class"), and
+# ldd lists it as not found; as a preload, glibc's words without the errno text.
+mkdir -p "$TMPD/c32" && { printf '\177ELF\001\001\001'; head -c 1017 /dev/zero; } >"$TMPD/c32/libgone.so"
+oracle oracle-wrong-class-only LD_LIBRARY_PATH="$TMPD/c32" -- ./missing-lib
+oracle oracle-wrong-class-only-ldd LD_LIBRARY_PATH="$TMPD/c32" LD_TRACE_LOADED_OBJECTS=1 -- ./missing-lib
+oracle oracle-wrong-class-preload LD_PRELOAD="$TMPD/c32/libgone.so" -- ./hello
+oracle oracle-long-program-name -- "/$(printf 'b%.0s' {1..5000})"
+# A file of the name that is found and broken ends ldd as it ends a run (glibc: status 127,
+# in its words "cannot read file data: Error 21"); only a missing one is "not found".
+mkdir -p "$TMPD/cdir/libgone.so"
+expect_err ldd-broken-file-ends-list 127 "^\./missing-lib: error while loading shared libraries: .*/cdir/libgone\.so: not a regular file$" \
+	LD_LIBRARY_PATH="$TMPD/cdir" LD_TRACE_LOADED_OBJECTS=1 -- "$RTLD" ./missing-lib
 oracle oracle-ldd-missing LD_TRACE_LOADED_OBJECTS=1 -- ./missing-lib
 STDOUT_ONLY=1 oracle oracle-textrel -- ./textrel   # we warn about text relocations; glibc does not
 SILENT_OK=1 oracle oracle-verify -- --verify ./hello
@@ -61,7 +73,7 @@ golden hello-nopie-interp 7 -- ./hello-nopie-interp a b
 golden deps-interp 0 -- ./deps-interp
 golden auxv-interp 0 MMLD_TEST_VAR=pt_interp -- ./auxv-interp x
 golden auxv-direct 0 MMLD_TEST_VAR=pt_interp -- "$RTLD" ./auxv x
-golden versions-v2-missing-version 127 LD_LIBRARY_PATH=ver1 -- "$RTLD" ./versions-v2
+golden versions-v2-missing-version 1 LD_LIBRARY_PATH=ver1 -- "$RTLD" ./versions-v2
 golden lazy-bind-now-same 0 LD_BIND_NOW=1 -- "$RTLD" ./lazy
 golden list-tls 0 -- "$RTLD" --list ./tls
 
@@ -72,8 +84,12 @@ check auxv-interp-equals-direct "PT_INTERP and direct starts differ" \
 	bash -c "diff <(grep -Ev 'AT_BASE|AT_EXECFN' '$EXPECTED/auxv-interp.out') <(grep -Ev 'AT_BASE|AT_EXECFN' '$EXPECTED/auxv-direct.out')"
 
 # --- errors: one line naming the file, status 127 -----------------------------------------
-expect_err err-version 127 "^\./versions-v2: ver1/libver\.so: version \`VER_2' not found \(required by \./versions-v2\)$" \
+# A missing symbol version: glibc's form, status 1 (not 127), and ldd still lists.
+expect_err err-version 1 "^\./versions-v2: ver1/libver\.so: version \`VER_2' not found \(required by \./versions-v2\)$" \
 	LD_LIBRARY_PATH=ver1 -- "$RTLD" ./versions-v2
+oracle oracle-version-missing LD_LIBRARY_PATH=ver1 -- ./versions-v2
+oracle oracle-version-missing-list LD_LIBRARY_PATH=ver1 -- --list ./versions-v2
+oracle oracle-version-missing-ldd LD_LIBRARY_PATH=ver1 LD_TRACE_LOADED_OBJECTS=1 -- ./versions-v2
 expect_err err-not-elf 127 "^/etc/os-release: error while loading shared libraries: /etc/os-release: invalid ELF header$" \
 	-- "$RTLD" /etc/os-release
 printf '\177ELF\002\001\001' >"$TMPD/truncated"
@@ -169,6 +185,15 @@ check debug-output-file "LD_DEBUG_OUTPUT did not write FILE.PID" \
 	sh -c "grep -q 'number of relocations' '$TMPD'/dbgout.* && [ ! -s '$TMPD/dbg.err' ]"
 run_cmd "$TMPD/dbg" LD_DEBUG=help -- "$RTLD" ./hello
 check debug-help "LD_DEBUG=help does not list maps" grep -q '^  maps' "$TMPD/dbg.out"
+check debug-help-lists-help "LD_DEBUG=help does not list help, as glibc's does" \
+	grep -qx '  help        display this help message and exit' "$TMPD/dbg.out"
+# Every line of the debugging output carries the pid, as glibc's (grep one process's lines),
+# and "generating link map" has glibc's layout (addresses in 16 digits, the unrounded size).
+run_cmd "$TMPD/dbg" LD_DEBUG=files,libs,bindings,versions -- "$RTLD" ./deps
+check debug-every-line-has-pid "an LD_DEBUG line without the pid prefix" sh -c \
+	"[ -s '$TMPD/dbg.err' ] && ! grep -qvP '^ {0,9}[0-9]+:\t' '$TMPD/dbg.err'"
+check debug-files-glibc-layout "LD_DEBUG=files lines not in glibc's layout" grep -qP \
+	'^ +[0-9]+:\t    entry: 0x[0-9a-f]{16}  phdr: 0x[0-9a-f]{16}  phnum: {3}[ 0-9]{16}$' "$TMPD/dbg.err"
 run_cmd "$TMPD/dbg" LD_DEBUG=statistics,libs -- "$RTLD" ./textrel
 check textrel-warned "text relocations were not warned about" grep -q 'text relocations' "$TMPD/dbg.err"
 
