@@ -15,7 +15,7 @@
  * MMLD_LOAD=read, on kernels without named anonymous mappings. */
 static void write_objects(void)
 {
-	const char *dir = env_get("MMLD_OBJECTS");
+	const char *dir = R.objects_dir;
 	if (!dir || !*dir || R.secure)
 		return;
 	char path[4096];
@@ -30,9 +30,27 @@ static void write_objects(void)
 	sys_close((int)fd);
 }
 
+/* MMLD_STOP and MMLD_OBJECTS are for the one process mmld started: taken out of its
+ * environment once read, so a program it execs or a child that runs ld-mmld.so does not stop
+ * too (nobody would continue it, and mmld would wait for ever); a forked child, which
+ * inherits what was read, does not stop either. */
+static bool hold_env_private(const char *entry)
+{
+	return (strncmp(entry, "MMLD_STOP=", 10) == 0 || strncmp(entry, "MMLD_OBJECTS=", 13) == 0);
+}
+
+uintptr_t *hold_take_env(uintptr_t *sp)
+{
+	if (R.stop_at)
+		R.stop_pid = sys_getpid();
+	if (!R.stop_at && !R.objects_dir && !env_get("MMLD_STOP"))
+		return sp;
+	return stack_remove_env(sp, hold_env_private);
+}
+
 void hold_at(enum stop_point p)
 {
-	if (R.stop_at != p)
+	if (R.stop_at != p || sys_getpid() != R.stop_pid)
 		return;
 	write_objects();
 	if (DEBUG_ON(DBG_FILES))

@@ -137,6 +137,7 @@ void options_from_env(void)
 			R.stop_at = STOP_EXIT;
 		else if (v && *v)
 			rt_dprintf(2, "warning: MMLD_STOP=%s unknown; use loaded, entry or exit\n", v);
+		R.objects_dir = env_get("MMLD_OBJECTS");
 		v = env_get("MMLD_LOAD");
 		if (v && strcmp(v, "read") == 0)
 			R.load_by_read = true;

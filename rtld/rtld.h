@@ -94,6 +94,8 @@ struct rtld_state {
 	const char *preload;       /* LD_PRELOAD */
 	const char *preload_arg;   /* --preload (loaded after LD_PRELOAD's, as glibc) */
 	const char *argv0;         /* --argv0 */
+	const char *objects_dir;   /* MMLD_OBJECTS */
+	long stop_pid;             /* the process MMLD_STOP holds: its forked children are not */
 	bool bind_now;             /* LD_BIND_NOW */
 	bool inhibit_cache;
 	bool load_by_read;         /* MMLD_LOAD=read: copy segments instead of mapping them */

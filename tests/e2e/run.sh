@@ -216,5 +216,23 @@ check fifo-preload "a FIFO in LD_PRELOAD was waited on, or the program did not r
 check maps-no-wx "a mapping is writable and executable" sh -c \
 	"NOLIBC_SKIP_FINI=1 '$RTLD' ./textrel >/dev/null && ! LD_DEBUG=maps '$RTLD' ./textrel 2>&1 | grep -q ' rwx '"
 
+# --- MMLD_STOP holds only the process mmld started --------------------------------------
+# Not a child it forks (it would stop at its exit), not a program it execs or a child that
+# runs ld-mmld.so (each would stop at the same point, nobody would continue it, mmld would
+# wait for ever); the variables do not reach the program's environment.
+printf '#include <unistd.h>\n#include <stdlib.h>\n#include <sys/wait.h>\nint main(void) { pid_t p = fork(); if (!p) exit(0); int st; waitpid(p, &st, 0); return WEXITSTATUS(st); }\n' >"$TMPD/forks.c"
+printf 'int main(void) { return 0; }\n' >"$TMPD/interp.c"
+gcc -o "$TMPD/forks" "$TMPD/forks.c" && gcc -o "$TMPD/interp" "$TMPD/interp.c" -Wl,--dynamic-linker="$RTLD"
+run_cmd "$TMPD/h" -- "$BUILD/mmld" share -q -n 1 -- "$TMPD/forks"
+check hold-not-forked-child "a forked child stopped at its exit too (mmld share waited for ever)" \
+	grep -q '1 exited with status 0' "$TMPD/h.out"
+run_cmd "$TMPD/h" -- "$BUILD/mmld" share -q -n 1 --at loaded -- /bin/sh -c "exec '$TMPD/interp'"
+check hold-not-after-exec "a program the held one execs stopped again" grep -q '1 exited with status 0' "$TMPD/h.out"
+run_cmd "$TMPD/h" -- "$BUILD/mmld" share -q -n 1 --at loaded -- /bin/sh -c "'$TMPD/interp'"
+check hold-not-child-loader "a child run by ld-mmld.so stopped too" grep -q '1 exited with status 0' "$TMPD/h.out"
+run_cmd "$TMPD/h" MMLD_OBJECTS="$TMPD" -- "$RTLD" /usr/bin/env
+check hold-env-private "MMLD_OBJECTS reached the program's environment" sh -c \
+	"[ \$(cat '$TMPD/h.rc') = 0 ] && ! grep -q '^MMLD_' '$TMPD/h.out' && grep -q '^PATH=' '$TMPD/h.out'"
+
 echo "e2e: $PASS passed, $FAIL failed"
 [ "$FAIL" = 0 ]
