@@ -18,6 +18,7 @@
 #include "audit.h"
 #include "relcache.h"
 #include "preload_file.h"
+#include "chain_load.h"
 
 struct rtld_state R;
 
@@ -125,6 +126,11 @@ static struct dso *map_program(const char *path)
 			sys_exit_group(1);
 		die_load(path, "%s", err);
 	}
+	if (!d->dynamic && R.mode != MODE_RUN) { /* a static program: only run (chain_load) */
+		if (R.mode == MODE_VERIFY)
+			sys_exit_group(1);
+		die_load(path, "object has no dynamic section");
+	}
 	d->kind = DSO_MAIN;
 	d->name = rt_strdup(path);
 	d->path = rt_strdup(path);
@@ -166,6 +172,8 @@ __attribute__((noinline)) static struct start_result rtld_main(uintptr_t *sp, ui
 		if (R.argv0)
 			R.argv[0] = (char *)R.argv0;
 		R.progname = R.argv[0];
+		if (R.mode == MODE_RUN)                          /*     static, static-pie, a loader */
+			chain_load(R.main, path, program_interp(R.main) != NULL);
 		stack_patch_auxv(R.main, path);
 		if (R.mode == MODE_VERIFY)
 			sys_exit_group(program_interp(R.main) ? 0 : 2);

@@ -467,7 +467,7 @@ struct dso *map_file(const char *path, int fd, const struct kstat *stp, char *er
 	}
 	map_scan_phdrs(d);
 	relcache_placed(d, pl.agreed);
-	if (!d->dynamic) {
+	if (!d->dynamic && !program) { /* a program without one: chain_load.c runs it */
 		rt_snprintf(err, errlen, "object has no dynamic section");
 		map_unmap(d);
 		rt_free(d);

@@ -34,6 +34,14 @@ oracle oracle-not-elf -- /etc/os-release
 oracle oracle-too-short -- /etc/hostname
 oracle oracle-missing-program -- ./no-such-program
 oracle oracle-list -- --list ./deps
+# Programs that need no dynamic linker are executed again, as glibc's ld.so does (static,
+# static-pie; argv and --argv0 kept), and a dynamic linker as the program is refused.
+printf '#include <stdio.h>\nint main(int c, char **v) { for (int i = 0; i < c; i++) printf("[%%s]", v[i]); puts(""); return 3; }\n' >"$TMPD/args.c"
+gcc -static -o "$TMPD/static" "$TMPD/args.c" && gcc -static-pie -o "$TMPD/static-pie" "$TMPD/args.c"
+oracle oracle-static-program -- "$TMPD/static" one "two words"
+oracle oracle-static-pie-program -- --argv0 renamed "$TMPD/static-pie" one
+oracle oracle-loader-as-program -- /lib64/ld-linux-x86-64.so.2 /bin/true
+oracle oracle-ld-mmld-as-program -- "$RTLD" /bin/true
 # A program named without a slash is looked up in /etc/ld.so.cache only, never in the
 # current directory (hello is here) nor LD_LIBRARY_PATH: glibc maps it before any search path.
 oracle oracle-program-no-slash-not-cwd -- hello
