@@ -192,12 +192,12 @@ static struct dso *try_file(const char *path, const char *name, unsigned code, s
 }
 
 /* One search path, decoded: each directory with its tokens expanded and its trailing
- * slashes dropped, each only once (glibc's fillin_rpath). */
-#define MAX_DIRS 64
+ * slashes dropped, each only once (glibc's fillin_rpath). As many as the path names: module
+ * systems (Lmod, Spack, Conda) make LD_LIBRARY_PATHs of hundreds. */
 struct dir_list {
-	size_t n;
-	char *dir[MAX_DIRS];
-	size_t len[MAX_DIRS];
+	size_t n, cap;
+	char **dir;
+	size_t *len;
 };
 
 static void dirs_add(struct dir_list *l, const char *dir, size_t len)
@@ -207,7 +207,18 @@ static void dirs_add(struct dir_list *l, const char *dir, size_t len)
 	for (size_t i = 0; i < l->n; i++)
 		if (l->len[i] == len && memcmp(l->dir[i], dir, len) == 0)
 			return;
-	char *copy = l->n < MAX_DIRS ? rt_strndup(dir, len) : NULL;
+	if (l->n == l->cap) {
+		size_t cap = l->cap ? 2 * l->cap : 8;
+		char **d = rt_realloc(l->dir, cap * sizeof *d);
+		if (d)
+			l->dir = d;
+		size_t *n = d ? rt_realloc(l->len, cap * sizeof *n) : NULL;
+		if (!n)
+			return; /* out of memory: the directories so far */
+		l->len = n;
+		l->cap = cap;
+	}
+	char *copy = rt_strndup(dir, len);
 	if (!copy)
 		return;
 	l->dir[l->n] = copy;
@@ -216,7 +227,7 @@ static void dirs_add(struct dir_list *l, const char *dir, size_t len)
 
 static void dirs_parse(const char *list, struct dso *owner, struct dir_list *l)
 {
-	l->n = 0;
+	*l = (struct dir_list){0};
 	struct dst_values v = {.lib = "lib/x86_64-linux-gnu"};
 	for (const char *p = list; p;) {
 		const char *end = strchr(p, ':');
@@ -248,7 +259,9 @@ static void dirs_free(struct dir_list *l)
 {
 	for (size_t i = 0; i < l->n; i++)
 		rt_free(l->dir[i]);
-	l->n = 0;
+	rt_free(l->dir);
+	rt_free(l->len);
+	*l = (struct dir_list){0};
 }
 
 /* DIR/SUBDIR/NAME into path (SUBDIR is "" or ends in '/'); false if it does not fit. */

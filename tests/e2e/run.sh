@@ -21,6 +21,14 @@ oracle oracle-auxv MMLD_TEST_VAR=visible -- ./auxv one two
 oracle oracle-versions-v1-with-v2 LD_LIBRARY_PATH=ver2 -- ./versions-v1
 oracle oracle-versions-v2 LD_LIBRARY_PATH=ver2 -- ./versions-v2
 oracle oracle-ld-library-path LD_LIBRARY_PATH=undef-extra -- ./undef-now
+# A search path of 200 directories before the one that has the library (glibc has no limit;
+# LD_LIBRARY_PATHs of module systems are that long), for LD_LIBRARY_PATH and RUNPATH.
+LONG_PATH=$(for i in $(seq 200); do printf '/nonexistent/d%d:' "$i"; done)
+oracle oracle-ld-library-path-200-dirs LD_LIBRARY_PATH="${LONG_PATH}undef-extra" -- ./undef-now
+printf '#include <stdio.h>\nint extra(void);\nint main(void) { printf("extra=%%d\\n", extra()); return 0; }\n' >"$TMPD/longrp.c"
+gcc -o "$TMPD/longrp" "$TMPD/longrp.c" -L undef-extra -lundef -Wl,-rpath,"${LONG_PATH}$TP/undef-extra" 2>/dev/null ||
+	echo "(longrp: link failed)"
+oracle oracle-runpath-200-dirs -- "$TMPD/longrp"
 oracle oracle-library-path-option -- --library-path undef-extra ./undef-now x
 oracle oracle-preload LD_PRELOAD=./libpreload.so -- ./deps
 oracle oracle-preload-option -- --preload ./libpreload.so ./deps
