@@ -56,6 +56,10 @@ void chain_load(const struct dso *d, const char *path, bool has_interp)
 	}
 	if (has_needed || has_interp)
 		return; /* dynamically linked: ours to load */
+	/* Held for `mmld share` (MMLD_STOP): executed again, the program would never reach the
+	 * point it was asked to stop at (no ld-mmld.so in it), and mmld would wait for it. */
+	if (R.stop_at != STOP_NONE)
+		die_load(path, "%s", d->dynamic ? "object needs no dynamic linker (static-pie)" : "object has no dynamic section");
 	long r = sys_call3(SYS_execve, path, R.argv, R.envp);
 	const char *name = execve_error_name(r);
 	if (name)
