@@ -7,7 +7,7 @@
 #include "map.h"
 #include "relr.h"
 #include "init.h"
-#include "arch/x86_64/reloc_fast.h"
+#include "reloc_prefault.h"
 #include "audit.h"
 #include "relcache.h"
 
@@ -160,6 +160,34 @@ void reloc_write_span(struct dso *d)
 	relcache_span_if(d);
 }
 
+/* The RELATIVE entries from r on, up to end, while they last: r_info == 8 is "symbol 0, type
+ * RELATIVE"; one unsigned compare keeps the word inside the writable span. Returns the first
+ * entry not applied (anything else is left for the general loop). */
+__attribute__((always_inline)) static inline const Elf64_Rela *apply_relative_head(const Elf64_Rela *r,
+										   const Elf64_Rela *end,
+										   const struct reloc_span *s)
+{
+	const uintptr_t b = s->bias, lo = s->lo, span = s->span, first = lo - b;
+	/* Four at a time while all four pass (the loop's own compare and branch then count
+	 * once for four); the first entry that does not sends the rest to the loop after. */
+	for (size_t groups = (size_t)(end - r) / 4; groups; groups--, r += 4) {
+		if (r[0].r_info != R_X86_64_RELATIVE || r[1].r_info != R_X86_64_RELATIVE ||
+		    r[2].r_info != R_X86_64_RELATIVE || r[3].r_info != R_X86_64_RELATIVE)
+			break;
+		uintptr_t o0 = r[0].r_offset - first, o1 = r[1].r_offset - first;
+		uintptr_t o2 = r[2].r_offset - first, o3 = r[3].r_offset - first;
+		if (o0 > span || o1 > span || o2 > span || o3 > span)
+			break;
+		*(uint64_t *)(lo + o0) = b + (uint64_t)r[0].r_addend;
+		*(uint64_t *)(lo + o1) = b + (uint64_t)r[1].r_addend;
+		*(uint64_t *)(lo + o2) = b + (uint64_t)r[2].r_addend;
+		*(uint64_t *)(lo + o3) = b + (uint64_t)r[3].r_addend;
+	}
+	for (; r < end && r->r_info == R_X86_64_RELATIVE && r->r_offset - first <= span; r++)
+		*(uint64_t *)(b + r->r_offset) = b + (uint64_t)r->r_addend;
+	return r;
+}
+
 /* Returns true if the table holds IRELATIVE entries (left for a second pass). */
 static bool apply_table(struct dso *d, uintptr_t table, size_t size, bool lazy, bool irelative_pass)
 {
@@ -170,33 +198,26 @@ static bool apply_table(struct dso *d, uintptr_t table, size_t size, bool lazy, 
 	/* Counted in a local: a field of *d would be reloaded and stored on every iteration,
 	 * since the compiler must assume the relocated word might alias it. */
 	uint64_t nrelative = 0;
+	/* The words the loops below may write (only used when fast). */
+	const struct reloc_span s = {b, lo, hi - 8 - lo};
 	if (fast && !irelative_pass) {
 		/* Linkers put the RELATIVE entries first (DT_RELACOUNT says how many): the tightest
-		 * loop we can make safe. r_info == 8 is "symbol 0, type RELATIVE"; one unsigned compare
-		 * keeps the word inside the writable span. Anything else leaves for the loop below. */
+		 * loop we can make safe. A large table goes a block at a time, each block's pages
+		 * populated first (reloc_prefault.c). */
 		const Elf64_Rela *start = r;
-		const uintptr_t span = hi - 8 - lo, first = lo - b;
-		/* Four at a time while all four pass (the loop's own compare and branch then count
-		 * once for four); the first entry that does not sends the rest to the loop after. */
-		for (size_t groups = (size_t)(end - r) / 4; groups; groups--, r += 4) {
-			if (r[0].r_info != R_X86_64_RELATIVE || r[1].r_info != R_X86_64_RELATIVE ||
-			    r[2].r_info != R_X86_64_RELATIVE || r[3].r_info != R_X86_64_RELATIVE)
+		const bool prefault = reloc_prefault_wanted((size_t)(end - r));
+		for (;;) {
+			const Elf64_Rela *stop =
+				prefault && (size_t)(end - r) > RELOC_PREFAULT_BLOCK ? r + RELOC_PREFAULT_BLOCK : end;
+			if (prefault)
+				reloc_prefault_relative(&s, r, stop);
+			r = apply_relative_head(r, stop, &s);
+			if (r != stop || stop == end)
 				break;
-			uintptr_t o0 = r[0].r_offset - first, o1 = r[1].r_offset - first;
-			uintptr_t o2 = r[2].r_offset - first, o3 = r[3].r_offset - first;
-			if (o0 > span || o1 > span || o2 > span || o3 > span)
-				break;
-			*(uint64_t *)(lo + o0) = b + (uint64_t)r[0].r_addend;
-			*(uint64_t *)(lo + o1) = b + (uint64_t)r[1].r_addend;
-			*(uint64_t *)(lo + o2) = b + (uint64_t)r[2].r_addend;
-			*(uint64_t *)(lo + o3) = b + (uint64_t)r[3].r_addend;
 		}
-		for (; r < end && r->r_info == R_X86_64_RELATIVE && r->r_offset - first <= span; r++)
-			*(uint64_t *)(b + r->r_offset) = b + (uint64_t)r->r_addend;
 		nrelative = (uint64_t)(r - start);
 	}
 	/* The common symbolic types inline (arch/x86_64/reloc_fast.h); the rest one by one. */
-	const struct reloc_span s = {b, lo, hi - 8 - lo};
 	const bool common = fast && !irelative_pass && R.mode == MODE_RUN;
 	uint64_t ncommon = 0, nsymbolic = 0;
 	if (common && lazy) /* a lazily bound PLT table: runs of slots that only get the base added */

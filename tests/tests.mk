@@ -70,6 +70,7 @@ e2e: rtld testprogs loader
 	bash tests/e2e/exec.sh $(BUILD)
 	bash tests/e2e/cli.sh $(BUILD)
 	bash tests/e2e/pages.sh $(BUILD)
+	bash tests/e2e/prefault.sh $(BUILD)
 	bash tests/e2e/hostile-elf.sh $(BUILD)
 	bash tests/e2e/hold.sh $(BUILD)
 	bash tests/e2e/install.sh $(BUILD)

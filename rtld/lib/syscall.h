@@ -15,6 +15,7 @@
 #define SYS_mmap 9
 #define SYS_mprotect 10
 #define SYS_munmap 11
+#define SYS_madvise 28
 #define SYS_pread64 17
 #define SYS_writev 20
 #define SYS_access 21
@@ -63,6 +64,7 @@
 #define ENOENT_ 2
 #define ENOMEM_ 12
 #define EEXIST_ 17
+#define EINVAL_ 22
 #define SIGSTOP_ 19
 
 static inline long sys_call6(long n, long a, long b, long c, long d, long e, long f)
