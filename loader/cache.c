@@ -17,6 +17,47 @@
 #include <string.h>
 #include <unistd.h>
 
+static const char *base_name(const char *p)
+{
+	const char *s = strrchr(p, '/');
+	return s ? s + 1 : p;
+}
+
+/* A cache directory as ld-mmld.so trusts one (rtld/relcache_dir.c): not a symbolic link, a
+ * directory owned by this user and closed to others. `mmld cache` reads and removes only in
+ * such a directory, so a link planted in the cache root (or a root in a shared directory such
+ * as /tmp) never sends it elsewhere. Its fd; -2: it does not exist; -1: refused, one line on
+ * stderr naming it. */
+static int open_trusted_dir(int at, const char *name, const char *path)
+{
+	int fd = openat(at, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
+	if (fd < 0) {
+		if (errno == ENOENT)
+			return -2;
+		fprintf(stderr, "mmld cache: %s: %s: not touched\n", shown(path),
+			errno == ELOOP || errno == ENOTDIR ? "a symbolic link, or not a directory" : strerror(errno));
+		return -1;
+	}
+	struct stat st;
+	if (fstat(fd, &st) < 0 || st.st_uid != geteuid() || (st.st_mode & 022)) {
+		fprintf(stderr, "mmld cache: %s: not a directory owned by this user and closed to others: not touched\n",
+			shown(path));
+		close(fd);
+		return -1;
+	}
+	return fd;
+}
+
+/* The root and this boot's directory, each checked: the boot directory's fd (-2: none yet,
+ * -1: refused); *root_fd the root's (or a negative value likewise). */
+static int open_boot_dir(const char *root, const char *boot, int *root_fd)
+{
+	*root_fd = open_trusted_dir(AT_FDCWD, root, root);
+	if (*root_fd < 0)
+		return *root_fd;
+	return open_trusted_dir(*root_fd, base_name(boot), boot);
+}
+
 bool cache_dirs(char *root, size_t rlen, char *boot, size_t blen)
 {
 	const char *v;
@@ -124,10 +165,15 @@ void cache_entry_free(struct cache_entry *e)
 }
 
 /* The entries of one boot directory, by file name, with their hits from the log. */
-static int read_entries(const char *dir, struct cache_entry **out)
+static int read_entries(const char *root, const char *dir, struct cache_entry **out)
 {
-	DIR *d = opendir(dir);
 	*out = NULL;
+	int root_fd, fd = open_boot_dir(root, dir, &root_fd);
+	if (root_fd >= 0)
+		close(root_fd);
+	if (fd == -1 || root_fd == -1)
+		return -1;
+	DIR *d = fd >= 0 ? fdopendir(fd) : NULL;
 	if (!d)
 		return 0;
 	int n = 0;
@@ -162,11 +208,6 @@ static int by_path(const void *a, const void *b)
 	return c ? c : strcmp(x->file, y->file);
 }
 
-static const char *base_name(const char *p)
-{
-	const char *s = strrchr(p, '/');
-	return s ? s + 1 : p;
-}
 
 static void human(char *buf, size_t len, uint64_t bytes)
 {
@@ -179,7 +220,9 @@ static void human(char *buf, size_t len, uint64_t bytes)
 static int cache_list(const char *root, const char *boot)
 {
 	struct cache_entry *e;
-	int n = read_entries(boot, &e);
+	int n = read_entries(root, boot, &e);
+	if (n < 0)
+		return 1;
 	qsort(e, (size_t)n, sizeof *e, by_path);
 	printf("relocation cache of this boot: %s (%d entr%s)\n", boot, n, n == 1 ? "y" : "ies");
 	if (n)
@@ -228,10 +271,12 @@ static const char *object_changed(const struct cache_entry *e)
 	return NULL;
 }
 
-static int cache_verify(const char *boot)
+static int cache_verify(const char *root, const char *boot)
 {
 	struct cache_entry *e;
-	int n = read_entries(boot, &e);
+	int n = read_entries(root, boot, &e);
+	if (n < 0)
+		return 1;
 	qsort(e, (size_t)n, sizeof *e, by_path);
 	int damaged = 0, stale = 0;
 	unsigned long total_words = 0;
@@ -266,13 +311,21 @@ static int cache_verify(const char *boot)
 	return damaged ? 1 : 0;
 }
 
-/* Removes what ld-mmld.so put in dir: entries, hits log, temporary files, and (all=true,
- * an earlier boot's directory) the secret and the directory itself. */
-static int clear_dir(const char *dir, bool all, unsigned *removed)
+/* Removes what ld-mmld.so put in the directory `name` of parent_fd (checked as ld-mmld.so
+ * checks it; a link or a directory not this user's is left alone): entries, hits log,
+ * temporary files, and (all=true, an earlier boot's directory) the secret and the directory
+ * itself. */
+static int clear_dir(int parent_fd, const char *name, const char *path, bool all, unsigned *removed)
 {
-	DIR *d = opendir(dir);
-	if (!d)
-		return errno == ENOENT ? 0 : -1;
+	int fd = open_trusted_dir(parent_fd, name, path);
+	if (fd == -2)
+		return 0;
+	DIR *d = fd >= 0 ? fdopendir(fd) : NULL;
+	if (!d) {
+		if (fd >= 0)
+			close(fd);
+		return -1;
+	}
 	struct dirent *de;
 	int bad = 0;
 	while ((de = readdir(d))) {
@@ -288,7 +341,7 @@ static int clear_dir(const char *dir, bool all, unsigned *removed)
 			bad = -1;
 	}
 	closedir(d);
-	if (all && rmdir(dir) < 0)
+	if (all && unlinkat(parent_fd, name, AT_REMOVEDIR) < 0)
 		bad = -1;
 	return bad;
 }
@@ -296,22 +349,29 @@ static int clear_dir(const char *dir, bool all, unsigned *removed)
 static int cache_clear(const char *root, const char *boot)
 {
 	unsigned removed = 0;
-	int bad = clear_dir(boot, false, &removed);
-	DIR *d = opendir(root);
-	struct dirent *de;
-	while (d && (de = readdir(d))) {
-		if (de->d_name[0] == '.' || strcmp(de->d_name, base_name(boot)) == 0 || strlen(de->d_name) != 36)
-			continue;
-		char dir[4096];
-		snprintf(dir, sizeof dir, "%s/%s", root, de->d_name);
-		if (clear_dir(dir, true, &removed) < 0)
-			bad = -1;
+	int root_fd = open_trusted_dir(AT_FDCWD, root, root);
+	if (root_fd == -1)
+		return 1;
+	int bad = 0;
+	if (root_fd >= 0) {
+		bad = clear_dir(root_fd, base_name(boot), boot, false, &removed);
+		DIR *d = fdopendir(dup(root_fd));
+		struct dirent *de;
+		while (d && (de = readdir(d))) {
+			if (de->d_name[0] == '.' || strcmp(de->d_name, base_name(boot)) == 0 || strlen(de->d_name) != 36)
+				continue;
+			char dir[4096];
+			snprintf(dir, sizeof dir, "%s/%s", root, de->d_name);
+			if (clear_dir(root_fd, de->d_name, dir, true, &removed) < 0)
+				bad = -1;
+		}
+		if (d)
+			closedir(d);
+		close(root_fd);
 	}
-	if (d)
-		closedir(d);
-	printf("mmld cache clear: %u file%s removed from %s\n", removed, removed == 1 ? "" : "s", root);
+	printf("mmld cache clear: %u file%s removed from %s\n", removed, removed == 1 ? "" : "s", shown(root));
 	if (bad)
-		fprintf(stderr, "mmld cache clear: some files in %s could not be removed\n", root);
+		fprintf(stderr, "mmld cache clear: some files in %s could not be removed\n", shown(root));
 	return bad ? 1 : 0;
 }
 
@@ -355,6 +415,6 @@ int cmd_cache(int argc, char **argv)
 	if (strcmp(what, "list") == 0)
 		return cache_list(root, boot);
 	if (strcmp(what, "verify") == 0)
-		return cache_verify(boot);
+		return cache_verify(root, boot);
 	return cache_clear(root, boot);
 }

@@ -362,6 +362,24 @@ check cache-changed-object "a changed object was mapped from its old entry" \
 run_cmd "$TMPD/cc" -- "$MMLD" cache clear
 check mmld-cache-clear "mmld cache clear left entries" sh -c "[ \$(cat '$TMPD/cc.rc') = 0 ] &&
 	[ \$(find '$CACHE' -type f -name '*.rc' | wc -l) = 0 ] && [ ! -e '$(bootdir)/hits' ]"
+# mmld cache reads and removes only in directories ld-mmld.so would trust: a symbolic link
+# planted as this boot's or an earlier boot's directory, or a root open to others (a sticky
+# /tmp-like one), is left alone and named; the files behind the links stay.
+BOOT=$(cat /proc/sys/kernel/random/boot_id)
+mkdir -p "$TMPD/victim" && touch "$TMPD/victim/a.rc" "$TMPD/victim/hits" "$TMPD/victim/secret"
+mkdir -m 700 "$TMPD/linked" && ln -s "$TMPD/victim" "$TMPD/linked/$BOOT" &&
+	ln -s "$TMPD/victim" "$TMPD/linked/11111111-2222-3333-4444-555555555555"
+run_cmd "$TMPD/cl" MMLD_RELOC_CACHE_DIR="$TMPD/linked" -- "$MMLD" cache clear
+check mmld-cache-clear-no-links "mmld cache clear followed a symbolic link out of the cache" sh -c \
+	"[ \$(cat '$TMPD/cl.rc') = 1 ] && [ \$(ls '$TMPD/victim' | wc -l) = 3 ] && grep -q 'a symbolic link' '$TMPD/cl.err'"
+mkdir -m 1777 "$TMPD/open-root" && ln -s "$TMPD/victim" "$TMPD/open-root/$BOOT"
+run_cmd "$TMPD/cl" MMLD_RELOC_CACHE_DIR="$TMPD/open-root" -- "$MMLD" cache clear
+check mmld-cache-clear-open-root "mmld cache clear worked in a root open to others" sh -c \
+	"[ \$(cat '$TMPD/cl.rc') = 1 ] && [ \$(ls '$TMPD/victim' | wc -l) = 3 ] && grep -q 'closed to others' '$TMPD/cl.err'"
+ln -s "$CACHE" "$TMPD/root-link"
+run_cmd "$TMPD/cl" MMLD_RELOC_CACHE_DIR="$TMPD/root-link" -- "$MMLD" cache list
+check mmld-cache-list-root-link "mmld cache list read through a symbolic link as the root" sh -c \
+	"[ \$(cat '$TMPD/cl.rc') = 1 ] && grep -q 'root-link: a symbolic link' '$TMPD/cl.err'"
 run_cmd "$TMPD/cb" -- "$MMLD" cache frobnicate
 check mmld-cache-bad-argument "mmld cache frobnicate: status $(cat "$TMPD/cb.rc"), not 2 with one line" \
 	sh -c "[ \$(cat '$TMPD/cb.rc') = 2 ] && grep -q \"unknown command 'frobnicate'\" '$TMPD/cb.err'"
