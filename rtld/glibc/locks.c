@@ -184,11 +184,21 @@ void glibc_install_locks(uintptr_t (*libc_sym)(const char *name, const char *ver
 }
 
 /* The first pthread_create (its _dl_allocate_tls, before the thread exists): from now on the
- * loader has company. */
+ * loader has company. libc's malloc is set up here, in the creating thread while it is still
+ * the only one, as under glibc's ld.so (which callocs the DTV with it): our DTVs come from our
+ * own allocator, so the first malloc could otherwise come from several new threads at once
+ * (their first dynamic TLS block), and libc's ptmalloc_init is not thread-safe: two of them
+ * could each take main_arena uncounted, and the second to exit aborted in
+ * __malloc_arena_thread_freeres (threads.sh tls-first-access-while-dlopen, rarely). */
 void glibc_threads_start(void)
 {
+	static bool malloc_set_up; /* before the call: an interposed malloc may create a thread */
 	if (lock_ops.threads || !libc_symbol)
 		return;
+	if (!malloc_set_up && glibc_libc.malloc && glibc_libc.free) {
+		malloc_set_up = true;
+		glibc_libc.free(glibc_libc.malloc(1));
+	}
 	rt_alloc_threads_started();
 	__atomic_store_n(&lock_ops.threads, true, __ATOMIC_SEQ_CST);
 }

@@ -109,3 +109,6 @@ TP_THREADS += $(TPT)/atfork_loader
 $(TPT)/fork_variants: testprogs/threads/fork_variants.c $(TPT)/libtls_mod2.so
 	$(CC) $(THREADS_CFLAGS) $(THREADS_LAZY) -o $@ $< -Wl,-rpath,'$$ORIGIN' -ldl -lpthread
 TP_THREADS += $(TPT)/fork_variants
+$(TPT)/malloc_first: testprogs/threads/malloc_first.c
+	$(CC) $(THREADS_CFLAGS) -o $@ $< -lpthread
+TP_THREADS += $(TPT)/malloc_first

@@ -59,6 +59,13 @@ repeat fork-while-dlopen 2 ./fork_race 400
 # reused module ids kept, wrong TLS every run).
 repeat tls-first-access-while-dlopen 1 ./tls_grow 2000
 
+# libc's malloc set up by the thread that creates the first one, as under glibc's ld.so (its
+# DTV calloc): else the first mallocs came from new threads at once, and ptmalloc_init's race
+# could give main_arena to two of them (tls_grow aborted once, a->attached_threads > 0).
+# Without the race: a thread mallocs first, then the main thread's malloc must be main_arena's
+# (before the fix: another arena, every run).
+repeat malloc-set-up-before-the-first-thread 1 ./malloc_first
+
 # dl_iterate_phdr in two threads against dlopen/dlclose (before the fix: a fault every run).
 repeat dl-iterate-phdr-while-dlclose 1 ./phdr_race 2000
 
