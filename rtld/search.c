@@ -194,10 +194,13 @@ static struct dso *try_file(const char *path, const char *name, unsigned code, s
 /* One search path, decoded: each directory with its tokens expanded and its trailing
  * slashes dropped, each only once (glibc's fillin_rpath). As many as the path names: module
  * systems (Lmod, Spack, Conda) make LD_LIBRARY_PATHs of hundreds. */
+#define DIRS_INLINE 8 /* most paths: no allocation for the arrays */
 struct dir_list {
 	size_t n, cap;
 	char **dir;
 	size_t *len;
+	char *dir_inline[DIRS_INLINE];
+	size_t len_inline[DIRS_INLINE];
 };
 
 static void dirs_add(struct dir_list *l, const char *dir, size_t len)
@@ -207,14 +210,27 @@ static void dirs_add(struct dir_list *l, const char *dir, size_t len)
 	for (size_t i = 0; i < l->n; i++)
 		if (l->len[i] == len && memcmp(l->dir[i], dir, len) == 0)
 			return;
+	if (!l->cap) {
+		l->dir = l->dir_inline;
+		l->len = l->len_inline;
+		l->cap = DIRS_INLINE;
+	}
 	if (l->n == l->cap) {
-		size_t cap = l->cap ? 2 * l->cap : 8;
-		char **d = rt_realloc(l->dir, cap * sizeof *d);
-		if (d)
-			l->dir = d;
-		size_t *n = d ? rt_realloc(l->len, cap * sizeof *n) : NULL;
-		if (!n)
+		size_t cap = 2 * l->cap;
+		bool was_inline = l->dir == l->dir_inline;
+		char **d = rt_malloc(cap * sizeof *d);
+		size_t *n = d ? rt_malloc(cap * sizeof *n) : NULL;
+		if (!n) {
+			rt_free(d);
 			return; /* out of memory: the directories so far */
+		}
+		memcpy(d, l->dir, l->n * sizeof *d);
+		memcpy(n, l->len, l->n * sizeof *n);
+		if (!was_inline) {
+			rt_free(l->dir);
+			rt_free(l->len);
+		}
+		l->dir = d;
 		l->len = n;
 		l->cap = cap;
 	}
@@ -227,7 +243,9 @@ static void dirs_add(struct dir_list *l, const char *dir, size_t len)
 
 static void dirs_parse(const char *list, struct dso *owner, struct dir_list *l)
 {
-	*l = (struct dir_list){0};
+	l->n = l->cap = 0;
+	l->dir = NULL;
+	l->len = NULL;
 	struct dst_values v = {.lib = "lib/x86_64-linux-gnu"};
 	for (const char *p = list; p;) {
 		const char *end = strchr(p, ':');
@@ -259,9 +277,13 @@ static void dirs_free(struct dir_list *l)
 {
 	for (size_t i = 0; i < l->n; i++)
 		rt_free(l->dir[i]);
-	rt_free(l->dir);
-	rt_free(l->len);
-	*l = (struct dir_list){0};
+	if (l->dir != l->dir_inline) {
+		rt_free(l->dir);
+		rt_free(l->len);
+	}
+	l->n = l->cap = 0;
+	l->dir = NULL;
+	l->len = NULL;
 }
 
 /* DIR/SUBDIR/NAME into path (SUBDIR is "" or ends in '/'); false if it does not fit. */
