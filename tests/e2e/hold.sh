@@ -36,12 +36,13 @@ declare -f marked stopped none_left >"$HELPERS"
 # processes exist, freezes mmld (SIGSTOP) so that it is caught in the middle, waits until at
 # least MINSTOPPED of them are stopped (held: by themselves, or by ptrace), sends SIGNAL and
 # lets mmld go on. mmld must die of the signal, none of its processes remain, its temporary
-# directory is gone.
+# directory is gone. mmld starts with every signal at its default (env --default-signal):
+# under nohup SIGHUP would be ignored, and mmld rightly keeps an ignored signal ignored.
 signal_test() {
 	local name=$1 sig=$2 minstopped=$3; shift 3
 	local mark="$name-$$-$RANDOM" tmp="$TMPD/tmp-$name"
 	mkdir -p "$tmp"
-	MMLD_HOLD_TEST=$mark TMPDIR=$tmp setsid env --default-signal=INT "$MMLD" share "$@" >"$name.out" 2>"$name.err" &
+	MMLD_HOLD_TEST=$mark TMPDIR=$tmp setsid env --default-signal "$MMLD" share "$@" >"$name.out" 2>"$name.err" &
 	local pid=$! n=0 s=0 kids
 	for _ in $(seq 400); do
 		kids=$(pgrep -P "$pid" | tr '\n' ' ')
