@@ -78,37 +78,40 @@ static char *format_message(char *small, size_t size, size_t *big, const char *f
 	return msg;
 }
 
-void rt_die(const char *occasion, const char *object, const char *fmt, ...)
+/* Formats the message (whole, however long) and writes the line. */
+static void report(const char *occasion, const char *object, const char *fmt, va_list ap)
 {
 	char small[1024];
 	size_t big;
+	char *msg = format_message(small, sizeof small, &big, fmt, ap);
+	write_line(occasion, object, msg);
+	if (big)
+		sys_munmap(msg, big);
+}
+
+void rt_die(const char *occasion, const char *object, const char *fmt, ...)
+{
 	va_list ap;
 	va_start(ap, fmt);
-	char *msg = format_message(small, sizeof small, &big, fmt, ap);
-	va_end(ap);
 	if (R.error_hook && R.error_hook_owner == thread_pointer()) {
-		/* Inside dlopen: the caller gets the error (cut to `small`: the hook does not
-		 * return, so nothing would unmap a longer copy), the process goes on. */
-		if (big)
-			sys_munmap(msg, big);
-		R.error_hook(object && *object ? object : "", small);
+		/* Inside dlopen: the caller gets the error (in a buffer of the hook's size: it
+		 * does not return, so nothing could unmap a longer copy), the process goes on. */
+		char msg[1024];
+		rt_vsnprintf(msg, sizeof msg, fmt, ap);
+		R.error_hook(object && *object ? object : "", msg);
 		sys_exit_group(127); /* not reached */
 	}
-	write_line(occasion, object, msg);
+	report(occasion, object, fmt, ap);
+	va_end(ap);
 	sys_exit_group(127);
 }
 
 void rt_error_line(const char *object, const char *fmt, ...)
 {
-	char small[1024];
-	size_t big;
 	va_list ap;
 	va_start(ap, fmt);
-	char *msg = format_message(small, sizeof small, &big, fmt, ap);
+	report(NULL, object, fmt, ap);
 	va_end(ap);
-	write_line(NULL, object, msg);
-	if (big)
-		sys_munmap(msg, big);
 }
 
 void rt_warn(const char *fmt, ...)
