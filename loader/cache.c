@@ -4,7 +4,9 @@
  *   verify   each entry checked as ld-mmld.so checks it before use (owner, permissions,
  *            size, header, checksum), its object unchanged since, and its image against the
  *            object's file (cache_check.c); exit status 1 if one is damaged
- *   clear    every entry and hits log removed, and the directories of earlier boots */
+ *   clear    every entry and hits log removed, and the directories of earlier boots;
+ *            --stale: only what verify calls stale (entries of another format version, or
+ *            whose object changed or is gone) and the directories of earlier boots */
 #include "mmld.h"
 #include "cache.h"
 #include "opts.h"
@@ -99,8 +101,12 @@ static const char *entry_problem(int fd, struct cache_entry *e)
 		return "truncated";
 	if (memcmp(h->magic, RC_MAGIC, 8) != 0)
 		return "not a relocation cache file";
-	if (h->version != RC_VERSION || h->header_size != sizeof *h)
+	/* Magic and version are where every version puts them; the rest may not be. Such an entry
+	 * is obsolete, not damaged: its name is the hash of a key this ld-mmld.so never makes. */
+	if (h->version != RC_VERSION || h->header_size != sizeof *h) {
+		e->other_version = h->version != RC_VERSION ? h->version : 0;
 		return "another version of the format";
+	}
 	if (h->file_size != (uint64_t)e->st.st_size)
 		return "truncated, or its size is not the one its header gives";
 	if (h->path_off != sizeof *h || !h->path_len || h->path_len > 4096 || h->key_off != h->path_off + h->path_len ||
@@ -228,6 +234,12 @@ static int cache_list(const char *root, const char *boot)
 	if (n)
 		printf("%-36s %-14s %10s %8s %6s  %s\n", "object", "base", "image", "fix-ups", "hits", "entry");
 	for (int i = 0; i < n; i++) {
+		if (e[i].other_version) {
+			printf("%-36s %-14s %10s %8s %6s  %s: entry format %u, never used by this ld-mmld.so (stale: mmld "
+			       "cache clear --stale removes it)\n", "?", "-", "-", "-", "-", shown(base_name(e[i].file)),
+			       e[i].other_version);
+			continue;
+		}
 		if (e[i].problem) {
 			printf("%-36s %-14s %10s %8s %6s  %s: %s\n", "?", "-", "-", "-", "-", shown(base_name(e[i].file)), e[i].problem);
 			continue;
@@ -282,9 +294,14 @@ static int cache_verify(const char *root, const char *boot)
 	unsigned long total_words = 0;
 	for (int i = 0; i < n; i++) {
 		const char *why = e[i].problem, *old = NULL;
-		char msg[512] = "";
+		char msg[512] = "", version[160];
 		struct cache_check c = {0};
-		if (!why && !(old = object_changed(&e[i]))) {
+		if (e[i].other_version) {
+			snprintf(version, sizeof version, "made by another version of ld-mmld.so (entry format %u, this "
+				 "one's %u): never used", e[i].other_version, RC_VERSION);
+			why = NULL;
+			old = version;
+		} else if (!why && !(old = object_changed(&e[i]))) {
 			int fd = open(e[i].file, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
 			why = fd < 0 ? "cannot be opened" : cache_check_image(&e[i], fd, &c, msg, sizeof msg);
 			if (fd >= 0)
@@ -296,7 +313,10 @@ static int cache_verify(const char *root, const char *boot)
 			printf("DAMAGED %s: %s%s%s\n", shown(e[i].file), why, msg[0] ? ": " : "", shown(msg));
 		} else if (old) {
 			stale++;
-			printf("stale   %s (%s): %s\n", shown(e[i].file), shown(e[i].path), shown(old));
+			if (e[i].path)
+				printf("stale   %s (%s): %s\n", shown(e[i].file), shown(e[i].path), shown(old));
+			else
+				printf("stale   %s: %s\n", shown(e[i].file), shown(old));
 		} else if (c.written_outside)
 			printf("ok      %s (%s): %lu words compared; %lu written at start-up outside relocations (IFUNC "
 			       "resolvers)\n", shown(e[i].file), shown(e[i].path), c.words, c.written_outside);
@@ -346,7 +366,35 @@ static int clear_dir(int parent_fd, const char *name, const char *path, bool all
 	return bad;
 }
 
-static int cache_clear(const char *root, const char *boot)
+/* Removes this boot's stale entries (what verify calls stale: another format version, or an
+ * object changed or gone since), which no ld-mmld.so of this version maps again. */
+static int clear_stale_entries(const char *root, const char *boot, unsigned *removed)
+{
+	struct cache_entry *e;
+	int n = read_entries(root, boot, &e);
+	if (n <= 0)
+		return n;
+	int root_fd, fd = open_boot_dir(root, boot, &root_fd), bad = 0;
+	for (int i = 0; fd >= 0 && i < n; i++) {
+		bool stale = e[i].other_version || (!e[i].problem && object_changed(&e[i]));
+		if (!stale)
+			continue;
+		if (unlinkat(fd, base_name(e[i].file), 0) == 0)
+			(*removed)++;
+		else
+			bad = -1;
+	}
+	if (fd >= 0)
+		close(fd);
+	if (root_fd >= 0)
+		close(root_fd);
+	for (int i = 0; i < n; i++)
+		cache_entry_free(&e[i]);
+	free(e);
+	return fd >= 0 ? bad : -1;
+}
+
+static int cache_clear(const char *root, const char *boot, bool stale_only)
 {
 	unsigned removed = 0;
 	int root_fd = open_trusted_dir(AT_FDCWD, root, root);
@@ -354,7 +402,8 @@ static int cache_clear(const char *root, const char *boot)
 		return 1;
 	int bad = 0;
 	if (root_fd >= 0) {
-		bad = clear_dir(root_fd, base_name(boot), boot, false, &removed);
+		bad = stale_only ? clear_stale_entries(root, boot, &removed)
+				 : clear_dir(root_fd, base_name(boot), boot, false, &removed);
 		DIR *d = fdopendir(dup(root_fd));
 		struct dirent *de;
 		while (d && (de = readdir(d))) {
@@ -369,7 +418,8 @@ static int cache_clear(const char *root, const char *boot)
 			closedir(d);
 		close(root_fd);
 	}
-	printf("mmld cache clear: %u file%s removed from %s\n", removed, removed == 1 ? "" : "s", shown(root));
+	printf("mmld cache clear%s: %u file%s removed from %s\n", stale_only ? " --stale" : "", removed,
+	       removed == 1 ? "" : "s", shown(root));
 	if (bad)
 		fprintf(stderr, "mmld cache clear: some files in %s could not be removed\n", shown(root));
 	return bad ? 1 : 0;
@@ -384,7 +434,10 @@ static const char cache_details[] =
 	"           size, header and checksums), its object unchanged since (else it is stale: never\n"
 	"           used again), and its image against the object's file: every word the file and\n"
 	"           base decide compared\n"
-	"  clear    every entry and hits log removed, and the directories of earlier boots\n"
+	"  clear    every entry and hits log removed, and the directories of earlier boots;\n"
+	"           with --stale only the entries verify calls stale (made by another version of\n"
+	"           ld-mmld.so, or whose object changed or is gone) and the directories of earlier\n"
+	"           boots: what no ld-mmld.so of this version uses again\n"
 	"The directory: $MMLD_RELOC_CACHE_DIR, else $XDG_RUNTIME_DIR/mmld-reloc, else\n"
 	"$XDG_CACHE_HOME/mmld-reloc, else ~/.cache/mmld-reloc; one subdirectory per boot.\n"
 	"Exit status: 0 done (verify: no entry damaged), 1 an entry is damaged or the directory cannot\n"
@@ -392,10 +445,15 @@ static const char cache_details[] =
 
 int cmd_cache(int argc, char **argv)
 {
-	struct opt opts[] = {{0}};
+	bool stale_only = false;
+	struct opt opts[] = {
+		{.name = "stale", .kind = OPT_FLAG, .dest = &stale_only,
+		 .help = "clear: only the stale entries and earlier boots' directories"},
+		{0},
+	};
 	const struct command cmd = {
 		.name = "cache",
-		.usage = "list|verify|clear",
+		.usage = "[--stale] list|verify|clear",
 		.summary = "The relocation cache of this user (MMLD_RELOC_CACHE=1): its entries, each checked, or\n"
 			   "all removed.",
 		.details = cache_details,
@@ -409,6 +467,8 @@ int cmd_cache(int argc, char **argv)
 	const char *what = argv[first];
 	if (strcmp(what, "list") && strcmp(what, "verify") && strcmp(what, "clear"))
 		return opts_error(&cmd, "unknown command '%s' (list, verify or clear)", what);
+	if (stale_only && strcmp(what, "clear") != 0)
+		return opts_error(&cmd, "--stale goes with clear only");
 	char root[4000], boot[4096];
 	if (!cache_dirs(root, sizeof root, boot, sizeof boot))
 		return 1;
@@ -416,5 +476,5 @@ int cmd_cache(int argc, char **argv)
 		return cache_list(root, boot);
 	if (strcmp(what, "verify") == 0)
 		return cache_verify(root, boot);
-	return cache_clear(root, boot);
+	return cache_clear(root, boot, stale_only);
 }

@@ -18,6 +18,8 @@ struct cache_entry {
 	struct rc_key_obj *objs;    /* key.nobjs */
 	Elf64_Rela *fixups;
 	const char *problem;        /* NULL if ld-mmld.so would use it (given the same key) */
+	uint32_t other_version;     /* made in another format version (problem says so): stale,
+				       never used by this ld-mmld.so, not damaged; else 0 */
 	unsigned long hits;
 };
 

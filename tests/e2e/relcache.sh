@@ -359,6 +359,23 @@ check mmld-cache-verify-stale "a changed object's entry is not reported stale" \
 run_cmd "$TMPD/st2" NOLIBC_SKIP_FINI=1 MMLD_RELOC_CACHE=1 LD_DEBUG=files -- "$RTLD" "$ST/deps"
 check cache-changed-object "a changed object was mapped from its old entry" \
 	grep -q "$ST/libdep_b.so \[0\];  relocation cache: relocated and published" "$TMPD/st2.err"
+# An entry of another format version (an upgrade of ld-mmld.so left it): stale, not damaged;
+# `mmld cache clear --stale` removes it and the changed object's entry, and nothing else.
+ENTRY=$(find "$(bootdir)" -name '*.rc' | head -1)
+poke 8 # the version
+run_cmd "$TMPD/cv3" -- "$MMLD" cache verify
+check mmld-cache-verify-other-version "an entry of another format version is not reported stale (status 0)" \
+	sh -c "[ \$(cat '$TMPD/cv3.rc') = 0 ] && grep -q ' 0 damaged, 2 stale' '$TMPD/cv3.out' &&
+	grep -q '^stale   $ENTRY: made by another version of ld-mmld.so (entry format [0-9]*, this one.s [0-9]*): never used' '$TMPD/cv3.out'"
+before=$(entries)
+run_cmd "$TMPD/cs" -- "$MMLD" cache clear --stale
+run_cmd "$TMPD/cv4" -- "$MMLD" cache verify
+check mmld-cache-clear-stale "mmld cache clear --stale did not remove exactly the two stale entries" \
+	sh -c "[ \$(cat '$TMPD/cs.rc') = 0 ] && [ ! -e '$ENTRY' ] && [ $((before - 2)) = \$(find '$CACHE' -name '*.rc' | wc -l) ] &&
+	[ \$(cat '$TMPD/cv4.rc') = 0 ] && grep -q ' 0 damaged, 0 stale' '$TMPD/cv4.out'"
+run_cmd "$TMPD/cs2" -- "$MMLD" cache verify --stale
+check mmld-cache-stale-with-clear-only "mmld cache verify --stale: status $(cat "$TMPD/cs2.rc"), not 2" \
+	sh -c "[ \$(cat '$TMPD/cs2.rc') = 2 ] && grep -q -- '--stale goes with clear only' '$TMPD/cs2.err'"
 run_cmd "$TMPD/cc" -- "$MMLD" cache clear
 check mmld-cache-clear "mmld cache clear left entries" sh -c "[ \$(cat '$TMPD/cc.rc') = 0 ] &&
 	[ \$(find '$CACHE' -type f -name '*.rc' | wc -l) = 0 ] && [ ! -e '$(bootdir)/hits' ]"
