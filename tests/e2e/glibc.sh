@@ -58,6 +58,25 @@ else
 		sh -c "$(declare -f mask); [ \"\$(mask '$TMPD/cf-ours.out')\" = \"\$(mask '$TMPD/cf-sys.out')\" ]"
 fi
 
+# IFUNC choices: the variant of each string and memory function libc's resolvers picked (its
+# offset in libc.so.6, through the program's relocations and through dlsym) and the whole
+# cpu_features record they picked by. On AMD all of it is glibc's; elsewhere only the choices are
+# compared, and only where the CPU words agreed above (the TSX bits may not: see there).
+run_cmd "$TMPD/ic-ours" -- "$RTLD" ./ifunc_choice
+run_cmd "$TMPD/ic-sys" -- ./ifunc_choice
+ifunc_lines() { grep -v '^cpu_features' "$1"; }
+if grep -q AuthenticAMD /proc/cpuinfo; then
+	check ifunc-choices "libc's IFUNCs chose other variants, or its cpu_features record differs, than under the system loader" \
+		sh -c "cmp -s '$TMPD/ic-ours.out' '$TMPD/ic-sys.out' && [ \$(grep -c ' relocated +0x' '$TMPD/ic-ours.out') -ge 30 ] &&
+		       [ \$(grep -c '^cpu_features+' '$TMPD/ic-ours.out') -eq 116 ] && [ \"\$(cat '$TMPD/ic-ours.rc')\" = 0 ]"
+elif [ "$(grep '^leaf' "$TMPD/cf-ours.out")" = "$(grep '^leaf' "$TMPD/cf-sys.out")" ]; then
+	check ifunc-choices "libc's IFUNCs chose other variants than under the system loader" \
+		sh -c "$(declare -f ifunc_lines); [ \"\$(ifunc_lines '$TMPD/ic-ours.out')\" = \"\$(ifunc_lines '$TMPD/ic-sys.out')\" ] &&
+		       [ \$(grep -c ' relocated +0x' '$TMPD/ic-ours.out') -ge 30 ] && [ \"\$(cat '$TMPD/ic-ours.rc')\" = 0 ]"
+else
+	ok "ifunc-choices (not compared: this CPU's TSX words differ by design)"
+fi
+
 # LD_DEBUG=files: why each object was wanted (needed by, dynamically loaded by), that it was
 # mapped, and that a failed dlopen was undone, line for line as the system loader says it
 # when run the same way (both named on the command line; its own line for the program aside).
