@@ -323,77 +323,78 @@ static uint64_t cpu_hash(void)
 	return siphash24(&k, key, sizeof key) | 1;
 }
 
-void glibc_cpu_features(char *glro)
+/* What CPUID leaf 0 and 1 say: the vendor (glibc's arch_kind), the highest basic and extended
+ * leaves, family, model and stepping, as glibc's init_cpu_features decodes them. */
+struct cpu_id {
+	int kind; /* 1 Intel, 2 AMD, 3 Zhaoxin, 4 other */
+	uint32_t max, max_ext;
+	unsigned family, model, stepping;
+};
+
+static void read_cpu_id(struct cpu_id *id)
 {
 	uint32_t r[4];
 	cpuid(0, 0, r);
-	uint32_t max = r[0];
-	int kind = 4;
+	id->max = r[0];
+	id->kind = 4;
 	if (r[1] == 0x756e6547 && r[3] == 0x49656e69 && r[2] == 0x6c65746e)
-		kind = 1; /* GenuineIntel */
+		id->kind = 1; /* GenuineIntel */
 	else if (r[1] == 0x68747541 && r[3] == 0x69746e65 && r[2] == 0x444d4163)
-		kind = 2; /* AuthenticAMD */
+		id->kind = 2; /* AuthenticAMD */
 	else if (r[1] == 0x746e6543 && r[3] == 0x48727561 && r[2] == 0x736c7561)
-		kind = 3; /* CentaurHauls (Zhaoxin) */
+		id->kind = 3; /* CentaurHauls (Zhaoxin) */
 	cpuid(0x80000000, 0, r);
-	uint32_t max_ext = r[0];
-
-	LM(glro, F(basic_kind), int) = kind;
-	LM(glro, F(basic_max_cpuid), int) = (int)max;
+	id->max_ext = r[0];
 	cpuid(1, 0, r);
-	unsigned family = (r[0] >> 8) & 0xf, model = (r[0] >> 4) & 0xf;
-	if (family == 0xf)
-		family += (r[0] >> 20) & 0xff;
-	if (family >= 6)
-		model += ((r[0] >> 16) & 0xf) << 4;
-	LM(glro, F(basic_family), unsigned) = family;
-	LM(glro, F(basic_model), unsigned) = model;
-	LM(glro, F(basic_stepping), unsigned) = r[0] & 0xf;
+	id->family = (r[0] >> 8) & 0xf;
+	id->model = (r[0] >> 4) & 0xf;
+	if (id->family == 0xf)
+		id->family += (r[0] >> 20) & 0xff;
+	if (id->family >= 6)
+		id->model += ((r[0] >> 16) & 0xf) << 4;
+	id->stepping = r[0] & 0xf;
+}
 
-	/* features[i] = {cpuid eax, ebx, ecx, edx; active eax, ebx, ecx, edx} of glibc's nine
-	 * leaves, in glibc's order. */
+/* w[i] = {cpuid eax, ebx, ecx, edx; active eax, ebx, ecx, edx} of glibc's nine leaves, in
+ * glibc's order; a leaf above the CPU's highest stays zero, as under glibc. */
+static void read_feature_words(uint32_t w[9][8], const struct cpu_id *id)
+{
 	static const struct { uint32_t leaf, sub; } leaves[9] = {
 		{1, 0}, {7, 0}, {0x80000001, 0}, {0xd, 1}, {0x80000007, 0}, {0x80000008, 0}, {7, 1}, {0x19, 0}, {0x14, 0},
 	};
-	uint32_t w[9][8] = {{0}};
 	for (int i = 0; i < 9; i++) {
-		uint32_t lim = leaves[i].leaf >= 0x80000000 ? max_ext : max;
-		if (leaves[i].leaf > lim)
-			continue;
-		cpuid(leaves[i].leaf, leaves[i].sub, r);
-		memcpy(w[i], r, 16);
+		uint32_t lim = leaves[i].leaf >= 0x80000000 ? id->max_ext : id->max;
+		if (leaves[i].leaf <= lim)
+			cpuid(leaves[i].leaf, leaves[i].sub, w[i]);
 	}
-	compute_active(w, kind);
-	memcpy(glro + F(features), w, sizeof w);
-	features_glro = glro;
-	R.cpu_hash = cpu_hash;
-	LM(glro, F(isa_1), unsigned) = isa_level(w);
+	compute_active(w, id->kind);
+}
+
+/* glibc's preferred[0] (the tuning flags memcpy and friends choose by, besides the features). */
+static uint32_t preferred_flags(const uint32_t w[9][8], const struct cpu_id *id)
+{
 	bool avx2 = has(w, 1, EBX + 4, 5), avx512f = has(w, 1, EBX + 4, 16), avx512er = has(w, 1, EBX + 4, 27);
 	uint32_t pref = PREF_I586 | PREF_I686;
 	if (avx2)
 		pref |= PREF_AVX_FAST_UNALIGNED_LOAD;
-	if (kind == 1 && family == 6)
+	if (id->kind == 1 && id->family == 6)
 		pref |= PREF_FAST_REP_STRING | PREF_FAST_UNALIGNED_LOAD | PREF_FAST_UNALIGNED_COPY | PREF_PMINUB;
-	if (kind == 1 && avx512f && !avx512er)
+	if (id->kind == 1 && avx512f && !avx512er)
 		pref |= PREF_NO_AVX512; /* glibc keeps memcpy off 512-bit registers on Intel but Xeon Phi */
 	if (avx512er)
 		pref |= PREF_NO_VZEROUPPER;
-	LM(glro, F(preferred), uint32_t) = pref;
+	return pref;
+}
 
-	struct caches c = {0};
-	uint64_t shared, per_thread;
-	if (kind == 2)
-		amd_caches(&c, max_ext, family, &shared, &per_thread);
-	else {
-		if (max >= 4)
-			read_caches(4, &c);
-		shared = per_thread = c.l3 ? c.l3 : c.l2;
-	}
-	uint64_t data = c.l1d ? c.l1d : 32 * 1024;
+/* The memcpy/memset thresholds, from the cache sizes (sysdeps/x86/dl-cacheinfo.h's rules). */
+static void set_thresholds(char *glro, const struct caches *c, uint64_t shared, uint64_t per_thread,
+			   const uint32_t w[9][8], uint32_t pref, int kind)
+{
+	uint64_t data = c->l1d ? c->l1d : 32 * 1024;
 	if (!shared)
 		shared = per_thread = 1024 * 1024;
-	/* glibc's rule (sysdeps/x86/dl-cacheinfo.h): a quarter of the shared cache, but at least
-	 * 3/4 of one thread's share (only that without ERMS), within [0x4040, SIZE_MAX >> 4]. */
+	/* A quarter of the shared cache, but at least 3/4 of one thread's share (only that without
+	 * ERMS), within [0x4040, SIZE_MAX >> 4]. */
 	uint64_t low = per_thread * 3 / 4, nt = shared / 4 > low ? shared / 4 : low;
 	if (!has(w, 1, EBX + 4, 9))
 		nt = low;
@@ -404,15 +405,20 @@ void glibc_cpu_features(char *glro)
 	LM(glro, F(data_cache_size), uint64_t) = data;
 	LM(glro, F(shared_cache_size), uint64_t) = shared;
 	LM(glro, F(non_temporal_threshold), uint64_t) = nt;
-	/* glibc's rule: 4096 per 16 bytes of vector for AVX-512 or AVX2 copies, 2048 for SSE2;
-	 * 2112 with fast short REP MOVSB (FSRM). */
+	/* 4096 per 16 bytes of vector for AVX-512 or AVX2 copies, 2048 for SSE2; 2112 with fast
+	 * short REP MOVSB (FSRM). */
+	bool avx512f = has(w, 1, EBX + 4, 16);
 	uint64_t movsb = avx512f && !(pref & PREF_NO_AVX512) ? 4096 * 4 : (pref & PREF_AVX_FAST_UNALIGNED_LOAD) ? 4096 * 2 : 2048;
 	if (has(w, 1, EDX + 4, 4))
 		movsb = 2112;
 	LM(glro, F(rep_movsb_threshold), uint64_t) = movsb;
 	LM(glro, F(rep_stosb_threshold), uint64_t) = 2048;
-	LM(glro, F(rep_movsb_stop_threshold), uint64_t) = kind == 2 && c.l2 ? c.l2 : nt;
-	/* The glibc.cpu.x86_* tunables override what CPUID said (GLIBC_TUNABLES). */
+	LM(glro, F(rep_movsb_stop_threshold), uint64_t) = kind == 2 && c->l2 ? c->l2 : nt;
+}
+
+/* The glibc.cpu.x86_* tunables override what CPUID said (GLIBC_TUNABLES). */
+static void apply_cache_tunables(char *glro)
+{
 	static const struct { const char *name; size_t off; } overrides[] = {
 		{"glibc.cpu.x86_data_cache_size", F(data_cache_size)},
 		{"glibc.cpu.x86_shared_cache_size", F(shared_cache_size)},
@@ -425,17 +431,55 @@ void glibc_cpu_features(char *glro)
 		if (glibc_tunable(overrides[i].name, &v) && v > 0)
 			LM(glro, overrides[i].off, uint64_t) = (uint64_t)v;
 	}
-	LM(glro, F(level1_icache_size), uint64_t) = c.l1i;
-	LM(glro, F(level1_icache_linesize), uint64_t) = c.l1i_line;
-	LM(glro, F(level1_dcache_size), uint64_t) = c.l1d;
-	LM(glro, F(level1_dcache_assoc), uint64_t) = c.l1d_assoc;
-	LM(glro, F(level1_dcache_linesize), uint64_t) = c.l1d_line;
-	LM(glro, F(level2_cache_size), uint64_t) = c.l2;
-	LM(glro, F(level2_cache_assoc), uint64_t) = c.l2_assoc;
-	LM(glro, F(level2_cache_linesize), uint64_t) = c.l2_line;
-	LM(glro, F(level3_cache_size), uint64_t) = c.l3;
-	LM(glro, F(level3_cache_assoc), uint64_t) = c.l3_assoc;
-	LM(glro, F(level3_cache_linesize), uint64_t) = c.l3_line;
-	LM(glro, F(level4_cache_size), uint64_t) = c.l4;
+}
+
+/* What sysconf(_SC_LEVEL*_CACHE_*) reports. */
+static void store_cache_geometry(char *glro, const struct caches *c)
+{
+	LM(glro, F(level1_icache_size), uint64_t) = c->l1i;
+	LM(glro, F(level1_icache_linesize), uint64_t) = c->l1i_line;
+	LM(glro, F(level1_dcache_size), uint64_t) = c->l1d;
+	LM(glro, F(level1_dcache_assoc), uint64_t) = c->l1d_assoc;
+	LM(glro, F(level1_dcache_linesize), uint64_t) = c->l1d_line;
+	LM(glro, F(level2_cache_size), uint64_t) = c->l2;
+	LM(glro, F(level2_cache_assoc), uint64_t) = c->l2_assoc;
+	LM(glro, F(level2_cache_linesize), uint64_t) = c->l2_line;
+	LM(glro, F(level3_cache_size), uint64_t) = c->l3;
+	LM(glro, F(level3_cache_assoc), uint64_t) = c->l3_assoc;
+	LM(glro, F(level3_cache_linesize), uint64_t) = c->l3_line;
+	LM(glro, F(level4_cache_size), uint64_t) = c->l4;
+}
+
+void glibc_cpu_features(char *glro)
+{
+	struct cpu_id id;
+	read_cpu_id(&id);
+	LM(glro, F(basic_kind), int) = id.kind;
+	LM(glro, F(basic_max_cpuid), int) = (int)id.max;
+	LM(glro, F(basic_family), unsigned) = id.family;
+	LM(glro, F(basic_model), unsigned) = id.model;
+	LM(glro, F(basic_stepping), unsigned) = id.stepping;
+
+	uint32_t w[9][8] = {{0}};
+	read_feature_words(w, &id);
+	memcpy(glro + F(features), w, sizeof w);
+	features_glro = glro;
+	R.cpu_hash = cpu_hash;
+	LM(glro, F(isa_1), unsigned) = isa_level(w);
+	uint32_t pref = preferred_flags(w, &id);
+	LM(glro, F(preferred), uint32_t) = pref;
+
+	struct caches c = {0};
+	uint64_t shared, per_thread;
+	if (id.kind == 2)
+		amd_caches(&c, id.max_ext, id.family, &shared, &per_thread);
+	else {
+		if (id.max >= 4)
+			read_caches(4, &c);
+		shared = per_thread = c.l3 ? c.l3 : c.l2;
+	}
+	set_thresholds(glro, &c, shared, per_thread, w, pref, id.kind);
+	apply_cache_tunables(glro);
+	store_cache_geometry(glro, &c);
 	apply_hwcaps_tunable(glro);
 }
