@@ -7,6 +7,13 @@
 
 #include "include/elfdefs.h"
 #include <stdbool.h>
+/* glibc's link_map offsets: generated into build/gen/ for the loader, the checked-in copy for
+ * the hosted unit tests (the offsets are the same; only the build-id may differ). */
+#if __has_include("glibc-abi.h")
+#include "glibc-abi.h"
+#else
+#include "glibc/abi.h"
+#endif
 
 enum dso_kind { DSO_MAIN, DSO_LIB, DSO_RTLD, DSO_VDSO };
 
@@ -26,41 +33,71 @@ struct dso_version {
  * table this field can name, which dso_str() then reports as a bad offset. */
 #define DSO_VERSION_FILE(off) ((off) < 0x7ffffffeu ? (uint32_t)(off) + 1 : 0x7fffffffu)
 
+/* A field of struct dso placed at a glibc link_map offset (see struct dso's first member). */
+#define DSO_PAD_(n) glibc_pad_##n
+#define DSO_PAD(n) DSO_PAD_(n)
+#define DSO_AT(off, decl) struct { unsigned char DSO_PAD(__LINE__)[off]; decl; }
+
 struct dso {
+	/* --- glibc's link_map, in glibc 2.36's layout (what libc.so.6 reads: rtld/glibc/
+	 * linkmap.c fills the rest when libc.so.6 is loaded). The record IS the map: the fields
+	 * below that mean exactly what a glibc link_map field means live at that field's offset,
+	 * so each object has one record, not a record and a copy; reading them costs what any
+	 * field does. A field here is set by the stage named in the groups further down. --- */
+	union {
+		unsigned char glibc_map[LINK_MAP_SIZE];
+		uintptr_t load_bias;                               /* l_addr (map.c) */
+		DSO_AT(LM_l_ld, Elf64_Dyn *dynamic);               /* l_ld (map.c) */
+		DSO_AT(LM_l_phdr, const Elf64_Phdr *phdr);         /* l_phdr, in mapped memory */
+		DSO_AT(LM_l_entry, uintptr_t entry);               /* l_entry, run-time */
+		DSO_AT(LM_l_phnum, uint16_t phnum);                /* l_phnum */
+		DSO_AT(LM_l_nbuckets, uint32_t gnu_nbuckets);      /* l_nbuckets (a SysV table's too) */
+		DSO_AT(LM_l_gnu_bitmask_idxbits, uint32_t gnu_bloom_mask);
+		DSO_AT(LM_l_gnu_shift, uint32_t gnu_shift);
+		DSO_AT(LM_l_gnu_buckets, const uint32_t *gnu_buckets);
+		DSO_AT(LM_l_versyms, const uint16_t *versym);      /* l_versyms (dynamic.c) */
+		DSO_AT(LM_l_map_start, uintptr_t map_start);       /* l_map_start: the reservation */
+		DSO_AT(LM_l_file_id, uint64_t dev);                /* l_file_id (search.c / map.c) */
+		DSO_AT(LM_l_file_id + 8, uint64_t ino);
+		DSO_AT(LM_l_flags_1, uint32_t flags_1);            /* DT_FLAGS_1 (dynamic.c) */
+		DSO_AT(LM_l_flags, uint32_t flags);                /* DT_FLAGS */
+		DSO_AT(LM_l_tls_initimage, const void *tls_image); /* PT_TLS (map.c) */
+		DSO_AT(LM_l_tls_initimage_size, size_t tls_filesz);
+		DSO_AT(LM_l_tls_blocksize, size_t tls_memsz);
+		DSO_AT(LM_l_tls_align, size_t tls_align);
+		DSO_AT(LM_l_tls_firstbyte_offset, size_t tls_firstbyte);
+		DSO_AT(LM_l_tls_modid, size_t tls_modid);          /* 0: no TLS (tls.c) */
+		DSO_AT(LM_l_relro_addr, uintptr_t relro_start);    /* run-time, page-aligned; 0: none */
+		DSO_AT(LM_l_relro_size, size_t relro_len);
+	};
+
 	/* --- identity (search.c / map.c) --- */
 	char *name;        /* as asked for: DT_NEEDED string, command-line path, soname */
 	char *path;        /* the file opened, as a path; "" for a program adopted from the kernel */
 	char *origin;      /* directory of path, for $ORIGIN; NULL until asked for */
 	const char *soname;/* DT_SONAME, or NULL */
-	uint64_t dev, ino; /* one record per file: compared before mapping a second copy */
+	/* dev, ino (above): one record per file, compared before mapping a second copy */
 	uint64_t fsize, mtime_ns, ctime_ns; /* with dev and ino, what identifies its contents */
 	enum dso_kind kind;
 	unsigned ns;       /* link-map namespace (glibc's l_ns): 0 unless dlmopen put it elsewhere */
 	struct dso *next, *prev; /* every loaded object in load order (breadth-first) */
 
 	/* --- mapping (map.c) --- */
-	uintptr_t load_bias;          /* run-time address minus link-time address */
-	uintptr_t map_start;          /* the reservation covering every PT_LOAD */
-	size_t map_len;
-	const Elf64_Phdr *phdr;       /* in mapped memory */
-	uint16_t phnum;
+	/* load_bias (run-time address minus link-time address), map_start, phdr, phnum, entry,
+	 * relro_start, relro_len: above */
+	size_t map_len;               /* of the reservation covering every PT_LOAD */
 	uint16_t e_type;
 	uint32_t stack_flags;         /* PT_GNU_STACK p_flags (PF_X wanted executable stack) */
-	uintptr_t entry;              /* run-time entry address */
-	uintptr_t relro_start;        /* run-time address, page-aligned; 0 if no PT_GNU_RELRO */
-	size_t relro_len;
 	struct relcache_obj *relcache;/* MMLD_RELOC_CACHE: its agreed address and identity (relcache.h) */
 
 	/* --- TLS, from PT_TLS (map.c) and layout (tls.c) --- */
-	const void *tls_image;        /* initialisation image (run-time address) */
-	size_t tls_filesz, tls_memsz, tls_align, tls_firstbyte;
-	size_t tls_modid;             /* 0: no TLS */
+	/* tls_image (run-time address), tls_filesz, tls_memsz, tls_align, tls_firstbyte,
+	 * tls_modid: above */
 	ptrdiff_t tls_offset;         /* static TLS: block at TP - tls_offset */
 
 	/* --- dynamic section (dynamic.c) --- */
-	Elf64_Dyn *dynamic;
+	/* dynamic (in mapped memory), flags, flags_1, versym, the GNU hash header: above */
 	uint64_t dyn[DT_NUM_DIRECT];  /* d_val/d_ptr by tag for tags < DT_NUM_DIRECT; 0 if absent */
-	uint64_t flags, flags_1;
 	const char *strtab;
 	size_t strsz;
 	const Elf64_Sym *symtab;
@@ -71,12 +108,12 @@ struct dso {
 	const uint32_t *sysv_hash;    /* nbucket, nchain, buckets[], chains[] */
 	const uint32_t *gnu_hash;     /* nbuckets, symoffset, bloom_size, bloom_shift, ... */
 	const uint64_t *gnu_bloom;
-	const uint32_t *gnu_buckets, *gnu_chain;
-	uint32_t gnu_nbuckets, gnu_symoffset; /* the table's header words, copied where every */
-	uint32_t gnu_bloom_mask, gnu_shift;   /* lookup visiting the object reads them */
+	const uint32_t *gnu_chain;
+	uint32_t gnu_symoffset;       /* the header's words, copied where every lookup visiting
+					 the object reads them (gnu_nbuckets, _bloom_mask, _shift:
+					 above) */
 	uintptr_t exec_lo, exec_hi;   /* the one executable PT_LOAD (run-time), if there is just
 					 one: code_address's test is then one compare; else 0, 0 */
-	const uint16_t *versym;
 	const Elf64_Verdef *verdef;
 	size_t verdefnum;
 	const Elf64_Verneed *verneed;

@@ -205,6 +205,7 @@ int dynamic_decode(struct dso *d, char *err, size_t errlen)
 		d->gnu_bloom = &pass_all;
 		d->gnu_bloom_mask = 0;
 		d->gnu_shift = 0;
+		d->gnu_nbuckets = d->sysv_hash[0]; /* glibc's l_nbuckets; lookups read it only with a GNU table */
 	}
 	if (d->nsyms && !contains(d, (uintptr_t)d->symtab, d->nsyms * sizeof(Elf64_Sym), PF_R))
 		BAD("symbol table (%zu symbols) outside the loaded segments", d->nsyms);

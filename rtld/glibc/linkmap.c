@@ -1,18 +1,15 @@
-/* glibc-layout link_maps: one 1192-byte record per object, in glibc 2.36's layout, which
- * libc reads (its list from _rtld_global, l_info[] for the program's constructors, l_phdr
- * for dl_iterate_phdr, l_tls_modid, ...). Each is followed by a pointer back to our struct
- * dso, so a map libc hands back (a dlopen handle, a scope entry) leads to our record.
+/* glibc-layout link_maps, in glibc 2.36's layout, which libc reads (its list from
+ * _rtld_global, l_info[] for the program's constructors, l_phdr for dl_iterate_phdr,
+ * l_tls_modid, ...). Each is the first 1192 bytes of our struct dso (dso.h): the fields both
+ * have are kept there by the stages that set them, the rest is filled here; a map libc hands
+ * back (a dlopen handle, a scope entry) leads to our record through l_real, which is the
+ * record itself except in ld-mmld.so's stand-ins (rtld_proxy).
  * .dynamic is left as the file has it and l_ld_readonly is set: libc then adds l_addr to
  * every d_ptr it reads (glibc's D_PTR), instead of us rewriting .dynamic in place. */
 #include "glibc.h"
 #include "../search.h"
 #include "../debug.h"
 #include "../lock.h"
-
-struct map_block {
-	char map[LINK_MAP_SIZE];
-	struct dso *dso;
-};
 
 /* Each namespace's global scope: an r_scope_elem {struct link_map **r_list; unsigned r_nlist},
  * then (in what is glibc's padding, never read by libc) the room r_list has. Namespace 0's is
@@ -26,7 +23,7 @@ static struct scope_elem global_scope0, global_scope_more[NS_MAX - 1] RARELY_WRI
 static struct scope_elem *global_scope(unsigned ns) { return ns ? &global_scope_more[ns - 1] : &global_scope0; }
 
 void *glibc_map_of(struct dso *d) { return d->personality; }
-struct dso *glibc_dso_of(const void *map) { return map ? ((const struct map_block *)map)->dso : NULL; }
+struct dso *glibc_dso_of(const void *map) { return map ? LM(map, LM_l_real, struct dso *) : NULL; }
 void *glibc_global_scope_elem(unsigned ns) { return global_scope(ns); }
 
 static void set_bit(void *map, int byte, int bit, bool on)
@@ -58,13 +55,7 @@ static int info_index(int64_t tag)
 static void refresh_map(struct dso *d)
 {
 	char *m = d->personality;
-	LM(m, LM_l_tls_modid, size_t) = d->tls_modid;
 	LM(m, LM_l_tls_offset, size_t) = d->tls_static ? (size_t)d->tls_offset : 0;
-	LM(m, LM_l_tls_blocksize, size_t) = d->tls_memsz;
-	LM(m, LM_l_tls_align, size_t) = d->tls_align;
-	LM(m, LM_l_tls_firstbyte_offset, size_t) = d->tls_firstbyte;
-	LM(m, LM_l_tls_initimage, const void *) = d->tls_image;
-	LM(m, LM_l_tls_initimage_size, size_t) = d->tls_filesz;
 	/* l_type: 0 executable, 1 library, 2 loaded by dlopen. */
 	unsigned char *tb = (unsigned char *)m + LM_l_type_BYTE;
 	*tb = (unsigned char)((*tb & ~(3u << LM_l_type_BIT)) |
@@ -76,16 +67,10 @@ void glibc_build_map(struct dso *d)
 {
 	if (d->personality)
 		return;
-	struct map_block *b = rt_calloc(1, sizeof *b);
-	if (!b)
-		die_load(NULL, "out of memory");
-	b->dso = d;
-	char *m = b->map;
+	char *m = (char *)d->glibc_map;
 	d->personality = m;
-	LM(m, LM_l_addr, uintptr_t) = d->load_bias;
 	const char *name = d->kind == DSO_MAIN ? "" : d->kind == DSO_VDSO ? d->name : dso_display(d);
 	LM(m, LM_l_name, const char *) = name;
-	LM(m, LM_l_ld, void *) = d->dynamic;
 	LM(m, LM_l_real, void *) = m;
 	LM(m, LM_l_ns, long) = d->ns;
 	char *ln = rt_calloc(1, LIBNAME_LIST_SIZE);
@@ -100,30 +85,18 @@ void glibc_build_map(struct dso *d)
 			if (i >= 0 && i < 80 && !LM(m, LM_l_info + 8 * i, void *))
 				LM(m, LM_l_info + 8 * i, Elf64_Dyn *) = e;
 		}
-	LM(m, LM_l_phdr, const void *) = d->phdr;
-	LM(m, LM_l_phnum, uint16_t) = d->phnum;
-	LM(m, LM_l_entry, uintptr_t) = d->entry;
-	LM(m, LM_l_map_start, uintptr_t) = d->map_start;
 	LM(m, LM_l_map_end, uintptr_t) = d->map_start + d->map_len;
 	LM(m, LM_l_text_end, uintptr_t) = d->map_start + d->map_len;
 	/* The directory of the file (dlinfo RTLD_DI_ORIGIN copies it), as glibc sets it for every
 	 * object it opens; the program's is left NULL, as glibc leaves it until a $ORIGIN needs it. */
 	const char *origin = d->kind == DSO_LIB && d->path && d->path[0] ? search_origin(d) : NULL;
 	LM(m, LM_l_origin, const char *) = d->kind == DSO_MAIN ? NULL : origin ? origin : (const char *)-1;
+	/* l_nbuckets, l_gnu_bitmask_idxbits, l_gnu_shift, l_gnu_buckets are ours (dynamic.c);
+	 * the Bloom filter of an object without a GNU table is NULL here, as in glibc. */
 	if (d->gnu_hash) {
-		LM(m, LM_l_nbuckets, uint32_t) = d->gnu_hash[0];
-		LM(m, LM_l_gnu_bitmask_idxbits, uint32_t) = d->gnu_hash[2] - 1;
-		LM(m, LM_l_gnu_shift, uint32_t) = d->gnu_hash[3];
 		LM(m, LM_l_gnu_bitmask, const void *) = d->gnu_bloom;
-		LM(m, LM_l_gnu_buckets, const void *) = d->gnu_buckets;
-		LM(m, LM_l_gnu_chain_zero, const void *) = d->gnu_chain - d->gnu_hash[1];
-	} else if (d->sysv_hash) {
-		LM(m, LM_l_nbuckets, uint32_t) = d->sysv_hash[0];
+		LM(m, LM_l_gnu_chain_zero, const void *) = d->gnu_chain - d->gnu_symoffset;
 	}
-	LM(m, LM_l_flags, uint32_t) = (uint32_t)d->flags;
-	LM(m, LM_l_flags_1, uint32_t) = (uint32_t)d->flags_1;
-	LM(m, LM_l_relro_addr, uintptr_t) = d->relro_start;
-	LM(m, LM_l_relro_size, size_t) = d->relro_len;
 	LM(m, LM_l_direct_opencount, unsigned) = 1;
 	if (d->loader && d->loader != d) {
 		glibc_build_map(d->loader);
@@ -201,8 +174,7 @@ void glibc_free_map(struct dso *d)
 	rt_free(LM(m, LM_l_libname, void *));
 	if (LM(m, LM_l_scope, void **) != (void **)(m + LM_l_scope_mem))
 		rt_free(LM(m, LM_l_scope, void **));
-	rt_free(m); /* the map_block: the map is its first member */
-	d->personality = NULL;
+	d->personality = NULL; /* the map is part of d, freed with it */
 }
 
 void glibc_set_search_list(struct dso *d)
@@ -230,13 +202,11 @@ void glibc_set_search_list(struct dso *d)
 static void *rtld_proxy(unsigned ns)
 {
 	glibc_build_map(R.self);
-	struct map_block *b = rt_calloc(1, sizeof *b);
-	if (!b)
+	char *real = R.self->personality, *m = rt_malloc(LINK_MAP_SIZE);
+	if (!m)
 		die_load(NULL, "out of memory");
-	char *real = R.self->personality, *m = b->map;
 	memcpy(m, real, LINK_MAP_SIZE);
-	b->dso = R.self;
-	LM(m, LM_l_real, void *) = real;
+	LM(m, LM_l_real, void *) = real; /* glibc_dso_of: R.self */
 	LM(m, LM_l_ns, long) = ns;
 	LM(m, LM_l_next, void *) = NULL;
 	LM(m, LM_l_prev, void *) = NULL;
