@@ -292,9 +292,9 @@ bool audit_plt_trampoline(const struct dso *d) { return R.audit_plt_hooks && !R.
 
 void audit_plt_alloc(struct dso *d)
 {
-	if (R.ns[d->ns].auditor || (!R.audit_plt_hooks && !R.audit_symbind) || !d->has_dyn[DT_JMPREL] || d->audit_plt)
+	if (R.ns[d->ns].auditor || (!R.audit_plt_hooks && !R.audit_symbind) || !dso_has(d, DT_JMPREL) || d->audit_plt)
 		return;
-	size_t n = d->dyn[DT_PLTRELSZ] / sizeof(Elf64_Rela);
+	size_t n = dso_dyn(d, DT_PLTRELSZ) / sizeof(Elf64_Rela);
 	d->audit_plt = (R.app_calloc ? R.app_calloc : rt_calloc)(n ? n : 1, sizeof *d->audit_plt);
 	if (!d->audit_plt)
 		die_load(dso_display(d), "out of memory to store relocation results");

@@ -37,6 +37,9 @@ struct dso_version {
 #define DSO_PAD_(n) glibc_pad_##n
 #define DSO_PAD(n) DSO_PAD_(n)
 #define DSO_AT(off, decl) struct { unsigned char DSO_PAD(__LINE__)[off]; decl; }
+/* l_info's entries: DT_NUM_DIRECT direct tags, then glibc's VERSYMIDX, 3 extra, VALIDX and
+ * ADDRIDX ranges (dso_info_index). */
+#define DSO_INFO_COUNT ((LM_l_phdr - LM_l_info) / 8)
 
 struct dso {
 	/* --- glibc's link_map, in glibc 2.36's layout (what libc.so.6 reads: rtld/glibc/
@@ -48,6 +51,7 @@ struct dso {
 		unsigned char glibc_map[LINK_MAP_SIZE];
 		uintptr_t load_bias;                               /* l_addr (map.c) */
 		DSO_AT(LM_l_ld, Elf64_Dyn *dynamic);               /* l_ld (map.c) */
+		DSO_AT(LM_l_info, Elf64_Dyn *info[DSO_INFO_COUNT]);/* l_info: dso_dyn, dso_has (dynamic.c) */
 		DSO_AT(LM_l_phdr, const Elf64_Phdr *phdr);         /* l_phdr, in mapped memory */
 		DSO_AT(LM_l_entry, uintptr_t entry);               /* l_entry, run-time */
 		DSO_AT(LM_l_phnum, uint16_t phnum);                /* l_phnum */
@@ -96,8 +100,10 @@ struct dso {
 	ptrdiff_t tls_offset;         /* static TLS: block at TP - tls_offset */
 
 	/* --- dynamic section (dynamic.c) --- */
-	/* dynamic (in mapped memory), flags, flags_1, versym, the GNU hash header: above */
-	uint64_t dyn[DT_NUM_DIRECT];  /* d_val/d_ptr by tag for tags < DT_NUM_DIRECT; 0 if absent */
+	/* dynamic (in mapped memory), info[] (its first entry of each tag), flags, flags_1,
+	 * versym, the GNU hash header: above */
+	const Elf64_Rela *jmprel;     /* DT_JMPREL, run-time; NULL if none (what lazy binding reads) */
+	uint64_t pltrelsz;            /* DT_PLTRELSZ; 0 if none */
 	const char *strtab;
 	size_t strsz;
 	const Elf64_Sym *symtab;
@@ -167,7 +173,6 @@ struct dso {
 	bool tls_static;              /* block lives in the static TLS area */
 	bool tls_dynamic_used;        /* a thread has a block of it outside the static area */
 	/* dynamic section (dynamic.c) */
-	bool has_dyn[DT_NUM_DIRECT];  /* dyn[tag] is set */
 	bool names_auditors;          /* has DT_AUDIT or DT_DEPAUDIT (rtld-audit modules to load) */
 	/* dependencies (deps.c) */
 	bool deps_loaded;
@@ -199,6 +204,26 @@ static inline bool dso_wants_exec_stack(const struct dso *d)
 {
 	return (d->stack_flags & PF_X) && d->kind != DSO_VDSO && d->kind != DSO_RTLD && !d->missing;
 }
+
+/* Where glibc's l_info keeps a dynamic tag's first entry; -1 for a tag it has no slot for. */
+static inline int dso_info_index(int64_t tag)
+{
+	int i = -1;
+	if (tag >= 0 && tag < DT_NUM_DIRECT)
+		i = (int)tag;
+	else if (tag >= 0x6ffffff0 && tag <= 0x6fffffff)   /* VERSYMIDX */
+		i = DT_NUM_DIRECT + (int)(0x6fffffff - tag);
+	else if (tag >= 0x6ffffd00 && tag <= 0x6ffffdff)   /* VALIDX: after 3 "extra" slots */
+		i = DT_NUM_DIRECT + 16 + 3 + (int)(0x6ffffdff - tag);
+	else if (tag >= 0x6ffffe00 && tag <= 0x6ffffeff)   /* ADDRIDX */
+		i = DT_NUM_DIRECT + 16 + 3 + 12 + (int)(0x6ffffeff - tag);
+	return i < (int)DSO_INFO_COUNT ? i : -1;
+}
+
+/* Has the dynamic section tag (< DT_NUM_DIRECT)? */
+static inline bool dso_has(const struct dso *d, int tag) { return d->info[tag] != NULL; }
+/* The tag's d_val/d_ptr as the file has it (link-time addresses); 0 if absent. */
+static inline uint64_t dso_dyn(const struct dso *d, int tag) { return d->info[tag] ? d->info[tag]->d_un.d_val : 0; }
 
 static inline const char *dso_str(const struct dso *d, size_t off)
 {

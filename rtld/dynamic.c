@@ -1,5 +1,5 @@
-/* Decode the dynamic section: tags below DT_NUM_DIRECT go into d->dyn[tag] (musl's
- * decode_vec idea), the GNU extension tags into named fields. Addresses in .dynamic are
+/* Decode the dynamic section: each tag's first entry into d->info[] (glibc's l_info, where
+ * dso_dyn and dso_has read it), the tables into named fields. Addresses in .dynamic are
  * link-time addresses: the load bias is added here, once. */
 #include "dynamic.h"
 
@@ -129,14 +129,13 @@ int dynamic_decode(struct dso *d, char *err, size_t errlen)
 	for (i = 0; i < n && dyn[i].d_tag != DT_NULL; i++) {
 		int64_t t = dyn[i].d_tag;
 		uint64_t v = dyn[i].d_un.d_val;
-		if (t >= 0 && t < DT_NUM_DIRECT) {
-			/* DT_NEEDED and friends repeat; the list is walked again where needed. */
-			if (!d->has_dyn[t]) {
-				d->dyn[t] = v;
-				d->has_dyn[t] = true;
-			}
+		/* DT_NEEDED and friends repeat: the first is kept, the list is walked again where
+		 * needed. */
+		int x = dso_info_index(t);
+		if (x >= 0 && !d->info[x])
+			d->info[x] = &dyn[i];
+		if (t >= 0 && t < DT_NUM_DIRECT)
 			continue;
-		}
 		switch (t) {
 		case DT_GNU_HASH: gnu_hash = v; break;
 		case DT_VERSYM: versym = v; break;
@@ -153,19 +152,19 @@ int dynamic_decode(struct dso *d, char *err, size_t errlen)
 	}
 	if (i == n && n)
 		BAD("dynamic section is not terminated by DT_NULL");
-	d->flags = d->dyn[DT_FLAGS];
+	d->flags = dso_dyn(d, DT_FLAGS);
 
-	if (!d->has_dyn[DT_STRTAB] || !d->has_dyn[DT_SYMTAB])
+	if (!dso_has(d, DT_STRTAB) || !dso_has(d, DT_SYMTAB))
 		BAD("no string or symbol table in the dynamic section");
-	d->strtab = (const char *)(b + d->dyn[DT_STRTAB]);
-	d->strsz = d->dyn[DT_STRSZ];
+	d->strtab = (const char *)(b + dso_dyn(d, DT_STRTAB));
+	d->strsz = dso_dyn(d, DT_STRSZ);
 	if (!d->strsz || !contains(d, (uintptr_t)d->strtab, d->strsz, PF_R))
 		BAD("string table (size %lu) outside the loaded segments", (unsigned long)d->strsz);
 	if (d->strtab[d->strsz - 1] != 0)
 		BAD("string table is not NUL-terminated");
-	d->symtab = (const Elf64_Sym *)(b + d->dyn[DT_SYMTAB]);
-	if (d->has_dyn[DT_SYMENT] && d->dyn[DT_SYMENT] != sizeof(Elf64_Sym))
-		BAD("symbol entry size %lu, expected %zu", (unsigned long)d->dyn[DT_SYMENT], sizeof(Elf64_Sym));
+	d->symtab = (const Elf64_Sym *)(b + dso_dyn(d, DT_SYMTAB));
+	if (dso_has(d, DT_SYMENT) && dso_dyn(d, DT_SYMENT) != sizeof(Elf64_Sym))
+		BAD("symbol entry size %lu, expected %zu", (unsigned long)dso_dyn(d, DT_SYMENT), sizeof(Elf64_Sym));
 
 	if (gnu_hash) {
 		const uint32_t *h = (const uint32_t *)(b + gnu_hash);
@@ -188,8 +187,8 @@ int dynamic_decode(struct dso *d, char *err, size_t errlen)
 		if (gnu_hash_nsyms(d, &d->nsyms) < 0)
 			BAD("GNU hash chain runs outside the loaded segments");
 	}
-	if (d->has_dyn[DT_HASH]) {
-		const uint32_t *h = (const uint32_t *)(b + d->dyn[DT_HASH]);
+	if (dso_has(d, DT_HASH)) {
+		const uint32_t *h = (const uint32_t *)(b + dso_dyn(d, DT_HASH));
 		if (!contains(d, (uintptr_t)h, 8, PF_R) ||
 		    !contains(d, (uintptr_t)h, 8 + ((size_t)h[0] + h[1]) * 4, PF_R) || h[0] == 0)
 			BAD("SysV hash table outside the loaded segments");
@@ -229,31 +228,35 @@ int dynamic_decode(struct dso *d, char *err, size_t errlen)
 		if (!contains(d, (uintptr_t)d->verneed, sizeof(Elf64_Verneed), PF_R))
 			BAD("version needs outside the loaded segments");
 	}
-	if (d->has_dyn[DT_SONAME])
-		d->soname = dso_str(d, d->dyn[DT_SONAME]);
+	if (dso_has(d, DT_SONAME))
+		d->soname = dso_str(d, dso_dyn(d, DT_SONAME));
 	/* A table without its size (or a size without its table) is a damaged entry, not an
 	 * empty table: relocating nothing would leave the code jumping through raw GOT slots. */
-	if (d->has_dyn[DT_RELA] != d->has_dyn[DT_RELASZ] && (d->has_dyn[DT_RELA] || d->dyn[DT_RELASZ]))
+	if (dso_has(d, DT_RELA) != dso_has(d, DT_RELASZ) && (dso_has(d, DT_RELA) || dso_dyn(d, DT_RELASZ)))
 		BAD("DT_RELA and DT_RELASZ do not come together");
-	if (d->has_dyn[DT_JMPREL] != d->has_dyn[DT_PLTRELSZ] && (d->has_dyn[DT_JMPREL] || d->dyn[DT_PLTRELSZ]))
+	if (dso_has(d, DT_JMPREL) != dso_has(d, DT_PLTRELSZ) && (dso_has(d, DT_JMPREL) || dso_dyn(d, DT_PLTRELSZ)))
 		BAD("DT_JMPREL and DT_PLTRELSZ do not come together");
-	if (d->has_dyn[DT_RELR] != d->has_dyn[DT_RELRSZ] && (d->has_dyn[DT_RELR] || d->dyn[DT_RELRSZ]))
+	if (dso_has(d, DT_RELR) != dso_has(d, DT_RELRSZ) && (dso_has(d, DT_RELR) || dso_dyn(d, DT_RELRSZ)))
 		BAD("DT_RELR and DT_RELRSZ do not come together");
-	if (d->has_dyn[DT_RELR]) {
-		d->relr = b + d->dyn[DT_RELR];
-		d->relrsz = d->dyn[DT_RELRSZ];
+	if (dso_has(d, DT_RELR)) {
+		d->relr = b + dso_dyn(d, DT_RELR);
+		d->relrsz = dso_dyn(d, DT_RELRSZ);
 		if (!contains(d, d->relr, d->relrsz, PF_R))
 			BAD("RELR table outside the loaded segments");
 	}
-	if (d->has_dyn[DT_RELA] && !contains(d, b + d->dyn[DT_RELA], d->dyn[DT_RELASZ], PF_R))
+	if (dso_has(d, DT_RELA) && !contains(d, b + dso_dyn(d, DT_RELA), dso_dyn(d, DT_RELASZ), PF_R))
 		BAD("relocation table outside the loaded segments");
-	if (d->has_dyn[DT_JMPREL] && !contains(d, b + d->dyn[DT_JMPREL], d->dyn[DT_PLTRELSZ], PF_R))
+	if (dso_has(d, DT_JMPREL) && !contains(d, b + dso_dyn(d, DT_JMPREL), dso_dyn(d, DT_PLTRELSZ), PF_R))
 		BAD("PLT relocation table outside the loaded segments");
-	if (d->has_dyn[DT_REL] && d->dyn[DT_RELSZ])
+	if (dso_has(d, DT_JMPREL)) {
+		d->jmprel = (const Elf64_Rela *)(b + dso_dyn(d, DT_JMPREL));
+		d->pltrelsz = dso_dyn(d, DT_PLTRELSZ);
+	}
+	if (dso_has(d, DT_REL) && dso_dyn(d, DT_RELSZ))
 		BAD("REL relocations are not used on x86-64");
-	if (d->has_dyn[DT_JMPREL] && d->has_dyn[DT_PLTREL] && d->dyn[DT_PLTREL] != DT_RELA)
+	if (dso_has(d, DT_JMPREL) && dso_has(d, DT_PLTREL) && dso_dyn(d, DT_PLTREL) != DT_RELA)
 		BAD("PLT relocations are not RELA");
-	d->textrel = d->has_dyn[DT_TEXTREL] || (d->flags & DF_TEXTREL);
-	d->bind_now = d->has_dyn[DT_BIND_NOW] || (d->flags & DF_BIND_NOW) || (d->flags_1 & DF_1_NOW);
+	d->textrel = dso_has(d, DT_TEXTREL) || (d->flags & DF_TEXTREL);
+	d->bind_now = dso_has(d, DT_BIND_NOW) || (d->flags & DF_BIND_NOW) || (d->flags_1 & DF_1_NOW);
 	return 0;
 }

@@ -42,10 +42,10 @@ static uintptr_t checked_code(const struct dso *d, uintptr_t f, const char *what
 
 static void check_array(const struct dso *d, int tag_array, int tag_size, const char *what)
 {
-	if (!d->has_dyn[tag_array])
+	if (!dso_has(d, tag_array))
 		return;
-	const uintptr_t *a = (const uintptr_t *)(d->load_bias + d->dyn[tag_array]);
-	size_t n = d->dyn[tag_size] / sizeof(uintptr_t);
+	const uintptr_t *a = (const uintptr_t *)(d->load_bias + dso_dyn(d, tag_array));
+	size_t n = dso_dyn(d, tag_size) / sizeof(uintptr_t);
 	if (!dso_contains(d, (uintptr_t)a, n * sizeof *a, PF_R))
 		die_load(dso_display(d), "initialiser array outside the loaded segments");
 	for (size_t k = 0; k < n; k++)
@@ -57,10 +57,10 @@ void init_check(const struct dso *d)
 {
 	if (d->kind == DSO_VDSO || d->kind == DSO_RTLD || d->missing)
 		return;
-	if (d->has_dyn[DT_INIT])
-		checked_code(d, d->load_bias + d->dyn[DT_INIT], "DT_INIT");
-	if (d->has_dyn[DT_FINI])
-		checked_code(d, d->load_bias + d->dyn[DT_FINI], "DT_FINI");
+	if (dso_has(d, DT_INIT))
+		checked_code(d, d->load_bias + dso_dyn(d, DT_INIT), "DT_INIT");
+	if (dso_has(d, DT_FINI))
+		checked_code(d, d->load_bias + dso_dyn(d, DT_FINI), "DT_FINI");
 	check_array(d, DT_PREINIT_ARRAY, DT_PREINIT_ARRAYSZ, "DT_PREINIT_ARRAY");
 	check_array(d, DT_INIT_ARRAY, DT_INIT_ARRAYSZ, "DT_INIT_ARRAY");
 	check_array(d, DT_FINI_ARRAY, DT_FINI_ARRAYSZ, "DT_FINI_ARRAY");
@@ -71,10 +71,10 @@ void init_check(const struct dso *d)
 static void call_array(const struct dso *d, int tag_array, int tag_size, bool reverse, int argc, char **argv,
 		       char **envp)
 {
-	if (!d->has_dyn[tag_array])
+	if (!dso_has(d, tag_array))
 		return;
-	const uintptr_t *a = (const uintptr_t *)(d->load_bias + d->dyn[tag_array]);
-	size_t n = d->dyn[tag_size] / sizeof(uintptr_t);
+	const uintptr_t *a = (const uintptr_t *)(d->load_bias + dso_dyn(d, tag_array));
+	size_t n = dso_dyn(d, tag_size) / sizeof(uintptr_t);
 	for (size_t k = 0; k < n; k++) {
 		uintptr_t f = a[reverse ? n - 1 - k : k];
 		if (f == 0 || f == (uintptr_t)-1)
@@ -90,8 +90,8 @@ static void run_init(struct dso *d, int argc, char **argv, char **envp)
 {
 	if (DEBUG_ON(DBG_INIT | DBG_LIBS))
 		dbg("calling init: %s", dso_display(d));
-	if (d->has_dyn[DT_INIT])
-		((init_fn)(d->load_bias + d->dyn[DT_INIT]))(argc, argv, envp);
+	if (dso_has(d, DT_INIT))
+		((init_fn)(d->load_bias + dso_dyn(d, DT_INIT)))(argc, argv, envp);
 	call_array(d, DT_INIT_ARRAY, DT_INIT_ARRAYSZ, false, argc, argv, envp);
 	d->init_done = true;
 }
@@ -128,7 +128,7 @@ void init_run_all(void)
 	size_t n;
 	init_order(&n);
 
-	if (R.main->has_dyn[DT_PREINIT_ARRAY]) {
+	if (dso_has(R.main, DT_PREINIT_ARRAY)) {
 		if (DEBUG_ON(DBG_INIT | DBG_LIBS))
 			dbg("calling preinit: %s", dso_display(R.main));
 		call_array(R.main, DT_PREINIT_ARRAY, DT_PREINIT_ARRAYSZ, false, R.argc, R.argv, R.envp);
@@ -161,8 +161,8 @@ static void fini_one(struct dso *d, void (*after)(struct dso *))
 		if (DEBUG_ON(DBG_INIT | DBG_LIBS))
 			dbg("calling fini: %s [%u]", dso_display(d), d->ns);
 		call_array(d, DT_FINI_ARRAY, DT_FINI_ARRAYSZ, true, 0, NULL, NULL);
-		if (d->has_dyn[DT_FINI])
-			((fini_fn)(d->load_bias + d->dyn[DT_FINI]))();
+		if (dso_has(d, DT_FINI))
+			((fini_fn)(d->load_bias + dso_dyn(d, DT_FINI)))();
 	}
 	if (after)
 		after(d);

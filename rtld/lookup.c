@@ -291,7 +291,7 @@ bool lookup_reloc_symbol(struct dso *req, size_t symidx, bool plt, bool copy, st
 		keep_if_foreign(req, out->dso);
 		return true;
 	}
-	if ((req->flags & DF_SYMBOLIC) || req->has_dyn[DT_SYMBOLIC]) {
+	if ((req->flags & DF_SYMBOLIC) || dso_has(req, DT_SYMBOLIC)) {
 		const Elf64_Sym *s = lookup_in_dso(req, &q);
 		if (s) {
 			out->sym = s;

@@ -64,10 +64,10 @@ size_t pages_written_by_relocs(const struct dso *d)
 			}
 		}
 	}
-	if (d->has_dyn[DT_RELA])
-		mark_rela(d, &m, d->load_bias + d->dyn[DT_RELA], d->dyn[DT_RELASZ]);
-	if (d->has_dyn[DT_JMPREL])
-		mark_rela(d, &m, d->load_bias + d->dyn[DT_JMPREL], d->dyn[DT_PLTRELSZ]);
+	if (dso_has(d, DT_RELA))
+		mark_rela(d, &m, d->load_bias + dso_dyn(d, DT_RELA), dso_dyn(d, DT_RELASZ));
+	if (dso_has(d, DT_JMPREL))
+		mark_rela(d, &m, d->load_bias + dso_dyn(d, DT_JMPREL), dso_dyn(d, DT_PLTRELSZ));
 	size_t c = count(&m);
 	rt_free(m.bits);
 	return c;

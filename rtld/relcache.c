@@ -122,7 +122,7 @@ static bool map_cached(struct dso *d, struct rc_entry *e, const struct rc_ranges
 		dbg("relocation processing: %s (from the relocation cache)", dso_display(d));
 	reloc_write_span(d);
 	d->relocating = true; /* bindings to dlopen'ed objects become relocation dependencies */
-	if (!(d->bind_now || R.bind_now) && d->has_dyn[DT_JMPREL])
+	if (!(d->bind_now || R.bind_now) && dso_has(d, DT_JMPREL))
 		arch_setup_lazy(d); /* GOT[1] and GOT[2] name this process's object and trampoline */
 	rc_apply_fixups(d, e->fixups, e->h.fixup_count);
 	d->relocating = false;

@@ -27,8 +27,8 @@ static const char *type_name(uint32_t t)
 /* The relocation that writes the word at link-time address a, by name. */
 static const char *reloc_at(const struct dso *d, uint64_t a)
 {
-	uintptr_t tabs[2] = {d->has_dyn[DT_RELA] ? d->dyn[DT_RELA] : 0, d->has_dyn[DT_JMPREL] ? d->dyn[DT_JMPREL] : 0};
-	size_t sizes[2] = {d->dyn[DT_RELASZ], d->dyn[DT_PLTRELSZ]};
+	uintptr_t tabs[2] = {dso_has(d, DT_RELA) ? dso_dyn(d, DT_RELA) : 0, dso_has(d, DT_JMPREL) ? dso_dyn(d, DT_JMPREL) : 0};
+	size_t sizes[2] = {dso_dyn(d, DT_RELASZ), dso_dyn(d, DT_PLTRELSZ)};
 	for (int t = 0; t < 2; t++) {
 		if (!tabs[t])
 			continue;
@@ -108,8 +108,8 @@ void rc_verify_object(struct dso *d, struct rc_entry *e, const struct rc_ranges 
 		mark(bits, rg, e->fixups[i].r_offset, R_TYPE(e->fixups[i].r_info) == R_X86_64_TLSDESC ? 16 : 8);
 	for (size_t i = 0; i < RC.nfix; i++)
 		mark(bits, rg, RC.fix[i].r_offset, R_TYPE(RC.fix[i].r_info) == R_X86_64_TLSDESC ? 16 : 8);
-	if (!(d->bind_now || R.bind_now) && d->has_dyn[DT_JMPREL] && d->has_dyn[DT_PLTGOT])
-		mark(bits, rg, d->dyn[DT_PLTGOT] + 8, 16);
+	if (!(d->bind_now || R.bind_now) && dso_has(d, DT_JMPREL) && dso_has(d, DT_PLTGOT))
+		mark(bits, rg, dso_dyn(d, DT_PLTGOT) + 8, 16);
 	check_fixups(d, &n);
 	const uint64_t *cached = (const uint64_t *)img;
 	uint64_t word = 0;

@@ -105,10 +105,10 @@ static bool runs_own_code(const struct dso *d)
 			return true;
 	static const int tables[2][2] = {{DT_RELA, DT_RELASZ}, {DT_JMPREL, DT_PLTRELSZ}};
 	for (int t = 0; t < 2; t++) {
-		if (!d->has_dyn[tables[t][0]])
+		if (!dso_has(d, tables[t][0]))
 			continue;
-		const Elf64_Rela *r = (const Elf64_Rela *)(d->load_bias + d->dyn[tables[t][0]]);
-		for (size_t k = 0; k < d->dyn[tables[t][1]] / sizeof *r; k++)
+		const Elf64_Rela *r = (const Elf64_Rela *)(d->load_bias + dso_dyn(d, tables[t][0]));
+		for (size_t k = 0; k < dso_dyn(d, tables[t][1]) / sizeof *r; k++)
 			if (ELF64_R_TYPE(r[k].r_info) == R_X86_64_IRELATIVE)
 				return true;
 	}
@@ -289,8 +289,8 @@ static bool apply_table(struct dso *d, uintptr_t table, size_t size, bool lazy, 
  * own, so that the relocation loop pays nothing for auditing. */
 static void audit_bound_now(struct dso *d)
 {
-	const Elf64_Rela *r = (const Elf64_Rela *)(d->load_bias + d->dyn[DT_JMPREL]);
-	const Elf64_Rela *end = r + d->dyn[DT_PLTRELSZ] / sizeof *r;
+	const Elf64_Rela *r = (const Elf64_Rela *)(d->load_bias + dso_dyn(d, DT_JMPREL));
+	const Elf64_Rela *end = r + dso_dyn(d, DT_PLTRELSZ) / sizeof *r;
 	for (; r < end; r++) {
 		struct sym_def def;
 		if (R_TYPE(r->r_info) != R_X86_64_JUMP_SLOT || !R_SYM(r->r_info) ||
@@ -330,18 +330,18 @@ void reloc_object(struct dso *d)
 	    audit_plt_trampoline(d))
 		lazy = true;
 	bool irel_rela = false, irel_plt = false;
-	if (d->has_dyn[DT_RELA])
-		irel_rela = apply_table(d, d->load_bias + d->dyn[DT_RELA], d->dyn[DT_RELASZ], false, false);
-	if (d->has_dyn[DT_JMPREL]) {
+	if (dso_has(d, DT_RELA))
+		irel_rela = apply_table(d, d->load_bias + dso_dyn(d, DT_RELA), dso_dyn(d, DT_RELASZ), false, false);
+	if (dso_has(d, DT_JMPREL)) {
 		if (lazy)
 			arch_setup_lazy(d);
-		irel_plt = apply_table(d, d->load_bias + d->dyn[DT_JMPREL], d->dyn[DT_PLTRELSZ], lazy, false);
+		irel_plt = apply_table(d, d->load_bias + dso_dyn(d, DT_JMPREL), dso_dyn(d, DT_PLTRELSZ), lazy, false);
 	}
 	if (irel_rela)
-		apply_table(d, d->load_bias + d->dyn[DT_RELA], d->dyn[DT_RELASZ], false, true);
+		apply_table(d, d->load_bias + dso_dyn(d, DT_RELA), dso_dyn(d, DT_RELASZ), false, true);
 	if (irel_plt)
-		apply_table(d, d->load_bias + d->dyn[DT_JMPREL], d->dyn[DT_PLTRELSZ], false, true);
-	if (R.naudit && !lazy && d->has_dyn[DT_JMPREL])
+		apply_table(d, d->load_bias + dso_dyn(d, DT_JMPREL), dso_dyn(d, DT_PLTRELSZ), false, true);
+	if (R.naudit && !lazy && dso_has(d, DT_JMPREL))
 		audit_bound_now(d);
 	if (d->textrel)
 		textrel_protect(d, false, false);

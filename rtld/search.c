@@ -370,7 +370,7 @@ static struct dso *try_dirs(const char *list, struct dso *owner, const char *nam
 
 static const char *dyn_string(struct dso *d, int tag)
 {
-	return d && d->has_dyn[tag] ? dso_str(d, d->dyn[tag]) : NULL;
+	return d && dso_has(d, tag) ? dso_str(d, dso_dyn(d, tag)) : NULL;
 }
 
 /* A name with a slash is a path. $ORIGIN and friends in it (DT_NEEDED, dlopen) are expanded

@@ -45,7 +45,7 @@ static const char *self_real_path(void)
 
 static void print_list(void)
 {
-	if (R.main && !R.main->ndeps && !R.main->has_dyn[DT_NEEDED]) {
+	if (R.main && !R.main->ndeps && !dso_has(R.main, DT_NEEDED)) {
 		rt_dprintf(1, "\tstatically linked\n");
 		return;
 	}
@@ -80,10 +80,10 @@ __attribute__((noreturn)) static void report_unused(void)
 	size_t nused = 0;
 	static const int tables[2][2] = {{DT_RELA, DT_RELASZ}, {DT_JMPREL, DT_PLTRELSZ}};
 	for (int t = 0; used && t < 2; t++) {
-		if (!m->has_dyn[tables[t][0]])
+		if (!dso_has(m, tables[t][0]))
 			continue;
-		const Elf64_Rela *r = (const Elf64_Rela *)(m->load_bias + m->dyn[tables[t][0]]);
-		for (size_t k = 0; k < m->dyn[tables[t][1]] / sizeof *r; k++) {
+		const Elf64_Rela *r = (const Elf64_Rela *)(m->load_bias + dso_dyn(m, tables[t][0]));
+		for (size_t k = 0; k < dso_dyn(m, tables[t][1]) / sizeof *r; k++) {
 			size_t symidx = ELF64_R_SYM(r[k].r_info);
 			uint32_t type = ELF64_R_TYPE(r[k].r_info);
 			struct sym_def def;

@@ -35,20 +35,6 @@ static void set_bit(void *map, int byte, int bit, bool on)
 		*b &= (unsigned char)~(1u << bit);
 }
 
-/* l_info index of a dynamic tag, glibc's DT_*, VERSYMIDX, VALIDX, ADDRIDX scheme; -1 if none. */
-static int info_index(int64_t tag)
-{
-	if (tag >= 0 && tag < DT_NUM_DIRECT)
-		return (int)tag;
-	if (tag >= 0x6ffffff0 && tag <= 0x6fffffff)           /* VERSYMIDX */
-		return DT_NUM_DIRECT + (int)(0x6fffffff - tag);
-	if (tag >= 0x6ffffd00 && tag <= 0x6ffffdff)           /* VALIDX: after 3 "extra" slots */
-		return DT_NUM_DIRECT + 16 + 3 + (int)(0x6ffffdff - tag);
-	if (tag >= 0x6ffffe00 && tag <= 0x6ffffeff)           /* ADDRIDX */
-		return DT_NUM_DIRECT + 16 + 3 + 12 + (int)(0x6ffffeff - tag);
-	return -1;
-}
-
 /* The fields that follow what became of d after its map was made (an audit module may have
  * been shown the map as soon as d was mapped): TLS (module ids are given later), its type, its
  * place in the global scope. (Its scopes follow its dlopen roots: glibc_set_scope.) */
@@ -79,12 +65,6 @@ void glibc_build_map(struct dso *d)
 	LM(ln, LN_name, const char *) = d->soname ? d->soname : name;
 	LM(ln, LN_dont_free, int) = 1;
 	LM(m, LM_l_libname, void *) = ln;
-	if (d->dynamic)
-		for (Elf64_Dyn *e = d->dynamic; e->d_tag != DT_NULL; e++) {
-			int i = info_index(e->d_tag);
-			if (i >= 0 && i < 80 && !LM(m, LM_l_info + 8 * i, void *))
-				LM(m, LM_l_info + 8 * i, Elf64_Dyn *) = e;
-		}
 	LM(m, LM_l_map_end, uintptr_t) = d->map_start + d->map_len;
 	LM(m, LM_l_text_end, uintptr_t) = d->map_start + d->map_len;
 	/* The directory of the file (dlinfo RTLD_DI_ORIGIN copies it), as glibc sets it for every

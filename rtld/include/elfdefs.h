@@ -59,7 +59,7 @@
 #define DT_RELRENT 37
 #endif
 #ifndef DT_NUM_DIRECT
-#define DT_NUM_DIRECT 38 /* tags below this index dyn[] directly */
+#define DT_NUM_DIRECT 38 /* tags below this index have l_info[tag] (glibc's DT_NUM) */
 #endif
 #ifndef DT_GNU_HASH
 #define DT_GNU_HASH 0x6ffffef5

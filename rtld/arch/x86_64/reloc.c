@@ -59,9 +59,9 @@ void arch_setup_lazy(struct dso *d)
 {
 	/* GOT[1] identifies the object to the trampoline, GOT[2] is the trampoline (PLT0 pushes
 	 * the first and jumps to the second). */
-	if (!d->has_dyn[DT_PLTGOT])
+	if (!dso_has(d, DT_PLTGOT))
 		return;
-	uintptr_t *got = (uintptr_t *)(d->load_bias + d->dyn[DT_PLTGOT]);
+	uintptr_t *got = (uintptr_t *)(d->load_bias + dso_dyn(d, DT_PLTGOT));
 	if (!target_ok(d, (uintptr_t)&got[2]))
 		die_load(dso_display(d), "DT_PLTGOT outside the writable segments");
 	got[1] = (uintptr_t)d;
@@ -230,7 +230,7 @@ static inline __attribute__((always_inline)) void lazy_check(struct dso *d, size
 		known = o == d;
 	if (!known)
 		rt_die("symbol lookup error", NULL, "lazy binding through a damaged GOT (GOT[1] is not an object)");
-	if ((index + 1) * sizeof(Elf64_Rela) > d->dyn[DT_PLTRELSZ])
+	if ((index + 1) * sizeof(Elf64_Rela) > d->pltrelsz)
 		rt_die("symbol lookup error", dso_display(d), "PLT index %zu out of range", index);
 }
 
@@ -254,7 +254,7 @@ static inline __attribute__((always_inline)) uintptr_t lazy_target(struct dso *d
 {
 	bool reading = scope_enter();
 	lazy_check(d, index);
-	const Elf64_Rela *r = (const Elf64_Rela *)(d->load_bias + d->dyn[DT_JMPREL]) + index;
+	const Elf64_Rela *r = d->jmprel + index;
 	*where = (uint64_t *)(d->load_bias + r->r_offset);
 	if (!target_ok(d, (uintptr_t)*where))
 		rt_die("symbol lookup error", dso_display(d), "PLT relocation at %#lx outside the writable segments",
