@@ -136,7 +136,7 @@ static void setup(void)
 	uint64_t hwcap = HWCAP_X86_64 | (cpu->avx512_1 ? HWCAP_X86_AVX512_1 : 0);
 	caps.legacy_allowed = hwcap | HWCAP_PLATFORMS | HWCAP_TLS;
 	caps.platform_bit = ~0ull;
-	static const char *const platforms[] = {"i586", "i686", "haswell", "xeon_phi"};
+	static const char platforms[][9] = {"i586", "i686", "haswell", "xeon_phi"}; /* no pointers: not RELRO */
 	for (size_t i = 0; platform && i < 4; i++)
 		if (strcmp(platform, platforms[i]) == 0)
 			caps.platform_bit = 1ull << (48 + i);

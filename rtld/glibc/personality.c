@@ -16,11 +16,29 @@ static bool libc_initialised[NS_MAX];
 
 static uintptr_t sym_in(struct dso *d, const char *name, const char *version, uint32_t version_hash);
 static void use_libc_functions(struct dso *l);
+
 static unsigned fns_ns = NS_MAX; /* whose libc.so.6 glibc_libc's functions are (NS_MAX: none) */
 static char *ns_record(unsigned n) { return _rtld_global + GL__dl_ns + n * NAMESPACE_SIZE; }
 
 #define GL(off, type) LM(_rtld_global, off, type)
 #define GLRO(off, type) LM(_rtld_global_ro, off, type)
+
+/* _rtld_global_ro is in our RELRO (exports.c), read-only once start-up has relocated
+ * everything (main.c step 9); after that GLRO(dl_catch_error), the one field that changes
+ * later (dlmopen brings a libc into a namespace, dlclose takes it away), is written with the
+ * page made writable for the store. */
+static bool glro_sealed;
+static void glro_set_catch_error(uintptr_t v)
+{
+	if (GLRO(GLRO__dl_catch_error, uintptr_t) == v)
+		return;
+	void *page = (void *)((uintptr_t)(_rtld_global_ro + GLRO__dl_catch_error) & ~(R.pagesize - 1));
+	if (glro_sealed)
+		sys_mprotect(page, R.pagesize, PROT_READ_ | PROT_WRITE_);
+	GLRO(GLRO__dl_catch_error, uintptr_t) = v;
+	if (glro_sealed)
+		sys_mprotect(page, R.pagesize, PROT_READ_);
+}
 
 /* The build-id of d as lowercase hex, from its PT_NOTE segments; "" if none. */
 static void build_id(const struct dso *d, char *out, size_t outlen)
@@ -118,7 +136,7 @@ void glibc_forget_namespace(unsigned ns)
 		return;
 	/* An audit module's libc.so.6 that served before the program's exists: another one's. */
 	memset(&glibc_libc, 0, sizeof glibc_libc);
-	GLRO(GLRO__dl_catch_error, uintptr_t) = 0;
+	glro_set_catch_error(0);
 	fns_ns = NS_MAX;
 	for (unsigned n = 0; n < NS_MAX; n++)
 		if (libc_of[n] && libc_initialised[n]) {
@@ -283,7 +301,7 @@ static void fill_rtld_global_ro(void)
 static void use_libc_functions(struct dso *l)
 {
 	fns_ns = l->ns;
-	GLRO(GLRO__dl_catch_error, uintptr_t) = sym_in(l, "_dl_catch_error", "GLIBC_PRIVATE", ELF_HASH_GLIBC_PRIVATE);
+	glro_set_catch_error(sym_in(l, "_dl_catch_error", "GLIBC_PRIVATE", ELF_HASH_GLIBC_PRIVATE));
 	glibc_libc.mutex_lock = (int (*)(void *))sym_in(l, "pthread_mutex_lock", "GLIBC_2.2.5", ELF_HASH_GLIBC_2_2_5);
 	glibc_libc.mutex_unlock = (int (*)(void *))sym_in(l, "pthread_mutex_unlock", "GLIBC_2.2.5", ELF_HASH_GLIBC_2_2_5);
 	glibc_libc.signal_error = (void (*)(int, const char *, const char *, const char *))sym_in(
@@ -327,6 +345,7 @@ void glibc_before_reloc(uintptr_t *sp)
 
 void glibc_after_reloc(void)
 {
+	glro_sealed = true; /* main.c: RELRO is read-only from here */
 	/* What libc's free() is must be what the program sees (it may interpose malloc). */
 	struct sym_def def;
 	if (lookup_global("malloc", &def))
@@ -339,7 +358,7 @@ void glibc_after_reloc(void)
 	R.app_calloc = glibc_libc.calloc;
 	/* glibc's ld.so takes libc's malloc functions for itself here, through dlsym's path:
 	 * audit modules see those four bindings (la_symbind64, LA_SYMB_DLSYM, from the program). */
-	static const char *const malloc_fns[] = {"calloc", "free", "malloc", "realloc"};
+	static const char malloc_fns[][8] = {"calloc", "free", "malloc", "realloc"}; /* no pointers: not RELRO */
 	for (size_t i = 0; R.naudit && i < sizeof malloc_fns / sizeof malloc_fns[0]; i++)
 		if (lookup_global(malloc_fns[i], &def)) {
 			void *value = (void *)sym_address(&def);
