@@ -11,7 +11,9 @@
 #include "reloc.h"
 #include "stack.h"
 
-struct rc_state RC = {.dirfd = -1};
+/* With the cache off (the default) nothing writes it: in .bss.rare, it takes no page of any
+ * process that does not use the cache. relcache_init gives dirfd its closed value, -1. */
+struct rc_state RC RARELY_WRITTEN;
 
 void rc_debug(const struct dso *d, const char *fmt, ...)
 {
@@ -48,6 +50,7 @@ void relcache_init(void)
 	const char *v = env_get("MMLD_RELOC_CACHE");
 	if (!v || !*v || strcmp(v, "0") == 0)
 		return;
+	RC.dirfd = -1;
 	if (strcmp(v, "verify") == 0)
 		RC.verify = true;
 	else if (strcmp(v, "1") != 0) {
