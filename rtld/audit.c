@@ -58,7 +58,7 @@ static struct audit_state *state(struct dso *d, unsigned i)
 }
 
 /* Objects of an audit module's namespace are never audited (glibc: l_auditing of its head). */
-static bool unaudited(const struct dso *d) { return R.ns[d->ns].auditing; }
+static bool unaudited(const struct dso *d) { return NS(d->ns)->auditing; }
 
 static struct dso *ns_head(unsigned ns)
 {
@@ -117,7 +117,7 @@ int audit_register(struct dso *module, const char *name, char *err, size_t errle
 	R.audit_plt_hooks |= a->pltenter || a->pltexit;
 	R.audit_symbind |= a->symbind != NULL;
 	R.naudit++;
-	R.ns[module->ns].auditing = true;
+	NS(module->ns)->auditing = true;
 	return 0;
 }
 
@@ -151,7 +151,7 @@ void audit_objopen(struct dso *d)
 void audit_activity(unsigned ns, unsigned action)
 {
 	struct dso *head = ns_head(ns);
-	if (!head || R.ns[ns].auditing)
+	if (!head || NS(ns)->auditing)
 		return;
 	for (unsigned i = 0; i < R.naudit; i++)
 		if (auditors[i].activity)
@@ -171,11 +171,11 @@ void audit_objclose(struct dso *d)
  * too (its cookie was never changed: la_objopen is not called for it). */
 void audit_objclose_rtld_proxy(unsigned ns)
 {
-	if (R.ns[ns].auditing || !R.ns[ns].rtld_proxy)
+	if (NS(ns)->auditing || !NS(ns)->rtld_proxy)
 		return;
 	for (unsigned i = 0; i < R.naudit; i++)
 		if (auditors[i].objclose) {
-			uintptr_t cookie = (uintptr_t)R.ns[ns].rtld_proxy;
+			uintptr_t cookie = (uintptr_t)NS(ns)->rtld_proxy;
 			auditors[i].objclose(&cookie);
 		}
 }
@@ -288,11 +288,11 @@ void audit_symbind_dlsym(struct dso *ref, struct dso *def, const Elf64_Sym *defs
 }
 
 /* --- the PLT when modules have la_pltenter/la_pltexit ---------------------------------------- */
-bool audit_plt_trampoline(const struct dso *d) { return R.audit_plt_hooks && !R.ns[d->ns].auditor; }
+bool audit_plt_trampoline(const struct dso *d) { return R.audit_plt_hooks && !NS(d->ns)->auditor; }
 
 void audit_plt_alloc(struct dso *d)
 {
-	if (R.ns[d->ns].auditor || (!R.audit_plt_hooks && !R.audit_symbind) || !dso_has(d, DT_JMPREL) || d->audit_plt)
+	if (NS(d->ns)->auditor || (!R.audit_plt_hooks && !R.audit_symbind) || !dso_has(d, DT_JMPREL) || d->audit_plt)
 		return;
 	size_t n = dso_dyn(d, DT_PLTRELSZ) / sizeof(Elf64_Rela);
 	d->audit_plt = (R.app_calloc ? R.app_calloc : rt_calloc)(n ? n : 1, sizeof *d->audit_plt);

@@ -46,8 +46,8 @@ void debug_link(void)
 {
 	struct link_map *prev[NS_MAX] = {0};
 	for (unsigned n = 0; n < R.nns; n++) {
-		R.ns[n].first_map = NULL;
-		R.ns[n].nmaps = 0;
+		NS(n)->first_map = NULL;
+		NS(n)->nmaps = 0;
 	}
 	for (struct dso *d = R.head; d; d = d->next) {
 		struct link_map *m = d->personality ? d->personality : plain_map(d);
@@ -56,11 +56,11 @@ void debug_link(void)
 			m->l_name = d->kind == DSO_MAIN ? "" : (char *)dso_display(d);
 			m->l_ld = d->dynamic;
 		}
-		chain(&R.ns[d->ns], &prev[d->ns], m);
+		chain(NS(d->ns), &prev[d->ns], m);
 	}
 	for (unsigned n = 1; n < R.nns; n++)
-		if (R.ns[n].rtld_proxy && R.ns[n].first_map)
-			chain(&R.ns[n], &prev[n], R.ns[n].rtld_proxy);
+		if (NS(n)->rtld_proxy && NS(n)->first_map)
+			chain(NS(n), &prev[n], NS(n)->rtld_proxy);
 }
 
 static struct r_debug_extended *ns_r_debug(unsigned n) { return n ? &ns_debug[n] : &_r_debug_extended; }
@@ -89,11 +89,11 @@ void debug_prepare(void)
 	bool first = _r_debug_extended.base.r_version == 0;
 	debug_link();
 	for (unsigned n = 0; n < R.nns; n++) {
-		if (!R.ns[n].used && !ns_r_debug(n)->base.r_brk)
+		if (!NS(n)->used && !ns_r_debug(n)->base.r_brk)
 			continue;
 		debug_initialize(n);
 		struct r_debug_extended *r = ns_r_debug(n);
-		r->base.r_map = R.ns[n].first_map;
+		r->base.r_map = NS(n)->first_map;
 		r->base.r_state = 0; /* RT_CONSISTENT */
 	}
 	/* DT_DEBUG in the program points the debugger at _r_debug; written once, at start-up,

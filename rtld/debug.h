@@ -26,7 +26,7 @@ struct r_debug_extended {
 extern struct r_debug_extended _r_debug_extended HIDDEN;
 EXPORT void _dl_debug_state(void);
 /* Links each namespace's link_map chain (l_next/l_prev) in load order, ld-mmld.so's stand-in
- * last in namespaces other than 0, and records its head and length in R.ns[n]. Objects without
+ * last in namespaces other than 0, and records its head and length in NS(n). Objects without
  * a personality map get a plain one. */
 HIDDEN void debug_link(void);
 /* Builds the chains and tells the debugger the lists are consistent. */

@@ -15,6 +15,16 @@
 #include "lock.h"
 #include "options.h"
 
+/* Namespaces 1..NS_MAX-1 (NS(n)): dlmopen and audit modules only. */
+static struct link_ns rtld_ns_more[NS_MAX - 1] RARELY_WRITTEN;
+struct link_ns *rtld_ns[NS_MAX] = {
+	&R.ns0, &rtld_ns_more[0], &rtld_ns_more[1], &rtld_ns_more[2],
+	&rtld_ns_more[3], &rtld_ns_more[4], &rtld_ns_more[5], &rtld_ns_more[6],
+	&rtld_ns_more[7], &rtld_ns_more[8], &rtld_ns_more[9], &rtld_ns_more[10],
+	&rtld_ns_more[11], &rtld_ns_more[12], &rtld_ns_more[13], &rtld_ns_more[14],
+};
+_Static_assert(NS_MAX == 16, "rtld_ns lists every namespace");
+
 /* The problem part of an "OBJECT: problem" message. */
 static const char *strstr_after(const char *err)
 {
@@ -62,7 +72,7 @@ void deps_list_rtld(void)
 {
 	/* glibc puts its own link map right after the object that precedes it in the program's
 	 * search list (the global scope), wherever that is in the load order. */
-	const struct link_ns *ns = &R.ns[0];
+	const struct link_ns *ns = &R.ns0;
 	size_t i = 0;
 	while (i < ns->nscope && ns->scope[i] != R.self)
 		i++;
@@ -89,7 +99,7 @@ void deps_remove(struct dso *d)
 	/* The scope without d, in a new array (readers may be searching the old one), padded
 	 * to the old length with its last entry again (a duplicate at the end finds nothing
 	 * new) for readers that still use the old count. */
-	struct link_ns *ns = &R.ns[d->ns];
+	struct link_ns *ns = NS(d->ns);
 	struct dso **s = rt_malloc(ns->scope_cap * sizeof *s);
 	if (!s)
 		die_load(NULL, "out of memory");
@@ -131,7 +141,7 @@ void deps_free(struct dso *d)
  * be in several (every libc.so.6 needs it), so its flag is kept per namespace. */
 static bool *scope_flag(unsigned n, struct dso *d)
 {
-	return d == R.self && n != 0 ? &R.ns[n].self_in_scope : &d->in_global_scope;
+	return d == R.self && n != 0 ? &NS(n)->self_in_scope : &d->in_global_scope;
 }
 
 void deps_scope_add_to(unsigned n, struct dso *d)
@@ -139,7 +149,7 @@ void deps_scope_add_to(unsigned n, struct dso *d)
 	bool *in = scope_flag(n, d);
 	if (*in)
 		return;
-	struct link_ns *ns = &R.ns[n];
+	struct link_ns *ns = NS(n);
 	if (ns->nscope == ns->scope_cap) {
 		/* Grown into a new array: lazy-binding fix-ups in other threads may be searching
 		 * the old one (rtld/lock.c). */
@@ -247,7 +257,7 @@ static struct dso *load_one(const char *name, struct dso *req, enum deps_load ho
 	 * program's namespace glibc searches for it first, which audit modules see: then so do we
 	 * (the file found is recognised below, never mapped for good). */
 	if (R.self->soname && strcmp(name, R.self->soname) == 0 && !(R.naudit && R.load_ns)) {
-		R.ns[R.load_ns].rtld_listed = true;
+		NS(R.load_ns)->rtld_listed = true;
 		return R.self;
 	}
 	struct dso *d = deps_find_loaded(name);
@@ -258,7 +268,7 @@ static struct dso *load_one(const char *name, struct dso *req, enum deps_load ho
 	bool missing;
 	d = search_and_map(name, req, err, sizeof err, &missing);
 	if (!d && R.self->soname && strcmp(name, R.self->soname) == 0) { /* searched for audit modules */
-		R.ns[R.load_ns].rtld_listed = true;
+		NS(R.load_ns)->rtld_listed = true;
 		return R.self;
 	}
 	if (!d) {
@@ -295,7 +305,7 @@ static struct dso *load_one(const char *name, struct dso *req, enum deps_load ho
 	if (d->soname && R.self && R.self->soname && strcmp(d->soname, R.self->soname) == 0) {
 		map_unmap(d);
 		rt_free(d);
-		R.ns[R.load_ns].rtld_listed = true;
+		NS(R.load_ns)->rtld_listed = true;
 		return R.self;
 	}
 	d->ns = R.load_ns;

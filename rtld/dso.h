@@ -59,6 +59,7 @@ struct dso {
 		DSO_AT(LM_l_gnu_bitmask_idxbits, uint32_t gnu_bloom_mask);
 		DSO_AT(LM_l_gnu_shift, uint32_t gnu_shift);
 		DSO_AT(LM_l_gnu_buckets, const uint32_t *gnu_buckets);
+		DSO_AT(LM_l_gnu_chain_zero, const uint32_t *gnu_chain_zero); /* chain, by symbol index */
 		DSO_AT(LM_l_versyms, const uint16_t *versym);      /* l_versyms (dynamic.c) */
 		DSO_AT(LM_l_map_start, uintptr_t map_start);       /* l_map_start: the reservation */
 		DSO_AT(LM_l_file_id, uint64_t dev);                /* l_file_id (search.c / map.c) */
@@ -90,8 +91,8 @@ struct dso {
 	/* load_bias (run-time address minus link-time address), map_start, phdr, phnum, entry,
 	 * relro_start, relro_len: above */
 	size_t map_len;               /* of the reservation covering every PT_LOAD */
-	uint16_t e_type;
 	uint32_t stack_flags;         /* PT_GNU_STACK p_flags (PF_X wanted executable stack) */
+	uint16_t e_type;
 	struct relcache_obj *relcache;/* MMLD_RELOC_CACHE: its agreed address and identity (relcache.h) */
 
 	/* --- TLS, from PT_TLS (map.c) and layout (tls.c) --- */
@@ -114,17 +115,9 @@ struct dso {
 	const uint32_t *sysv_hash;    /* nbucket, nchain, buckets[], chains[] */
 	const uint32_t *gnu_hash;     /* nbuckets, symoffset, bloom_size, bloom_shift, ... */
 	const uint64_t *gnu_bloom;
-	const uint32_t *gnu_chain;
-	uint32_t gnu_symoffset;       /* the header's words, copied where every lookup visiting
-					 the object reads them (gnu_nbuckets, _bloom_mask, _shift:
-					 above) */
 	uintptr_t exec_lo, exec_hi;   /* the one executable PT_LOAD (run-time), if there is just
 					 one: code_address's test is then one compare; else 0, 0 */
-	const Elf64_Verdef *verdef;
-	size_t verdefnum;
-	const Elf64_Verneed *verneed;
-	size_t verneednum;
-	uintptr_t relr, relrsz;       /* DT_RELR, run-time address */
+	/* DT_VERDEF, DT_VERNEED, their counts, DT_RELR: dso_verdef() & co. read info[] */
 	struct dso_version *versions; /* indexed by versym index (versions.c) */
 	size_t nversions;
 
@@ -151,6 +144,9 @@ struct dso {
 	/* --- relocation (reloc.c) --- */
 	uintptr_t write_lo, write_hi; /* span of the segments relocations may write */
 	uint32_t nrelocs, nrelative, nsymbolic; /* counts for LD_DEBUG=statistics */
+	uint32_t gnu_symoffset;       /* the GNU hash header's second word (gnu_nbuckets,
+					 _bloom_mask, _shift: above, copied where every lookup
+					 visiting the object reads them) */
 	void *tlsdesc_blocks;         /* the dynamic TLS descriptors made for it (freed with it) */
 
 	/* --- rtld-audit (audit.c) --- */
@@ -220,10 +216,39 @@ static inline int dso_info_index(int64_t tag)
 	return i < (int)DSO_INFO_COUNT ? i : -1;
 }
 
+/* info[] slots of the tags glibc's VERSYMIDX covers (DT_VERSYM .. DT_VERNEEDNUM). */
+#define DSO_VERSYMIDX(tag) (DT_NUM_DIRECT + (int)(0x6fffffff - (tag)))
+
 /* Has the dynamic section tag (< DT_NUM_DIRECT)? */
 static inline bool dso_has(const struct dso *d, int tag) { return d->info[tag] != NULL; }
 /* The tag's d_val/d_ptr as the file has it (link-time addresses); 0 if absent. */
 static inline uint64_t dso_dyn(const struct dso *d, int tag) { return d->info[tag] ? d->info[tag]->d_un.d_val : 0; }
+
+/* The version tables (run-time addresses, NULL if none) and their counts: dynamic.c checked
+ * the tables. */
+static inline const Elf64_Verdef *dso_verdef(const struct dso *d)
+{
+	const Elf64_Dyn *e = d->info[DSO_VERSYMIDX(DT_VERDEF)];
+	return e ? (const Elf64_Verdef *)(d->load_bias + e->d_un.d_ptr) : NULL;
+}
+static inline size_t dso_verdefnum(const struct dso *d)
+{
+	const Elf64_Dyn *e = d->info[DSO_VERSYMIDX(DT_VERDEFNUM)];
+	return e ? e->d_un.d_val : 0;
+}
+static inline const Elf64_Verneed *dso_verneed(const struct dso *d)
+{
+	const Elf64_Dyn *e = d->info[DSO_VERSYMIDX(DT_VERNEED)];
+	return e ? (const Elf64_Verneed *)(d->load_bias + e->d_un.d_ptr) : NULL;
+}
+static inline size_t dso_verneednum(const struct dso *d)
+{
+	const Elf64_Dyn *e = d->info[DSO_VERSYMIDX(DT_VERNEEDNUM)];
+	return e ? e->d_un.d_val : 0;
+}
+/* DT_RELR's table, run-time address (0 if none), and its size. */
+static inline uintptr_t dso_relr(const struct dso *d) { return dso_has(d, DT_RELR) ? d->load_bias + dso_dyn(d, DT_RELR) : 0; }
+static inline size_t dso_relrsz(const struct dso *d) { return dso_dyn(d, DT_RELRSZ); }
 
 static inline const char *dso_str(const struct dso *d, size_t off)
 {

@@ -107,9 +107,10 @@ static int gnu_hash_nsyms(struct dso *d, size_t *out)
 		*out = symoffset;
 		return 0;
 	}
-	size_t room = dso_room(d, (uintptr_t)d->gnu_chain) / sizeof(uint32_t);
+	const uint32_t *chain = d->gnu_chain_zero + symoffset;
+	size_t room = dso_room(d, (uintptr_t)chain) / sizeof(uint32_t);
 	for (size_t i = last - symoffset; i < room; i++)
-		if (d->gnu_chain[i] & 1) {
+		if (chain[i] & 1) {
 			*out = symoffset + i + 1;
 			return 0;
 		}
@@ -130,9 +131,9 @@ int dynamic_decode(struct dso *d, char *err, size_t errlen)
 		int64_t t = dyn[i].d_tag;
 		uint64_t v = dyn[i].d_un.d_val;
 		/* DT_NEEDED and friends repeat: the first is kept, the list is walked again where
-		 * needed. */
+		 * needed. The extension tags below keep their last entry, as the switch does. */
 		int x = dso_info_index(t);
-		if (x >= 0 && !d->info[x])
+		if (x >= DT_NUM_DIRECT || (x >= 0 && !d->info[x])) /* the others: the last, as glibc */
 			d->info[x] = &dyn[i];
 		if (t >= 0 && t < DT_NUM_DIRECT)
 			continue;
@@ -140,9 +141,7 @@ int dynamic_decode(struct dso *d, char *err, size_t errlen)
 		case DT_GNU_HASH: gnu_hash = v; break;
 		case DT_VERSYM: versym = v; break;
 		case DT_VERDEF: verdef = v; break;
-		case DT_VERDEFNUM: d->verdefnum = v; break;
 		case DT_VERNEED: verneed = v; break;
-		case DT_VERNEEDNUM: d->verneednum = v; break;
 		case DT_FLAGS_1: d->flags_1 = v; break;
 		case 0x6ffffefc: /* DT_AUDIT */
 		case 0x6ffffefb: /* DT_DEPAUDIT */
@@ -179,7 +178,7 @@ int dynamic_decode(struct dso *d, char *err, size_t errlen)
 		d->gnu_hash = h;
 		d->gnu_bloom = (const uint64_t *)(h + 4);
 		d->gnu_buckets = (const uint32_t *)(d->gnu_bloom + bloom_size);
-		d->gnu_chain = d->gnu_buckets + nbuckets;
+		d->gnu_chain_zero = d->gnu_buckets + nbuckets - h[1];
 		d->gnu_nbuckets = nbuckets;
 		d->gnu_symoffset = h[1];
 		d->gnu_bloom_mask = bloom_size - 1;
@@ -219,13 +218,11 @@ int dynamic_decode(struct dso *d, char *err, size_t errlen)
 			BAD("version symbol table outside the loaded segments");
 	}
 	if (verdef) {
-		d->verdef = (const Elf64_Verdef *)(b + verdef);
-		if (!contains(d, (uintptr_t)d->verdef, sizeof(Elf64_Verdef), PF_R))
+		if (!contains(d, b + verdef, sizeof(Elf64_Verdef), PF_R))
 			BAD("version definitions outside the loaded segments");
 	}
 	if (verneed) {
-		d->verneed = (const Elf64_Verneed *)(b + verneed);
-		if (!contains(d, (uintptr_t)d->verneed, sizeof(Elf64_Verneed), PF_R))
+		if (!contains(d, b + verneed, sizeof(Elf64_Verneed), PF_R))
 			BAD("version needs outside the loaded segments");
 	}
 	if (dso_has(d, DT_SONAME))
@@ -239,9 +236,7 @@ int dynamic_decode(struct dso *d, char *err, size_t errlen)
 	if (dso_has(d, DT_RELR) != dso_has(d, DT_RELRSZ) && (dso_has(d, DT_RELR) || dso_dyn(d, DT_RELRSZ)))
 		BAD("DT_RELR and DT_RELRSZ do not come together");
 	if (dso_has(d, DT_RELR)) {
-		d->relr = b + dso_dyn(d, DT_RELR);
-		d->relrsz = dso_dyn(d, DT_RELRSZ);
-		if (!contains(d, d->relr, d->relrsz, PF_R))
+		if (!contains(d, dso_relr(d), dso_relrsz(d), PF_R))
 			BAD("RELR table outside the loaded segments");
 	}
 	if (dso_has(d, DT_RELA) && !contains(d, b + dso_dyn(d, DT_RELA), dso_dyn(d, DT_RELASZ), PF_R))

@@ -61,7 +61,7 @@ struct dso *filter_load(struct dso *d, const Elf64_Dyn *e, deps_loader load)
 	}
 	if (d->in_global_scope) {
 		deps_scope_add_to(d->ns, f);
-		struct link_ns *ns = &R.ns[d->ns];
+		struct link_ns *ns = NS(d->ns);
 		move_before(ns->scope, ns->nscope, f, d);
 	}
 	return f;

@@ -192,7 +192,7 @@ static void fini_at_exit(void)
 	R.exiting = true;
 	for (int auditors = 0; auditors < 2; auditors++)
 		for (unsigned n = R.nns; n-- > 0;) {
-			if (!R.ns[n].used || R.ns[n].auditing != (auditors == 1))
+			if (!NS(n)->used || NS(n)->auditing != (auditors == 1))
 				continue;
 			bool tell = R.naudit && !auditors;
 			if (tell)

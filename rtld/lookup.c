@@ -92,7 +92,7 @@ __attribute__((always_inline)) static inline const Elf64_Sym *find_in(const stru
 	size_t i = d->gnu_buckets[p.hv % d->gnu_nbuckets];
 	if (i < symoffset)
 		return NULL;
-	const uint32_t *chain = d->gnu_chain - symoffset; /* indexed by symbol */
+	const uint32_t *chain = d->gnu_chain_zero; /* indexed by symbol */
 	for (size_t n = d->nsyms; i < n; i++) {
 		uint32_t c = chain[i];
 		if (((c ^ p.hv) >> 1) == 0) {
@@ -300,7 +300,7 @@ bool lookup_reloc_symbol(struct dso *req, size_t symidx, bool plt, bool copy, st
 		}
 	}
 	/* The global scope as published (lock.c scope_publish): read without a lock. */
-	const struct link_ns *ns = &R.ns[req->ns];
+	const struct link_ns *ns = NS(req->ns);
 	struct dso **scope = __atomic_load_n(&ns->scope, __ATOMIC_ACQUIRE);
 	size_t nscope = __atomic_load_n(&ns->nscope, __ATOMIC_ACQUIRE);
 	if (copy ? search_other(scope, nscope, &q, R.main, out) : search(scope, nscope, &q, NULL, out)) {
@@ -322,8 +322,8 @@ bool lookup_reloc_symbol(struct dso *req, size_t symidx, bool plt, bool copy, st
 bool lookup_global(const char *name, struct sym_def *out)
 {
 	struct sym_query q = {.name = name, .gnu_hash = gnu_hash(name)};
-	struct dso **scope = __atomic_load_n(&R.ns[0].scope, __ATOMIC_ACQUIRE);
-	return search_other(scope, __atomic_load_n(&R.ns[0].nscope, __ATOMIC_ACQUIRE), &q, NULL, out);
+	struct dso **scope = __atomic_load_n(&R.ns0.scope, __ATOMIC_ACQUIRE);
+	return search_other(scope, __atomic_load_n(&R.ns0.nscope, __ATOMIC_ACQUIRE), &q, NULL, out);
 }
 
 uintptr_t sym_address(const struct sym_def *def)

@@ -147,7 +147,7 @@ struct start_result {
 __attribute__((noinline)) static struct start_result rtld_main(uintptr_t *sp, uintptr_t self_bias)
 {
 	stack_decode(sp);                                        /* 3: argv, envp, auxv */
-	R.ns[0].used = true;                                     /* the program's namespace */
+	R.ns0.used = true;                                       /* the program's namespace */
 	R.nns = 1;
 	setup_xsave();                                           /* 3c: how the trampoline saves vectors */
 	R.self = map_adopt_image(&__ehdr_start, self_bias, DSO_RTLD);

@@ -46,8 +46,8 @@ size_t pages_written_by_relocs(const struct dso *d)
 	m.bits = rt_calloc((m.n + 63) / 64 + 1, 8);
 	if (!m.bits)
 		return 0;
-	if (d->relr) {
-		const uint64_t *w = (const uint64_t *)d->relr, *end = w + d->relrsz / 8;
+	if (dso_relr(d)) {
+		const uint64_t *w = (const uint64_t *)dso_relr(d), *end = w + dso_relrsz(d) / 8;
 		uintptr_t where = 0;
 		for (; w < end; w++) {
 			if (!(*w & 1)) {

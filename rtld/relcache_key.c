@@ -189,7 +189,7 @@ void rc_key_forget_scope(void)
 
 void *rc_key_build(struct dso *d, size_t *len)
 {
-	const struct link_ns *ns = &R.ns[d->ns]; /* its namespace's global scope (dlmopen) */
+	const struct link_ns *ns = NS(d->ns); /* its namespace's global scope (dlmopen) */
 	struct rc_key_obj *scope;
 	if (!scope_keys(ns, &scope))
 		return NULL;

@@ -43,9 +43,9 @@ static uint64_t page_up(uint64_t v) { return (v + R.pagesize - 1) & ~(R.pagesize
  * image while recording, so a word beyond it takes the path that reports). */
 static bool relr_inside(const struct dso *d, const struct rc_ranges *rg)
 {
-	if (!d->relr)
+	if (!dso_relr(d))
 		return true;
-	const uint64_t *w = (const uint64_t *)d->relr, *end = w + d->relrsz / 8;
+	const uint64_t *w = (const uint64_t *)dso_relr(d), *end = w + dso_relrsz(d) / 8;
 	uint64_t next = 0;
 	for (; w < end; w++) {
 		uint64_t lo, hi;

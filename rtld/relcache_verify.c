@@ -37,7 +37,7 @@ static const char *reloc_at(const struct dso *d, uint64_t a)
 			if (r[i].r_offset + 8 > a && r[i].r_offset < a + 8)
 				return type_name(R_TYPE(r[i].r_info));
 	}
-	if (d->relr)
+	if (dso_relr(d))
 		return "R_X86_64_RELATIVE (RELR), or none";
 	return "no relocation";
 }

@@ -316,8 +316,8 @@ void reloc_object(struct dso *d)
 			dso_display(d));
 		textrel_protect(d, true, textrel_exec);
 	}
-	if (d->relr) {
-		size_t n = relr_apply(d->load_bias, (const uint64_t *)d->relr, d->relrsz);
+	if (dso_relr(d)) {
+		size_t n = relr_apply(d->load_bias, (const uint64_t *)dso_relr(d), dso_relrsz(d));
 		d->nrelative += n;
 		d->nrelocs += n;
 	}

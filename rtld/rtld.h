@@ -61,6 +61,10 @@ struct link_ns {
 	unsigned nmaps;            /* maps on that chain */
 };
 
+/* Namespace n's record: namespace 0's is in R, on a page every start-up writes; the others are
+ * written only by dlmopen and audit modules, so they live in .bss.rare (deps.c). One load. */
+#define NS(n) (rtld_ns[n])
+
 struct rtld_state {
 	/* --- process start (stack.c) --- */
 	int argc;
@@ -106,7 +110,8 @@ struct rtld_state {
 	/* --- objects (deps.c) --- */
 	struct dso *head, *tail;   /* every object in load order */
 	struct dso *main, *self, *vdso;
-	struct link_ns ns[NS_MAX]; /* ns[0].scope: main, preloads, then breadth-first */
+	struct link_ns ns0;        /* namespace 0, NS(0); its scope: main, preloads, then
+				      breadth-first (the others: rtld_ns_more, deps.c) */
 	unsigned nns;              /* namespaces ever used: highest index + 1 */
 	unsigned load_ns;          /* the namespace objects are being loaded into */
 
@@ -158,6 +163,7 @@ struct rtld_state {
 };
 
 extern struct rtld_state R HIDDEN;
+extern struct link_ns *rtld_ns[NS_MAX] HIDDEN;
 
 /* A catch point inside the loader (arch/x86_64/start.S): rtld_setjmp returns 0, and 1 again
  * when rtld_longjmp is called with it; for errors at start-up that must not end the process

@@ -132,8 +132,8 @@ static const struct dso *find_needed(const char *file)
 /* Does d define version `name` (its verdef table, which versions_build checked)? */
 static bool defines_version(const struct dso *d, const char *name)
 {
-	const Elf64_Verdef *vd = d->verdef;
-	for (size_t n = 0; vd && n < d->verdefnum; n++) {
+	const Elf64_Verdef *vd = dso_verdef(d);
+	for (size_t n = 0; vd && n < dso_verdefnum(d); n++) {
 		const Elf64_Verdaux *a = (const Elf64_Verdaux *)((const char *)vd + vd->vd_aux);
 		if (strcmp(dso_str(d, a->vda_name), name) == 0)
 			return true;
@@ -149,14 +149,14 @@ static void print_versions(void)
 {
 	bool first = true;
 	for (const struct dso *d = R.head; d; d = d->next) {
-		if (d->missing || !d->verneed || !d->verneednum)
+		if (d->missing || !dso_verneed(d) || !dso_verneednum(d))
 			continue;
 		if (first)
 			rt_dprintf(1, "\n\tVersion information:\n");
 		first = false;
 		rt_dprintf(1, "\t%s:\n", d == R.main ? R.progname : dso_display(d));
-		const Elf64_Verneed *vn = d->verneed;
-		for (size_t n = 0; n < d->verneednum; n++) {
+		const Elf64_Verneed *vn = dso_verneed(d);
+		for (size_t n = 0; n < dso_verneednum(d); n++) {
 			const char *file = dso_str(d, vn->vn_file);
 			const struct dso *needed = find_needed(file);
 			const Elf64_Vernaux *a = (const Elf64_Vernaux *)((const char *)vn + vn->vn_aux);

@@ -39,7 +39,7 @@ static size_t verneed_entries(const struct dso *d, const char *need, size_t room
 {
 	size_t n = 0;
 	const char *p = need;
-	for (size_t i = 0; p && i < d->verneednum && in_table(need, room, p, sizeof(Elf64_Verneed)); i++) {
+	for (size_t i = 0; p && i < dso_verneednum(d) && in_table(need, room, p, sizeof(Elf64_Verneed)); i++) {
 		const Elf64_Verneed *vn = (const Elf64_Verneed *)p;
 		n += vn->vn_cnt < room / sizeof(Elf64_Vernaux) ? vn->vn_cnt : room / sizeof(Elf64_Vernaux);
 		if (n >= VERSYM_INDEX)
@@ -56,17 +56,17 @@ int versions_build(struct dso *d, char *err, size_t errlen)
 	/* Bounded walks: a fuzzed vd_next or vn_next could loop forever. Every record must lie
 	 * in the readable segment that holds the table's start (one section: the linker never
 	 * splits it), found once. */
-	const char *p = (const char *)d->verdef, *start = p;
+	const char *p = (const char *)dso_verdef(d), *start = p;
 	size_t room = p ? dso_room(d, (uintptr_t)p) : 0;
-	const char *need = (const char *)d->verneed;
+	const char *need = (const char *)dso_verneed(d);
 	size_t need_room = need ? dso_room(d, (uintptr_t)need) : 0;
 	/* Indexes run 1..verdefnum, then on through the verneed records' entries: the table is
 	 * sized for all of them at once (any other index still grows it). */
-	size_t last = p && d->verdefnum && d->verdefnum <= room / sizeof(Elf64_Verdef) ? d->verdefnum : 1;
+	size_t last = p && dso_verdefnum(d) && dso_verdefnum(d) <= room / sizeof(Elf64_Verdef) ? dso_verdefnum(d) : 1;
 	last += verneed_entries(d, need, need_room);
 	if (last > 1 && grow(d, last) < 0)
 		BAD("out of memory");
-	for (size_t i = 0; p && i < d->verdefnum; i++) {
+	for (size_t i = 0; p && i < dso_verdefnum(d); i++) {
 		const Elf64_Verdef *vd = (const Elf64_Verdef *)p;
 		if (!in_table(start, room, vd, sizeof *vd))
 			BAD("version definition %zu outside the loaded segments", i);
@@ -89,7 +89,7 @@ int versions_build(struct dso *d, char *err, size_t errlen)
 	}
 	p = start = need;
 	room = need_room;
-	for (size_t i = 0; p && i < d->verneednum; i++) {
+	for (size_t i = 0; p && i < dso_verneednum(d); i++) {
 		const Elf64_Verneed *vn = (const Elf64_Verneed *)p;
 		if (!in_table(start, room, vn, sizeof *vn))
 			BAD("version need %zu outside the loaded segments", i);
@@ -122,8 +122,8 @@ int versions_build(struct dso *d, char *err, size_t errlen)
  * record passed before d was accepted (deps_prepare), so the records are not checked again. */
 static bool defines_version(const struct dso *d, const char *name, uint32_t hash)
 {
-	const char *p = (const char *)d->verdef;
-	for (size_t i = 0; p && i < d->verdefnum; i++) {
+	const char *p = (const char *)dso_verdef(d);
+	for (size_t i = 0; p && i < dso_verdefnum(d); i++) {
 		const Elf64_Verdef *vd = (const Elf64_Verdef *)p;
 		if (vd->vd_cnt && vd->vd_hash == hash &&
 		    strcmp(dso_str(d, ((const Elf64_Verdaux *)(p + vd->vd_aux))->vda_name), name) == 0)
@@ -170,7 +170,7 @@ bool versions_check(struct dso *d, bool report_all)
 			for (size_t j = 0; j < d->ndeps && !needed; j++)
 				needed = d->deps[j] == dep;
 		}
-		if (!dep || !dep->verdef)
+		if (!dep || !dso_verdef(dep))
 			continue; /* an unversioned library satisfies every version (glibc agrees) */
 		if (DEBUG_ON(DBG_VERSIONS))
 			dbg("checking for version `%s' in file %s [0] required by file %s [0]", v->name, dso_display(dep),

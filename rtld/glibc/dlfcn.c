@@ -82,7 +82,7 @@ static void release_empty_namespaces(void)
 	for (struct dso *d = R.head; d; d = d->next)
 		has[d->ns] = true;
 	for (unsigned n = 1; n < R.nns; n++) {
-		struct link_ns *ns = &R.ns[n];
+		struct link_ns *ns = NS(n);
 		if (!ns->used || has[n])
 			continue;
 		ns->used = false;
@@ -101,8 +101,8 @@ static unsigned target_namespace(long nsid, const struct dso *caller, const char
 		return caller->ns;
 	if (nsid == LM_ID_NEWLM_) {
 		for (unsigned n = 1; n < NS_MAX; n++)
-			if (!R.ns[n].used) {
-				R.ns[n].used = true;
+			if (!NS(n)->used) {
+				NS(n)->used = true;
 				if (n >= R.nns)
 					R.nns = n + 1;
 				return n;
@@ -110,7 +110,7 @@ static unsigned target_namespace(long nsid, const struct dso *caller, const char
 		unlock();
 		raise_error_code(EINVAL_, file, "no more namespaces available for dlmopen()");
 	}
-	if (nsid != LM_ID_BASE_ && (nsid < 0 || nsid >= (long)R.nns || !R.ns[nsid].used)) {
+	if (nsid != LM_ID_BASE_ && (nsid < 0 || nsid >= (long)R.nns || !NS(nsid)->used)) {
 		unlock();
 		raise_error_code(EINVAL_, file, "invalid target namespace in dlmopen()");
 	}
@@ -280,7 +280,7 @@ static void unload_doomed(void)
 		bool emptied = ns != 0;
 		for (struct dso *d = R.head; d && emptied; d = d->next)
 			emptied = d->ns != ns || doomed(d);
-		if (emptied && R.ns[ns].rtld_listed)
+		if (emptied && NS(ns)->rtld_listed)
 			audit_objclose_rtld_proxy(ns);
 		audit_activity(ns, LA_ACT_DELETE_);
 	}
@@ -626,7 +626,7 @@ static void *dl_open_locked(const char *file, int mode, struct dso *req, long ns
 	unsigned ns = target_namespace(nsid, req, file);
 	R.load_ns = ns;
 	if (mode & RTLD_AUDITOR_)
-		R.ns[ns].auditor = true;
+		NS(ns)->auditor = true;
 	struct dso *existing = deps_find_loaded(file);
 	if (existing && existing->personality && existing->kind != DSO_MAIN) { /* the program by name: refused below */
 		R.load_ns = 0;
@@ -674,7 +674,7 @@ static void *dl_open_locked(const char *file, int mode, struct dso *req, long ns
 	d->refcount = 1;
 	d->loader = req;
 	deps_append(d);
-	if (ns != 0 && !R.ns[ns].nscope)
+	if (ns != 0 && !NS(ns)->nscope)
 		deps_scope_add(d); /* a new namespace's first object and its closure are its global scope */
 	deps_trace_mapped(d);
 	if (R.naudit) {

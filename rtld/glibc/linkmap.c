@@ -71,12 +71,11 @@ void glibc_build_map(struct dso *d)
 	 * object it opens; the program's is left NULL, as glibc leaves it until a $ORIGIN needs it. */
 	const char *origin = d->kind == DSO_LIB && d->path && d->path[0] ? search_origin(d) : NULL;
 	LM(m, LM_l_origin, const char *) = d->kind == DSO_MAIN ? NULL : origin ? origin : (const char *)-1;
-	/* l_nbuckets, l_gnu_bitmask_idxbits, l_gnu_shift, l_gnu_buckets are ours (dynamic.c);
-	 * the Bloom filter of an object without a GNU table is NULL here, as in glibc. */
-	if (d->gnu_hash) {
+	/* l_nbuckets, l_gnu_bitmask_idxbits, l_gnu_shift, l_gnu_buckets, l_gnu_chain_zero are
+	 * ours (dynamic.c); the Bloom filter of an object without a GNU table is NULL here, as in
+	 * glibc (ours lets every name through). */
+	if (d->gnu_hash)
 		LM(m, LM_l_gnu_bitmask, const void *) = d->gnu_bloom;
-		LM(m, LM_l_gnu_chain_zero, const void *) = d->gnu_chain - d->gnu_symoffset;
-	}
 	LM(m, LM_l_direct_opencount, unsigned) = 1;
 	if (d->loader && d->loader != d) {
 		glibc_build_map(d->loader);
@@ -196,7 +195,7 @@ static void *rtld_proxy(unsigned ns)
 void glibc_update_global_scope(void)
 {
 	for (unsigned n = 0; n < R.nns; n++) {
-		struct link_ns *ns = &R.ns[n];
+		struct link_ns *ns = NS(n);
 		struct scope_elem *g = global_scope(n);
 		if (ns->nscope > g->cap) {
 			size_t cap = ns->nscope * 2;
@@ -225,13 +224,13 @@ void glibc_link_list(void)
 			glibc_build_map(d);
 	}
 	for (unsigned n = 1; n < R.nns; n++)
-		if (R.ns[n].rtld_listed && !R.ns[n].rtld_proxy)
-			R.ns[n].rtld_proxy = rtld_proxy(n);
+		if (NS(n)->rtld_listed && !NS(n)->rtld_proxy)
+			NS(n)->rtld_proxy = rtld_proxy(n);
 	debug_link();
 	for (unsigned n = 0; n < R.nns; n++) { /* beyond R.nns: never used, still zero */
 		char *ns = _rtld_global + GL__dl_ns + n * NAMESPACE_SIZE;
-		LM(ns, NS__ns_loaded, void *) = R.ns[n].first_map;
-		LM(ns, NS__ns_nloaded, unsigned) = R.ns[n].nmaps;
+		LM(ns, NS__ns_loaded, void *) = NS(n)->first_map;
+		LM(ns, NS__ns_nloaded, unsigned) = NS(n)->nmaps;
 	}
 	LM(_rtld_global, GL__dl_nns, size_t) = R.nns;
 	glibc_update_global_scope();
