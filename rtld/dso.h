@@ -17,21 +17,16 @@
 
 enum dso_kind { DSO_MAIN, DSO_LIB, DSO_RTLD, DSO_VDSO };
 
-/* One entry of a versym index table: what version index N of this object means. 24 bytes:
- * every object has one per index (libc.so.6 44), each process its own. */
+/* One entry of a versym index table: what version index N of this object means. 16 bytes:
+ * every object has one per index (libc.so.6 44), each process its own. What only the
+ * needed-version check reads (the file that must define a needed version, its weak flag, the
+ * names' hashes) it reads from the object's verneed and verdef records themselves. */
 struct dso_version {
 	const char *name; /* NULL: index unused */
 	const struct dso_version *def; /* verneed: that library's verdef of the same name, once the
 					  needed-version check found it (a lookup that meets it
-					  there needs no compare); NULL: not known */
-	uint32_t hash;    /* ELF (SysV) hash of name */
-	uint32_t file : 31; /* verneed: 1 + the string-table offset of the library that must define
-			       it (DSO_VERSION_FILE); verdef: 0 */
-	uint32_t weak : 1;  /* verneed: VER_FLG_WEAK */
+					  there needs no compare); NULL: not known, or a verdef */
 };
-/* The file field for a vn_file offset: an offset too large for it becomes one past any string
- * table this field can name, which dso_str() then reports as a bad offset. */
-#define DSO_VERSION_FILE(off) ((off) < 0x7ffffffeu ? (uint32_t)(off) + 1 : 0x7fffffffu)
 
 /* A field of struct dso placed at a glibc link_map offset (see struct dso's first member). */
 #define DSO_PAD_(n) glibc_pad_##n

@@ -59,13 +59,6 @@ static inline uint32_t gnu_hash(const char *s)
 	}
 }
 
-/* elf_hash of the version names the loader asks for by name (the glibc personality's look-ups
- * of libc's and the vDSO's functions), so that each look-up does not hash them again;
- * tests/unit/test_hash.c checks them. */
-#define ELF_HASH_GLIBC_PRIVATE 0x0963cf85u
-#define ELF_HASH_GLIBC_2_2_5 0x09691a75u
-#define ELF_HASH_LINUX_2_6 0x03ae75f6u
-
 /* DT_HASH (System V gABI); also the hash stored in version records. */
 static inline uint32_t elf_hash(const char *s)
 {

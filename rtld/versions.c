@@ -80,8 +80,6 @@ int versions_build(struct dso *d, char *err, size_t errlen)
 			if (grow(d, ndx) < 0)
 				BAD("out of memory");
 			d->versions[ndx].name = dso_str(d, aux->vda_name);
-			d->versions[ndx].hash = vd->vd_hash;
-			d->versions[ndx].file = 0;
 		}
 		if (!vd->vd_next)
 			break;
@@ -104,9 +102,6 @@ int versions_build(struct dso *d, char *err, size_t errlen)
 			if (grow(d, ndx) < 0)
 				BAD("out of memory");
 			d->versions[ndx].name = dso_str(d, va->vna_name);
-			d->versions[ndx].hash = va->vna_hash;
-			d->versions[ndx].file = DSO_VERSION_FILE(vn->vn_file);
-			d->versions[ndx].weak = (va->vna_flags & VER_FLG_WEAK) != 0;
 			if (!va->vna_next)
 				break;
 			a += va->vna_next;
@@ -118,16 +113,23 @@ int versions_build(struct dso *d, char *err, size_t errlen)
 	return 0;
 }
 
-/* Is version `name` defined by object d? The walk is versions_build's, whose checks every
- * record passed before d was accepted (deps_prepare), so the records are not checked again. */
-static bool defines_version(const struct dso *d, const char *name, uint32_t hash)
+/* Is version `name` (its ELF hash `hash`) defined by dep? The walk is versions_build's, whose
+ * checks every record passed before dep was accepted (deps_prepare), so the records are not
+ * checked again. remember: a version found in a record of its own (not the base record, which
+ * names the object) becomes want->def, which lookups then match without a compare. */
+static bool defined_by(const struct dso *dep, struct dso_version *want, const char *name, uint32_t hash,
+		       bool remember)
 {
-	const char *p = (const char *)dso_verdef(d);
-	for (size_t i = 0; p && i < dso_verdefnum(d); i++) {
+	const char *p = (const char *)dso_verdef(dep);
+	for (size_t i = 0, n = dso_verdefnum(dep); p && i < n; i++) {
 		const Elf64_Verdef *vd = (const Elf64_Verdef *)p;
 		if (vd->vd_cnt && vd->vd_hash == hash &&
-		    strcmp(dso_str(d, ((const Elf64_Verdaux *)(p + vd->vd_aux))->vda_name), name) == 0)
+		    strcmp(dso_str(dep, ((const Elf64_Verdaux *)(p + vd->vd_aux))->vda_name), name) == 0) {
+			size_t ndx = vd->vd_ndx & VERSYM_INDEX;
+			if (remember && want && !(vd->vd_flags & VER_FLG_BASE) && ndx < dep->nversions)
+				want->def = &dep->versions[ndx];
 			return true;
+		}
 		if (!vd->vd_next)
 			break;
 		p += vd->vd_next;
@@ -135,53 +137,50 @@ static bool defines_version(const struct dso *d, const char *name, uint32_t hash
 	return false;
 }
 
-/* The verdefs are in dep->versions[] (those without a file), but for the base record: a
- * version found there is defined (and remembered in want->def), one not found is looked for
- * along the whole chain. */
-static bool defined_by(const struct dso *dep, struct dso_version *want, bool remember)
+/* The needed versions of one verneed record (a file), checked against that file's verdefs. */
+static bool check_file(struct dso *d, const Elf64_Verneed *vn, bool report_all)
 {
-	for (size_t k = 2; k < dep->nversions; k++) {
-		const struct dso_version *v = &dep->versions[k];
-		if (v->hash == want->hash && v->name && !v->file && strcmp(v->name, want->name) == 0) {
-			if (remember)
-				want->def = v;
-			return true;
+	bool all_found = true;
+	struct dso *dep = deps_find_loaded(dso_str(d, vn->vn_file));
+	bool needed = false; /* dep is a DT_NEEDED of d: it stays loaded while d does */
+	for (size_t j = 0; dep && j < d->ndeps && !needed; j++)
+		needed = d->deps[j] == dep;
+	if (!dep || !dso_verdef(dep))
+		return true; /* an unversioned library satisfies every version (glibc agrees) */
+	const char *a = (const char *)vn + vn->vn_aux;
+	for (size_t j = 0; j < vn->vn_cnt; j++) {
+		const Elf64_Vernaux *va = (const Elf64_Vernaux *)a;
+		size_t ndx = va->vna_other & VERSYM_INDEX;
+		struct dso_version *v = ndx > VER_NDX_GLOBAL && ndx < d->nversions ? &d->versions[ndx] : NULL;
+		const char *name = dso_str(d, va->vna_name);
+		if (DEBUG_ON(DBG_VERSIONS))
+			dbg("checking for version `%s' in file %s [0] required by file %s [0]", name, dso_display(dep),
+			    dso_display(d));
+		if (!defined_by(dep, v, name, va->vna_hash, needed) && !(va->vna_flags & VER_FLG_WEAK)) {
+			const char *by = d == R.main ? R.progname : dso_display(d);
+			if (!report_all)
+				rt_die(NULL, dso_display(dep), "version `%s' not found (required by %s)", name, by);
+			rt_error_line(dso_display(dep), "version `%s' not found (required by %s)", name, by);
+			all_found = false;
 		}
+		if (!va->vna_next)
+			break;
+		a += va->vna_next;
 	}
-	return defines_version(dep, want->name, want->hash);
+	return all_found;
 }
 
 bool versions_check(struct dso *d, bool report_all)
 {
 	bool all_found = true;
-	/* The versions one verneed record asks of a file sit side by side, with the same file
-	 * name: the file is looked up once for them. */
-	uint32_t file = 0;
-	struct dso *dep = NULL;
-	bool needed = false; /* dep is a DT_NEEDED of d: it stays loaded while d does */
-	for (size_t i = 2; i < d->nversions; i++) {
-		struct dso_version *v = &d->versions[i];
-		if (!v->name || !v->file)
-			continue;
-		if (v->file != file) {
-			file = v->file;
-			dep = deps_find_loaded(dso_str(d, file - 1));
-			needed = false;
-			for (size_t j = 0; j < d->ndeps && !needed; j++)
-				needed = d->deps[j] == dep;
-		}
-		if (!dep || !dso_verdef(dep))
-			continue; /* an unversioned library satisfies every version (glibc agrees) */
-		if (DEBUG_ON(DBG_VERSIONS))
-			dbg("checking for version `%s' in file %s [0] required by file %s [0]", v->name, dso_display(dep),
-			    dso_display(d));
-		if (defined_by(dep, v, needed) || v->weak)
-			continue;
-		const char *by = d == R.main ? R.progname : dso_display(d);
-		if (!report_all)
-			rt_die(NULL, dso_display(dep), "version `%s' not found (required by %s)", v->name, by);
-		rt_error_line(dso_display(dep), "version `%s' not found (required by %s)", v->name, by);
-		all_found = false;
+	const char *p = (const char *)dso_verneed(d);
+	for (size_t i = 0, n = dso_verneednum(d); p && i < n; i++) {
+		const Elf64_Verneed *vn = (const Elf64_Verneed *)p;
+		if (!check_file(d, vn, report_all))
+			all_found = false;
+		if (!vn->vn_next)
+			break;
+		p += vn->vn_next;
 	}
 	return all_found;
 }

@@ -414,7 +414,6 @@ static void *dl_lookup_symbol_x(const char *name, void *undef_map, const Elf64_S
 	struct sym_query q = {.name = name, .gnu_hash = gnu_hash(name), .plt = (type_class & 1) != 0};
 	if (version && version->name) {
 		v.name = version->name;
-		v.hash = version->hash;
 		q.version = &v;
 	}
 	/* With skip_map (RTLD_NEXT from it) the first scope is searched from just after it:

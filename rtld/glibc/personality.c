@@ -14,7 +14,7 @@ static struct dso *libc;
 static struct dso *libc_of[NS_MAX];
 static bool libc_initialised[NS_MAX];
 
-static uintptr_t sym_in(struct dso *d, const char *name, const char *version, uint32_t version_hash);
+static uintptr_t sym_in(struct dso *d, const char *name, const char *version);
 static void use_libc_functions(struct dso *l);
 
 static unsigned fns_ns = NS_MAX; /* whose libc.so.6 glibc_libc's functions are (NS_MAX: none) */
@@ -120,7 +120,7 @@ void glibc_init_namespace_libc(unsigned ns)
 	 * dlopen and dlsym until the program's takes over. */
 	if (!glibc_libc.signal_error)
 		use_libc_functions(l);
-	void (*early_init)(bool) = (void (*)(bool))sym_in(l, "__libc_early_init", "GLIBC_PRIVATE", ELF_HASH_GLIBC_PRIVATE);
+	void (*early_init)(bool) = (void (*)(bool))sym_in(l, "__libc_early_init", "GLIBC_PRIVATE");
 	if (DEBUG_ON(DBG_FILES))
 		dbg("calling __libc_early_init(false) in namespace %u", ns);
 	if (early_init)
@@ -145,11 +145,10 @@ void glibc_forget_namespace(unsigned ns)
 		}
 }
 
-/* A symbol's address in one object, by name and version (NULL: any), given the version's
- * elf_hash (the constants in hash.h for the versions asked for by name below). */
-static uintptr_t sym_in(struct dso *d, const char *name, const char *version, uint32_t version_hash)
+/* A symbol's address in one object, by name and version (NULL: any). */
+static uintptr_t sym_in(struct dso *d, const char *name, const char *version)
 {
-	struct dso_version v = {.name = version, .hash = version_hash};
+	struct dso_version v = {.name = version};
 	struct sym_query q = {.name = name, .gnu_hash = gnu_hash(name), .version = version ? &v : NULL};
 	const Elf64_Sym *s = d ? lookup_in_dso(d, &q) : NULL;
 	if (!s)
@@ -160,7 +159,7 @@ static uintptr_t sym_in(struct dso *d, const char *name, const char *version, ui
 
 static uintptr_t libc_sym(const char *name, const char *version)
 {
-	return sym_in(libc, name, version, version ? elf_hash(version) : 0);
+	return sym_in(libc, name, version);
 }
 
 static void init_mutex(size_t off) { GL(off + MUTEX_KIND, int) = 1; /* PTHREAD_MUTEX_RECURSIVE_NP */ }
@@ -275,12 +274,12 @@ static void fill_rtld_global_ro(void)
 	 * time/gettimeofday IFUNCs would search dl_sysinfo_map, which stays NULL. */
 	if (R.vdso && R.vdso->dynamic) {
 		GLRO(GLRO__dl_vdso_clock_gettime64, uintptr_t) =
-			sym_in(R.vdso, "__vdso_clock_gettime", "LINUX_2.6", ELF_HASH_LINUX_2_6);
-		GLRO(GLRO__dl_vdso_gettimeofday, uintptr_t) = sym_in(R.vdso, "__vdso_gettimeofday", "LINUX_2.6", ELF_HASH_LINUX_2_6);
-		GLRO(GLRO__dl_vdso_time, uintptr_t) = sym_in(R.vdso, "__vdso_time", "LINUX_2.6", ELF_HASH_LINUX_2_6);
-		GLRO(GLRO__dl_vdso_getcpu, uintptr_t) = sym_in(R.vdso, "__vdso_getcpu", "LINUX_2.6", ELF_HASH_LINUX_2_6);
+			sym_in(R.vdso, "__vdso_clock_gettime", "LINUX_2.6");
+		GLRO(GLRO__dl_vdso_gettimeofday, uintptr_t) = sym_in(R.vdso, "__vdso_gettimeofday", "LINUX_2.6");
+		GLRO(GLRO__dl_vdso_time, uintptr_t) = sym_in(R.vdso, "__vdso_time", "LINUX_2.6");
+		GLRO(GLRO__dl_vdso_getcpu, uintptr_t) = sym_in(R.vdso, "__vdso_getcpu", "LINUX_2.6");
 		GLRO(GLRO__dl_vdso_clock_getres_time64, uintptr_t) =
-			sym_in(R.vdso, "__vdso_clock_getres", "LINUX_2.6", ELF_HASH_LINUX_2_6);
+			sym_in(R.vdso, "__vdso_clock_getres", "LINUX_2.6");
 	}
 	/* time() and gettimeofday() are IFUNCs that look their vDSO functions up through
 	 * dl_sysinfo_map with dl_lookup_symbol_x: the vDSO's map, searching itself. */
@@ -301,11 +300,11 @@ static void fill_rtld_global_ro(void)
 static void use_libc_functions(struct dso *l)
 {
 	fns_ns = l->ns;
-	glro_set_catch_error(sym_in(l, "_dl_catch_error", "GLIBC_PRIVATE", ELF_HASH_GLIBC_PRIVATE));
-	glibc_libc.mutex_lock = (int (*)(void *))sym_in(l, "pthread_mutex_lock", "GLIBC_2.2.5", ELF_HASH_GLIBC_2_2_5);
-	glibc_libc.mutex_unlock = (int (*)(void *))sym_in(l, "pthread_mutex_unlock", "GLIBC_2.2.5", ELF_HASH_GLIBC_2_2_5);
+	glro_set_catch_error(sym_in(l, "_dl_catch_error", "GLIBC_PRIVATE"));
+	glibc_libc.mutex_lock = (int (*)(void *))sym_in(l, "pthread_mutex_lock", "GLIBC_2.2.5");
+	glibc_libc.mutex_unlock = (int (*)(void *))sym_in(l, "pthread_mutex_unlock", "GLIBC_2.2.5");
 	glibc_libc.signal_error = (void (*)(int, const char *, const char *, const char *))sym_in(
-		l, "_dl_signal_error", "GLIBC_PRIVATE", ELF_HASH_GLIBC_PRIVATE);
+		l, "_dl_signal_error", "GLIBC_PRIVATE");
 }
 
 static bool early_done;
@@ -365,7 +364,7 @@ void glibc_after_reloc(void)
 			audit_symbind_dlsym(R.main, def.dso, def.sym, &value);
 		}
 	R.tls_free = glibc_libc.free;
-	void (*early_init)(bool) = (void (*)(bool))sym_in(libc, "__libc_early_init", "GLIBC_PRIVATE", ELF_HASH_GLIBC_PRIVATE);
+	void (*early_init)(bool) = (void (*)(bool))sym_in(libc, "__libc_early_init", "GLIBC_PRIVATE");
 	if (!early_init)
 		die_load(dso_display(libc), "no __libc_early_init@GLIBC_PRIVATE");
 	if (DEBUG_ON(DBG_FILES))

@@ -73,15 +73,6 @@ static void test_elf_hash(void **state)
 		assert_int_equal(elf_hash(cases[i].s), cases[i].h);
 }
 
-/* The constants hash.h gives for the versions the loader asks for by name. */
-static void test_elf_hash_known_versions(void **state)
-{
-	(void)state;
-	assert_int_equal(elf_hash("GLIBC_PRIVATE"), ELF_HASH_GLIBC_PRIVATE);
-	assert_int_equal(elf_hash("GLIBC_2.2.5"), ELF_HASH_GLIBC_2_2_5);
-	assert_int_equal(elf_hash("LINUX_2.6"), ELF_HASH_LINUX_2_6);
-}
-
 static void test_elf_hash_high_bytes(void **state)
 {
 	(void)state;
@@ -97,7 +88,6 @@ int main(void)
 		cmocka_unit_test(test_gnu_hash_every_length),
 		cmocka_unit_test(test_gnu_hash_page_end),
 		cmocka_unit_test(test_elf_hash),
-		cmocka_unit_test(test_elf_hash_known_versions),
 		cmocka_unit_test(test_elf_hash_high_bytes),
 	};
 	return cmocka_run_group_tests_name("hash", tests, NULL, NULL);

@@ -18,8 +18,8 @@ static int setup(void **state)
 {
 	(void)state;
 	memset(&def, 0, sizeof def);
-	versions[2] = (struct dso_version){.name = "VER_1", .hash = elf_hash("VER_1")};
-	versions[3] = (struct dso_version){.name = "VER_2", .hash = elf_hash("VER_2")};
+	versions[2] = (struct dso_version){.name = "VER_1"};
+	versions[3] = (struct dso_version){.name = "VER_2"};
 	def.versym = versym;
 	def.nversym = 5;
 	def.versions = versions;
@@ -29,7 +29,7 @@ static int setup(void **state)
 
 static struct dso_version want(const char *name)
 {
-	return (struct dso_version){.name = name, .hash = elf_hash(name), .file = DSO_VERSION_FILE(0) /* a verneed */};
+	return (struct dso_version){.name = name}; /* a verneed whose definition is not known yet */
 }
 
 static void test_versioned_reference(void **state)
@@ -41,9 +41,18 @@ static void test_versioned_reference(void **state)
 	assert_true(version_matches(&def, 3, &v2));
 	assert_false(version_matches(&def, 3, &v3));
 	assert_true(version_matches(&def, 1, &v3));  /* an unversioned definition satisfies anything */
-	/* Same hash, different name: the name decides. */
-	struct dso_version forged = {.name = "VER_X", .hash = elf_hash("VER_2")};
-	assert_false(version_matches(&def, 3, &forged));
+	/* A reference whose definition the needed-version check found matches that one without
+	 * a compare, and none of the same object's other versions. */
+	struct dso_version known = {.name = "VER_2", .def = &versions[3]};
+	assert_true(version_matches(&def, 3, &known));
+	assert_false(version_matches(&def, 2, &known));
+	struct dso_version forged = {.name = "VER_1", .def = &versions[3]}; /* the name is not read */
+	assert_true(version_matches(&def, 3, &forged));
+	assert_false(version_matches(&def, 2, &forged));
+	/* Found in another object: the names decide. */
+	struct dso_version other = {.name = "VER_1", .def = &v1};
+	assert_true(version_matches(&def, 2, &other));
+	assert_false(version_matches(&def, 3, &other));
 }
 
 static void test_unversioned_reference(void **state)
