@@ -146,6 +146,8 @@ struct start_result {
  * from here into rtld_start_c, above the relocation. */
 __attribute__((noinline)) static struct start_result rtld_main(uintptr_t *sp, uintptr_t self_bias)
 {
+	struct x86_cpuid_memo cpuid_memo;                        /* start-up asks each CPUID leaf once */
+	x86_cpuid_memo(&cpuid_memo);
 	stack_decode(sp);                                        /* 3: argv, envp, auxv */
 	R.ns0.used = true;                                       /* the program's namespace */
 	R.nns = 1;
@@ -285,6 +287,7 @@ __attribute__((noinline)) static struct start_result rtld_main(uintptr_t *sp, ui
 			 (unsigned long)(R.main->entry - R.main->load_bias));
 	for (struct dso *d = R.head; d; d = d->next)
 		init_check(d);
+	x86_cpuid_memo(NULL);                                    /* the program's threads may dlopen */
 	init_run_all();                                          /* 11: initialisers */
 	if (DEBUG_ON(DBG_FILES))
 		dbg("transferring control: %s", dso_display(R.main));

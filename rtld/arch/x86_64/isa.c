@@ -13,28 +13,32 @@
 
 /* Each CPUID instruction traps to the hypervisor in a virtual machine (3.7 us each on the
  * machine this was measured on: more than a fifth of `true`'s whole start-up for the twenty
- * the loader asks), so each leaf is asked once and remembered. Start-up is one thread; later
- * callers (a dlopen's search) hold the load lock. */
+ * the loader asks), so during start-up (one thread) each leaf is asked once and remembered.
+ * The memo is start-up's (main.c): kept here it would be 484 bytes every process has to itself. */
+static struct x86_cpuid_memo *memo;
+
+void x86_cpuid_memo(struct x86_cpuid_memo *m)
+{
+	memo = m;
+	if (m)
+		m->n = 0;
+}
+
 void x86_cpuid(uint32_t leaf, uint32_t sub, uint32_t r[4])
 {
-	/* A leaf (0..0xffff or 0x80000000..0x8000ffff) and subleaf (below 0x8000) in one word:
-	 * 20 bytes an entry, room for 24 (each process has its own copy of the memo). */
-	static struct {
-		uint32_t key, r[4];
-	} seen[24];
-	static size_t nseen;
-	bool keyed = (leaf & 0x7fff0000) == 0 && sub < 0x8000;
+	/* A leaf (0..0xffff or 0x80000000..0x8000ffff) and subleaf (below 0x8000) in one word. */
+	bool keyed = memo && (leaf & 0x7fff0000) == 0 && sub < 0x8000;
 	uint32_t key = (leaf & 0x80000000) | (leaf & 0xffff) << 15 | sub;
-	for (size_t i = 0; keyed && i < nseen; i++)
-		if (seen[i].key == key) {
-			memcpy(r, seen[i].r, sizeof seen[i].r);
+	for (size_t i = 0; keyed && i < memo->n; i++)
+		if (memo->seen[i].key == key) {
+			memcpy(r, memo->seen[i].r, sizeof memo->seen[i].r);
 			return;
 		}
 	__asm__ volatile("cpuid" : "=a"(r[0]), "=b"(r[1]), "=c"(r[2]), "=d"(r[3]) : "a"(leaf), "c"(sub));
-	if (keyed && nseen < sizeof seen / sizeof seen[0]) {
-		seen[nseen].key = key;
-		memcpy(seen[nseen].r, r, sizeof seen[nseen].r);
-		nseen++;
+	if (keyed && memo->n < sizeof memo->seen / sizeof memo->seen[0]) {
+		memo->seen[memo->n].key = key;
+		memcpy(memo->seen[memo->n].r, r, sizeof memo->seen[memo->n].r);
+		memo->n++;
 	}
 }
 #define cpuid x86_cpuid
