@@ -113,8 +113,8 @@ struct dso {
 	uintptr_t exec_lo, exec_hi;   /* the one executable PT_LOAD (run-time), if there is just
 					 one: code_address's test is then one compare; else 0, 0 */
 	/* DT_VERDEF, DT_VERNEED, their counts, DT_RELR: dso_verdef() & co. read info[] */
-	struct dso_version *versions; /* indexed by versym index (versions.c) */
-	size_t nversions;
+	struct dso_version *versions; /* by versym index, from 2: dso_version() (versions.c) */
+	size_t nversions;             /* one past the highest index; 0: none */
 
 	/* --- dependencies (deps.c) --- */
 	struct dso **deps;            /* DT_NEEDED order, resolved (filtees included) */
@@ -213,6 +213,14 @@ static inline int dso_info_index(int64_t tag)
 
 /* info[] slots of the tags glibc's VERSYMIDX covers (DT_VERSYM .. DT_VERNEEDNUM). */
 #define DSO_VERSYMIDX(tag) (DT_NUM_DIRECT + (int)(0x6fffffff - (tag)))
+
+/* Version index idx's entry (DSO_VERSION_FIRST <= idx < d->nversions): versions[] starts at
+ * index 2, since 0 (local) and 1 (global) name no version. */
+#define DSO_VERSION_FIRST 2
+static inline struct dso_version *dso_version(const struct dso *d, size_t idx)
+{
+	return &d->versions[idx - DSO_VERSION_FIRST];
+}
 
 /* Has the dynamic section tag (< DT_NUM_DIRECT)? */
 static inline bool dso_has(const struct dso *d, int tag) { return d->info[tag] != NULL; }

@@ -282,8 +282,8 @@ bool lookup_reloc_symbol(struct dso *req, size_t symidx, bool plt, bool copy, st
 	q.gnu_hash = gnu_hash(q.name);
 	if (req->versym && symidx < req->nversym) {
 		uint16_t idx = req->versym[symidx] & VERSYM_INDEX;
-		if (idx > VER_NDX_GLOBAL && idx < req->nversions && req->versions[idx].name)
-			q.version = &req->versions[idx];
+		if (idx > VER_NDX_GLOBAL && idx < req->nversions && dso_version(req, idx)->name)
+			q.version = dso_version(req, idx);
 	}
 	/* RTLD_DEEPBIND: the search list of the root that loaded it comes before the global scope. */
 	struct dso *first_root = req->nscope_roots ? req->scope_roots[0] : NULL;

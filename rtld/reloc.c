@@ -47,7 +47,7 @@ __attribute__((always_inline)) static inline bool resolve_uncached(struct dso *d
 			if (d->versym) {
 				uint16_t idx = d->versym[symidx] & VERSYM_INDEX;
 				if (idx > 1 && idx < d->nversions)
-					ver = d->versions[idx].name;
+					ver = dso_version(d, idx)->name;
 			}
 			if (R.mode == MODE_VERIFY || R.mode == MODE_LIST) { /* ldd -d, -r: glibc's words */
 				rt_dprintf(2, "undefined symbol: %s%s%s\t(%s)\n", name, ver ? ", version " : "", ver ? ver : "",

@@ -20,13 +20,13 @@ static inline bool version_match(const struct dso *def, size_t symidx, const str
 	}
 	if (idx <= VER_NDX_GLOBAL)
 		return true; /* an unversioned definition satisfies a versioned reference */
-	if (idx >= def->nversions || !def->versions[idx].name)
+	if (idx >= def->nversions || !dso_version(def, idx)->name)
 		return false;
-	const struct dso_version *have = &def->versions[idx];
+	const struct dso_version *have = dso_version(def, idx);
 	if (have == want->def)
 		return true;
 	/* Known to be another of def's versions: no compare (one object defines a name once). */
-	if (want->def && (uintptr_t)want->def - (uintptr_t)def->versions < def->nversions * sizeof *have)
+	if (want->def && (uintptr_t)want->def - (uintptr_t)def->versions < (def->nversions - DSO_VERSION_FIRST) * sizeof *have)
 		return false;
 	return strcmp(have->name, want->name) == 0;
 }

@@ -11,19 +11,20 @@
 
 #define BAD(...) do { rt_snprintf(err, errlen, __VA_ARGS__); return -1; } while (0)
 
-static int grow(struct dso *d, size_t idx)
+/* Room for version index idx (>= DSO_VERSION_FIRST); the table is sized for every index at
+ * once, so each record's index is there already (the test inline, in the records' loops). */
+__attribute__((noinline)) static int grow_to(struct dso *d, size_t idx)
 {
-	if (idx < d->nversions)
-		return 0;
-	size_t n = idx + 1;
+	size_t have = d->nversions ? d->nversions - DSO_VERSION_FIRST : 0, n = idx + 1 - DSO_VERSION_FIRST;
 	struct dso_version *v = rt_realloc(d->versions, n * sizeof *v);
 	if (!v)
 		return -1;
-	memset(v + d->nversions, 0, (n - d->nversions) * sizeof *v);
+	memset(v + have, 0, (n - have) * sizeof *v);
 	d->versions = v;
-	d->nversions = n;
+	d->nversions = idx + 1;
 	return 0;
 }
+static inline int grow(struct dso *d, size_t idx) { return idx < d->nversions ? 0 : grow_to(d, idx); }
 
 /* Is [p, p+len) inside the table that starts at `start` and has `room` readable bytes? */
 static bool in_table(const char *start, size_t room, const void *p, size_t len)
@@ -76,10 +77,10 @@ int versions_build(struct dso *d, char *err, size_t errlen)
 		if (vd->vd_cnt && !in_table(start, room, aux, sizeof *aux))
 			BAD("version definition name outside the loaded segments");
 		uint16_t ndx = vd->vd_ndx & VERSYM_INDEX;
-		if (vd->vd_cnt && !(vd->vd_flags & VER_FLG_BASE)) {
+		if (vd->vd_cnt && !(vd->vd_flags & VER_FLG_BASE) && ndx >= DSO_VERSION_FIRST) {
 			if (grow(d, ndx) < 0)
 				BAD("out of memory");
-			d->versions[ndx].name = dso_str(d, aux->vda_name);
+			dso_version(d, ndx)->name = dso_str(d, aux->vda_name);
 		}
 		if (!vd->vd_next)
 			break;
@@ -99,9 +100,11 @@ int versions_build(struct dso *d, char *err, size_t errlen)
 			if (!in_table(start, room, va, sizeof *va))
 				BAD("version need entry outside the loaded segments");
 			uint16_t ndx = va->vna_other & VERSYM_INDEX;
-			if (grow(d, ndx) < 0)
-				BAD("out of memory");
-			d->versions[ndx].name = dso_str(d, va->vna_name);
+			if (ndx >= DSO_VERSION_FIRST) { /* 0 and 1 name no version */
+				if (grow(d, ndx) < 0)
+					BAD("out of memory");
+				dso_version(d, ndx)->name = dso_str(d, va->vna_name);
+			}
 			if (!va->vna_next)
 				break;
 			a += va->vna_next;
@@ -126,8 +129,9 @@ static bool defined_by(const struct dso *dep, struct dso_version *want, const ch
 		if (vd->vd_cnt && vd->vd_hash == hash &&
 		    strcmp(dso_str(dep, ((const Elf64_Verdaux *)(p + vd->vd_aux))->vda_name), name) == 0) {
 			size_t ndx = vd->vd_ndx & VERSYM_INDEX;
-			if (remember && want && !(vd->vd_flags & VER_FLG_BASE) && ndx < dep->nversions)
-				want->def = &dep->versions[ndx];
+			if (remember && want && !(vd->vd_flags & VER_FLG_BASE) && ndx >= DSO_VERSION_FIRST &&
+			    ndx < dep->nversions)
+				want->def = dso_version(dep, ndx);
 			return true;
 		}
 		if (!vd->vd_next)
@@ -151,7 +155,7 @@ static bool check_file(struct dso *d, const Elf64_Verneed *vn, bool report_all)
 	for (size_t j = 0; j < vn->vn_cnt; j++) {
 		const Elf64_Vernaux *va = (const Elf64_Vernaux *)a;
 		size_t ndx = va->vna_other & VERSYM_INDEX;
-		struct dso_version *v = ndx > VER_NDX_GLOBAL && ndx < d->nversions ? &d->versions[ndx] : NULL;
+		struct dso_version *v = ndx >= DSO_VERSION_FIRST && ndx < d->nversions ? dso_version(d, ndx) : NULL;
 		const char *name = dso_str(d, va->vna_name);
 		if (DEBUG_ON(DBG_VERSIONS))
 			dbg("checking for version `%s' in file %s [0] required by file %s [0]", name, dso_display(dep),

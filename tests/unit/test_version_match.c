@@ -10,7 +10,7 @@
 #include "versions.h"
 
 static struct dso def;
-static struct dso_version versions[4];
+static struct dso_version versions[2]; /* indexes 2 and 3 (the table starts at 2) */
 /* sym 1: unversioned global (1); sym 2: VER_1 hidden; sym 3: VER_2 default; sym 4: local (0) */
 static uint16_t versym[5] = {0, 1, 2 | VERSYM_HIDDEN, 3, 0};
 
@@ -18,8 +18,8 @@ static int setup(void **state)
 {
 	(void)state;
 	memset(&def, 0, sizeof def);
-	versions[2] = (struct dso_version){.name = "VER_1"};
-	versions[3] = (struct dso_version){.name = "VER_2"};
+	versions[0] = (struct dso_version){.name = "VER_1"};
+	versions[1] = (struct dso_version){.name = "VER_2"};
 	def.versym = versym;
 	def.nversym = 5;
 	def.versions = versions;
@@ -43,10 +43,10 @@ static void test_versioned_reference(void **state)
 	assert_true(version_matches(&def, 1, &v3));  /* an unversioned definition satisfies anything */
 	/* A reference whose definition the needed-version check found matches that one without
 	 * a compare, and none of the same object's other versions. */
-	struct dso_version known = {.name = "VER_2", .def = &versions[3]};
+	struct dso_version known = {.name = "VER_2", .def = &versions[1]};
 	assert_true(version_matches(&def, 3, &known));
 	assert_false(version_matches(&def, 2, &known));
-	struct dso_version forged = {.name = "VER_1", .def = &versions[3]}; /* the name is not read */
+	struct dso_version forged = {.name = "VER_1", .def = &versions[1]}; /* the name is not read */
 	assert_true(version_matches(&def, 3, &forged));
 	assert_false(version_matches(&def, 2, &forged));
 	/* Found in another object: the names decide. */
