@@ -66,6 +66,8 @@ struct dso {
 		DSO_AT(LM_l_tls_blocksize, size_t tls_memsz);
 		DSO_AT(LM_l_tls_align, size_t tls_align);
 		DSO_AT(LM_l_tls_firstbyte_offset, size_t tls_firstbyte);
+		DSO_AT(LM_l_tls_offset, ptrdiff_t tls_offset);     /* static TLS: block at TP - tls_offset;
+								      0 until tls_static (tls.c) */
 		DSO_AT(LM_l_tls_modid, size_t tls_modid);          /* 0: no TLS (tls.c) */
 		DSO_AT(LM_l_relro_addr, uintptr_t relro_start);    /* run-time, page-aligned; 0: none */
 		DSO_AT(LM_l_relro_size, size_t relro_len);
@@ -92,8 +94,7 @@ struct dso {
 
 	/* --- TLS, from PT_TLS (map.c) and layout (tls.c) --- */
 	/* tls_image (run-time address), tls_filesz, tls_memsz, tls_align, tls_firstbyte,
-	 * tls_modid: above */
-	ptrdiff_t tls_offset;         /* static TLS: block at TP - tls_offset */
+	 * tls_offset, tls_modid: above */
 
 	/* --- dynamic section (dynamic.c) --- */
 	/* dynamic (in mapped memory), info[] (its first entry of each tag), flags, flags_1,
@@ -149,7 +150,8 @@ struct dso {
 	struct audit_plt *audit_plt;  /* per PLT slot, when audited bindings need a record */
 
 	/* --- personality --- */
-	void *personality;            /* e.g. the glibc-layout link_map that mirrors this record */
+	void *personality;            /* the glibc-layout link_map (glibc_map) once filled in */
+	_Alignas(8) unsigned char glibc_libname[LIBNAME_LIST_SIZE]; /* l_libname's one entry */
 	void *debug_map;              /* without one: the plain link_map debuggers see (debug.c) */
 
 	/* --- flags, set by the stage named above each; together at the end so that they leave no

@@ -36,12 +36,11 @@ static void set_bit(void *map, int byte, int bit, bool on)
 }
 
 /* The fields that follow what became of d after its map was made (an audit module may have
- * been shown the map as soon as d was mapped): TLS (module ids are given later), its type, its
- * place in the global scope. (Its scopes follow its dlopen roots: glibc_set_scope.) */
+ * been shown the map as soon as d was mapped): its type, its place in the global scope (the
+ * TLS fields are d's own). (Its scopes follow its dlopen roots: glibc_set_scope.) */
 static void refresh_map(struct dso *d)
 {
 	char *m = d->personality;
-	LM(m, LM_l_tls_offset, size_t) = d->tls_static ? (size_t)d->tls_offset : 0;
 	/* l_type: 0 executable, 1 library, 2 loaded by dlopen. */
 	unsigned char *tb = (unsigned char *)m + LM_l_type_BYTE;
 	*tb = (unsigned char)((*tb & ~(3u << LM_l_type_BIT)) |
@@ -59,9 +58,7 @@ void glibc_build_map(struct dso *d)
 	LM(m, LM_l_name, const char *) = name;
 	LM(m, LM_l_real, void *) = m;
 	LM(m, LM_l_ns, long) = d->ns;
-	char *ln = rt_calloc(1, LIBNAME_LIST_SIZE);
-	if (!ln)
-		die_load(NULL, "out of memory");
+	char *ln = (char *)d->glibc_libname;
 	LM(ln, LN_name, const char *) = d->soname ? d->soname : name;
 	LM(ln, LN_dont_free, int) = 1;
 	LM(m, LM_l_libname, void *) = ln;
@@ -150,7 +147,6 @@ void glibc_free_map(struct dso *d)
 	void **list = LM(m, LM_l_searchlist + SCOPE_r_list, void **);
 	if (!is_global_list(list))
 		rt_free(list);
-	rt_free(LM(m, LM_l_libname, void *));
 	if (LM(m, LM_l_scope, void **) != (void **)(m + LM_l_scope_mem))
 		rt_free(LM(m, LM_l_scope, void **));
 	d->personality = NULL; /* the map is part of d, freed with it */
