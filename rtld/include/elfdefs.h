@@ -327,7 +327,9 @@ typedef struct {
 #define AT_SYSINFO_EHDR 33
 #endif
 #ifndef AUX_MAX
-#define AUX_MAX 64 /* aux[] indexes entries below this */
+/* aux[] indexes entries below this: up to AT_MINSIGSTKSZ, the highest the loader reads (each
+ * process has its own R: 8 bytes an index) */
+#define AUX_MAX (AT_MINSIGSTKSZ + 1)
 #endif
 
 /* An auxiliary vector entry (the kernel writes pairs of 64-bit words). */
