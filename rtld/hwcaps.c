@@ -20,6 +20,7 @@
 #define HWCAP_PLATFORMS (0xfull << 48)
 
 static const char *const builtin[] = {"x86-64-v4", "x86-64-v3", "x86-64-v2"};
+static const char builtin_dir[][24] = {"glibc-hwcaps/x86-64-v4/", "glibc-hwcaps/x86-64-v3/", "glibc-hwcaps/x86-64-v2/"};
 static const uint32_t builtin_level[] = {X86_ISA_V4, X86_ISA_V3, X86_ISA_V2};
 
 static bool ready;
@@ -45,9 +46,19 @@ static bool list_has(const char *list, const char *name, size_t n)
 	return false;
 }
 
+/* A name and its subdirectory, both kept as they are (the built-in ones) or copied (a
+ * --glibc-hwcaps-prepend name, a piece of the option's list). */
+static void add_name_dir(const char *name, const char *dir)
+{
+	if (nnames >= names_cap)
+		return;
+	names[nnames++] = name;
+	subdirs[nsubdirs++] = dir;
+}
+
 static void add_name(const char *name, size_t n)
 {
-	if (nnames >= names_cap || n == 0)
+	if (n == 0 || nnames >= names_cap)
 		return;
 	char *s = rt_strndup(name, n);
 	char *dir = rt_malloc(sizeof "glibc-hwcaps/" + n + 1);
@@ -57,8 +68,7 @@ static void add_name(const char *name, size_t n)
 	memcpy(dir + 13, name, n);
 	dir[13 + n] = '/';
 	dir[14 + n] = 0;
-	names[nnames++] = s;
-	subdirs[nsubdirs++] = dir;
+	add_name_dir(s, dir);
 }
 
 static bool builtin_active(size_t i) { return (x86_cpu()->isa_levels & builtin_level[i]) != 0; }
@@ -128,7 +138,7 @@ static void setup(void)
 	}
 	for (size_t i = 0; i < 3; i++)
 		if (builtin_active(i) && (!R.hwcaps_mask || list_has(R.hwcaps_mask, builtin[i], strlen(builtin[i]))))
-			add_name(builtin[i], strlen(builtin[i]));
+			add_name_dir(builtin[i], builtin_dir[i]);
 	add_legacy();
 	caps.hwcaps = names;
 	caps.nhwcaps = nnames;
