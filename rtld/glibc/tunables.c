@@ -25,8 +25,10 @@ typedef union {
 	const char *strval;
 } tunable_val;
 
-static tunable_val values[TUNABLE_COUNT];
-static bool set[TUNABLE_COUNT];
+/* Only the tunables a variable set have a value here (the others answer their default): with
+ * none set, as in nearly every process, nothing writes these pages. */
+static tunable_val values[TUNABLE_COUNT] RARELY_WRITTEN;
+static bool set[TUNABLE_COUNT] RARELY_WRITTEN;
 static size_t nset; /* how many are set: glibc_tunable's answer without a walk when none is */
 static bool ready;
 
@@ -104,8 +106,6 @@ static void parse_glibc_tunables(const char *s)
 
 void glibc_tunables_init(void)
 {
-	for (size_t id = 0; id < TUNABLE_COUNT; id++)
-		values[id].numval = defs[id].def;
 	/* Aliases first, so that GLIBC_TUNABLES, parsed last, wins. */
 	for (size_t id = 0; id < TUNABLE_COUNT; id++)
 		if (defs[id].alias[0]) {
@@ -138,11 +138,12 @@ EXPORT void __tunable_get_val(unsigned id, void *valp, void (*cb)(tunable_val *)
 		return;
 	if (!ready)
 		glibc_tunables_init();
+	tunable_val v = set[id] ? values[id] : (tunable_val){.numval = defs[id].def};
 	switch (defs[id].type) {
-	case 0: *(int32_t *)valp = (int32_t)values[id].numval; break;
-	case 1: *(uint64_t *)valp = (uint64_t)values[id].numval; break;
-	case 2: *(size_t *)valp = (size_t)values[id].numval; break;
-	default: *(const char **)valp = values[id].strval; break;
+	case 0: *(int32_t *)valp = (int32_t)v.numval; break;
+	case 1: *(uint64_t *)valp = (uint64_t)v.numval; break;
+	case 2: *(size_t *)valp = (size_t)v.numval; break;
+	default: *(const char **)valp = v.strval; break;
 	}
 	if (set[id] && cb)
 		cb(&values[id]);
