@@ -10,7 +10,8 @@
  * recursive); by libc around dlsym, dladdr, dlinfo and __cxa_thread_atexit; by the
  * lazy-binding fix-up only when it binds to an object it does not depend on (reloc.c); by
  * nothing else.
- * LOCK_STATE, ours, recursive. Held while the loader's data is being changed: by dlopen from
+ * LOCK_STATE, ours (state_lock.c: one atomic word, so a signal handler on the holding
+ * thread never waits for itself), recursive. Held while the loader's data is being changed: by dlopen from
  * its first search to the end of relocation and publication (not while constructors run),
  * by dlclose while it decides what goes and while it unlinks and unmaps (not while
  * finalisers run). fork takes it (rtld_fork_prepare), so the child never sees half a change,
@@ -44,22 +45,37 @@
  * Its flag is set with a locked instruction, so the writer's stores before its flag check
  * and the reader's loads after its flag store cannot pass each other. */
 #include "lock.h"
+#include "state_lock.h"
 
 struct lock_ops lock_ops;
 
+/* LOCK_STATE is ours (state_lock.c); the others are the C library's mutexes. */
 void rtld_lock(enum rtld_lock which)
 {
-	if (lock_ops.lock)
+	if (which == LOCK_STATE) {
+		if (lock_ops.thread_id)
+			state_lock();
+	} else if (lock_ops.lock) {
 		lock_ops.lock(which);
+	}
 }
 
 void rtld_unlock(enum rtld_lock which)
 {
-	if (lock_ops.unlock)
+	if (which == LOCK_STATE) {
+		if (lock_ops.thread_id)
+			state_unlock();
+	} else if (lock_ops.unlock) {
 		lock_ops.unlock(which);
+	}
 }
 
-bool rtld_trylock(enum rtld_lock which) { return lock_ops.trylock ? lock_ops.trylock(which) : true; }
+bool rtld_trylock(enum rtld_lock which)
+{
+	if (which == LOCK_STATE)
+		return lock_ops.thread_id ? state_trylock() : true;
+	return lock_ops.trylock ? lock_ops.trylock(which) : true;
+}
 
 #define GSCOPE_UNUSED 0
 #define GSCOPE_USED 1
@@ -213,8 +229,11 @@ void rtld_fork_parent(void)
 
 /* The child has one thread. libc has already re-initialised LOCK_LOAD and LOCK_TLS before it
  * runs the handlers, as glibc's fork does for its own ld.so; the personality re-initialises
- * LOCK_STATE and LOCK_WRITE (which a writer caught in scope_wait may hold too) before calling
- * this. */
-void rtld_fork_child(void) { rt_alloc_fork_child(); }
+ * LOCK_WRITE (which a writer caught in scope_wait may hold too) before calling this. */
+void rtld_fork_child(void)
+{
+	if (lock_ops.thread_id)
+		state_lock_after_fork(fork_state_held);
+	rt_alloc_fork_child();
+}
 
-bool rtld_fork_holds_state(void) { return fork_state_held; }

@@ -16,6 +16,9 @@ enum rtld_lock {
  * its mutexes, and a walk over its threads. Before that there is one thread and every lock
  * is a no-op. */
 struct lock_ops {
+	/* The calling thread's id (never 0). LOCK_STATE is ours (state_lock.c) and needs only
+	 * this; lock, unlock and trylock are the C library's mutexes for the other three. */
+	uint32_t (*thread_id)(void);
 	void (*lock)(enum rtld_lock which);
 	void (*unlock)(enum rtld_lock which);
 	bool (*trylock)(enum rtld_lock which);
@@ -70,8 +73,6 @@ HIDDEN void retire_flush_some(void);
 HIDDEN void rtld_fork_prepare(void);
 HIDDEN void rtld_fork_parent(void);
 HIDDEN void rtld_fork_child(void);
-/* In the child: whether the fork took LOCK_STATE (so the child's one thread holds it). */
-HIDDEN bool rtld_fork_holds_state(void);
 
 /* The calling thread's thread pointer (%fs:0). */
 static inline void *thread_pointer(void)

@@ -1,7 +1,7 @@
 # tests/: `make check` runs the unit tests (cmocka, the loader's pure pieces built hosted),
 # the end-to-end runs, and the malformed-ELF corpus.
 
-UNIT_NAMES := hash relr dst ldcache elfcheck version_match format string alloc
+UNIT_NAMES := hash relr dst ldcache elfcheck version_match format string alloc state_lock
 UNIT_BINS := $(patsubst %,$(BUILD)/tests/test_%,$(UNIT_NAMES))
 # The pure parts of rtld/, compiled for the host with libc underneath.
 HOSTED_SRCS := rtld/elfcheck.c rtld/dst.c rtld/ldcache.c rtld/version_match.c rtld/lib/format.c
@@ -17,6 +17,8 @@ $(BUILD)/tests/test_string: TEST_CFLAGS += -fno-builtin -fno-tree-loop-distribut
 $(BUILD)/tests/test_string: rtld/lib/string.c rtld/lib/string.h
 # alloc.c too, with its raw system calls: the arenas are real mappings.
 $(BUILD)/tests/test_alloc: rtld/lib/alloc.c rtld/lib/alloc.h
+# state_lock.c too: LOCK_STATE's lock under real threads, signals and forks.
+$(BUILD)/tests/test_state_lock: rtld/state_lock.c rtld/state_lock.h rtld/lock.h
 $(BUILD)/tests/test_%: tests/unit/test_%.c $(HOSTED_OBJS)
 	@mkdir -p $(dir $@)
 	$(CC) $(TEST_CFLAGS) -o $@ $< $(HOSTED_OBJS) -lcmocka

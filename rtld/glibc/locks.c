@@ -5,36 +5,27 @@
  * handlers, registered with libc's __register_atfork once libc is initialised. */
 #include "glibc.h"
 #include "../lock.h"
+#include "../state_lock.h"
 
 #define SYS_futex_ 202
 #define FUTEX_WAIT_PRIVATE_ 128
 #define FUTEX_WAKE_PRIVATE_ 129
 
-/* LOCK_STATE is ours: a libc recursive mutex in our own memory. */
-static char state_mutex[MUTEX_SIZE] __attribute__((aligned(16)));
 static void init_recursive_mutex(void *m)
 {
 	memset(m, 0, MUTEX_SIZE);
 	LM(m, MUTEX_KIND, int) = 1; /* PTHREAD_MUTEX_RECURSIVE_NP */
 }
-static void init_state_mutex(void) { init_recursive_mutex(state_mutex); }
 
-/* In a fork's child, LOCK_STATE as the fork took it: held by this thread, but under the
- * parent thread's id (the child's thread has its own). The mutex is made this thread's and
- * unlocked once, as the parent unlocks it: an outer hold of a writer the fork interrupted
- * stays (its own unlock follows), and valgrind's tools see a lock released, not one held by
- * a thread that exits (they do not see the re-initialisation in place). */
-static void adopt_state_mutex(void)
-{
-	LM(state_mutex, MUTEX_OWNER, int) = (int)sys_call6(SYS_gettid, 0, 0, 0, 0, 0, 0);
-	glibc_libc.mutex_unlock(state_mutex);
-}
+/* For LOCK_STATE (rtld/state_lock.c): the id libc keeps in the thread's struct pthread,
+ * where the thread pointer points (set by the kernel at clone, in a fork's child too). */
+static uint32_t thread_id(void) { return (uint32_t)LM(thread_pointer(), PD_tid, int); }
 
 static void *mutex_of(enum rtld_lock which)
 {
 	static const size_t off[] = {[LOCK_LOAD] = GL__dl_load_lock, [LOCK_TLS] = GL__dl_load_tls_lock,
 				     [LOCK_WRITE] = GL__dl_load_write_lock};
-	return which == LOCK_STATE ? (void *)state_mutex : _rtld_global + off[which];
+	return _rtld_global + off[which];
 }
 
 static void libc_lock(enum rtld_lock which) { glibc_libc.mutex_lock(mutex_of(which)); }
@@ -151,13 +142,11 @@ static void fork_parent(void)
  * scope_wait for the forking thread). */
 static void fork_child(void)
 {
-	if (fork_locked && rtld_fork_holds_state())
-		adopt_state_mutex();
-	else
-		init_state_mutex(); /* a thread the child does not have may hold it */
 	init_recursive_mutex(_rtld_global + GL__dl_load_write_lock);
 	if (fork_locked)
 		rtld_fork_child();
+	else
+		state_lock_after_fork(false); /* a thread the child does not have may hold it */
 }
 
 static uintptr_t (*libc_symbol)(const char *name, const char *version);
@@ -168,7 +157,7 @@ void glibc_install_locks(uintptr_t (*libc_sym)(const char *name, const char *ver
 	if (!glibc_libc.mutex_lock || !glibc_libc.mutex_unlock)
 		return;
 	libc_symbol = libc_sym;
-	init_state_mutex();
+	lock_ops.thread_id = thread_id;
 	lock_ops.lock = libc_lock;
 	lock_ops.unlock = libc_unlock;
 	lock_ops.for_each_thread = glibc_for_each_thread;

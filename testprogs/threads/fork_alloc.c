@@ -1,10 +1,17 @@
-/* fork() from a signal handler that interrupted the loader's allocator in this very thread
- * (its spinlock held). Thread W makes the loader allocate and free all the time (a dlopen
- * of a library that does not exist: every directory tried is a path built in a fresh block,
- * the error a block libc frees; and a dlopen/dlclose of a real library); the main thread
- * sends W SIGUSR1 every 50 us and W's handler forks; the child _exits at once. (The system
- * loader is no oracle: W's dlopen allocates with libc's malloc there, and glibc's fork from a
- * handler that interrupted malloc deadlocks on malloc's lock.)
+/* fork() from a signal handler that interrupted the loader in this very thread: its
+ * allocator (the spinlock held) or LOCK_STATE (taken or given back: a libc mutex's lock word
+ * and owner are two stores, and a handler between them found the lock held by no one it
+ * knew: it waited for its own thread, redteam #43). Thread W makes the loader allocate, free
+ * and lock all the time: dlopen and dlclose of a library found in the program's last
+ * DT_RUNPATH directory, after three that do not exist (each directory tried is a path built
+ * in a fresh block), then 16 of a library it keeps open (little more than LOCK_STATE taken
+ * and given back, so a signal often lands inside the lock's own code); the main thread sends W SIGUSR1 every 50 us and W's handler forks; the
+ * child _exits at once. The loop runs no libc code that takes a libc lock: the library has
+ * no libc start files (no __cxa_finalize, which takes libc's atfork lock), and only
+ * successful calls, so libc's dlerror record is never allocated or freed (a fork from a
+ * handler that interrupted libc's malloc or its atfork list deadlocks in glibc's own fork,
+ * under any loader). The system loader is no oracle: its dlopen allocates with libc's
+ * malloc, so there glibc's fork deadlocks on malloc's lock.
  * usage: fork_alloc SECONDS   prints the same two lines every run; a hang is the failure. */
 #include <dlfcn.h>
 #include <pthread.h>
@@ -35,19 +42,19 @@ static void on_usr1(int sig)
 static void *worker(void *a)
 {
 	(void)a;
-	/* libc allocates its dlerror record at the first failure (then keeps it: dlerror is
-	 * never called): before the signals start, since a fork from a handler that interrupted
-	 * libc's malloc deadlocks in glibc's fork under either loader. After this the loop
-	 * allocates only in the loader. */
-	if (dlopen("libfork_alloc_none.so", RTLD_NOW))
+	if (!dlopen("libfork_alloc_kept.so", RTLD_NOW))
 		abort();
 	atomic_store(&ready, 1);
 	while (!atomic_load(&stop)) {
-		if (dlopen("libfork_alloc_none.so", RTLD_NOW))
+		void *h = dlopen("libfork_alloc_lib.so", RTLD_NOW);
+		if (!h)
 			abort();
-		void *h = dlopen("libtls_g2.so", RTLD_NOW);
-		if (h)
+		dlclose(h);
+		for (int i = 0; i < 16; i++) {
+			if (!(h = dlopen("libfork_alloc_kept.so", RTLD_NOW)))
+				abort();
 			dlclose(h);
+		}
 		atomic_fetch_add(&loops, 1);
 	}
 	return NULL;

@@ -86,9 +86,14 @@ $(TPT)/fork_signal: testprogs/threads/fork_signal.c testprogs/threads/many.h $(T
 	$(CC) $(THREADS_CFLAGS) -o $@ $< -Wl,-rpath,'$$ORIGIN' -ldl -lpthread
 TP_THREADS += $(TPT)/fork_signal
 
-# fork from a signal handler that interrupted the loader's allocator in the same thread.
-$(TPT)/fork_alloc: testprogs/threads/fork_alloc.c $(TPT)/libtls_g2.so
-	$(CC) $(THREADS_CFLAGS) -o $@ $< -Wl,-rpath,'$$ORIGIN' -ldl -lpthread
+# fork from a signal handler that interrupted the loader's allocator or LOCK_STATE in the
+# same thread. The library has dynamic TLS and no libc start files (no __cxa_finalize); the
+# program searches three missing directories before its own.
+$(TPT)/libfork_alloc_lib.so $(TPT)/libfork_alloc_kept.so: $(TPT)/lib%.so: testprogs/threads/tls_mod.c
+	@mkdir -p $(dir $@)
+	$(CC) $(THREADS_CFLAGS) -fPIC -shared -nostdlib -o $@ $< -Wl,-soname,$(notdir $@)
+$(TPT)/fork_alloc: testprogs/threads/fork_alloc.c $(TPT)/libfork_alloc_lib.so $(TPT)/libfork_alloc_kept.so
+	$(CC) $(THREADS_CFLAGS) -o $@ $< -Wl,-rpath,/nonexistent/fork_alloc/1:/nonexistent/fork_alloc/2:/nonexistent/fork_alloc/3:'$$ORIGIN' -ldl -lpthread
 TP_THREADS += $(TPT)/fork_alloc
 
 # _Fork while another thread is parked inside a reader section; the child dlcloses.

@@ -12,35 +12,66 @@ TPT=$BUILD/testprogs/threads
 . "$(dirname "$0")/lib.sh"
 cd "$TPT"
 
-# repeat NAME RUNS CMD ARGS: RUNS runs of `CMD ARGS` under the system loader, which must all
-# print the same and exit alike (the first one is the reference), and RUNS runs of
-# `ld-mmld.so CMD ARGS`, each of which must print and exit as the reference did.
+# system_reference PREFIX CMD ARGS: a run of `CMD ARGS` under the system loader that exits 0,
+# in PREFIX.{out,err,rc}; up to 3 tries. glibc's own loader deadlocks in some of these races
+# (a fork from a signal handler, fork while threads dlopen: its children hang, under load
+# about 1 run in 5), and a run it did not finish is no reference: the next one is taken.
+# Fails (status 1) when none of the 3 finished.
+system_reference() {
+	local p=$1 try; shift
+	for try in 1 2 3; do
+		run_cmd "$p" -- "$@"
+		[ "$(cat "$p.rc")" = 0 ] && return 0
+		SYS_FAILED=$((SYS_FAILED + 1))
+	done
+	return 1
+}
+
+# repeat NAME RUNS CMD ARGS: RUNS runs of `CMD ARGS` under the system loader (the first one
+# that finishes is the reference; every other one that finishes must print the same: the
+# program is deterministic), and RUNS runs of `ld-mmld.so CMD ARGS`, each of which must print
+# and exit as the reference did. A system run that failed (glibc's own deadlock, see
+# system_reference) is counted and reported, not taken for a difference.
 repeat() {
 	local name=$1 runs=$2; shift 2
 	local i bad_ours=0 bad_sys=0
-	run_cmd "$TMPD/ref" -- "$@"
+	SYS_FAILED=0
+	if ! system_reference "$TMPD/ref" "$@"; then
+		cp "$TMPD/ref.err" "$TMPD/detail"
+		bad "$name" "the system loader's runs all failed (status $(cat "$TMPD/ref.rc"), 3 tries): no oracle"; return
+	fi
 	for i in $(seq 1 "$runs"); do
 		if [ "$i" -gt 1 ]; then
 			run_cmd "$TMPD/sys" -- "$@"
-			cmp -s "$TMPD/sys.out" "$TMPD/ref.out" && cmp -s "$TMPD/sys.rc" "$TMPD/ref.rc" || bad_sys=$((bad_sys + 1))
+			if [ "$(cat "$TMPD/sys.rc")" != 0 ]; then
+				SYS_FAILED=$((SYS_FAILED + 1))
+			elif ! cmp -s "$TMPD/sys.out" "$TMPD/ref.out"; then
+				bad_sys=$((bad_sys + 1))
+			fi
 		fi
 		run_cmd "$TMPD/ours" -- "$RTLD" "$@"
 		if ! cmp -s "$TMPD/ours.out" "$TMPD/ref.out" || ! cmp -s "$TMPD/ours.rc" "$TMPD/ref.rc"; then
 			[ $bad_ours = 0 ] && { diff "$TMPD/ref.out" "$TMPD/ours.out"; echo "status $(cat "$TMPD/ours.rc")";
-				head -5 "$TMPD/ours.err"; } >"$TMPD/first-bad"
+				head -5 "$TMPD/ours.err"; } >"$TMPD/detail.ours"
 			bad_ours=$((bad_ours + 1))
 		fi
 	done
-	if [ $bad_sys != 0 ] || [ "$(cat "$TMPD/ref.rc")" != 0 ]; then
-		cp "$TMPD/ref.out" "$TMPD/detail"
-		bad "$name" "the system loader's runs fail or differ among themselves ($bad_sys of $runs): no oracle"; return
+	if [ $bad_sys != 0 ]; then
+		{ diff "$TMPD/ref.out" "$TMPD/sys.out"; } >"$TMPD/detail"
+		bad "$name" "the system loader's finished runs differ among themselves ($bad_sys of $runs): the program is not deterministic, no oracle"; return
 	fi
 	[ -s "$TMPD/ref.out" ] || { bad "$name" "printed nothing"; return; }
 	if [ $bad_ours != 0 ]; then
-		cp "$TMPD/first-bad" "$TMPD/detail"
+		mv "$TMPD/detail.ours" "$TMPD/detail"
 		bad "$name" "$bad_ours of $runs runs differ from the system loader's (first one: < system, > ld-mmld.so)"; return
 	fi
+	sys_failures_note "$name"
 	ok "$name"
+}
+
+# A line for each test in which the system loader's own runs failed, so a log shows it.
+sys_failures_note() {
+	[ "$SYS_FAILED" = 0 ] || echo "note $1: the system loader's own run failed $SYS_FAILED time(s) (not ld-mmld.so's: another run of it was the reference)"
 }
 
 # Concurrent first calls through a thousand lazy PLT slots from 4 threads, with SIGALRM every
@@ -112,27 +143,31 @@ same atfork-handlers-use-loader-one-thread ./atfork_loader one-thread
 # must be the same. Before the fix: a hang (SIGALRM) in every run, within the first second.
 fork_signal_test() {
 	local name=fork-in-signal-handler-inside-reader i bad=0
-	run_cmd "$TMPD/ref" -- ./fork_signal 1
+	SYS_FAILED=0
+	if ! system_reference "$TMPD/ref" ./fork_signal 1 || ! grep -q 'forks: some' "$TMPD/ref.out"; then
+		cp "$TMPD/ref.out" "$TMPD/detail"; bad $name "the system loader's runs failed (3 tries): no oracle"; return
+	fi
 	for i in 1 2; do
 		run_cmd "$TMPD/ours" -- "$RTLD" ./fork_signal 1 load
 		cmp -s "$TMPD/ours.out" "$TMPD/ref.out" && cmp -s "$TMPD/ours.rc" "$TMPD/ref.rc" || bad=$((bad + 1))
 	done
-	if [ "$(cat "$TMPD/ref.rc")" != 0 ] || ! grep -q 'forks: some' "$TMPD/ref.out"; then
-		cp "$TMPD/ref.out" "$TMPD/detail"; bad $name "the system loader's run failed: no oracle"; return
-	fi
 	if [ $bad != 0 ]; then
 		{ diff "$TMPD/ref.out" "$TMPD/ours.out"; echo "status $(cat "$TMPD/ours.rc")"; } >"$TMPD/detail"
 		bad $name "$bad of 2 runs differ from the system loader's"; return
 	fi
+	sys_failures_note $name
 	ok $name
 }
 fork_signal_test
 
 # fork() from a signal handler that interrupted this thread inside the loader's allocator
-# (its spinlock held). No oracle: the system loader's fork deadlocks the same way on malloc's
-# locks (glibc's fork takes them; 2 runs in 3 hung here), so ld-mmld.so's two runs must print
-# the program's own verdict, no failed child and some forks. Before the fix: a hang
-# (SIGALRM) in every run, the prepare handler spinning on the lock its own thread held.
+# (its spinlock held) or inside LOCK_STATE's own lock and unlock. No oracle: the system
+# loader's fork deadlocks the same way on malloc's locks (glibc's fork takes them; 2 runs in
+# 3 hung here), so ld-mmld.so's two runs must print the program's own verdict, no failed
+# child and some forks. Before the allocator fix: a hang (SIGALRM) in every run, the prepare
+# handler spinning on the lock its own thread held; with LOCK_STATE a libc mutex, 2 runs in
+# 30 hung (its lock word and owner are two stores; tests/unit/test_state_lock.c is the
+# reliable test of that).
 fork_alloc_test() {
 	local name=fork-in-signal-handler-inside-allocator i bad=0
 	printf 'children that failed 0\nforks: some\n' >"$TMPD/expected"
