@@ -12,10 +12,7 @@
 
 #define DT_AUDIT_ 0x6ffffefc
 #define DT_DEPAUDIT_ 0x6ffffefb
-/* glibc's static TLS for each namespace more: its libc.so.6 and other initial-exec TLS. */
-#define TLS_PER_NAMESPACE (144 + 144)
 #define DL_NNS_ 16
-#define RTLD_NNS_DEFAULT 4 /* glibc.rtld.nns: namespaces the surplus is sized for */
 
 /* The program's DT_AUDIT and DT_DEPAUDIT lists join LD_AUDIT's and --audit's. */
 static void add_dynamic_lists(void)
@@ -81,12 +78,12 @@ void glibc_audit_start(uintptr_t *sp)
 	unsigned requested = each_name(NULL);
 	if (!requested)
 		return;
-	if (requested > DL_NNS_ - RTLD_NNS_DEFAULT) {
-		rt_dprintf(2, "Failed loading %u audit modules, %u are supported.\n", requested,
-			   DL_NNS_ - RTLD_NNS_DEFAULT);
+	unsigned nns = glibc_tls_namespaces(); /* the rest of the 16 are the modules' */
+	if (requested > DL_NNS_ - nns) {
+		rt_dprintf(2, "Failed loading %u audit modules, %u are supported.\n", requested, DL_NNS_ - nns);
 		sys_exit_group(127);
 	}
-	R.tls_surplus = TLS_STATIC_SURPLUS + requested * TLS_PER_NAMESPACE;
+	R.tls_surplus = glibc_tls_surplus(requested);
 	R.tcb_size = PTHREAD_SIZE;
 	tls_layout();
 	tls_setup_main_thread();

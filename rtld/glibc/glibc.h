@@ -54,6 +54,10 @@ HIDDEN void glibc_update_global_scope(void);
 HIDDEN void glibc_tunables_init(void);
 /* A numeric tunable's value if it was set; false if it has its default. */
 HIDDEN bool glibc_tunable(const char *name, int64_t *out);
+/* The static TLS surplus from glibc.rtld.nns and glibc.rtld.optional_static_tls, with naudit
+ * audit namespaces more (tls_surplus.c); the namespaces glibc.rtld.nns asks for. */
+HIDDEN size_t glibc_tls_surplus(unsigned naudit);
+HIDDEN unsigned glibc_tls_namespaces(void);
 
 /* cpu.c: dl_x86_cpu_features and the cache sizes memcpy's thresholds come from. */
 HIDDEN void glibc_cpu_features(char *glro);

@@ -95,6 +95,8 @@ bool glibc_detect(void)
 	libc_of[0] = libc;
 	libc_initialised[0] = true; /* by glibc_after_reloc, before anything could ask */
 	glibc_active = true;
+	if (!R.tp) /* not laid out already for audit modules (glibc_audit_start) */
+		R.tls_surplus = glibc_tls_surplus(0);
 	return true;
 }
 

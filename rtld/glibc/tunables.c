@@ -106,6 +106,8 @@ static void parse_glibc_tunables(const char *s)
 
 void glibc_tunables_init(void)
 {
+	if (ready)
+		return; /* read once: the TLS layout may ask before libc's set-up does */
 	/* Aliases first, so that GLIBC_TUNABLES, parsed last, wins. */
 	for (size_t id = 0; id < TUNABLE_COUNT; id++)
 		if (defs[id].alias[0]) {

@@ -36,12 +36,19 @@ $(TPG)/rtld_next: testprogs/glibc/rtld_next.c $(TPG)/libnext_malloc.so $(TPG)/li
 	$(CC) $(GLIBC_CFLAGS) -rdynamic -o $@ $< -Wl,-rpath,'$$ORIGIN' -Wl,--no-as-needed \
 		$(addprefix $(TPG)/lib,next_malloc.so next_ctor.so next_which_a.so next_which_b.so) -ldl
 
+# 4 and 8 KiB of initial-exec TLS: what fits in the static TLS surplus (glibc.rtld tunables).
+$(TPG)/libstatic_tls4k.so $(TPG)/libstatic_tls8k.so: $(TPG)/libstatic_tls%k.so: testprogs/glibc/static_tls_lib.c
+	@mkdir -p $(dir $@)
+	$(CC) $(GLIBC_CFLAGS) -DSTATIC_TLS_BYTES=$$(($** 1024)) -fPIC -shared -o $@ $< -Wl,-soname,$(notdir $@)
+$(TPG)/static_tls: testprogs/glibc/static_tls.c $(TPG)/libstatic_tls4k.so $(TPG)/libstatic_tls8k.so
+	$(CC) $(GLIBC_CFLAGS) -o $@ $< -Wl,-rpath,'$$ORIGIN' -ldl -lpthread
+
 $(TPG)/prefault: testprogs/glibc/prefault.c $(TPG)/libprefault_lib.so
 	$(CC) $(GLIBC_CFLAGS) -o $@ $< -Wl,-rpath,'$$ORIGIN' $(TPG)/libprefault_lib.so
 
 # The same with ld-mmld.so as PT_INTERP: started by the kernel, debugged by gdb.
 $(TPG)/dltest-interp: testprogs/glibc/dltest.c $(TPG)/dltest
 	$(CC) $(GLIBC_CFLAGS) -o $@ $< -Wl,-rpath,'$$ORIGIN' -ldl -lpthread -Wl,--dynamic-linker=$(abspath $(RTLD))
-TP_GLIBC := $(TPG)/prefault $(TPG)/hello $(TPG)/threads $(TPG)/throw $(TPG)/dltest $(TPG)/cxx_across $(TPG)/lifecycle \
+TP_GLIBC := $(TPG)/static_tls $(TPG)/prefault $(TPG)/hello $(TPG)/threads $(TPG)/throw $(TPG)/dltest $(TPG)/cxx_across $(TPG)/lifecycle \
 	$(TPG)/dltest-interp $(TPG)/cpufeatures $(TPG)/tunables $(TPG)/rseq_time $(TPG)/dlclose $(TPG)/dlclose_reldep \
 	$(TPG)/deepbind $(TPG)/rtld_next $(TPG)/dlopen_damaged $(TPG)/which_memcpy $(TPG)/ifunc_choice

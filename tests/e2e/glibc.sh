@@ -44,6 +44,29 @@ for e in "GLIBC_TUNABLES=glibc.malloc.perturb=90" "MALLOC_PERTURB_=90" "GLIBC_TU
 		sh -c "cmp -s '$TMPD/tu-ours.out' '$TMPD/tu-sys.out' && grep -q 'starts with' '$TMPD/tu-ours.out'"
 done
 
+# Static TLS for dlopen'ed initial-exec TLS (4 and 8 KiB): the surplus is sized from
+# glibc.rtld.optional_static_tls and glibc.rtld.nns as glibc sizes it, so what fits and what
+# fails ("cannot allocate memory in static TLS block") is the system loader's at each setting
+# (before: the tunables were ignored, the 4 KiB library failed at 5000 and 100000).
+i=0
+for t in "" glibc.rtld.optional_static_tls=5000 glibc.rtld.optional_static_tls=100000 \
+	glibc.rtld.optional_static_tls=3000:glibc.rtld.nns=16 glibc.rtld.optional_static_tls=4500:glibc.rtld.nns=1 \
+	glibc.rtld.nns=99:glibc.rtld.optional_static_tls=2000; do
+	i=$((i + 1))
+	run_cmd "$TMPD/st-ours" GLIBC_TUNABLES="$t" -- "$RTLD" ./static_tls ./libstatic_tls4k.so ./libstatic_tls8k.so
+	run_cmd "$TMPD/st-sys" GLIBC_TUNABLES="$t" -- ./static_tls ./libstatic_tls4k.so ./libstatic_tls8k.so
+	check "static-tls-surplus-$i" "GLIBC_TUNABLES=$t: other libraries fit in static TLS than under the system loader" \
+		sh -c "cmp -s '$TMPD/st-ours.out' '$TMPD/st-sys.out' && cmp -s '$TMPD/st-ours.rc' '$TMPD/st-sys.rc' &&
+		       grep -q 'libstatic_tls8k.so' '$TMPD/st-ours.out'"
+done
+# With glibc.rtld.nns=16 no namespace is left for an audit module: glibc's message, status 127.
+AUDITMOD=$BUILD/testprogs/audit/libauditlib.so
+run_cmd "$TMPD/na-ours" GLIBC_TUNABLES=glibc.rtld.nns=16 LD_AUDIT="$AUDITMOD" -- "$RTLD" ./hello
+run_cmd "$TMPD/na-sys" GLIBC_TUNABLES=glibc.rtld.nns=16 LD_AUDIT="$AUDITMOD" -- ./hello
+check static-tls-nns-leaves-no-audit-namespace "glibc.rtld.nns=16 with an audit module: not the system loader's refusal" \
+	sh -c "cmp -s '$TMPD/na-ours.err' '$TMPD/na-sys.err' && cmp -s '$TMPD/na-ours.rc' '$TMPD/na-sys.rc' &&
+	       grep -q 'Failed loading 1 audit modules, 0 are supported' '$TMPD/na-ours.err'"
+
 # CPU features: what libc's IFUNC resolvers choose by, and sysconf's cache geometry, as the
 # system loader computes them. On AMD every rule is glibc's; elsewhere the cache geometry and
 # the TSX bits (HLE, RTM: cleared per CPU model for errata) follow rules we do not copy.
