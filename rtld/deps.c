@@ -274,10 +274,14 @@ static struct dso *load_one(const char *name, struct dso *req, enum deps_load ho
 	if (!d) {
 		if (preload) {
 			/* glibc names the problem without the errno text. */
+			static const char *const with_errno[] = {"cannot open shared object file", "cannot read file data"};
 			char why[256];
 			rt_snprintf(why, sizeof why, "%s", strstr_after(err));
-			if (strncmp(why, "cannot open shared object file", 30) == 0)
-				why[30] = 0;
+			for (size_t i = 0; i < sizeof with_errno / sizeof with_errno[0]; i++) {
+				size_t n = strlen(with_errno[i]);
+				if (strncmp(why, with_errno[i], n) == 0 && why[n] == ':')
+					why[n] = 0;
+			}
 			rt_dprintf(2, "ERROR: ld.so: object '%s' from %s cannot be preloaded (%s): ignored.\n", name,
 				   preload_source, why);
 			return NULL;

@@ -185,6 +185,10 @@ static int read_headers(int fd, const struct kstat *stp, bool program, struct ks
 		rt_snprintf(err, errlen, "cannot stat shared object");
 		return -1;
 	}
+	if ((st->st_mode & S_IFMT_) == S_IFDIR_) { /* glibc's start-up words: its read of the header fails */
+		rt_snprintf(err, errlen, "cannot read file data: Error 21");
+		return -1;
+	}
 	if ((st->st_mode & S_IFMT_) != S_IFREG_) {
 		rt_snprintf(err, errlen, "not a regular file");
 		return -1;

@@ -46,6 +46,15 @@ struct r_scope_elem {
 #define LM_ID_CALLER_ (-2) /* glibc's __LM_ID_CALLER: dlopen, the caller's namespace */
 #define EINVAL_ 22
 #define ERR_MAX 4608 /* room for a PATH_MAX name and its reason */
+/* dlerror's text is formatted on the stack (libc copies it before raise_error's jump
+ * discards the frame; glibc's ld.so builds its paths with alloca likewise), sized for the
+ * name it quotes, so a long name or symbol keeps its reason; past this, names are cut. */
+#define ERR_STACK_MAX (128 * 1024)
+static size_t err_room(const char *name, size_t extra)
+{
+	size_t n = strlen(name ? name : "") + extra;
+	return n > ERR_STACK_MAX ? ERR_STACK_MAX : n;
+}
 
 static void unlock(void);
 
@@ -395,7 +404,7 @@ static bool load_trylock_hook(void)
 static void dlopen_error_hook(const char *object, const char *msg)
 {
 	/* The name may be an object's own, which the rollback frees. */
-	char obj[ERR_MAX];
+	char obj[err_room(object, 1)];
 	rt_snprintf(obj, sizeof obj, "%s", object ? object : "");
 	R.error_hook = NULL;
 	R.load_ns = 0;
@@ -445,7 +454,7 @@ static void *dl_lookup_symbol_x(const char *name, void *undef_map, const Elf64_S
 		return NULL;
 	}
 	*ref = NULL;
-	char msg[512];
+	char msg[err_room(name, 64 + (v.name ? strlen(v.name) : 0))];
 	rt_snprintf(msg, sizeof msg, "undefined symbol: %s%s%s", name, v.name ? ", version " : "", v.name ? v.name : "");
 	struct dso *ud = glibc_dso_of(undef_map);
 	raise_error(ud ? (ud == R.main ? R.progname : dso_display(ud)) : "", msg);
@@ -550,7 +559,7 @@ __attribute__((noreturn)) static void open_failed(const char *err)
 	R.load_ns = 0;
 	release_empty_namespaces();
 	const char *sep = strstr_colon(err);
-	char obj[ERR_MAX];
+	char obj[err_room(err, 1)];
 	size_t olen = sep ? (size_t)(sep - err) : 0;
 	if (olen >= sizeof obj)
 		olen = sizeof obj - 1;
@@ -570,6 +579,15 @@ __attribute__((noreturn)) static void open_failed(const char *err)
 		for (size_t i = 0; i < sizeof reasons / sizeof reasons[0]; i++)
 			if (strcmp(msg + strlen(prefix), reasons[i].text) == 0)
 				raise_error_code(reasons[i].code, obj, "cannot open shared object file");
+	/* "cannot read file data: Error 21": glibc's start-up words for an errno it has no name
+	 * for; dlerror() gives libc's ("Is a directory"). */
+	const char *read_prefix = "cannot read file data: Error ";
+	if (strncmp(msg, read_prefix, strlen(read_prefix)) == 0) {
+		int code = 0;
+		for (const char *c = msg + strlen(read_prefix); *c >= '0' && *c <= '9'; c++)
+			code = code * 10 + (*c - '0');
+		raise_error_code(code, obj, "cannot read file data");
+	}
 	raise_error(obj, msg);
 }
 
@@ -637,23 +655,15 @@ static void *dl_open_locked(const char *file, int mode, struct dso *req, long ns
 	R.error_hook_owner = thread_pointer();
 	debug_announce(ns, 1); /* RT_ADD */
 	deps_trace_wanted(file, req, "dynamically loaded");
-	char err[ERR_MAX]; /* the name as asked for is in it, and may be long (a path) */
+	char err[err_room(file, ERR_MAX)]; /* the name as asked for (or a directory and it) and the reason */
 	/* An audit module in secure mode is searched as a preload is (glibc's __RTLD_SECURE):
 	 * only a set-user-ID file, never through ld.so.cache; its dependencies as usual. */
 	R.preload_setuid_only = R.secure && (mode & RTLD_AUDITOR_);
 	bool missing;
 	struct dso *d = search_and_map(file, req, err, sizeof err, &missing);
 	R.preload_setuid_only = false;
-	if (!d) {
-		if (mode & RTLD_NOLOAD_) {
-			R.error_hook = NULL;
-			open_rollback_tail = NULL;
-			R.load_ns = 0;
-			release_empty_namespaces();
-			return NULL;
-		}
+	if (!d) /* with RTLD_NOLOAD too: glibc's fails on the open before it looks for the object */
 		open_failed(err);
-	}
 	if (d->next || d->prev || R.head == d || d == R.self) { /* already loaded under another name */
 		R.error_hook = NULL;
 		open_rollback_tail = NULL;

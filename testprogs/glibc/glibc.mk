@@ -49,6 +49,6 @@ $(TPG)/prefault: testprogs/glibc/prefault.c $(TPG)/libprefault_lib.so
 # The same with ld-mmld.so as PT_INTERP: started by the kernel, debugged by gdb.
 $(TPG)/dltest-interp: testprogs/glibc/dltest.c $(TPG)/dltest
 	$(CC) $(GLIBC_CFLAGS) -o $@ $< -Wl,-rpath,'$$ORIGIN' -ldl -lpthread -Wl,--dynamic-linker=$(abspath $(RTLD))
-TP_GLIBC := $(TPG)/static_tls $(TPG)/prefault $(TPG)/hello $(TPG)/threads $(TPG)/throw $(TPG)/dltest $(TPG)/cxx_across $(TPG)/lifecycle \
+TP_GLIBC := $(TPG)/dlerror_text $(TPG)/static_tls $(TPG)/prefault $(TPG)/hello $(TPG)/threads $(TPG)/throw $(TPG)/dltest $(TPG)/cxx_across $(TPG)/lifecycle \
 	$(TPG)/dltest-interp $(TPG)/cpufeatures $(TPG)/tunables $(TPG)/rseq_time $(TPG)/dlclose $(TPG)/dlclose_reldep \
 	$(TPG)/deepbind $(TPG)/rtld_next $(TPG)/dlopen_damaged $(TPG)/which_memcpy $(TPG)/ifunc_choice

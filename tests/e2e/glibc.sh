@@ -16,6 +16,10 @@ same glibc-threads-tls ./threads
 same glibc-cxx-throw ./throw
 same glibc-cxx-throw-across-libraries ./cxx_across
 same glibc-dlfcn ./dltest
+# dlerror's words: long names and symbols keep their reason, RTLD_NOLOAD of a missing file is
+# an error, a directory is glibc's "cannot read file data" (before: cut at 4,607 bytes and 544
+# for a symbol, the reason lost; no error; "not a regular file").
+same glibc-dlerror-text ./dlerror_text
 same glibc-lifecycle ./lifecycle
 same glibc-deepbind ./deepbind
 same glibc-rtld-next ./rtld_next

@@ -68,8 +68,9 @@ oracle oracle-long-program-name -- "/$(printf 'b%.0s' {1..5000})"
 # A file of the name that is found and broken ends ldd as it ends a run (glibc: status 127,
 # in its words "cannot read file data: Error 21"); only a missing one is "not found".
 mkdir -p "$TMPD/cdir/libgone.so"
-expect_err ldd-broken-file-ends-list 127 "^\./missing-lib: error while loading shared libraries: .*/cdir/libgone\.so: not a regular file$" \
+expect_err ldd-broken-file-ends-list 127 "^\./missing-lib: error while loading shared libraries: .*/cdir/libgone\.so: cannot read file data: Error 21$" \
 	LD_LIBRARY_PATH="$TMPD/cdir" LD_TRACE_LOADED_OBJECTS=1 -- "$RTLD" ./missing-lib
+oracle oracle-library-is-a-directory LD_LIBRARY_PATH="$TMPD/cdir" -- ./missing-lib
 oracle oracle-ldd-missing LD_TRACE_LOADED_OBJECTS=1 -- ./missing-lib
 STDOUT_ONLY=1 oracle oracle-textrel -- ./textrel   # we warn about text relocations; glibc does not
 SILENT_OK=1 oracle oracle-verify -- --verify ./hello
