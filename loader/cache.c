@@ -4,7 +4,8 @@
  *   verify   each entry checked as ld-mmld.so checks it before use (owner, permissions,
  *            size, header, checksum), its object unchanged since, and its image against the
  *            object's file (cache_check.c); exit status 1 if one is damaged
- *   clear    every entry and hits log removed, and the directories of earlier boots;
+ *   clear    every entry, mark of an image missed once, and hits log removed, and the
+ *            directories of earlier boots;
  *            --stale: only what verify calls stale (entries of another format version, or
  *            whose object changed or is gone) and the directories of earlier boots */
 #include "mmld.h"
@@ -332,8 +333,8 @@ static int cache_verify(const char *root, const char *boot)
 }
 
 /* Removes what ld-mmld.so put in the directory `name` of parent_fd (checked as ld-mmld.so
- * checks it; a link or a directory not this user's is left alone): entries, hits log,
- * temporary files, and (all=true, an earlier boot's directory) the secret and the directory
+ * checks it; a link or a directory not this user's is left alone): entries, marks (.seen),
+ * hits log, temporary files, and (all=true, an earlier boot's directory) the secret and the directory
  * itself. */
 static int clear_dir(int parent_fd, const char *name, const char *path, bool all, unsigned *removed)
 {
@@ -351,7 +352,8 @@ static int clear_dir(int parent_fd, const char *name, const char *path, bool all
 	while ((de = readdir(d))) {
 		const char *n = de->d_name;
 		size_t len = strlen(n);
-		bool ours = (len > 3 && strcmp(n + len - 3, RC_SUFFIX) == 0) || strcmp(n, RC_HITS) == 0 ||
+		bool ours = (len > 3 && strcmp(n + len - 3, RC_SUFFIX) == 0) ||
+			    (len > 5 && strcmp(n + len - 5, RC_SEEN_SUFFIX) == 0) || strcmp(n, RC_HITS) == 0 ||
 			    strncmp(n, ".tmp.", 5) == 0 || (all && strncmp(n, RC_SECRET, strlen(RC_SECRET)) == 0);
 		if (!ours)
 			continue;

@@ -389,16 +389,19 @@ static void record_outcome(const struct launch_group *g, struct run_result *r)
 			 g->note);
 }
 
-/* --reloc-cache: one run to its end first, unmeasured and quiet, so that the relocation cache
- * holds the program's libraries and every process measured maps them from it. */
+/* --reloc-cache: two runs to their end first, unmeasured and quiet, so that the relocation
+ * cache holds the program's libraries and every process measured maps them from it (a large
+ * image is published at its second miss: MMLD_RELOC_CACHE_DEFER). */
 static void warm_cache(const struct share_launch *l)
 {
 	struct launch_group g = {.l = *l, .n = 1};
 	g.l.at = POINT_SECONDS; /* no MMLD_STOP, not traced */
 	g.l.quiet = true;
-	struct child c = {0};
-	spawn(&g, &c, false, -1);
-	reap(&c);
+	for (int run = 0; run < 2; run++) {
+		struct child c = {0};
+		spawn(&g, &c, false, -1);
+		reap(&c);
+	}
 }
 
 struct launch_group *launch_measure(const struct share_launch *l, const char *label, struct run_result *r)

@@ -66,7 +66,7 @@ static const char *const unsafe_vars[] = {
 	"GCONV_PATH", "GETCONF_DIR", "GLIBC_TUNABLES", "HOSTALIASES", "LD_AUDIT", "LD_DEBUG", "LD_DEBUG_OUTPUT",
 	"LD_DYNAMIC_WEAK", "LD_HWCAP_MASK", "LD_LIBRARY_PATH", "LD_ORIGIN_PATH", "LD_PRELOAD", "LD_PROFILE",
 	"LD_SHOW_AUXV", "LD_USE_LOAD_BIAS", "LOCALDOMAIN", "LOCPATH", "MALLOC_TRACE", "NIS_PATH", "NLSPATH",
-	"RESOLV_HOST_CONF", "RES_OPTIONS", "TMPDIR", "TZDIR", "MMLD_STOP", "MMLD_LOAD", "MMLD_OBJECTS", "MMLD_RELOC_CACHE", "MMLD_RELOC_CACHE_DIR", "MMLD_RELOC_CACHE_MIN", NULL};
+	"RESOLV_HOST_CONF", "RES_OPTIONS", "TMPDIR", "TZDIR", "MMLD_STOP", "MMLD_LOAD", "MMLD_OBJECTS", "MMLD_RELOC_CACHE", "MMLD_RELOC_CACHE_DIR", "MMLD_RELOC_CACHE_MIN", "MMLD_RELOC_CACHE_DEFER", NULL};
 
 bool options_env_unsafe(const char *entry)
 {
@@ -216,6 +216,9 @@ static void help(const char *self)
 		   "  MMLD_RELOC_CACHE_MIN=BYTES\n"
 		   "                        libraries with fewer relocated bytes are relocated\n"
 		   "                        as without the cache (default 32768)\n"
+		   "  MMLD_RELOC_CACHE_DEFER=BYTES\n"
+		   "                        a library with more is published in the cache at its\n"
+		   "                        second miss, not its first (default 1048576; 0: first)\n"
 		   "ld-mmld.so(8) describes each; exit status 127 when a program cannot be loaded.\n"
 		   "\n"
 		   "This program interpreter self-identifies as: ld-mmld.so (mmld " MMLD_VERSION

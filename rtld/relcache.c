@@ -30,19 +30,20 @@ void rc_debug(const struct dso *d, const char *fmt, ...)
 		dbg("%s", msg);
 }
 
-/* MMLD_RELOC_CACHE_MIN=BYTES, else the default. Measured on clang-14's 17 libraries (a
+/* NAME=BYTES, else the default. MMLD_RELOC_CACHE_MIN: measured on clang-14's 17 libraries (a
  * hit: open, check, map, fix-ups, 19-30 us each; relocating: 3-37 us for the ones of 8-24
- * KiB, 84-330 us for 40-180 KiB): the cache wins from about 32 KiB of image. */
-static uint64_t min_image(void)
+ * KiB, 84-330 us for 40-180 KiB), the cache wins from about 32 KiB of image.
+ * MMLD_RELOC_CACHE_DEFER: see publish_later. */
+static uint64_t bytes_var(const char *name, unsigned dflt)
 {
-	const char *v = env_get("MMLD_RELOC_CACHE_MIN");
+	const char *v = env_get(name);
 	unsigned long n;
 	if (!v || !*v)
-		return RC_MIN_IMAGE_DEFAULT;
+		return dflt;
 	if (rt_parse_ulong(v, &n))
 		return n;
-	rt_dprintf(2, "warning: MMLD_RELOC_CACHE_MIN=%s is not a number of bytes; using %u\n", v, RC_MIN_IMAGE_DEFAULT);
-	return RC_MIN_IMAGE_DEFAULT;
+	rt_dprintf(2, "warning: %s=%s is not a number of bytes; using %u\n", name, v, dflt);
+	return dflt;
 }
 
 void relcache_init(void)
@@ -63,7 +64,8 @@ void relcache_init(void)
 			  : R.load_by_read ? "MMLD_LOAD=read"
 			  : R.naudit_lists || R.naudit ? "rtld-audit modules (LD_AUDIT, --audit, DT_AUDIT)"
 			  : NULL;
-	RC.min_image = min_image();
+	RC.min_image = bytes_var("MMLD_RELOC_CACHE_MIN", RC_MIN_IMAGE_DEFAULT);
+	RC.defer_over = bytes_var("MMLD_RELOC_CACHE_DEFER", RC_DEFER_OVER_DEFAULT);
 	char why[600];
 	/* With a minimum, the directory waits for the first library over it (relcache_dir.c). */
 	if (!off && !RC.min_image && rc_dir_open(why, sizeof why) < 0)
@@ -144,6 +146,20 @@ static bool map_cached(struct dso *d, struct rc_entry *e, const struct rc_ranges
 	return true;
 }
 
+/* A miss of a large image publishes it only if an earlier miss marked it seen. Relocating in
+ * the new entry costs more than relocating as without the cache (the file's pages filled,
+ * mapped shared, then the process's own mapping of them: clang-14 starts about 10% slower,
+ * nearly all of it libLLVM's and libclang-cpp's images), which a program run once per boot
+ * never earns back, and its entry would hold the memory until the boot ends. */
+static bool publish_later(const struct dso *d, const struct rc_entry *e, const struct rc_ranges *rg)
+{
+	if (!RC.defer_over || rg->len <= RC.defer_over || rc_seen_before(e->name))
+		return false;
+	rc_debug(d, "relocation cache: not published yet: the first miss of an image over MMLD_RELOC_CACHE_DEFER "
+		    "bytes (the next one publishes it)");
+	return true;
+}
+
 void relcache_reloc(struct dso *d)
 {
 	relcache_recording = NULL; /* never left over from a dlopen that failed (relcache_abort) */
@@ -179,7 +195,9 @@ void relcache_reloc(struct dso *d)
 			rc_debug(d, "relocation cache (verify): no entry to compare with");
 			reloc_object(d);
 		}
-	} else if (found != 0 || !map_cached(d, &e, &rg))
+	} else if (found == 1 && publish_later(d, &e, &rg))
+		reloc_object(d);
+	else if (found != 0 || !map_cached(d, &e, &rg))
 		rc_publish_and_reloc(d, key, key_len, &rg);
 	rc_entry_close(&e);
 	rt_free(key);

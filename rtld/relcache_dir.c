@@ -3,6 +3,7 @@
  *   ROOT/BOOT_ID/secret        16 random bytes, made by the first process of this boot
  *   ROOT/BOOT_ID/HASH.rc       one cached image each (relcache_format.h)
  *   ROOT/BOOT_ID/hits          the names of the images used, appended
+ *   ROOT/BOOT_ID/HASH.seen     empty: HASH.rc was missed once and not published (yet)
  *
  * ROOT is $MMLD_RELOC_CACHE_DIR, else $XDG_RUNTIME_DIR/mmld-reloc (a tmpfs that goes away at
  * shutdown), else $XDG_CACHE_HOME/mmld-reloc, else $HOME/.cache/mmld-reloc. BOOT_ID is the
@@ -233,6 +234,24 @@ void rc_hits_flush(void)
 	if (fd >= 0)
 		sys_close((int)fd);
 	RC.nhits = 0;
+}
+
+/* Was the image `entry` (HASH.rc) missed before without being published? Its HASH.seen is
+ * taken away if so (this process publishes it); else made, for the next miss. One system
+ * call when it was seen, two when not. Only this user can put files in the directory; a
+ * mark only ever decides when an image is published, never what is in it. */
+bool rc_seen_before(const char *entry)
+{
+	char mark[48];
+	size_t n = strlen(entry) - (sizeof RC_SUFFIX - 1);
+	memcpy(mark, entry, n);
+	memcpy(mark + n, RC_SEEN_SUFFIX, sizeof RC_SEEN_SUFFIX);
+	if (rc_sys(SYS_unlinkat_, RC.dirfd, (long)mark, 0, 0, 0) == 0)
+		return true;
+	long fd = open_at(RC.dirfd, mark, O_WRONLY_ | O_CREAT_ | O_EXCL_ | O_NOFOLLOW_ | O_NONBLOCK_, 0400);
+	if (fd >= 0)
+		sys_close((int)fd);
+	return false;
 }
 
 /* The bytes an image of an object with these program headers would hold (rc_ranges_of). */

@@ -17,6 +17,9 @@
  * image because a miss relocates in place in the new file's image (relcache_publish.c),
  * before it knows how many there are.
  *
+ * An empty file HASH.seen says that a process missed the image HASH.rc and did not publish it
+ * (its image is over MMLD_RELOC_CACHE_DEFER bytes): the next process to miss it does.
+ *
  * The file's name is the hexadecimal siphash of the key (rc_name_keys), ".rc" appended. A
  * file is written with no name (or under a temporary one) and linked into place: a published
  * file is never changed, since a mapped file that shrinks raises SIGBUS in every process mapping it.
@@ -35,6 +38,7 @@
 #define RC_SUFFIX ".rc"
 #define RC_HITS "hits" /* 16-byte names appended, one per use */
 #define RC_SECRET "secret"
+#define RC_SEEN_SUFFIX ".seen" /* HASH.seen: an image missed once, to be published at the next miss */
 
 /* The keys of the fixed (not secret) siphashes: file names and the metadata checksum. */
 #define RC_NAME_KEY0 0x6d6d6c642d72656cULL

@@ -46,10 +46,14 @@ struct rc_job {
 /* Below this, an image costs more to look up and map than its object costs to relocate
  * (rc_min_image: MMLD_RELOC_CACHE_MIN, in bytes). */
 #define RC_MIN_IMAGE_DEFAULT (32 * 1024)
+/* Images over this are published at their second miss, not their first (rc_defer_over:
+ * MMLD_RELOC_CACHE_DEFER, in bytes; 0: every one at its first). */
+#define RC_DEFER_OVER_DEFAULT (1024 * 1024)
 
 struct rc_state {
 	bool on, verify;
 	uint64_t min_image;          /* smaller images are not cached (MMLD_RELOC_CACHE_MIN) */
+	uint64_t defer_over;         /* larger ones are published at their second miss; 0: none */
 	bool have_secret;            /* the directory was opened once: addresses can be agreed */
 	int dirfd;                   /* DIR/BOOT_ID, -1 when closed */
 	uint64_t dir_dev, dir_ino;   /* so a reopened fd number is never mistaken for it */
@@ -76,6 +80,7 @@ HIDDEN int rc_dir_open(char *why, size_t len);
 HIDDEN bool rc_dir_ready(void);
 HIDDEN void rc_dir_close(void);
 HIDDEN void rc_hits_flush(void);
+HIDDEN bool rc_seen_before(const char *entry);
 HIDDEN long rc_sys(long n, long a, long b, long c, long d, long e);
 HIDDEN bool rc_file_trusted(const struct kstat *st, bool secret);
 

@@ -19,6 +19,7 @@
 #include "relcache_int.h"
 #include "reloc.h"
 #include "imagesum.h"
+#include "reloc_prefault.h"
 
 #define SYS_pwritev_ 296
 #define SYS_unlinkat_ 263
@@ -270,7 +271,9 @@ void rc_publish_and_reloc(struct dso *d, const void *key, size_t key_len, const 
 	}
 	pending = j, pending_rg = rg;
 	rc_record_start(d, rg);
+	reloc_prefault_paused = j != NULL;
 	reloc_object(d);
+	reloc_prefault_paused = false;
 	rc_record_stop();
 	pending = NULL;
 	reloc_write_span(d); /* the span without recording's limit, for lazy binding */

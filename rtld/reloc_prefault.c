@@ -34,10 +34,11 @@ struct runs {
 };
 
 static bool populate_unsupported; /* the kernel said EINVAL once: do not ask again */
+bool reloc_prefault_paused;
 
 bool reloc_prefault_wanted(size_t entries)
 {
-	return entries >= PREFAULT_MIN_ENTRIES && !populate_unsupported && R.mode == MODE_RUN;
+	return entries >= PREFAULT_MIN_ENTRIES && !populate_unsupported && !reloc_prefault_paused && R.mode == MODE_RUN;
 }
 
 __attribute__((noinline)) static void flush(struct runs *rs)

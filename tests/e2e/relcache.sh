@@ -19,6 +19,9 @@ export MMLD_RELOC_CACHE_DIR=$CACHE
 # Every library cached, however small (the test libraries have one or two pages): the
 # default minimum is checked on its own below (cache-min-*).
 export MMLD_RELOC_CACHE_MIN=0
+# Every image published at its first miss: publishing at the second (MMLD_RELOC_CACHE_DEFER)
+# is checked on its own below (cache-defer-*).
+export MMLD_RELOC_CACHE_DEFER=0
 entries() { find "$CACHE" -type f -name '*.rc' 2>/dev/null | wc -l; }
 hits() { cat "$CACHE"/*/hits 2>/dev/null | od -An -tx1 -v -w16 | sort -u | grep -c .; } # images used
 bootdir() { echo "$CACHE/$(cat /proc/sys/kernel/random/boot_id)"; }
@@ -338,6 +341,42 @@ if [ "$(id -u)" = 0 ]; then
 else
 	echo "skip per-user and secure-mode cache tests (need root)"
 fi
+
+# --- MMLD_RELOC_CACHE_DEFER: an image over it is published at its second miss ------------
+# deps' images: libdep_a.so 8 KiB, libdep_b.so and libdep_c.so 4 KiB each; over 4096 bytes only
+# libdep_a.so waits: the first run marks it seen (relocating it as without the cache), the
+# second publishes it, the third maps it. The output is the system loader's every time.
+seen() { find "$CACHE" -name '*.seen' | wc -l; }
+run_cmd "$TMPD/ref" NOLIBC_SKIP_FINI=1 -- "$SYSLD" ./deps
+rm -rf "$CACHE"
+defer_run() { # defer_run N ENV...: run N of deps; "why" if its output differs
+	local n=$1; shift
+	why=$(against_ref "run $n" MMLD_RELOC_CACHE=1 LD_DEBUG=files "$@" -- "$RTLD" ./deps)
+	cp "$TMPD/ours.err" "$TMPD/defer$n.err"
+}
+said() { grep -q "$2 \[0\];  relocation cache: $3" "$TMPD/defer$1.err"; }
+first_ok() { [ -z "$why" ] && [ "$(entries)" = 2 ] && [ "$(seen)" = 1 ] &&
+	said 1 libdep_a.so 'not published yet: the first miss' && said 1 libdep_b.so 'relocated and published'; }
+second_ok() { [ -z "$why" ] && [ "$(entries)" = 3 ] && [ "$(seen)" = 0 ] &&
+	said 2 libdep_a.so 'relocated and published' && said 2 libdep_b.so 'mapped'; }
+defer_run 1 MMLD_RELOC_CACHE_DEFER=4096
+check cache-defer-first-miss "first run: ${why:-libdep_a.so not marked seen, or libdep_b/c not published ($(entries) entries, $(seen) marks)}" first_ok
+defer_run 2 MMLD_RELOC_CACHE_DEFER=4096
+check cache-defer-second-miss "second run: ${why:-libdep_a.so not published, or its mark left ($(entries) entries, $(seen) marks)}" second_ok
+defer_run 3 MMLD_RELOC_CACHE_DEFER=4096
+third_ok() { [ -z "$why" ] && [ "$(grep -c 'relocation cache: mapped' "$TMPD/defer3.err")" = 3 ]; }
+check cache-defer-then-hit "third run: ${why:-not every image mapped}" third_ok
+# The default (1 MiB): these small images are all published at their first miss.
+rm -rf "$CACHE"
+defer_run 4 MMLD_RELOC_CACHE_DEFER=
+default_ok() { [ -z "$why" ] && [ "$(entries)" = 3 ] && [ "$(seen)" = 0 ]; }
+check cache-defer-default "default MMLD_RELOC_CACHE_DEFER: ${why:-$(entries) of 3 small images published at the first miss}" default_ok
+rm -rf "$CACHE"
+defer_run 5 MMLD_RELOC_CACHE_DEFER=4096
+marks=$(seen)
+run_cmd "$TMPD/dc" -- "$MMLD" cache clear
+cleared_ok() { [ "$marks" = 1 ] && [ "$(seen)" = 0 ]; }
+check mmld-cache-clear-marks "mmld cache clear: $marks mark(s) of an image seen once before, $(seen) after" cleared_ok
 
 # --- mmld cache list|verify|clear, mmld run --reloc-cache --------------------------------
 rm -rf "$CACHE"

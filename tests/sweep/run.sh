@@ -19,6 +19,9 @@ BUILD=$(cd "${1:-build}" && pwd)
 # The cache runs hold every library, however small (below its default minimum, MMLD_RELOC_CACHE_MIN, a
 # library is relocated as without the cache: the sweep would check less).
 export MMLD_RELOC_CACHE_MIN=0
+# and the cold run publishes every image, however large (by default one over 1 MiB waits for its
+# second miss, MMLD_RELOC_CACHE_DEFER: the warm run would map fewer than the cold one published).
+export MMLD_RELOC_CACHE_DEFER=0
 shift || true
 RTLD=$BUILD/ld-mmld.so
 SYSTEM_LOADER=/lib64/ld-linux-x86-64.so.2
