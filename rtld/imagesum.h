@@ -1,5 +1,5 @@
-/* A fast checksum of a relocated image (relocation cache): four 64-bit lanes of
- * multiply-and-rotate over the words, folded at the end. Not a keyed or cryptographic hash:
+/* A fast checksum of a relocated image (relocation cache): four lanes of Fletcher's two
+ * sums over the words, folded at the end. Not a keyed or cryptographic hash:
  * it tells a damaged image from the one published, which the cache's owner alone can write.
  * Pure: the loader's `mmld cache verify` and ld-mmld.so share it. */
 #ifndef MMLD_IMAGESUM_H

@@ -32,7 +32,7 @@
 #include <stdint.h>
 
 #define RC_MAGIC "MMLDRC\x01\n"
-#define RC_VERSION 3 /* 3: fix-ups after the image */
+#define RC_VERSION 4 /* 3: fix-ups after the image; 4: image_sum of Fletcher lanes (imagesum.c) */
 #define RC_MAX_RANGES 4
 #define RC_BUILD_ID_MAX 32
 #define RC_SUFFIX ".rc"
