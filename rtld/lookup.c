@@ -10,6 +10,7 @@
 #include "versions.h"
 #include "lock.h"
 #include "version_match.h"
+#include "relcache.h"
 
 __attribute__((always_inline)) static inline bool sym_usable(const Elf64_Sym *s, const struct sym_query *q)
 {
@@ -334,7 +335,7 @@ uintptr_t sym_address(const struct sym_def *def)
 	if (SYM_TYPE(def->sym->st_info) == STT_GNU_IFUNC && def->sym->st_shndx != SHN_UNDEF && R.mode == MODE_RUN) {
 		if (!code_address(def->dso, a, false))
 			die_load(dso_display(def->dso), "IFUNC resolver outside the loaded code");
-		a = ((uintptr_t(*)(void))a)();
+		a = relcache_call_resolver(def->dso, a);
 	}
 	return a;
 }

@@ -95,6 +95,8 @@ static const char *not_cacheable(const struct dso *d)
 		return "its agreed address was taken";
 	if (d->textrel)
 		return "text relocations";
+	if (d->relcache->resolver_ran)
+		return "an IFUNC resolver of it ran before it was relocated (its data may hold the resolver's state)";
 	if (d->load_by_read_dso)
 		return "MMLD_LOAD=read";
 	return NULL;

@@ -45,6 +45,17 @@ static inline void relcache_note_if(struct dso *d, const Elf64_Rela *r, const st
 	if (__builtin_expect(relcache_recording == d, 0))
 		relcache_note(d, r, def);
 }
+/* An IFUNC resolver of `owner` is called (IRELATIVE, or a binding to its STT_GNU_IFUNC
+ * symbol). While owner is relocated for publishing, what the resolver writes in owner's data
+ * (a memoised decision, say) is noted, so that every process mapping the image runs its
+ * resolvers from the data's state before the first process's resolvers ran. */
+HIDDEN uintptr_t relcache_watch_resolver(struct dso *owner, uintptr_t fn);
+static inline uintptr_t relcache_call_resolver(struct dso *owner, uintptr_t fn)
+{
+	if (__builtin_expect(relcache_recording == owner || (owner->relcache && !owner->relocated), 0))
+		return relcache_watch_resolver(owner, fn);
+	return ((uintptr_t(*)(void))fn)();
+}
 /* reloc_write_span: while recording, relocations are kept to the image's pages. */
 HIDDEN void relcache_span(struct dso *d);
 static inline void relcache_span_if(struct dso *d)

@@ -124,6 +124,64 @@ void relcache_note(struct dso *d, const Elf64_Rela *r, const struct sym_def *def
 	}
 }
 
+/* The part of d's image outside its RELRO, [lo, hi) at run time per range: what a resolver
+ * can write (RELRO holds const data and the GOT, which code does not write). */
+static bool watched(const struct dso *d, const struct rc_range *r, uintptr_t *lo, uintptr_t *hi)
+{
+	*lo = d->load_bias + r->vaddr;
+	*hi = *lo + r->len;
+	uintptr_t rs = d->relro_start, re = rs + d->relro_len;
+	if (d->relro_len && rs <= *lo && re > *lo)
+		*lo = re < *hi ? re : *hi;
+	if (d->relro_len && rs > *lo && rs < *hi && re >= *hi)
+		*hi = rs;
+	return *hi > *lo;
+}
+
+/* Resolver state: each word of d's image (outside RELRO) that the resolver changed gets a
+ * fix-up restoring the value it had before (R_X86_64_64 with no symbol: the addend). They
+ * come before the fix-up of this resolver's own relocation, so a process mapping the image
+ * resets the state, then runs the resolver, as the first process did. */
+#define WATCH_MAX (1u << 20)
+#define RC_RESTORE_INFO ((uint64_t)R_X86_64_64) /* symbol 0 */
+uintptr_t relcache_watch_resolver(struct dso *d, uintptr_t fn)
+{
+	if (relcache_recording != d) { /* before d is relocated: its pages take the state */
+		d->relcache->resolver_ran = true;
+		return ((uintptr_t(*)(void))fn)();
+	}
+	const struct rc_ranges *rg = RC.rec_ranges;
+	size_t len = 0;
+	uintptr_t lo, hi;
+	for (uint32_t k = 0; k < rg->n; k++)
+		if (watched(d, &rg->r[k], &lo, &hi))
+			len += hi - lo;
+	uint64_t *before = len && len <= WATCH_MAX ? rt_malloc(len) : NULL;
+	if (len && !before)
+		RC.uncacheable = "an IFUNC resolver of its own ran, and its data is too large to watch";
+	for (size_t k = 0, o = 0; before && k < rg->n; k++)
+		if (watched(d, &rg->r[k], &lo, &hi)) {
+			memcpy((char *)before + o, (const void *)lo, hi - lo);
+			o += hi - lo;
+		}
+	uintptr_t result = ((uintptr_t(*)(void))fn)();
+	for (size_t k = 0, o = 0; before && k < rg->n; k++) {
+		if (!watched(d, &rg->r[k], &lo, &hi))
+			continue;
+		const uint64_t *now = (const uint64_t *)lo, *was = before + o / 8;
+		for (size_t i = 0; i < (hi - lo) / 8; i++)
+			if (now[i] != was[i]) {
+				Elf64_Rela restore = {lo + 8 * i - d->load_bias, RC_RESTORE_INFO, (int64_t)was[i]};
+				add_fixup(&restore);
+			}
+		o += hi - lo;
+	}
+	rt_free(before);
+	return result;
+}
+
+bool rc_fixup_restores(const Elf64_Rela *f) { return f->r_info == RC_RESTORE_INFO; }
+
 /* The same arithmetic as arch_apply_rela, with the same lookup, for the types above.
  * MMLD_RELOC_CACHE=verify compares both on every object. */
 int rc_fixup_value(struct dso *d, const Elf64_Rela *r, uint64_t out[2])

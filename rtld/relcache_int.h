@@ -12,6 +12,7 @@ struct relcache_obj {
 	bool small;           /* no agreed address: its image is under the minimum, no secret yet */
 	bool have_ident;
 	struct rc_ident ident;
+	bool resolver_ran;    /* one of its IFUNC resolvers ran before it was relocated */
 };
 
 /* One cached image found and checked, ready to map. */
@@ -124,6 +125,8 @@ HIDDEN void rc_apply_fixups(struct dso *d, const Elf64_Rela *fix, size_t n);
 /* The value(s) a per-process relocation has in this process; returns the number of words
  * (1, or 2 for a TLS descriptor), 0 if it writes nothing. */
 HIDDEN int rc_fixup_value(struct dso *d, const Elf64_Rela *r, uint64_t out[2]);
+/* A fix-up that restores a word an IFUNC resolver wrote (relcache_watch_resolver). */
+HIDDEN bool rc_fixup_restores(const Elf64_Rela *f);
 
 /* relcache_verify.c */
 HIDDEN void rc_verify_object(struct dso *d, struct rc_entry *e, const struct rc_ranges *rg);

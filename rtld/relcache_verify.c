@@ -70,6 +70,8 @@ static void check_fixups(struct dso *d, size_t *n)
 {
 	for (size_t i = 0; i < RC.nfix; i++) {
 		uint64_t v[2];
+		if (rc_fixup_restores(&RC.fix[i])) /* the state before a resolver ran: it has run since */
+			continue;
 		int k = rc_fixup_value(d, &RC.fix[i], v);
 		const uint64_t *w = (const uint64_t *)(d->load_bias + RC.fix[i].r_offset);
 		if (k == 2 && v[0] == (uintptr_t)rtld_tlsdesc_dynamic && w[0] == v[0] &&

@@ -15,3 +15,13 @@ $(TP)/relcache/writes: testprogs/relcache/writes.c $(TP)/relcache/libwrites.so
 	@mkdir -p $(dir $@)
 	$(CC) $(GLIBC_CFLAGS) -o $@ $< -L$(TP)/relcache -lwrites -Wl,-rpath,'$$ORIGIN'
 TP_ALL += $(TP)/relcache/libwrites.so $(TP)/relcache/writes
+$(TP)/relcache/libifunc_local.so: testprogs/relcache/ifunc_lib.c
+	@mkdir -p $(dir $@)
+	$(CC) $(GLIBC_CFLAGS) -shared -fPIC -DNAME=report_local -o $@ $<
+$(TP)/relcache/libifunc_global.so: testprogs/relcache/ifunc_lib.c
+	@mkdir -p $(dir $@)
+	$(CC) $(GLIBC_CFLAGS) -shared -fPIC -DGLOBAL -DNAME=report_global -o $@ $<
+$(TP)/relcache/ifunc: testprogs/relcache/ifunc.c $(TP)/relcache/libifunc_local.so $(TP)/relcache/libifunc_global.so
+	@mkdir -p $(dir $@)
+	$(CC) $(GLIBC_CFLAGS) -o $@ $< -ldl -Wl,-rpath,'$$ORIGIN'
+TP_ALL += $(TP)/relcache/libifunc_local.so $(TP)/relcache/libifunc_global.so $(TP)/relcache/ifunc

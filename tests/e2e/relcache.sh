@@ -118,6 +118,28 @@ check cache-entry-never-written "the program's writes reached the cache entry: $
 		grep -q 'libwrites\.so \[0\];  relocation cache: relocated and published' '$TMPD/writes1.err' &&
 		grep -q 'libwrites\.so \[0\];  relocation cache: mapped' '$TMPD/writes3.err'"
 
+# --- an IFUNC resolver that decides once and keeps its decision in its library's data (the
+# usual memoised set-up): the image holds the first process's decision, so a process mapping
+# it must start its resolvers from the data as it was before they ran, and choose as the
+# system loader does. relcache/ifunc's two libraries choose from IFUNC_CHOICE, one through
+# IRELATIVE, one through a global IFUNC symbol its own relocations bind to.
+rm -rf "$CACHE"
+ifunc_run() { # ifunc_run N CHOICE: run N, against the system loader's with that choice
+	run_cmd "$TMPD/ref" IFUNC_CHOICE=$2 -- "$SYSLD" ./relcache/ifunc
+	why=$(against_ref "run $1 (IFUNC_CHOICE=$2)" IFUNC_CHOICE=$2 MMLD_RELOC_CACHE=1 LD_DEBUG=files -- "$RTLD" ./relcache/ifunc)
+	cp "$TMPD/ours.err" "$TMPD/ifunc$1.err"
+}
+ifunc_ok() {
+	[ -z "$why" ] && [ "$(grep -c 'libifunc_.*relocation cache: mapped' "$TMPD/ifunc2.err")" = 2 ] &&
+		grep -q '^local 22 global 22$' "$TMPD/ours.out"
+}
+ifunc_run 1 1
+[ -n "$why" ] || ifunc_run 2 2
+check cache-ifunc-resolver-state "${why:-the second run did not map the two images, or chose $(cat "$TMPD/ours.out")}" ifunc_ok
+run_cmd "$TMPD/iv" IFUNC_CHOICE=2 MMLD_RELOC_CACHE=verify -- "$RTLD" ./relcache/ifunc
+check cache-ifunc-resolver-state-verify "MMLD_RELOC_CACHE=verify, choice 2 against an image made with 1: status $(cat "$TMPD/iv.rc"), $(head -1 "$TMPD/iv.err")" \
+	sh -c "[ \$(cat '$TMPD/iv.rc') = 0 ] && grep -qx 'local 22 global 22' '$TMPD/iv.out'"
+
 # --- MMLD_RELOC_CACHE_MIN: smaller images relocated as without the cache ------------------
 # libc.so.6's image is 24 KiB: under the default minimum (32 KiB), at or over 24576 bytes.
 # Under it, and alone, it does not even make the cache open (or make) its directory.

@@ -98,7 +98,7 @@ void arch_apply_rela(struct dso *d, const Elf64_Rela *r, bool lazy)
 			return; /* ldd -r: no resolver runs (glibc's __RTLD_NOIFUNC) */
 		if (!code_address(d, b + r->r_addend, false))
 			die_load(dso_display(d), "IRELATIVE resolver outside the loaded code");
-		*where = ((uintptr_t(*)(void))(b + r->r_addend))();
+		*where = relcache_call_resolver(d, b + r->r_addend);
 		relcache_note_if(d, r, NULL);
 		return;
 	}
