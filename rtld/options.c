@@ -93,6 +93,46 @@ bool options_list_name_usable(const char *name, size_t len, size_t limit)
 	return true;
 }
 
+/* glibc's _dl_strtoul(v) > 1: blanks, a sign, then decimal, 0x hex or 0 octal digits up to
+ * the first other byte; a negative number is a huge unsigned one. */
+static bool number_above_one(const char *v)
+{
+	while (*v == ' ' || *v == '\t')
+		v++;
+	bool negative = *v == '-';
+	if (*v == '-' || *v == '+')
+		v++;
+	unsigned base = 10;
+	if (v[0] == '0' && (v[1] == 'x' || v[1] == 'X'))
+		base = 16, v += 2;
+	else if (v[0] == '0')
+		base = 8;
+	uint64_t n = 0;
+	for (;; v++) {
+		unsigned d = *v >= '0' && *v <= '9' ? (unsigned)(*v - '0')
+			   : base == 16 && (*v | 0x20) >= 'a' && (*v | 0x20) <= 'f' ? (unsigned)((*v | 0x20) - 'a' + 10)
+			   : 99;
+		if (d >= base)
+			break;
+		if (n > 1)
+			break; /* above one already, and so is its negation as an unsigned number */
+		n = n * base + d;
+	}
+	return negative ? n != 0 : n > 1;
+}
+
+/* LD_TRACE_LOADED_OBJECTS (ldd): set at all, even empty, means list; a value above 1 lists
+ * the program's own line first (glibc's process_envvars). A privileged process exits 5 at
+ * once without a word, as glibc's does: its layout is not handed out. */
+static void trace_requested(const char *v)
+{
+	if (R.secure)
+		sys_exit_group(5);
+	R.mode = MODE_LIST;
+	R.trace = true;
+	R.trace_program = number_above_one(v);
+}
+
 void options_from_env(void)
 {
 	R.debug_fd = 2;
@@ -147,10 +187,8 @@ void options_from_env(void)
 	const char *bn = env_get("LD_BIND_NOW");
 	R.bind_now = bn && *bn;
 	const char *tr = env_get("LD_TRACE_LOADED_OBJECTS");
-	if (tr && *tr) {
-		R.mode = MODE_LIST;
-		R.trace = true;
-	}
+	if (tr)
+		trace_requested(tr);
 }
 
 static void usage_error(const char *self, const char *msg, const char *arg)

@@ -10,7 +10,8 @@
  *   the offset of every comment found, so in a file with several comments a later one can be
  *   out of reach and its words are then loaded as names;
  * - the list ends at a NUL byte (glibc hands the file to string functions);
- * - a last name not followed by a separator is still loaded.
+ * - a last name not followed by a separator is still loaded (and an empty one, NUL bytes
+ *   at the end, names the program itself: nothing);
  * A listed object that cannot be loaded gets glibc's "ERROR: ld.so: object '...' from
  * /etc/ld.so.preload cannot be preloaded (...): ignored." and the others are still loaded.
  * Paths are allowed in secure mode too: only root can write the file. */
@@ -62,8 +63,13 @@ static void blank_comments(char *buf, size_t size)
 	}
 }
 
+/* An empty name (the text after the last separator when it starts with a NUL: a file padded
+ * with NULs, or just "\0") is glibc's do_preload(""), which finds the program itself, whose
+ * link-map name is "": nothing is loaded and nothing said. */
 static void preload(const char *name, size_t len)
 {
+	if (len == 0)
+		return;
 	char *copy = rt_strndup(name, len); /* the record keeps names; the file is unmapped */
 	if (!copy)
 		die_load(NULL, "out of memory");

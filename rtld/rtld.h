@@ -91,6 +91,7 @@ struct rtld_state {
 	bool trace;                /* LD_TRACE_LOADED_OBJECTS (ldd): missing libraries are listed, not fatal */
 	bool warn;                 /* LD_WARN (ldd -d, -r): relocate and report undefined symbols */
 	bool version_info;         /* LD_VERBOSE (ldd -v): the versions each object needs */
+	bool trace_program;        /* LD_TRACE_LOADED_OBJECTS > 1: the program's own line listed too */
 	const char *library_path;  /* LD_LIBRARY_PATH or --library-path */
 	const char *library_path_source; /* which of the two, for LD_DEBUG=libs */
 	const char *hwcaps_prepend;/* --glibc-hwcaps-prepend: glibc-hwcaps subdirectories searched first */

@@ -50,8 +50,12 @@ static void print_list(void)
 		return;
 	}
 	for (struct dso *d = R.head; d; d = d->next) {
-		if (d == R.main)
+		if (d == R.main) {
+			/* glibc's program link map has an empty name */
+			if (R.trace_program)
+				rt_dprintf(1, "\t (0x%016lx)\n", (unsigned long)d->map_start);
 			continue;
+		}
 		if (d->missing)
 			rt_dprintf(1, "\t%s => not found\n", d->name);
 		else if (d->kind == DSO_RTLD) /* by its real path, however it was named (docs/status.md) */

@@ -65,6 +65,7 @@ e2e: rtld testprogs loader
 	bash tests/e2e/dlmopen.sh $(BUILD)
 	bash tests/e2e/audit.sh $(BUILD)
 	bash tests/e2e/preload.sh $(BUILD)
+	bash tests/e2e/options.sh $(BUILD)
 	bash tests/e2e/mmld-run.sh $(BUILD)
 	bash tests/e2e/share.sh $(BUILD)
 	bash tests/e2e/share-procs.sh $(BUILD)

@@ -98,6 +98,13 @@ printf '%s\n%s' "$PRE/libpre_one.so" "$PRE/libpre_two.so" >"$F/no-final-newline"
 printf '%s' "$PRE/libpre_three.so" >"$F/one-name-no-newline"
 printf '%s\n\0%s\n' "$PRE/libpre_one.so" "$PRE/libpre_two.so" >"$F/nul-byte"
 printf '%s\n%s\n' "$PRE/gone/libnone.so" "$PRE/libpre_two.so" >"$F/missing"
+# NUL bytes after the last separator, or from the start: the tail name is "", which glibc
+# takes for the program itself (its link map's empty name): nothing loaded, nothing said.
+printf '%s\n\0' "$PRE/libpre_one.so" >"$F/nul-at-end"
+printf '%s\n\0\0\0\0' "$PRE/libpre_one.so" >"$F/nul-padded"
+printf '\0' >"$F/only-nul"
+printf '\0\0x' >"$F/nul-then-name"
+printf '\0%s' "$PRE/libpre_one.so" >"$F/nul-first"
 printf '%s\n%s\n' "$TP/deps" "$PRE/libpre_one.so" >"$F/executable"
 printf 'libpre_three.so libpre_four.so\n' >"$F/plain-names"
 printf '%s\n%s\n' "$PRE/libpre_one.so" "$PRE/libpre_three.so" >"$F/with-env"
@@ -112,6 +119,11 @@ REQUIRE="object '#" same_file comment-out-of-reach "$F/comment-out-of-reach" -- 
 REQUIRE='init: preload two' same_file no-final-newline "$F/no-final-newline" -- ./deps
 REQUIRE='init: preload three' same_file one-name-no-newline "$F/one-name-no-newline" -- ./deps
 same_file nul-byte "$F/nul-byte" -- ./deps
+REQUIRE='init: preload one' same_file nul-at-end "$F/nul-at-end" -- ./deps
+REQUIRE='init: preload one' same_file nul-padded "$F/nul-padded" -- ./deps
+for f in only-nul nul-then-name nul-first; do
+	REQUIRE='init: program' same_file "$f" "$F/$f" -- ./deps
+done
 REQUIRE='from /etc/ld.so.preload cannot be preloaded' same_file missing-object "$F/missing" -- ./deps
 same_file executable-listed "$F/executable" -- ./deps
 REQUIRE='init: preload four' same_file plain-names-searched "$F/plain-names" LD_LIBRARY_PATH="$PRE" -- ./deps
@@ -139,6 +151,9 @@ REQUIRE="object '/r{4094}' from LD_PRELOAD cannot be preloaded" same_file long-n
 run_with "$TMPD/ours" "$F/missing" NOLIBC_SKIP_FINI=1 ./deps-interp
 run_with "$TMPD/sys" "$F/missing" NOLIBC_SKIP_FINI=1 ./deps
 REQUIRE='init: preload two' compare_runs pt-interp
+run_with "$TMPD/ours" "$F/nul-at-end" NOLIBC_SKIP_FINI=1 ./deps-interp
+run_with "$TMPD/sys" "$F/nul-at-end" NOLIBC_SKIP_FINI=1 ./deps
+REQUIRE='init: preload one' compare_runs pt-interp-nul-at-end
 
 # Debian's ldd script (RTLDLIST naming each loader); bash itself, run by the system loader,
 # loads the file's objects too, in both runs alike.

@@ -1,0 +1,65 @@
+#!/usr/bin/env bash
+# ld-mmld.so's options and LD_* variables against the system loader (the oracle): the same
+# stdout, stderr and status, addresses and the loaders' paths masked. Secure-mode cases use a
+# set-user-ID copy of each loader run by nobody (root only; skipped otherwise).
+# usage: options.sh BUILD_DIR
+set -u
+BUILD=$(cd "${1:-build}" && pwd)
+RTLD=$BUILD/ld-mmld.so
+TP=$BUILD/testprogs
+. "$(dirname "$0")/lib.sh"
+cd "$TP" || exit 1
+
+# --- LD_TRACE_LOADED_OBJECTS (what ldd sets): present at all means list; above 1, the
+# program's own line first (glibc's process_envvars reads the value with its strtoul).
+for v in "" 1 0 x 2 0x2 " 3" -1; do
+	oracle "trace-loaded-objects=[$v]" LD_TRACE_LOADED_OBJECTS="$v" -- /bin/true
+done
+oracle trace-program-line-with-list LD_TRACE_LOADED_OBJECTS=2 -- --list ./deps
+# PT_INTERP (deps-interp names ld-mmld.so): the same list as the system loader's for deps.
+run_cmd "$TMPD/ours" LD_TRACE_LOADED_OBJECTS=2 -- ./deps-interp
+run_cmd "$TMPD/sys" LD_TRACE_LOADED_OBJECTS=2 -- ./deps
+check trace-program-line-pt-interp "LD_TRACE_LOADED_OBJECTS=2 through PT_INTERP: no program line first" \
+	sh -c "head -1 '$TMPD/ours.out' | grep -Eqx '	 \(0x[0-9a-f]{16}\)' &&
+		[ \"\$(sed -E 's/0x[0-9a-f]+//; s|$RTLD|LOADER|; s|/lib64/ld-linux-x86-64.so.2|LOADER|' '$TMPD/ours.out')\" = \
+		  \"\$(sed -E 's/0x[0-9a-f]+//; s|/lib64/ld-linux-x86-64.so.2|LOADER|' '$TMPD/sys.out')\" ]"
+
+# --- secure mode (a set-user-ID loader run by nobody) ---------------------------------------
+if [ "$(id -u)" = 0 ] && command -v setpriv >/dev/null; then
+	SEC=$TMPD/secure; mkdir -p "$SEC"
+	cp "$RTLD" "$SEC/ld-mmld-suid.so"; cp "$SYSLD" "$SEC/ld-sys-suid.so"
+	chmod 4755 "$SEC/ld-mmld-suid.so" "$SEC/ld-sys-suid.so"; chmod -R a+rX "$TMPD"
+	as_nobody="setpriv --reuid=65534 --regid=65534 --clear-groups"
+	# secure_same NAME ENV... -- ARGS: both setuid loaders run by nobody with ENV (set after
+	# setpriv, itself dynamically linked, so only the loader sees it): the same output and status.
+	# (A copy of the system loader lists itself as "PT_INTERP's name => its path", ld-mmld.so by
+	# its path alone: the one difference masked.)
+	secure_same() {
+		local name=$1; shift
+		local envs=()
+		while [ "$1" != "--" ]; do envs+=("$1"); shift; done
+		shift
+		# shellcheck disable=SC2086
+		run_cmd "$TMPD/ours" -- $as_nobody env "${envs[@]}" "$SEC/ld-mmld-suid.so" "$@"
+		# shellcheck disable=SC2086
+		run_cmd "$TMPD/sys" -- $as_nobody env "${envs[@]}" "$SEC/ld-sys-suid.so" "$@"
+		for f in out err rc; do
+			if ! cmp -s <(norm_addrs <"$TMPD/ours.$f" | sed "s|$SEC/ld-mmld-suid.so|LOADER|g") \
+				<(norm_addrs <"$TMPD/sys.$f" | sed "s|$SEC/ld-sys-suid.so|LOADER|g; s|$SYSLD => LOADER|LOADER|"); then
+				diff "$TMPD/sys.$f" "$TMPD/ours.$f" >"$TMPD/detail"
+				bad "$name" "$f differs from the system loader's (< system, > ld-mmld.so)"; return
+			fi
+		done
+		ok "$name"
+	}
+	# glibc refuses trace mode in a privileged process: status 5, nothing printed.
+	secure_same secure-trace-loaded-objects LD_TRACE_LOADED_OBJECTS=1 -- /bin/true
+	secure_same secure-trace-loaded-objects-empty LD_TRACE_LOADED_OBJECTS= -- /bin/true
+	secure_same secure-trace-with-list LD_TRACE_LOADED_OBJECTS=1 -- --list /bin/true
+	secure_same secure-list -- --list /bin/true
+else
+	echo "skip options secure-mode: needs root (a setuid copy) and setpriv"
+fi
+
+echo "options: $PASS passed, $FAIL failed"
+[ "$FAIL" = 0 ]
