@@ -161,7 +161,7 @@ __attribute__((noinline)) static struct start_result rtld_main(uintptr_t *sp, ui
 	if (DEBUG_ON(DBG_STATISTICS))                            /* a clock read only when asked for */
 		R.t_start = rt_now_ns();
 	if (R.secure)                                            /* privileged: children must not see them */
-		sp = stack_remove_env(sp, options_env_unsafe);
+		sp = options_scrub_env(sp);
 	sp = hold_take_env(sp);                                  /* mmld's stop request: this process only */
 
 	if (R.direct) {                                          /* 4: the program */

@@ -3,6 +3,7 @@
 #include "hwcaps.h"
 #include "search.h"
 #include "stack.h"
+#include "glibc/glibc.h"
 
 #define MMLD_VERSION "0.1"
 
@@ -61,21 +62,29 @@ static void parse_debug(const char *v)
 	}
 }
 
-/* Variables a privileged process must not honour (glibc's UNSECURE_ENVVARS, ours added). */
+/* Variables a privileged process removes from its environment: glibc 2.36's UNSECURE_ENVVARS
+ * (built with tunables: GLIBC_TUNABLES is not on it but rewritten, see tunables.c), and ours. */
 static const char *const unsafe_vars[] = {
-	"GCONV_PATH", "GETCONF_DIR", "GLIBC_TUNABLES", "HOSTALIASES", "LD_AUDIT", "LD_DEBUG", "LD_DEBUG_OUTPUT",
+	"GCONV_PATH", "GETCONF_DIR", "HOSTALIASES", "LD_AUDIT", "LD_DEBUG", "LD_DEBUG_OUTPUT",
 	"LD_DYNAMIC_WEAK", "LD_HWCAP_MASK", "LD_LIBRARY_PATH", "LD_ORIGIN_PATH", "LD_PRELOAD", "LD_PROFILE",
-	"LD_SHOW_AUXV", "LD_USE_LOAD_BIAS", "LOCALDOMAIN", "LOCPATH", "MALLOC_TRACE", "NIS_PATH", "NLSPATH",
+	"LD_SHOW_AUXV", "LOCALDOMAIN", "LOCPATH", "MALLOC_TRACE", "NIS_PATH", "NLSPATH",
 	"RESOLV_HOST_CONF", "RES_OPTIONS", "TMPDIR", "TZDIR", "MMLD_STOP", "MMLD_LOAD", "MMLD_OBJECTS", "MMLD_RELOC_CACHE", "MMLD_RELOC_CACHE_DIR", "MMLD_RELOC_CACHE_MIN", "MMLD_RELOC_CACHE_DEFER", NULL};
 
-bool options_env_unsafe(const char *entry)
+static bool env_unsafe(const char *entry)
 {
 	for (int i = 0; unsafe_vars[i]; i++) {
 		size_t n = strlen(unsafe_vars[i]);
 		if (strncmp(entry, unsafe_vars[i], n) == 0 && entry[n] == '=')
 			return true;
 	}
-	return false;
+	return glibc_tunables_env_erased(entry); /* MALLOC_CHECK_: glibc's __tunables_init */
+}
+
+uintptr_t *options_scrub_env(uintptr_t *sp)
+{
+	sp = stack_remove_env(sp, env_unsafe);
+	glibc_tunables_secure_env(R.envp);
+	return sp;
 }
 
 bool options_list_name_usable(const char *name, size_t len, size_t limit)

@@ -1,11 +1,12 @@
 #ifndef MMLD_OPTIONS_H
 #define MMLD_OPTIONS_H
 #include "rtld.h"
-/* Reads LD_* and MMLD_* variables. In secure mode the unsafe ones are ignored (main.c also
- * removes them from the environment, stack_remove_env, so children do not see them). */
+/* Reads LD_* and MMLD_* variables. In secure mode the unsafe ones are ignored (and then
+ * removed from the environment by options_scrub_env, so children do not see them). */
 HIDDEN void options_from_env(void);
-/* True for an environment entry a privileged process must not honour or pass on. */
-HIDDEN bool options_env_unsafe(const char *entry);
+/* Secure mode: the environment scrubbed as glibc's loader scrubs it (its unsecure variables
+ * and ours removed, GLIBC_TUNABLES rewritten); returns the stack pointer (argv moves up). */
+HIDDEN uintptr_t *options_scrub_env(uintptr_t *sp);
 /* Direct mode: parses `ld-mmld.so [OPTIONS] PROGRAM [ARGS]`; returns argv's index of
  * PROGRAM. Prints help/version or a usage error and exits where glibc's ld.so does. */
 HIDDEN int options_from_cmdline(void);

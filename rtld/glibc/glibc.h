@@ -52,6 +52,10 @@ HIDDEN void glibc_update_global_scope(void);
 
 /* tunables.c: GLIBC_TUNABLES and its aliases, read before anything asks for a tunable. */
 HIDDEN void glibc_tunables_init(void);
+/* Secure mode: is this environment entry an alias of an "erase" tunable (MALLOC_CHECK_)? */
+HIDDEN bool glibc_tunables_env_erased(const char *entry);
+/* Secure mode: GLIBC_TUNABLES entries of envp replaced by what glibc leaves of them. */
+HIDDEN void glibc_tunables_secure_env(char **envp);
 /* A numeric tunable's value if it was set; false if it has its default. */
 HIDDEN bool glibc_tunable(const char *name, int64_t *out);
 /* The static TLS surplus from glibc.rtld.nns and glibc.rtld.optional_static_tls, with naudit

@@ -3,7 +3,9 @@
  * asks for each value through __tunable_get_val, with the build's numeric id (abi.h).
  * Numbers are read as C does (0x hex, leading 0 octal, else decimal); a value outside the
  * tunable's [min, max] is ignored; GLIBC_TUNABLES wins over an alias; in a privileged
- * process (AT_SECURE) only tunables of security level "none" count. */
+ * process (AT_SECURE) only tunables of security level "none" count, and its environment is
+ * scrubbed as glibc scrubs it: the aliases of "erase" tunables removed, GLIBC_TUNABLES
+ * rewritten without them. */
 #include "glibc.h"
 #include "../stack.h"
 
@@ -57,10 +59,26 @@ static uint64_t parse_number(const char *s)
 	return v;
 }
 
+enum { LEVEL_ERASE, LEVEL_IGNORE, LEVEL_NONE };
+
+/* A tunable's security level in this process: glibc.malloc.check is "none" in a privileged
+ * one when the administrator created /etc/suid-debug (glibc's maybe_enable_malloc_check). */
+static int level(size_t id)
+{
+	static int suid_debug = -1;
+	if (defs[id].seclevel != LEVEL_NONE && R.secure && strcmp(defs[id].name, "glibc.malloc.check") == 0) {
+		if (suid_debug < 0)
+			suid_debug = sys_call3(SYS_access, "/etc/suid-debug", 0 /* F_OK */, 0) == 0;
+		if (suid_debug)
+			return LEVEL_NONE;
+	}
+	return defs[id].seclevel;
+}
+
 static void initialize(size_t id, const char *text)
 {
 	const struct tunable_def *t = &defs[id];
-	if (R.secure && t->seclevel != 2)
+	if (R.secure && level(id) != LEVEL_NONE)
 		return;
 	if (t->type == 3) {
 		values[id].strval = text;
@@ -78,6 +96,15 @@ static void initialize(size_t id, const char *text)
 	set[id] = true;
 }
 
+/* The tunable called name[0..len), or -1. */
+static long find(const char *name, size_t len)
+{
+	for (size_t id = 0; id < TUNABLE_COUNT; id++)
+		if (strlen(defs[id].name) == len && strncmp(defs[id].name, name, len) == 0)
+			return (long)id;
+	return -1;
+}
+
 static void parse_glibc_tunables(const char *s)
 {
 	while (*s) {
@@ -93,15 +120,70 @@ static void parse_glibc_tunables(const char *s)
 		end = eq + 1;
 		while (*end && *end != ':')
 			end++;
-		for (size_t id = 0; id < TUNABLE_COUNT; id++)
-			if (strlen(defs[id].name) == (size_t)(eq - s) && strncmp(defs[id].name, s, (size_t)(eq - s)) == 0) {
-				char *text = rt_strndup(eq + 1, (size_t)(end - eq - 1));
-				if (text)
-					initialize(id, text);
-				break;
-			}
+		long id = find(s, (size_t)(eq - s));
+		if (id >= 0) {
+			char *text = rt_strndup(eq + 1, (size_t)(end - eq - 1));
+			if (text)
+				initialize((size_t)id, text);
+		}
 		s = *end ? end + 1 : end;
 	}
+}
+
+bool glibc_tunables_env_erased(const char *entry)
+{
+	for (size_t id = 0; id < TUNABLE_COUNT; id++) {
+		size_t n = strlen(defs[id].alias);
+		if (n && strncmp(entry, defs[id].alias, n) == 0 && entry[n] == '=')
+			return level(id) == LEVEL_ERASE;
+	}
+	return false;
+}
+
+/* What a privileged process's children see of GLIBC_TUNABLES, as glibc's parse_tunables
+ * rewrites it: the known tunables that are not "erase" ones, name=value joined by ':', in
+ * their order; unknown names, entries without a value and the "erase" ones dropped. A copy
+ * (the stack's text, which /proc/PID/environ shows, stays as it was, as under glibc). */
+static char *secure_tunables_entry(const char *entry)
+{
+	char *out = rt_malloc(strlen(entry) + 1);
+	if (!out)
+		die_load(NULL, "failed to allocate memory to process tunables");
+	size_t off = sizeof "GLIBC_TUNABLES=" - 1;
+	memcpy(out, entry, off);
+	bool first = true;
+	for (const char *p = entry + off; *p;) {
+		const char *eq = p;
+		while (*eq && *eq != '=' && *eq != ':')
+			eq++;
+		if (!*eq)
+			break;
+		if (*eq == ':') {
+			p = eq + 1;
+			continue;
+		}
+		const char *end = eq + 1;
+		while (*end && *end != ':')
+			end++;
+		long id = find(p, (size_t)(eq - p));
+		if (id >= 0 && level((size_t)id) != LEVEL_ERASE) {
+			if (!first)
+				out[off++] = ':';
+			first = false;
+			memcpy(out + off, p, (size_t)(end - p));
+			off += (size_t)(end - p);
+		}
+		p = *end ? end + 1 : end;
+	}
+	out[off] = 0;
+	return out;
+}
+
+void glibc_tunables_secure_env(char **envp)
+{
+	for (char **e = envp; *e; e++)
+		if (strncmp(*e, "GLIBC_TUNABLES=", sizeof "GLIBC_TUNABLES=" - 1) == 0)
+			*e = secure_tunables_entry(*e);
 }
 
 void glibc_tunables_init(void)

@@ -57,6 +57,38 @@ if [ "$(id -u)" = 0 ] && command -v setpriv >/dev/null; then
 	secure_same secure-trace-loaded-objects-empty LD_TRACE_LOADED_OBJECTS= -- /bin/true
 	secure_same secure-trace-with-list LD_TRACE_LOADED_OBJECTS=1 -- --list /bin/true
 	secure_same secure-list -- --list /bin/true
+	# The environment a privileged program and its children see (glibc's process_envvars and
+	# __tunables_init): its unsecure variables removed, the aliases of "erase" tunables
+	# (MALLOC_CHECK_) removed, GLIBC_TUNABLES rewritten without the erase ones and the unknown
+	# ones; the rest (LD_USE_LOAD_BIAS, gone from glibc 2.36, an "ignore" tunable's alias) kept.
+	# Each loader is the PT_INTERP of a set-user-ID program that prints its environment.
+	printf '#include <stdio.h>\nextern char **environ;\nint main(void) { for (char **e = environ; *e; e++) puts(*e); return 0; }\n' >"$SEC/penv.c"
+	if gcc -o "$SEC/penv-ours" "$SEC/penv.c" -Wl,--dynamic-linker="$SEC/ld-mmld-suid.so" &&
+		gcc -o "$SEC/penv-sys" "$SEC/penv.c"; then
+		chmod 4755 "$SEC/penv-ours" "$SEC/penv-sys"
+		secure_env() {
+			local name=$1; shift
+			for who in ours sys; do
+				# shellcheck disable=SC2086
+				run_cmd "$TMPD/$who" -- $as_nobody env -i "$@" "$SEC/penv-$who"
+			done
+			if cmp -s "$TMPD/ours.out" "$TMPD/sys.out" && [ "$(cat "$TMPD/ours.rc")" = "$(cat "$TMPD/sys.rc")" ]; then
+				ok "$name"
+			else
+				diff "$TMPD/sys.out" "$TMPD/ours.out" >"$TMPD/detail"
+				bad "$name" "the program's environment differs from the system loader's (< system, > ld-mmld.so)"
+			fi
+		}
+		secure_env secure-env-scrubbed MALLOC_CHECK_=1 KEEP=1 LD_USE_LOAD_BIAS=x LD_LIBRARY_PATH=/tmp \
+			MALLOC_ARENA_MAX=2 MALLOC_TRACE=/tmp/t TMPDIR=/tmp LD_BIND_NOW=1
+		secure_env secure-glibc-tunables \
+			GLIBC_TUNABLES=glibc.malloc.check=1:glibc.malloc.mxfast=0:nonesuch=1:glibc.rtld.nns=2:novalue:glibc.malloc.perturb=9
+		secure_env secure-glibc-tunables-all-erased GLIBC_TUNABLES=glibc.malloc.check=1:glibc.rtld.nns=3 A=1
+		secure_env secure-glibc-tunables-twice GLIBC_TUNABLES=glibc.malloc.mxfast=1 GLIBC_TUNABLES=glibc.malloc.check=2:glibc.malloc.top_pad=1
+		secure_env secure-glibc-tunables-no-value GLIBC_TUNABLES=glibc.malloc.mxfast=1:glibc.malloc.perturb
+	else
+		echo "skip options secure-env: gcc could not build the setuid program"
+	fi
 else
 	echo "skip options secure-mode: needs root (a setuid copy) and setpriv"
 fi
