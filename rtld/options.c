@@ -142,6 +142,19 @@ static void trace_requested(const char *v)
 	R.trace_program = number_above_one(v);
 }
 
+void options_add_audit_list(const char *list)
+{
+	if (R.naudit_lists == R.audit_lists_cap) {
+		unsigned cap = R.audit_lists_cap ? 2 * R.audit_lists_cap : 8;
+		const char **grown = rt_realloc(R.audit_lists, cap * sizeof *grown);
+		if (!grown)
+			die_load(NULL, "out of memory");
+		R.audit_lists = grown;
+		R.audit_lists_cap = cap;
+	}
+	R.audit_lists[R.naudit_lists++] = list;
+}
+
 void options_from_env(void)
 {
 	R.debug_fd = 2;
@@ -152,7 +165,7 @@ void options_from_env(void)
 		R.preload = pre;
 	const char *aud = env_get("LD_AUDIT");
 	if (aud && *aud)
-		R.audit_lists[R.naudit_lists++] = aud;
+		options_add_audit_list(aud);
 	if (!R.secure) {
 		const char *v;
 		if ((v = env_get("LD_LIBRARY_PATH")) && *v) {
@@ -291,8 +304,7 @@ static void option_value(const char *opt, const char *v)
 	} else if (strcmp(opt, "--glibc-hwcaps-mask") == 0) {
 		R.hwcaps_mask = v;
 	} else if (strcmp(opt, "--audit") == 0) {
-		if (R.naudit_lists < sizeof R.audit_lists / sizeof R.audit_lists[0])
-			R.audit_lists[R.naudit_lists++] = v;
+		options_add_audit_list(v);
 	}
 	/* --inhibit-rpath: accepted for compatibility, not implemented */
 }

@@ -11,6 +11,10 @@ HIDDEN uintptr_t *options_scrub_env(uintptr_t *sp);
  * PROGRAM. Prints help/version or a usage error and exits where glibc's ld.so does. */
 HIDDEN int options_from_cmdline(void);
 
+/* One more colon-separated list of audit modules (LD_AUDIT, an --audit, a DT_AUDIT): glibc
+ * keeps them all, in order. */
+HIDDEN void options_add_audit_list(const char *list);
+
 /* glibc 2.36's name buffers for the lists of objects: an LD_PRELOAD or --preload name must be
  * shorter than PATH_MAX, an LD_AUDIT, --audit or DT_AUDIT name shorter than NAME_MAX; in secure
  * mode every such name shorter than NAME_MAX and without a slash. */

@@ -117,8 +117,9 @@ struct rtld_state {
 	unsigned load_ns;          /* the namespace objects are being loaded into */
 
 	/* --- rtld-audit (audit.c) --- */
-	const char *audit_lists[8];/* LD_AUDIT, each --audit, DT_AUDIT: colon-separated module names */
-	unsigned naudit_lists;
+	const char **audit_lists;  /* LD_AUDIT, each --audit, DT_AUDIT: colon-separated module names
+				      (options_add_audit_list: as many as given) */
+	unsigned naudit_lists, audit_lists_cap;
 	unsigned naudit;           /* audit modules registered; 0: every audit hook is skipped */
 	void *(*link_map_of)(struct dso *d); /* the link_map audit modules are shown (personality) */
 	struct rtld_catch *catcher;/* while set, a loading error comes back here (glibc_audit_start) */

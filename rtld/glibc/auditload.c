@@ -19,9 +19,8 @@ static void add_dynamic_lists(void)
 {
 	for (int tag = 0; tag < 2; tag++)
 		for (Elf64_Dyn *e = R.main->dynamic; e && e->d_tag != DT_NULL; e++)
-			if (e->d_tag == (tag ? DT_DEPAUDIT_ : DT_AUDIT_) && e->d_un.d_val < R.main->strsz &&
-			    R.naudit_lists < sizeof R.audit_lists / sizeof R.audit_lists[0])
-				R.audit_lists[R.naudit_lists++] = dso_str(R.main, e->d_un.d_val);
+			if (e->d_tag == (tag ? DT_DEPAUDIT_ : DT_AUDIT_) && e->d_un.d_val < R.main->strsz)
+				options_add_audit_list(dso_str(R.main, e->d_un.d_val));
 }
 
 /* Calls fn for each name of the lists, in order (colon-separated), and counts them; names

@@ -24,6 +24,17 @@ check trace-program-line-pt-interp "LD_TRACE_LOADED_OBJECTS=2 through PT_INTERP:
 		[ \"\$(sed -E 's/0x[0-9a-f]+//; s|$RTLD|LOADER|; s|/lib64/ld-linux-x86-64.so.2|LOADER|' '$TMPD/ours.out')\" = \
 		  \"\$(sed -E 's/0x[0-9a-f]+//; s|/lib64/ld-linux-x86-64.so.2|LOADER|' '$TMPD/sys.out')\" ]"
 
+# --- --audit as often as given (glibc keeps every list; ld-mmld.so kept 8 and dropped the
+# rest without a word): ten copies of an audit module, each --audit once, all loaded in order;
+# ten missing ones, ten ERROR lines; with LD_AUDIT's ten, glibc's namespace limit, counted.
+mkdir -p "$TMPD/aud"
+for i in $(seq 10); do cp audit/libauditlog-a.so "$TMPD/aud/liba$i.so"; done
+mapfile -t ten < <(for i in $(seq 10); do printf -- '--audit\nliba%d.so\n' "$i"; done)
+mapfile -t ten_missing < <(for i in $(seq 10); do printf -- '--audit\nnosuch%d.so\n' "$i"; done)
+oracle audit-option-ten-times LD_LIBRARY_PATH="$TMPD/aud" -- "${ten[@]}" /bin/true
+oracle audit-option-ten-missing -- "${ten_missing[@]}" /bin/true
+oracle audit-option-and-env-over-the-limit LD_AUDIT=a:b:c:d:e:f:g:h:i:j -- "${ten_missing[@]}" /bin/true
+
 # --- secure mode (a set-user-ID loader run by nobody) ---------------------------------------
 if [ "$(id -u)" = 0 ] && command -v setpriv >/dev/null; then
 	SEC=$TMPD/secure; mkdir -p "$SEC"
