@@ -4,6 +4,7 @@
 #include "search.h"
 #include "stack.h"
 #include "glibc/glibc.h"
+#include "diagnostics.h"
 
 #define MMLD_VERSION "0.1"
 
@@ -253,6 +254,8 @@ static void help(const char *self)
 		   "  --audit LIST          use objects named in LIST as auditors\n"
 		   "  --preload LIST        preload objects named in LIST\n"
 		   "  --argv0 STRING        set argv[0] to STRING before running\n"
+		   "  --list-tunables       list all tunables with minimum and maximum values\n"
+		   "  --list-diagnostics    list diagnostics information\n"
 		   "  --help                display this help and exit\n"
 		   "  --version             output version information and exit\n"
 		   "\n"
@@ -314,17 +317,23 @@ int options_from_cmdline(void)
 	static const char *const with_value[] = {"--library-path", "--preload", "--argv0", "--inhibit-rpath",
 						 "--audit", "--glibc-hwcaps-prepend", "--glibc-hwcaps-mask", NULL};
 	const char *self = R.argv[0];
-	bool want_help = false;
+	/* --help, --list-tunables, --list-diagnostics: the last one given wins, and --list or
+	 * --verify after the two lists (glibc's state.mode, which --list and --verify leave at help) */
+	enum { INFO_NONE, INFO_HELP, INFO_TUNABLES, INFO_DIAGNOSTICS } info = INFO_NONE;
 	int i = 1;
 	for (; i < R.argc; i++) {
 		const char *a = R.argv[i];
 		bool valued = false;
 		for (int k = 0; with_value[k]; k++)
 			valued |= strcmp(a, with_value[k]) == 0;
-		if (strcmp(a, "--list") == 0)
-			R.mode = MODE_LIST;
-		else if (strcmp(a, "--verify") == 0)
-			R.mode = MODE_VERIFY;
+		if (strcmp(a, "--list") == 0 || strcmp(a, "--verify") == 0) {
+			R.mode = a[2] == 'l' ? MODE_LIST : MODE_VERIFY;
+			if (info != INFO_HELP)
+				info = INFO_NONE;
+		} else if (strcmp(a, "--list-tunables") == 0)
+			info = INFO_TUNABLES;
+		else if (strcmp(a, "--list-diagnostics") == 0)
+			info = INFO_DIAGNOSTICS;
 		else if (strcmp(a, "--inhibit-cache") == 0)
 			R.inhibit_cache = true;
 		else if (valued) {
@@ -332,7 +341,7 @@ int options_from_cmdline(void)
 				usage_error(self, "option requires an argument --", a);
 			option_value(a, R.argv[++i]);
 		} else if (strcmp(a, "--help") == 0)
-			want_help = true; /* after the other options, which it reports on (glibc's order) */
+			info = INFO_HELP; /* after the other options, which it reports on (glibc's order) */
 		else if (strcmp(a, "--version") == 0) {
 			rt_dprintf(1, "ld-mmld.so (mmld) version " MMLD_VERSION
 				      ", a dynamic linker for x86-64 Linux that maps every object with mmap.\n");
@@ -345,7 +354,13 @@ int options_from_cmdline(void)
 		else
 			break;
 	}
-	if (want_help)
+	if (info == INFO_TUNABLES) {
+		glibc_tunables_print();
+		sys_exit_group(0);
+	}
+	if (info == INFO_DIAGNOSTICS)
+		diagnostics_print(); /* exits */
+	if (info == INFO_HELP)
 		help(self);
 	if (i >= R.argc)
 		usage_error(self, "missing program name", NULL);

@@ -12,7 +12,7 @@
 
 /* ld-mmld.so's own file by its real path (symlinks, "." and ".." resolved): what the kernel
  * says is mapped at our first address in /proc/self/maps. NULL if that cannot be read. */
-static const char *self_real_path(void)
+const char *trace_self_path(void)
 {
 	static char maps[65536] RARELY_WRITTEN;
 	long fd = sys_open("/proc/self/maps", O_RDONLY_ | O_CLOEXEC_, 0);
@@ -59,7 +59,7 @@ static void print_list(void)
 		if (d->missing)
 			rt_dprintf(1, "\t%s => not found\n", d->name);
 		else if (d->kind == DSO_RTLD) /* by its real path, however it was named (docs/status.md) */
-			rt_dprintf(1, "\t%s (0x%016lx)\n", self_real_path() ? self_real_path() : dso_display(d),
+			rt_dprintf(1, "\t%s (0x%016lx)\n", trace_self_path() ? trace_self_path() : dso_display(d),
 				   (unsigned long)d->map_start);
 		else if (d->kind == DSO_VDSO || strcmp(d->name, d->path) == 0)
 			rt_dprintf(1, "\t%s (0x%016lx)\n", d->kind == DSO_VDSO ? d->name : dso_display(d),

@@ -7,4 +7,7 @@
  * prints what ldd asked for (the list; LD_WARN's undefined symbols; LD_VERBOSE's versions;
  * LD_DEBUG=unused's unused dependencies instead of the list) and exits. */
 HIDDEN __attribute__((noreturn)) void trace_report(void);
+/* ld-mmld.so's own file by its real path (what /proc/self/maps says is mapped at its first
+ * address), or NULL. */
+HIDDEN const char *trace_self_path(void);
 #endif

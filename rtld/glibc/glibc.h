@@ -56,6 +56,8 @@ HIDDEN void glibc_tunables_init(void);
 HIDDEN bool glibc_tunables_env_erased(const char *entry);
 /* Secure mode: GLIBC_TUNABLES entries of envp replaced by what glibc leaves of them. */
 HIDDEN void glibc_tunables_secure_env(char **envp);
+/* --list-tunables: every tunable, its value and bounds, in glibc's words and order. */
+HIDDEN void glibc_tunables_print(void);
 /* A numeric tunable's value if it was set; false if it has its default. */
 HIDDEN bool glibc_tunable(const char *name, int64_t *out);
 /* The static TLS surplus from glibc.rtld.nns and glibc.rtld.optional_static_tls, with naudit

@@ -232,3 +232,59 @@ EXPORT void __tunable_get_val(unsigned id, void *valp, void (*cb)(tunable_val *)
 	if (set[id] && cb)
 		cb(&values[id]);
 }
+
+/* The bounds and value glibc's CPU set-up gives the x86 cache tunables (dl_init_cacheinfo's
+ * TUNABLE_SET_WITH_BOUNDS), from what glibc_cpu_features wrote into _rtld_global_ro. */
+static void cpu_tunable(const char *name, uint64_t *val, uint64_t *min, uint64_t *max)
+{
+	static const struct { const char *name; size_t off; } cpu[] = {
+		{"glibc.cpu.x86_data_cache_size", GLRO__dl_x86_cpu_features_data_cache_size},
+		{"glibc.cpu.x86_shared_cache_size", GLRO__dl_x86_cpu_features_shared_cache_size},
+		{"glibc.cpu.x86_non_temporal_threshold", GLRO__dl_x86_cpu_features_non_temporal_threshold},
+		{"glibc.cpu.x86_rep_movsb_threshold", GLRO__dl_x86_cpu_features_rep_movsb_threshold},
+		{"glibc.cpu.x86_rep_stosb_threshold", GLRO__dl_x86_cpu_features_rep_stosb_threshold},
+	};
+	for (size_t i = 0; i < sizeof cpu / sizeof cpu[0]; i++) {
+		if (strcmp(name, cpu[i].name) != 0)
+			continue;
+		*val = LM(_rtld_global_ro, cpu[i].off, uint64_t);
+		*min = 0;
+		*max = ~(uint64_t)0;
+		if (i == 2) {
+			*min = 0x4040;
+			*max >>= 4;
+		} else if (i == 3) {
+			/* 8 vectors: the widest memcpy uses (preferred bits 12 Prefer_No_AVX512, 9
+			 * AVX_Fast_Unaligned_Load; AVX512F active: leaf 7 EBX bit 16, features[1].active[1]) */
+			uint32_t pref = LM(_rtld_global_ro, GLRO__dl_x86_cpu_features_preferred, uint32_t);
+			uint32_t leaf7_ebx = LM(_rtld_global_ro, GLRO__dl_x86_cpu_features_features + 32 + 16 + 4, uint32_t);
+			bool avx512 = (leaf7_ebx & (1u << 16)) && !(pref & (1u << 12));
+			*min = avx512 ? 64 * 8 : (pref & (1u << 9)) ? 32 * 8 : 16 * 8;
+		} else if (i == 4) {
+			*min = 1;
+		}
+		return;
+	}
+}
+
+void glibc_tunables_print(void)
+{
+	if (!ready)
+		glibc_tunables_init();
+	glibc_cpu_features(_rtld_global_ro);
+	for (size_t id = 0; id < TUNABLE_COUNT; id++) {
+		const struct tunable_def *t = &defs[id];
+		tunable_val v = set[id] ? values[id] : (tunable_val){.numval = t->def}; /* unset: the default */
+		uint64_t val = (uint64_t)v.numval, min = (uint64_t)t->min, max = (uint64_t)t->max;
+		cpu_tunable(t->name, &val, &min, &max);
+		if (t->type == 3 && !v.strval)
+			rt_dprintf(1, "%s:\n", t->name);
+		else if (t->type == 3)
+			rt_dprintf(1, "%s: %s\n", t->name, v.strval);
+		else if (t->type == 0)
+			rt_dprintf(1, "%s: %d (min: %d, max: %d)\n", t->name, (int)val, (int)min, (int)max);
+		else
+			rt_dprintf(1, "%s: 0x%lx (min: 0x%lx, max: 0x%lx)\n", t->name, (unsigned long)val,
+				   (unsigned long)min, (unsigned long)max);
+	}
+}

@@ -24,6 +24,39 @@ check trace-program-line-pt-interp "LD_TRACE_LOADED_OBJECTS=2 through PT_INTERP:
 		[ \"\$(sed -E 's/0x[0-9a-f]+//; s|$RTLD|LOADER|; s|/lib64/ld-linux-x86-64.so.2|LOADER|' '$TMPD/ours.out')\" = \
 		  \"\$(sed -E 's/0x[0-9a-f]+//; s|/lib64/ld-linux-x86-64.so.2|LOADER|' '$TMPD/sys.out')\" ]"
 
+# --- --list-tunables (glibc's list, its values after the CPU set-up, its bounds) and
+# --list-diagnostics (the same lines; only the values that name the loader itself or an
+# address differ, and the two xsave sizes, which are ld-mmld.so's trampoline's: masked).
+oracle list-tunables -- --list-tunables
+oracle list-tunables-set GLIBC_TUNABLES=glibc.cpu.hwcaps=-AVX2:glibc.malloc.check=2:glibc.malloc.perturb=999:glibc.cpu.x86_rep_movsb_threshold=0x10000:glibc.rtld.nns=0x3 -- --list-tunables
+oracle list-tunables-then-list -- --list-tunables --list /bin/true
+oracle list-tunables-last-of-two -- --list-diagnostics --list-tunables
+oracle list-tunables-ignores-the-program -- --list-tunables /bin/true --list-diagnostics
+oracle list-tunables-bad-option-after -- --list-tunables --bogus
+# diagnostics NAME ENV... -- ARGS: both loaders' --list-diagnostics lines, masked as above.
+diagnostics() {
+	local name=$1; shift
+	local envs=()
+	while [ "$1" != "--" ]; do envs+=("$1"); shift; done
+	shift
+	run_cmd "$TMPD/ours" "${envs[@]}" -- "$RTLD" "$@"
+	run_cmd "$TMPD/sys" "${envs[@]}" -- "$SYSLD" "$@"
+	local mask="s/=0x[0-9a-f]{6,16}$/=ADDR/; s|$RTLD|LOADER|g; s|$SYSLD|LOADER|g; /^path\.rtld=|xsave_state/d"
+	if cmp -s <(sed -E "$mask" "$TMPD/ours.out") <(sed -E "$mask" "$TMPD/sys.out") &&
+		[ "$(cat "$TMPD/ours.rc")" = "$(cat "$TMPD/sys.rc")" ] && [ "$(wc -l <"$TMPD/ours.out")" -gt 150 ]; then
+		ok "$name"
+	else
+		diff <(sed -E "$mask" "$TMPD/sys.out") <(sed -E "$mask" "$TMPD/ours.out") >"$TMPD/detail"
+		bad "$name" "--list-diagnostics differs from the system loader's (< system, > ld-mmld.so), or is short"
+	fi
+}
+diagnostics list-diagnostics -- --list-diagnostics
+# the environment: LC_/LD_/MALLOC_ and glibc's list shown, the rest by name; glibc's quoting
+# (its octal escape repeats the first digit) of control bytes, UTF-8, quotes and backslashes
+diagnostics list-diagnostics-environment SECRET=hidden LD_X=$'a\tb"c\\d' LANG=$'\xc3\xa9' \
+	MALLOC_Q=1 TZ=UTC PATHX=no $'ODD\nNAME=1' -- --list-diagnostics
+diagnostics list-diagnostics-with-a-program -- --list-diagnostics /bin/true
+
 # --- --audit as often as given (glibc keeps every list; ld-mmld.so kept 8 and dropped the
 # rest without a word): ten copies of an audit module, each --audit once, all loaded in order;
 # ten missing ones, ten ERROR lines; with LD_AUDIT's ten, glibc's namespace limit, counted.
