@@ -38,4 +38,12 @@ HIDDEN void debug_prepare(void);
 /* Before objects are added (RT_ADD, 1) or removed (RT_DELETE, 2) in namespace ns: tells the
  * debugger. */
 HIDDEN void debug_announce(unsigned ns, int state);
+
+/* debug_scopes.c: LD_DEBUG=bindings' line for one binding (version: the one asked for, or
+ * NULL), and LD_DEBUG=scopes' blocks: every object of namespace 0 after start-up's
+ * relocation, and an object dlopen just loaded. */
+HIDDEN void debug_binding(const struct dso *ref_obj, const Elf64_Sym *ref, const struct dso *def_obj,
+			  const char *name, const char *version);
+HIDDEN void debug_show_initial_scopes(void);
+HIDDEN void debug_show_new_scope(struct dso *d);
 #endif

@@ -262,6 +262,8 @@ __attribute__((noinline)) static struct start_result rtld_main(uintptr_t *sp, ui
 	relcache_done();                                         /* 8b: hits logged; verify's verdict */
 	debug_publish();                                         /* 10: r_debug for gdb; writes DT_DEBUG,
 								    so before RELRO covers .dynamic */
+	if (DEBUG_ON(DBG_SCOPES))
+		debug_show_initial_scopes();
 	for (struct dso *d = R.head; d; d = d->next)             /* 9: RELRO read-only, only now */
 		if (d->kind != DSO_VDSO && d != R.self)
 			map_protect_relro(d);

@@ -10,6 +10,7 @@
 #include "reloc_prefault.h"
 #include "audit.h"
 #include "relcache.h"
+#include "debug.h"
 
 /* A one-entry cache: consecutive relocations often name the same symbol (a GLOB_DAT and a
  * JUMP_SLOT of one function, R_X86_64_64 arrays of vtables). It belongs to whoever is
@@ -31,6 +32,15 @@ void reloc_forget(const struct dso *d)
 		memset(&cache, 0, sizeof cache);
 }
 
+/* The version d's symbol symidx asks for (its versym entry), or NULL for none. */
+static const char *reloc_symbol_version(const struct dso *d, size_t symidx)
+{
+	if (!d->versym)
+		return NULL;
+	uint16_t idx = d->versym[symidx] & VERSYM_INDEX;
+	return idx > 1 && idx < d->nversions ? dso_version(d, idx)->name : NULL;
+}
+
 /* The lookup and what an undefined symbol means, with no state outside the caller's frame. */
 __attribute__((always_inline)) static inline bool resolve_uncached(struct dso *d, size_t symidx, bool plt, bool copy,
 								   struct sym_def *def)
@@ -43,12 +53,7 @@ __attribute__((always_inline)) static inline bool resolve_uncached(struct dso *d
 	const char *name = dso_str(d, ref->st_name);
 	if (!found) {
 		if (SYM_BIND(ref->st_info) != STB_WEAK) {
-			const char *ver = NULL;
-			if (d->versym) {
-				uint16_t idx = d->versym[symidx] & VERSYM_INDEX;
-				if (idx > 1 && idx < d->nversions)
-					ver = dso_version(d, idx)->name;
-			}
+			const char *ver = reloc_symbol_version(d, symidx);
 			if (R.mode == MODE_VERIFY || R.mode == MODE_LIST) { /* ldd -d, -r: glibc's words */
 				rt_dprintf(2, "undefined symbol: %s%s%s\t(%s)\n", name, ver ? ", version " : "", ver ? ver : "",
 					   d == R.main ? R.progname : dso_display(d));
@@ -61,7 +66,7 @@ __attribute__((always_inline)) static inline bool resolve_uncached(struct dso *d
 		def->sym = NULL;
 		def->dso = NULL;
 	} else if (DEBUG_ON(DBG_BINDINGS)) {
-		dbg("binding file %s [0] to %s [0]: normal symbol `%s'", dso_display(d), dso_display(def->dso), name);
+		debug_binding(d, ref, def->dso, name, reloc_symbol_version(d, symidx));
 	}
 	if (DEBUG_ON(DBG_SYMBOLS))
 		dbg("symbol=%s;  lookup in file=%s [0]%s", name, found ? dso_display(def->dso) : "(none)",

@@ -2,6 +2,7 @@
  * the order glibc's own ld.so does it (glibc-2.36-abi.md 3.1). */
 #include "glibc.h"
 #include "../hwcaps.h"
+#include "../debug.h"
 #include "../hash.h"
 #include "../lookup.h"
 #include "../tls.h"
@@ -155,6 +156,8 @@ static uintptr_t sym_in(struct dso *d, const char *name, const char *version)
 	const Elf64_Sym *s = d ? lookup_in_dso(d, &q) : NULL;
 	if (!s)
 		return 0;
+	if (d == R.vdso && DEBUG_ON(DBG_BINDINGS)) /* glibc's dl_vdso_vsym looks these up from the vDSO itself */
+		debug_binding(d, NULL, d, name, version);
 	struct sym_def def = {s, d};
 	return sym_address(&def);
 }

@@ -60,6 +60,47 @@ diagnostics list-diagnostics-environment SECRET=hidden LD_X=$'a\tb"c\\d' LANG=$'
 	MALLOC_Q=1 TZ=UTC PATHX=no $'ODD\nNAME=1' -- --list-diagnostics
 diagnostics list-diagnostics-with-a-program -- --list-diagnostics /bin/true
 
+# --- LD_DEBUG=bindings and scopes: glibc's lines (pids, addresses and the loaders' paths
+# masked). glibc's ld.so also binds its own malloc (calloc, free, malloc, realloc, looked up
+# from the program) and its exception functions in libc right after relocating; ld-mmld.so
+# has its own allocator and makes neither lookup: those lines of glibc's are dropped.
+# debug_lines NAME WHAT ENV... -- ARGS: the lines matching WHAT (a regex) of both loaders.
+debug_lines() {
+	local name=$1 what=$2; shift 2
+	local envs=()
+	while [ "$1" != "--" ]; do envs+=("$1"); shift; done
+	shift
+	run_cmd "$TMPD/ours" "${envs[@]}" -- "$RTLD" "$@"
+	run_cmd "$TMPD/sys" "${envs[@]}" -- "$SYSLD" "$@"
+	local mask="s/^ *[0-9]+:/PID:/; s/0x[0-9a-f]+/ADDR/g; s|$RTLD|LOADER|g; s|$SYSLD|LOADER|g"
+	sed -E "$mask" "$TMPD/ours.err" | grep -E "$what" >"$TMPD/o"
+	sed -E "$mask" "$TMPD/sys.err" | grep -E "$what" | python3 -c '
+import re, sys
+lines = sys.stdin.read().splitlines()
+own = [i for i, l in enumerate(lines) if l.startswith("PID:\tbinding file LOADER ")]
+drop = set(own)
+if own:  # the four malloc lookups just before the loader own
+    k = own[0]
+    for i in range(k - 4, k):
+        if i >= 0 and re.search(r"normal symbol `(calloc|free|malloc|realloc)\x27", lines[i]):
+            drop.add(i)
+print("\n".join(l for i, l in enumerate(lines) if i not in drop))' >"$TMPD/s"
+	if cmp -s "$TMPD/o" "$TMPD/s" && [ -s "$TMPD/o" ]; then
+		ok "$name"
+	else
+		diff "$TMPD/s" "$TMPD/o" >"$TMPD/detail"
+		bad "$name" "the /$what/ lines differ from the system loader's (< system, > ld-mmld.so), or none"
+	fi
+}
+# (Programs with libc.so.6: glibc's ld.so looks up the vDSO's functions in every process, for
+# libc; ld-mmld.so does only for libc, so a program without it has no such lines.)
+debug_lines debug-bindings-true 'binding file' LD_DEBUG=bindings -- /bin/true
+# lazily bound: each PLT function once, at its first call (after every start-up binding)
+debug_lines debug-bindings-lazy 'binding file' LD_DEBUG=bindings -- glibc/hello a b
+debug_lines debug-bindings-now 'binding file' LD_DEBUG=bindings LD_BIND_NOW=1 -- glibc/hello a b
+debug_lines debug-scopes-true '.' LD_DEBUG=scopes -- /bin/true
+debug_lines debug-scopes-deps '.' NOLIBC_SKIP_FINI=1 LD_DEBUG=scopes -- ./deps
+
 # --- --audit as often as given (glibc keeps every list; ld-mmld.so kept 8 and dropped the
 # rest without a word): ten copies of an audit module, each --audit once, all loaded in order;
 # ten missing ones, ten ERROR lines; with LD_AUDIT's ten, glibc's namespace limit, counted.

@@ -280,9 +280,7 @@ static inline __attribute__((always_inline)) uintptr_t lazy_target(struct dso *d
 	}
 	if (!code)
 		rt_die("symbol lookup error", dso_display(d), "%s resolves outside the loaded code", name);
-	if (DEBUG_ON(DBG_BINDINGS))
-		dbg("binding file %s [%u] to %s [%u]: normal symbol `%s' (lazy)", dso_display(d), d->ns,
-		    dso_display(def->dso), def->dso->ns, name);
+	/* (LD_DEBUG=bindings: said by the lookup, once, as glibc says it at the first call) */
 	if (locked)
 		rtld_unlock(LOCK_LOAD);
 	return a;
