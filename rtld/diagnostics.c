@@ -45,7 +45,15 @@ static void string(const char *label, const char *s)
 
 static void value(const char *label, uint64_t v) { rt_dprintf(1, "%s=0x%lx\n", label, (unsigned long)v); }
 
-/* glibc shows the value of LC_*, LD_*, MALLOC_* and a fixed list; of the rest only the name. */
+/* Tables here are strings and arrays, not pointers: every pointer in static data would be
+ * one more relocation in ld-mmld.so's own start-up, in every process. */
+
+/* glibc shows the value of LC_*, LD_*, MALLOC_* and of these; of the rest only the name. */
+static const char shown_names[] = "DATEMSK\0GCONV_PATH\0GETCONF_DIR\0GLIBC_TUNABLES\0GMON_OUTPUT_PREFIX\0"
+	"HESIOD_CONFIG\0HES_DOMAIN\0HOSTALIASES\0I18NPATH\0IFS\0LANG\0LOCALDOMAIN\0LOCPATH\0MSGVERB\0"
+	"NIS_DEFAULTS\0NIS_GROUP\0NIS_PATH\0NLSPATH\0PATH\0POSIXLY_CORRECT\0RESOLV_HOST_CONF\0"
+	"RES_OPTIONS\0SEV_LEVEL\0TMPDIR\0TZ\0TZDIR\0";
+
 static bool unfiltered(const char *env, size_t *name_len)
 {
 	const char *eq = strchr(env, '=');
@@ -58,12 +66,8 @@ static bool unfiltered(const char *env, size_t *name_len)
 		return true;
 	if (strncmp(env, "MALLOC_", 7) == 0)
 		return true;
-	static const char *const names[] = {"DATEMSK", "GCONV_PATH", "GETCONF_DIR", "GLIBC_TUNABLES",
-		"GMON_OUTPUT_PREFIX", "HESIOD_CONFIG", "HES_DOMAIN", "HOSTALIASES", "I18NPATH", "IFS", "LANG",
-		"LOCALDOMAIN", "LOCPATH", "MSGVERB", "NIS_DEFAULTS", "NIS_GROUP", "NIS_PATH", "NLSPATH", "PATH",
-		"POSIXLY_CORRECT", "RESOLV_HOST_CONF", "RES_OPTIONS", "SEV_LEVEL", "TMPDIR", "TZ", "TZDIR"};
-	for (size_t i = 0; i < sizeof names / sizeof names[0]; i++)
-		if (strlen(names[i]) == n && strncmp(names[i], env, n) == 0)
+	for (const char *c = shown_names; *c; c += strlen(c) + 1)
+		if (strlen(c) == n && strncmp(c, env, n) == 0)
 			return true;
 	return false;
 }
@@ -115,7 +119,7 @@ static void print_auxv(void)
 static void print_uname(void)
 {
 	char uts[6][65];
-	static const char *const fields[6] = {"sysname", "nodename", "release", "version", "machine", "domainname"};
+	static const char fields[6][11] = {"sysname", "nodename", "release", "version", "machine", "domainname"};
 	if (sys_uname(uts) != 0)
 		return;
 	for (int i = 0; i < 6; i++) {
@@ -148,19 +152,20 @@ static void print_cpu(void)
 				rt_dprintf(1, "x86.cpu_features.features[0x%x].%s[0x%x]=0x%x\n", index, kind ? "active" : "cpuid",
 					   reg, glro32(CPU(features) + 32 * index + 16 * kind + 4 * reg));
 	/* preferred[0]'s bits in glibc's order (cpu-features-preferred_feature_index_1.def) */
-	static const char *const preferred[] = {"Fast_Rep_String", "Fast_Copy_Backward", "Slow_BSF",
-		"Fast_Unaligned_Load", "Prefer_PMINUB_for_stringop", "Fast_Unaligned_Copy", "I586", "I686",
-		"Slow_SSE4_2", "AVX_Fast_Unaligned_Load", "Prefer_No_VZEROUPPER", "Prefer_ERMS",
-		"Prefer_No_AVX512", "MathVec_Prefer_No_AVX512", "Prefer_FSRM", "Avoid_Short_Distance_REP_MOVSB"};
+	static const char preferred[] = "Fast_Rep_String\0Fast_Copy_Backward\0Slow_BSF\0Fast_Unaligned_Load\0"
+		"Prefer_PMINUB_for_stringop\0Fast_Unaligned_Copy\0I586\0I686\0Slow_SSE4_2\0"
+		"AVX_Fast_Unaligned_Load\0Prefer_No_VZEROUPPER\0Prefer_ERMS\0Prefer_No_AVX512\0"
+		"MathVec_Prefer_No_AVX512\0Prefer_FSRM\0Avoid_Short_Distance_REP_MOVSB\0";
 	uint32_t pref = glro32(CPU(preferred));
-	for (unsigned bit = 0; bit < sizeof preferred / sizeof preferred[0]; bit++)
-		rt_dprintf(1, "x86.cpu_features.preferred.%s=0x%x\n", preferred[bit], (pref >> bit) & 1);
+	unsigned bit = 0;
+	for (const char *name = preferred; *name; name += strlen(name) + 1, bit++)
+		rt_dprintf(1, "x86.cpu_features.preferred.%s=0x%x\n", name, (pref >> bit) & 1);
 	cpu_value("isa_1", glro32(CPU(isa_1)));
 	/* What ld-mmld.so's lazy-binding trampoline saves (main.c setup_xsave; 0: FXSAVE), not
 	 * glibc's sizes: the personality does not fill these two, which only glibc's ld.so reads. */
 	cpu_value("xsave_state_size", rtld_xsave_mode ? rtld_xsave_size : 0);
 	cpu_value("xsave_state_full_size", rtld_xsave_mode ? rtld_xsave_size : 0);
-	static const struct { const char *label; size_t off; } sizes[] = {
+	static const struct { char label[28]; uint16_t off; } sizes[] = {
 		{"data_cache_size", CPU(data_cache_size)}, {"shared_cache_size", CPU(shared_cache_size)},
 		{"non_temporal_threshold", CPU(non_temporal_threshold)}, {"rep_movsb_threshold", CPU(rep_movsb_threshold)},
 		{"rep_movsb_stop_threshold", CPU(rep_movsb_stop_threshold)}, {"rep_stosb_threshold", CPU(rep_stosb_threshold)},

@@ -142,13 +142,14 @@ struct start_result {
 	uintptr_t *sp;
 };
 
-/* Everything after self-relocation. noinline: the compiler must not hoist a global access
- * from here into rtld_start_c, above the relocation. */
-__attribute__((noinline)) static struct start_result rtld_main(uintptr_t *sp, uintptr_t self_bias)
+/* The steps of start-up, in the order rtld_main calls them. Each is called once and inlined
+ * (always_inline: the split costs no instruction); the numbers are the steps of the README. */
+#define STEP static inline __attribute__((always_inline))
+
+/* 3: argv, envp, auxv; ld-mmld.so as an object; LD_* variables. */
+STEP void read_process(uintptr_t *sp, uintptr_t self_bias)
 {
-	struct x86_cpuid_memo cpuid_memo;                        /* start-up asks each CPUID leaf once */
-	x86_cpuid_memo(&cpuid_memo);
-	stack_decode(sp);                                        /* 3: argv, envp, auxv */
+	stack_decode(sp);
 	R.ns0.used = true;                                       /* the program's namespace */
 	R.nns = 1;
 	setup_xsave();                                           /* 3c: how the trampoline saves vectors */
@@ -160,32 +161,53 @@ __attribute__((noinline)) static struct start_result rtld_main(uintptr_t *sp, ui
 	options_from_env();                                      /* 3b: LD_* variables */
 	if (DEBUG_ON(DBG_STATISTICS))                            /* a clock read only when asked for */
 		R.t_start = rt_now_ns();
-	if (R.secure)                                            /* privileged: children must not see them */
-		sp = options_scrub_env(sp);
-	sp = hold_take_env(sp);                                  /* mmld's stop request: this process only */
+}
 
-	if (R.direct) {                                          /* 4: the program */
-		R.self->path = R.argv[0];
-		int idx = options_from_cmdline();
-		const char *path = R.argv[idx];
-		R.progname = path;
-		R.main = map_program(path);
-		sp = stack_drop_args(sp, idx);
-		if (R.argv0)
-			R.argv[0] = (char *)R.argv0;
-		R.progname = R.argv[0];
-		if (R.mode == MODE_RUN)                          /*     static, static-pie, a loader */
-			chain_load(R.main, path, program_interp(R.main) != NULL);
-		stack_patch_auxv(R.main, path);
-		if (R.mode == MODE_VERIFY)
-			sys_exit_group(program_interp(R.main) ? 0 : 2);
-	} else {
-		R.main = map_adopt_program((const Elf64_Phdr *)R.aux[AT_PHDR], R.aux[AT_PHNUM], R.aux[AT_ENTRY]);
-		R.main->name = R.argv[0] ? R.argv[0] : "";
-		R.main->path = "";
-		if (!R.main->dynamic)
-			die_load(R.progname, "program has no dynamic section");
-	}
+/* What children must not see: a privileged process's unsafe variables, mmld's stop request
+ * (this process only). Returns the new stack pointer (argv moves up). */
+STEP uintptr_t *own_environment(uintptr_t *sp)
+{
+	if (R.secure)
+		sp = options_scrub_env(sp);
+	return hold_take_env(sp);
+}
+
+/* 4, direct mode: the command line, the program opened and mapped by us, the stack made the
+ * program's (argv from PROGRAM on, its auxv); a program needing no dynamic linker executed
+ * again; --verify answered. */
+STEP uintptr_t *map_program_direct(uintptr_t *sp)
+{
+	R.self->path = R.argv[0];
+	int idx = options_from_cmdline();
+	const char *path = R.argv[idx];
+	R.progname = path;
+	R.main = map_program(path);
+	sp = stack_drop_args(sp, idx);
+	if (R.argv0)
+		R.argv[0] = (char *)R.argv0;
+	R.progname = R.argv[0];
+	if (R.mode == MODE_RUN)                                  /* static, static-pie, a loader */
+		chain_load(R.main, path, program_interp(R.main) != NULL);
+	stack_patch_auxv(R.main, path);
+	if (R.mode == MODE_VERIFY)
+		sys_exit_group(program_interp(R.main) ? 0 : 2);
+	return sp;
+}
+
+/* 4, PT_INTERP: the program the kernel mapped. */
+STEP void adopt_program(void)
+{
+	R.main = map_adopt_program((const Elf64_Phdr *)R.aux[AT_PHDR], R.aux[AT_PHNUM], R.aux[AT_ENTRY]);
+	R.main->name = R.argv[0] ? R.argv[0] : "";
+	R.main->path = "";
+	if (!R.main->dynamic)
+		die_load(R.progname, "program has no dynamic section");
+}
+
+/* The program first on the list and in its namespace's scope; ld-mmld.so's file known by its
+ * device and inode (a DT_NEEDED naming it finds it). */
+STEP void add_program(void)
+{
 	const char *interp = program_interp(R.main);
 	if (interp && !R.direct)
 		R.self->path = (char *)interp;
@@ -200,24 +222,32 @@ __attribute__((noinline)) static struct start_result rtld_main(uintptr_t *sp, ui
 	if (DEBUG_ON(DBG_FILES))
 		dbg("program %s: base %#lx, entry %#lx, %s mode", dso_display(R.main), (unsigned long)R.main->load_bias,
 		    (unsigned long)R.main->entry, R.direct ? "direct" : "PT_INTERP");
+}
 
-	if (R.aux[AT_SYSINFO_EHDR]) {                            /* 4b: the vDSO the kernel mapped */
-		const Elf64_Ehdr *eh = (const Elf64_Ehdr *)R.aux[AT_SYSINFO_EHDR];
-		const Elf64_Phdr *ph = (const Elf64_Phdr *)((uintptr_t)eh + eh->e_phoff);
-		uintptr_t first = 0;
-		for (size_t i = 0; i < eh->e_phnum; i++)
-			if (ph[i].p_type == PT_LOAD) {
-				first = ph[i].p_vaddr;
-				break;
-			}
-		R.vdso = map_adopt_image(eh, (uintptr_t)eh - first, DSO_VDSO);
-		R.vdso->name = "linux-vdso.so.1";
-		R.vdso->path = "";
-		if (R.vdso->dynamic)
-			deps_prepare(R.vdso);
-		deps_append(R.vdso);
-	}
+/* 4b: the vDSO the kernel mapped. */
+STEP void adopt_vdso(void)
+{
+	if (!R.aux[AT_SYSINFO_EHDR])
+		return;
+	const Elf64_Ehdr *eh = (const Elf64_Ehdr *)R.aux[AT_SYSINFO_EHDR];
+	const Elf64_Phdr *ph = (const Elf64_Phdr *)((uintptr_t)eh + eh->e_phoff);
+	uintptr_t first = 0;
+	for (size_t i = 0; i < eh->e_phnum; i++)
+		if (ph[i].p_type == PT_LOAD) {
+			first = ph[i].p_vaddr;
+			break;
+		}
+	R.vdso = map_adopt_image(eh, (uintptr_t)eh - first, DSO_VDSO);
+	R.vdso->name = "linux-vdso.so.1";
+	R.vdso->path = "";
+	if (R.vdso->dynamic)
+		deps_prepare(R.vdso);
+	deps_append(R.vdso);
+}
 
+/* 4c-5: audit modules, then the preloads and every DT_NEEDED object. */
+STEP void load_objects(uintptr_t *sp)
+{
 	if (R.naudit_lists || R.main->names_auditors)            /* 4c: audit modules first, each with */
 		glibc_audit_start(sp);                           /*     its own namespace and libc */
 	relcache_init();                                         /* 4d: MMLD_RELOC_CACHE: before libraries
@@ -231,21 +261,31 @@ __attribute__((noinline)) static struct start_result rtld_main(uintptr_t *sp, ui
 	search_release_cache();
 	if (R.self->in_global_scope)                             /* listed only if needed, as glibc: */
 		deps_list_rtld();                                /*   where the search first met it */
-	bool versions_found = true;                              /* 6: needed versions exist */
-	for (struct dso *d = R.head; d; d = d->next)             /*    (glibc reports each missing */
-		if (d->kind != DSO_VDSO && !d->missing)          /*    one, then exits 1; ldd lists on) */
+}
+
+/* 6: the needed versions exist (glibc reports each missing one, then exits 1; ldd lists on);
+ * ldd's list; 6b: ISA-level markers (glibc: after listing, before relocating). */
+STEP void check_objects(void)
+{
+	bool versions_found = true;
+	for (struct dso *d = R.head; d; d = d->next)
+		if (d->kind != DSO_VDSO && !d->missing)
 			versions_found &= versions_check(d, true);
 	if (!versions_found && R.mode != MODE_LIST)
 		sys_exit_group(1);
-	if (R.mode == MODE_LIST)                                 /* ldd: the list, and what it asked */
+	if (R.mode == MODE_LIST)
 		trace_report();
-	for (struct dso *d = R.head; d; d = d->next)             /* 6b: ISA-level markers (glibc: after
-								    listing, before relocating) */
+	for (struct dso *d = R.head; d; d = d->next)
 		if (!hwcaps_isa_ok(d)) {
 			rt_dprintf(2, "%s: CPU ISA level is lower than required\n", d == R.main ? R.progname : dso_display(d));
 			sys_exit_group(127);
 		}
+}
 
+/* 7-10: TLS, what libc reads while relocated, relocation, gdb's r_debug, RELRO, TLS images,
+ * libc's early initialisation. */
+STEP void relocate_objects(uintptr_t *sp)
+{
 	bool glibc = glibc_detect();                             /* the glibc personality, if libc.so.6 */
 	R.tcb_size = PTHREAD_SIZE;                               /* 7: TLS; the TCB is glibc's struct pthread */
 	if (R.tp) {                                              /*    made for the audit modules already: */
@@ -273,8 +313,12 @@ __attribute__((noinline)) static struct start_result rtld_main(uintptr_t *sp, ui
 		glibc_after_reloc();
 	if (R.naudit)
 		audit_activity(0, LA_ACT_CONSISTENT_);
-	hold_at(STOP_LOADED);                                    /* MMLD_STOP=loaded: measured here,
-								    where glibc's ld.so says RT_CONSISTENT */
+}
+
+/* Before any initialiser: an executable stack if an object asks for one; the statistics; the
+ * entry point checked to be code (12 is a jump there); each initialiser's address checked. */
+STEP void prepare_entry(uintptr_t *sp)
+{
 	uint32_t stack_x = 0;
 	for (struct dso *d = R.head; d; d = d->next)
 		stack_x |= dso_wants_exec_stack(d);
@@ -283,12 +327,33 @@ __attribute__((noinline)) static struct start_result rtld_main(uintptr_t *sp, ui
 		die_load(NULL, "cannot enable executable stack as shared object requires");
 	if (DEBUG_ON(DBG_STATISTICS))
 		print_statistics(rt_now_ns());
-	if (!code_address(R.main, R.main->entry, false))       /* 12 is a jump there: code, checked
-								    before any initialiser runs */
+	if (!code_address(R.main, R.main->entry, false))
 		die_load(dso_display(R.main), "entry point %#lx outside the loaded code",
 			 (unsigned long)(R.main->entry - R.main->load_bias));
 	for (struct dso *d = R.head; d; d = d->next)
 		init_check(d);
+}
+
+/* Everything after self-relocation, one step a line. noinline: the compiler must not hoist a
+ * global access from here into rtld_start_c, above the relocation. */
+__attribute__((noinline)) static struct start_result rtld_main(uintptr_t *sp, uintptr_t self_bias)
+{
+	struct x86_cpuid_memo cpuid_memo;                        /* start-up asks each CPUID leaf once */
+	x86_cpuid_memo(&cpuid_memo);
+	read_process(sp, self_bias);                             /* 3 */
+	sp = own_environment(sp);
+	if (R.direct)                                            /* 4: the program */
+		sp = map_program_direct(sp);
+	else
+		adopt_program();
+	add_program();
+	adopt_vdso();                                            /* 4b */
+	load_objects(sp);                                        /* 4c-5 */
+	check_objects();                                         /* 6 */
+	relocate_objects(sp);                                    /* 7-10 */
+	hold_at(STOP_LOADED);                                    /* MMLD_STOP=loaded: measured here,
+								    where glibc's ld.so says RT_CONSISTENT */
+	prepare_entry(sp);
 	x86_cpuid_memo(NULL);                                    /* the program's threads may dlopen */
 	init_run_all();                                          /* 11: initialisers */
 	if (DEBUG_ON(DBG_FILES))

@@ -237,7 +237,7 @@ EXPORT void __tunable_get_val(unsigned id, void *valp, void (*cb)(tunable_val *)
  * TUNABLE_SET_WITH_BOUNDS), from what glibc_cpu_features wrote into _rtld_global_ro. */
 static void cpu_tunable(const char *name, uint64_t *val, uint64_t *min, uint64_t *max)
 {
-	static const struct { const char *name; size_t off; } cpu[] = {
+	static const struct { char name[40]; uint16_t off; } cpu[] = { /* arrays: no relocation */
 		{"glibc.cpu.x86_data_cache_size", GLRO__dl_x86_cpu_features_data_cache_size},
 		{"glibc.cpu.x86_shared_cache_size", GLRO__dl_x86_cpu_features_shared_cache_size},
 		{"glibc.cpu.x86_non_temporal_threshold", GLRO__dl_x86_cpu_features_non_temporal_threshold},
