@@ -41,9 +41,10 @@ HIDDEN void debug_announce(unsigned ns, int state);
 
 /* debug_scopes.c: LD_DEBUG=bindings' line for one binding (version: the one asked for, or
  * NULL), and LD_DEBUG=scopes' blocks: every object of namespace 0 after start-up's
- * relocation, and an object dlopen just loaded. */
+ * relocation; one object's scopes from scope `from` on (dlopen: 0 for all, or the first one
+ * it just gained). */
 HIDDEN void debug_binding(const struct dso *ref_obj, const Elf64_Sym *ref, const struct dso *def_obj,
 			  const char *name, const char *version);
 HIDDEN void debug_show_initial_scopes(void);
-HIDDEN void debug_show_new_scope(struct dso *d);
+HIDDEN void debug_show_scope(struct dso *d, unsigned from);
 #endif

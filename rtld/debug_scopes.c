@@ -25,18 +25,26 @@ static void scope_line(unsigned n, struct dso *const *list, size_t count)
 /* One object's scopes, as glibc's _dl_show_scope prints its l_scope: the namespace's global
  * scope, then the search list of each dlopen root it belongs to; the vDSO's own scope after
  * the global one; the dynamic linker has none at start-up. */
-static void show_scope(struct dso *d)
+void debug_show_scope(struct dso *d, unsigned from)
 {
 	dbg("object=%s [%u]", dso_display(d), d->ns);
 	if (d->kind == DSO_RTLD) {
 		dbg(" no scope");
 	} else {
+		/* l_scope's order: the global scope, then each root's list; with RTLD_DEEPBIND the
+		 * first root's list comes before the global scope */
 		struct link_ns *ns = NS(d->ns);
-		scope_line(0, ns->scope, ns->nscope);
+		bool deep = d->deepbind && d->nscope_roots;
+		unsigned n = 0;
+		if (deep && n++ >= from)
+			scope_line(n - 1, d->scope_roots[0]->search_list, d->scope_roots[0]->nsearch_list);
+		if (n++ >= from)
+			scope_line(n - 1, ns->scope, ns->nscope);
 		if (d->kind == DSO_VDSO)
-			scope_line(1, &d, 1);
-		for (size_t i = 0; i < d->nscope_roots; i++)
-			scope_line((unsigned)i + 1, d->scope_roots[i]->search_list, d->scope_roots[i]->nsearch_list);
+			scope_line(n++, &d, 1);
+		for (size_t i = deep; i < d->nscope_roots; i++, n++)
+			if (n >= from)
+				scope_line(n, d->scope_roots[i]->search_list, d->scope_roots[i]->nsearch_list);
 	}
 	dbg("%s", "");
 }
@@ -46,7 +54,5 @@ void debug_show_initial_scopes(void)
 	dbg("\nInitial object scopes");
 	for (struct dso *d = R.head; d; d = d->next)
 		if (d->ns == 0)
-			show_scope(d);
+			debug_show_scope(d, 0);
 }
-
-void debug_show_new_scope(struct dso *d) { show_scope(d); }

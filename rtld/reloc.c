@@ -60,6 +60,9 @@ __attribute__((always_inline)) static inline bool resolve_uncached(struct dso *d
 				def->sym = NULL;
 				return false;
 			}
+			if (R.debug & ~DBG_STATISTICS) /* glibc's _dl_signal_cexception, under any LD_DEBUG category */
+				dbg("%s: error: symbol lookup error: undefined symbol: %s%s%s (fatal)",
+				    d == R.main ? R.progname : dso_display(d), name, ver ? ", version " : "", ver ? ver : "");
 			rt_die("symbol lookup error", dso_display(d), "undefined symbol: %s%s%s", name,
 			       ver ? ", version " : "", ver ? ver : "");
 		}

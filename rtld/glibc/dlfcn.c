@@ -446,6 +446,8 @@ static void *dl_lookup_symbol_x(const char *name, void *undef_map, const Elf64_S
 				struct dso *ud = glibc_dso_of(undef_map);
 				if ((flags & DL_LOOKUP_ADD_DEPENDENCY_) && ud && ud != d)
 					lookup_note_binding(ud, d); /* dlsym(RTLD_DEFAULT): glibc's reldep */
+				if (DEBUG_ON(DBG_BINDINGS) && ud)
+					debug_binding(ud, NULL, d, name, v.name);
 				return map;
 			}
 		}
@@ -457,7 +459,10 @@ static void *dl_lookup_symbol_x(const char *name, void *undef_map, const Elf64_S
 	char msg[err_room(name, 64 + (v.name ? strlen(v.name) : 0))];
 	rt_snprintf(msg, sizeof msg, "undefined symbol: %s%s%s", name, v.name ? ", version " : "", v.name ? v.name : "");
 	struct dso *ud = glibc_dso_of(undef_map);
-	raise_error(ud ? (ud == R.main ? R.progname : dso_display(ud)) : "", msg);
+	const char *obj = ud ? (ud == R.main ? R.progname : dso_display(ud)) : "";
+	if (R.debug & ~DBG_STATISTICS) /* glibc's _dl_signal_cexception, under any LD_DEBUG category */
+		dbg("%s: error: symbol lookup error: %s (fatal)", obj, msg);
+	raise_error(obj, msg);
 }
 
 /* --- dlopen ---------------------------------------------------------------------------- */
@@ -505,9 +510,29 @@ static void build_search_list(struct dso *root)
  * RTLD_LOCAL before included (glibc's add_to_global). */
 static void make_global(struct dso *root)
 {
-	for (size_t i = 0; i < root->nsearch_list; i++)
-		deps_scope_add(root->search_list[i]);
+	for (size_t i = 0; i < root->nsearch_list; i++) {
+		struct dso *n = root->search_list[i];
+		if (DEBUG_ON(DBG_SCOPES) && !n->in_global_scope)
+			dbg("\nadd %s [%u] to global scope", dso_display(n), n->ns);
+		deps_scope_add(n);
+	}
 	glibc_update_global_scope();
+}
+
+/* LD_DEBUG=scopes after a dlopen relocated: each object of the new root's list, from the
+ * scope it gained (an object an earlier dlopen loaded) or whole (glibc's update_scopes). */
+static void show_scopes_after_open(struct dso *root, struct dso *first_new)
+{
+	for (size_t i = 0; i < root->nsearch_list; i++) {
+		struct dso *n = root->search_list[i];
+		bool new_here = false;
+		for (struct dso *o = first_new; o && !new_here; o = o->next)
+			new_here = o == n;
+		unsigned from = 0;
+		if (!new_here && n->dlopened && n->nscope_roots && n->scope_roots[n->nscope_roots - 1] == root)
+			from = (unsigned)n->nscope_roots;
+		debug_show_scope(n, from);
+	}
 }
 
 static void *dl_open_locked(const char *file, int mode, struct dso *req, long nsid, struct dso **run_first);
@@ -544,8 +569,13 @@ static void *reopen(struct dso *d, int mode)
 	if (mode & RTLD_NODELETE_)
 		d->nodelete = true;
 	d->refcount++;
-	if (!d->search_list && d->kind != DSO_MAIN)
-		build_search_list(d); /* dlsym on the handle searches it */
+	if (!d->search_list && d->kind != DSO_MAIN) { /* dlsym on the handle searches it */
+		if (DEBUG_ON(DBG_SCOPES)) /* a dependency becoming a root: glibc shows it, then its new scope */
+			debug_show_scope(d, 0);
+		build_search_list(d);
+		if (DEBUG_ON(DBG_SCOPES))
+			show_scopes_after_open(d, NULL);
+	}
 	if ((mode & RTLD_GLOBAL_) && d->kind != DSO_MAIN)
 		make_global(d);
 	return d->personality;
@@ -614,6 +644,8 @@ static void load_and_relocate(struct dso *d, int mode)
 			n->deepbind = true;
 			glibc_set_scope(n);
 		}
+	if (DEBUG_ON(DBG_SCOPES))
+		debug_show_scope(d, 0);
 	tls_add_modules(d);
 	bool now = (mode & RTLD_NOW_) || R.bind_now;
 	for (struct dso *n = R.tail; n && n != d->prev; n = n->prev) {
@@ -626,6 +658,8 @@ static void load_and_relocate(struct dso *d, int mode)
 		map_protect_relro(n);
 		init_check(n);
 	}
+	if (DEBUG_ON(DBG_SCOPES))
+		show_scopes_after_open(d, d);
 	if (mode & RTLD_GLOBAL_) /* only now, as glibc: relocation used the root's list */
 		make_global(d);
 }

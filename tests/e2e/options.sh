@@ -100,6 +100,13 @@ debug_lines debug-bindings-lazy 'binding file' LD_DEBUG=bindings -- glibc/hello 
 debug_lines debug-bindings-now 'binding file' LD_DEBUG=bindings LD_BIND_NOW=1 -- glibc/hello a b
 debug_lines debug-scopes-true '.' LD_DEBUG=scopes -- /bin/true
 debug_lines debug-scopes-deps '.' NOLIBC_SKIP_FINI=1 LD_DEBUG=scopes -- ./deps
+# dlopen: the new object's scopes, then each object of its list (an object an earlier dlopen
+# loaded: only the scope it gained), "add X to global scope" for RTLD_GLOBAL, RTLD_DEEPBIND's
+# order; a failed look-up's "error: symbol lookup error" line, as under any category
+for p in dltest deepbind dlclose_reldep; do
+	debug_lines "debug-scopes-dlopen-$p" '.' LD_DEBUG=scopes -- "glibc/$p"
+done
+debug_lines debug-bindings-dlopen 'binding file|error' LD_DEBUG=bindings -- glibc/dltest
 
 # --- --audit as often as given (glibc keeps every list; ld-mmld.so kept 8 and dropped the
 # rest without a word): ten copies of an audit module, each --audit once, all loaded in order;
