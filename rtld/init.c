@@ -88,8 +88,8 @@ static void call_array(const struct dso *d, int tag_array, int tag_size, bool re
 
 static void run_init(struct dso *d, int argc, char **argv, char **envp)
 {
-	if (DEBUG_ON(DBG_INIT | DBG_LIBS))
-		dbg("calling init: %s", dso_display(d));
+	if (DEBUG_ON(DBG_IMPCALLS))
+		dbg("\ncalling init: %s\n", dso_display(d));
 	if (dso_has(d, DT_INIT))
 		((init_fn)(d->load_bias + dso_dyn(d, DT_INIT)))(argc, argv, envp);
 	call_array(d, DT_INIT_ARRAY, DT_INIT_ARRAYSZ, false, argc, argv, envp);
@@ -129,8 +129,8 @@ void init_run_all(void)
 	init_order(&n);
 
 	if (dso_has(R.main, DT_PREINIT_ARRAY)) {
-		if (DEBUG_ON(DBG_INIT | DBG_LIBS))
-			dbg("calling preinit: %s", dso_display(R.main));
+		if (DEBUG_ON(DBG_IMPCALLS)) /* glibc: the program's link-map name is empty */
+			dbg("\ncalling preinit: <main program>\n");
 		call_array(R.main, DT_PREINIT_ARRAY, DT_PREINIT_ARRAYSZ, false, R.argc, R.argv, R.envp);
 	}
 	for (size_t i = 0; i < norder; i++) {
@@ -138,6 +138,8 @@ void init_run_all(void)
 		if (d->init_done) /* an audit module's namespace: initialised when it was loaded */
 			continue;
 		if (d->kind == DSO_VDSO || d->kind == DSO_RTLD) {
+			if (d->kind == DSO_RTLD && DEBUG_ON(DBG_IMPCALLS)) /* glibc calls its own (empty) init */
+				dbg("\ncalling init: %s\n", dso_display(d));
 			d->init_done = true;
 			continue;
 		}
@@ -154,12 +156,12 @@ void init_run_all(void)
  * initialised or not, ld.so included. */
 static void fini_one(struct dso *d, void (*after)(struct dso *))
 {
-	if (d->fini_done || d->kind == DSO_VDSO || (!after && (!d->init_done || d->kind == DSO_RTLD)))
+	if (d->fini_done || d->kind == DSO_VDSO || (!after && !d->init_done))
 		return;
 	d->fini_done = true;
+	if (d->init_done && DEBUG_ON(DBG_IMPCALLS)) /* the program's link-map name is empty in glibc */
+		dbg("\ncalling fini: %s [%u]\n", d->kind == DSO_MAIN ? "" : dso_display(d), d->ns);
 	if (d->init_done && d->kind != DSO_RTLD) {
-		if (DEBUG_ON(DBG_INIT | DBG_LIBS))
-			dbg("calling fini: %s [%u]", dso_display(d), d->ns);
 		call_array(d, DT_FINI_ARRAY, DT_FINI_ARRAYSZ, true, 0, NULL, NULL);
 		if (dso_has(d, DT_FINI))
 			((fini_fn)(d->load_bias + dso_dyn(d, DT_FINI)))();

@@ -355,9 +355,8 @@ __attribute__((noinline)) static struct start_result rtld_main(uintptr_t *sp, ui
 								    where glibc's ld.so says RT_CONSISTENT */
 	prepare_entry(sp);
 	x86_cpuid_memo(NULL);                                    /* the program's threads may dlopen */
-	init_run_all();                                          /* 11: initialisers */
-	if (DEBUG_ON(DBG_FILES))
-		dbg("transferring control: %s", dso_display(R.main));
+	init_run_all();                                          /* 11: initialisers (libc says
+								    "transferring control", as in glibc) */
 	hold_at(STOP_ENTRY);
 	return (struct start_result){R.main->entry, sp};         /* 12: start.S jumps there */
 }

@@ -205,5 +205,8 @@ HIDDEN bool code_address(const struct dso *d, uintptr_t addr, bool loader_too);
 HIDDEN void dbg(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 HIDDEN uint64_t rt_now_ns(void);
 #define DEBUG_ON(cat) (R.debug & (cat))
+/* The categories under which glibc says which initialisers and finalisers it calls (its
+ * DL_DEBUG_IMPCALLS, part of libs, reloc, files, symbols, bindings and versions), and ours. */
+#define DBG_IMPCALLS (DBG_LIBS | DBG_RELOC | DBG_FILES | DBG_SYMBOLS | DBG_BINDINGS | DBG_VERSIONS | DBG_INIT)
 
 #endif

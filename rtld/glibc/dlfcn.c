@@ -816,12 +816,19 @@ static void *dl_tls_get_addr_soft(void *map)
 	return d && d->tls_modid ? tls_block_if_allocated(d->tls_modid) : NULL;
 }
 
+/* libc's debug lines (GLRO(dl_debug_printf): "initialize program", "transferring control")
+ * as glibc's _dl_debug_printf writes them: each line after the pid, to LD_DEBUG_OUTPUT. */
 static void dl_debug_printf(const char *fmt, ...)
 {
+	char msg[2048];
 	va_list ap;
 	va_start(ap, fmt);
-	rt_vdprintf(2, fmt, ap);
+	int n = rt_vsnprintf(msg, sizeof msg, fmt, ap);
 	va_end(ap);
+	size_t len = n < 0 ? 0 : (size_t)n < sizeof msg ? (size_t)n : sizeof msg - 1;
+	if (len && msg[len - 1] == '\n') /* dbg ends the last line itself */
+		msg[len - 1] = 0;
+	dbg("%s", msg);
 }
 static void dl_libc_freeres(void) {}
 static void dl_mcount(uintptr_t from, uintptr_t to) { (void)from, (void)to; }

@@ -253,7 +253,9 @@ static void fill_tls_fields(void)
 static void fill_rtld_global_ro(void)
 {
 	char *glro = _rtld_global_ro;
-	GLRO(GLRO__dl_debug_mask, int) = 0;
+	/* libc's own debug lines ("initialize program", "transferring control") under glibc's
+	 * DL_DEBUG_IMPCALLS (1 << 1): the only bit libc reads */
+	GLRO(GLRO__dl_debug_mask, int) = DEBUG_ON(DBG_IMPCALLS) ? 1 << 1 : 0;
 	const char *plat = hwcaps_platform() ? hwcaps_platform() : "x86_64"; /* "haswell" where glibc says so */
 	GLRO(GLRO__dl_platform, const char *) = plat;
 	GLRO(GLRO__dl_platformlen, size_t) = strlen(plat);
