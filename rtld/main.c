@@ -338,27 +338,26 @@ STEP void prepare_entry(uintptr_t *sp)
  * global access from here into rtld_start_c, above the relocation. */
 __attribute__((noinline)) static struct start_result rtld_main(uintptr_t *sp, uintptr_t self_bias)
 {
-	struct x86_cpuid_memo cpuid_memo;                        /* start-up asks each CPUID leaf once */
+	struct x86_cpuid_memo cpuid_memo;       /* start-up asks each CPUID leaf once */
 	x86_cpuid_memo(&cpuid_memo);
-	read_process(sp, self_bias);                             /* 3 */
-	sp = own_environment(sp);
-	if (R.direct)                                            /* 4: the program */
+	read_process(sp, self_bias);            /* 3: argv, envp, auxv; LD_* variables */
+	sp = own_environment(sp);               /* 3b: what children must not see */
+	if (R.direct)                           /* 4: the program, mapped by us */
 		sp = map_program_direct(sp);
-	else
+	else                                    /*    or by the kernel */
 		adopt_program();
-	add_program();
-	adopt_vdso();                                            /* 4b */
-	load_objects(sp);                                        /* 4c-5 */
-	check_objects();                                         /* 6 */
-	relocate_objects(sp);                                    /* 7-10 */
-	hold_at(STOP_LOADED);                                    /* MMLD_STOP=loaded: measured here,
-								    where glibc's ld.so says RT_CONSISTENT */
-	prepare_entry(sp);
-	x86_cpuid_memo(NULL);                                    /* the program's threads may dlopen */
-	init_run_all();                                          /* 11: initialisers (libc says
-								    "transferring control", as in glibc) */
-	hold_at(STOP_ENTRY);
-	return (struct start_result){R.main->entry, sp};         /* 12: start.S jumps there */
+	add_program();                          /* 4a: first on the list and in the scope */
+	adopt_vdso();                           /* 4b: the vDSO the kernel mapped */
+	load_objects(sp);                       /* 4c-5: audit modules, preloads, DT_NEEDED */
+	check_objects();                        /* 6: versions, ldd's list, ISA levels */
+	relocate_objects(sp);                   /* 7-10: TLS, relocation, r_debug, RELRO */
+	hold_at(STOP_LOADED);                   /* MMLD_STOP=loaded: measured here, where
+						   glibc's ld.so says RT_CONSISTENT */
+	prepare_entry(sp);                      /* 11a: executable stack, entry point checked */
+	x86_cpuid_memo(NULL);                   /* the program's threads may dlopen */
+	init_run_all();                         /* 11: initialisers */
+	hold_at(STOP_ENTRY);                    /* MMLD_STOP=entry */
+	return (struct start_result){R.main->entry, sp}; /* 12: start.S jumps there */
 }
 
 /* Step 1-2, called from start.S with the kernel's stack pointer. Nothing of ours is
