@@ -688,13 +688,17 @@ static void *dl_open_locked(const char *file, int mode, struct dso *req, long ns
 	R.error_hook = dlopen_error_hook;
 	R.error_hook_owner = thread_pointer();
 	debug_announce(ns, 1); /* RT_ADD */
-	deps_trace_wanted(file, req, "dynamically loaded");
+	/* glibc's _dl_open looks for the caller's object only when it needs it (a name without a
+	 * slash, a $ token, the caller's namespace): a path dlmopen'ed into a given namespace (an
+	 * audit module's) has no loader, so no la_objsearch and no "dynamically loaded by" line. */
+	struct dso *loader = nsid == LM_ID_CALLER_ || !strchr(file, '/') || strchr(file, '$') ? req : NULL;
+	deps_trace_wanted(file, loader, "dynamically loaded");
 	char err[err_room(file, ERR_MAX)]; /* the name as asked for (or a directory and it) and the reason */
 	/* An audit module in secure mode is searched as a preload is (glibc's __RTLD_SECURE):
 	 * only a set-user-ID file, never through ld.so.cache; its dependencies as usual. */
 	R.preload_setuid_only = R.secure && (mode & RTLD_AUDITOR_);
 	bool missing;
-	struct dso *d = search_and_map(file, req, err, sizeof err, &missing);
+	struct dso *d = search_and_map(file, loader, err, sizeof err, &missing);
 	R.preload_setuid_only = false;
 	if (!d) /* with RTLD_NOLOAD too: glibc's fails on the open before it looks for the object */
 		open_failed(err);

@@ -128,6 +128,10 @@ mapfile -t ten < <(for i in $(seq 10); do printf -- '--audit\nliba%d.so\n' "$i";
 mapfile -t ten_missing < <(for i in $(seq 10); do printf -- '--audit\nnosuch%d.so\n' "$i"; done)
 oracle audit-option-ten-times LD_LIBRARY_PATH="$TMPD/aud" -- "${ten[@]}" /bin/true
 oracle audit-option-ten-missing -- "${ten_missing[@]}" /bin/true
+# by path: glibc loads such a module with no loader object, so the modules already loaded
+# get no la_objsearch for it (by name they do, as above)
+mapfile -t three_paths < <(for i in 1 2 3; do printf -- '--audit\n%s/liba%d.so\n' "$TMPD/aud" "$i"; done)
+oracle audit-option-paths -- "${three_paths[@]}" /bin/true
 oracle audit-option-and-env-over-the-limit LD_AUDIT=a:b:c:d:e:f:g:h:i:j -- "${ten_missing[@]}" /bin/true
 
 # --- secure mode (a set-user-ID loader run by nobody) ---------------------------------------
