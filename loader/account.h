@@ -147,4 +147,7 @@ int known_objects_read(const char *dir, pid_t pid, struct known_object **out);
  * and class. `known` (may be NULL) attributes anonymous mappings inside an object's span to
  * the object. Returns 0, or -1 if the process could not be read (gone, or not ours; errno). */
 int acct_process(struct acct *a, pid_t pid, const struct known_object *known, int nknown);
+/* The same, read through thread `via` of process pid (/proc/VIA/...): a process whose main
+ * thread has ended (pthread_exit) shows no memory through its own PID. */
+int acct_process_via(struct acct *a, pid_t pid, pid_t via, const struct known_object *known, int nknown);
 #endif

@@ -2,8 +2,13 @@
  * measured, then let them go (or end them). Holding never writes into a process:
  *   ld-mmld.so, loaded/entry   it stops itself (MMLD_STOP: SIGSTOP); mmld waits for the stop
  *   system loader, loaded/entry  traced, a hardware breakpoint (trace.c)
- *   exit, either loader        traced, PTRACE_EVENT_EXIT: exit, _exit, exit_group, a signal
+ *   exit, either loader        traced, PTRACE_EVENT_EXIT: exit, _exit, exit_group, a signal, or
+ *                              the last thread's exit (a main thread's pthread_exit is not it)
  *   SECONDS                    SIGSTOP from mmld that long after every process has started
+ *                              (or nothing: every process has ended before)
+ * Traced processes are attached with PTRACE_SEIZE before they exec (so a refusal, as when
+ * mmld is itself traced, is known and said). A process that stops on its own (kill -STOP)
+ * stays stopped until continued, as it would without mmld; mmld says once that it waits.
  * Every process is registered with reaper.c from its fork until it is reaped, so none is
  * left behind (signals, errors); each dies with mmld anyway (PR_SET_PDEATHSIG) unless --keep.
  * stdin and stdout are the processes' own (mmld's), stderr goes through relay.c, which
@@ -39,6 +44,8 @@ struct child {
 	bool kept;          /* --keep: left running */
 	int wait_status;
 	int exec_errno;     /* exec failed in the child (0: it ran) */
+	int trace_errno;    /* it could not be traced (0: it was, or needed not be) */
+	bool said_stopped;  /* the "was stopped" line was written (untraced) */
 	struct traced t;
 };
 
@@ -49,7 +56,8 @@ struct launch_group {
 	struct relay relay;
 	bool relay_on;
 	const char *note;   /* how the point was reached, when not as asked */
-	char reason[300];   /* why nothing was measured */
+	bool ended_early;   /* --at SECONDS: every process ended before it */
+	char reason[400];   /* why nothing was measured */
 };
 
 /* Which processes are traced: the system loader's (no MMLD_STOP), and every process held at
@@ -81,10 +89,8 @@ static void child_setup(const struct launch_group *g, pid_t parent, int relay_fd
 
 /* ld-mmld.so --argv0 NAME PROGRAM ARGS (for a #! script: its interpreter, with the argv the
  * kernel gives it), or PROGRAM ARGS for the system loader (the kernel follows #!). */
-static void child_exec(const struct share_launch *l, bool traced)
+static void child_exec(const struct share_launch *l)
 {
-	if (traced)
-		ptrace(PTRACE_TRACEME, 0, NULL, NULL);
 	if (l->system) {
 		execv(l->prog, l->argv);
 		return;
@@ -113,13 +119,41 @@ static void child_exec(const struct share_launch *l, bool traced)
 	execv(argv[0], argv);
 }
 
+/* A traced child waits (reading `go`) until mmld has attached it, then execs; a child
+ * that cannot be traced ends without running anything. */
+static void wait_go(int go[2])
+{
+	if (go[0] < 0)
+		return;
+	close(go[1]);
+	char b = 0;
+	ssize_t n;
+	while ((n = read(go[0], &b, 1)) < 0 && errno == EINTR)
+		;
+	if (n != 1)
+		_exit(127);
+	close(go[0]);
+}
+
+/* mmld's side: attach the child, then let it exec (trace_errno when it cannot be traced). */
+static void attach(struct child *c, int go[2])
+{
+	if (go[0] < 0)
+		return;
+	close(go[0]);
+	c->trace_errno = c->pid > 0 ? trace_seize(&c->t) : 0;
+	if (!c->trace_errno && c->pid > 0 && write(go[1], "g", 1) != 1)
+		c->trace_errno = errno;
+	close(go[1]);
+}
+
 /* Starts one process. Returns once it runs its program (or exec has failed: exec_errno),
  * which a close-on-exec pipe tells: so no clock starts and nothing is measured while mmld's
  * own copy is still there before exec. */
 static void spawn(struct launch_group *g, struct child *c, bool traced, int relay_fd)
 {
-	int ep[2];
-	if (pipe2(ep, O_CLOEXEC) < 0) {
+	int ep[2], go[2] = {-1, -1};
+	if (pipe2(ep, O_CLOEXEC) < 0 || (traced && pipe2(go, O_CLOEXEC) < 0)) {
 		c->exec_errno = errno;
 		c->reaped = true;
 		return;
@@ -132,7 +166,8 @@ static void spawn(struct launch_group *g, struct child *c, bool traced, int rela
 		close(ep[0]);
 		sigprocmask(SIG_SETMASK, &old, NULL);
 		child_setup(g, parent, relay_fd);
-		child_exec(&g->l, traced);
+		wait_go(go);
+		child_exec(&g->l);
 		int e = errno;
 		if (write(ep[1], &e, sizeof e) < 0)
 			_exit(126);
@@ -145,8 +180,10 @@ static void spawn(struct launch_group *g, struct child *c, bool traced, int rela
 	c->pid = pid;
 	c->traced = traced;
 	c->t.pid = pid;
+	int fork_errno = errno;
+	attach(c, go);
 	if (pid < 0) {
-		c->exec_errno = errno;
+		c->exec_errno = fork_errno;
 		c->reaped = true;
 		close(ep[0]);
 		return;
@@ -159,19 +196,25 @@ static void spawn(struct launch_group *g, struct child *c, bool traced, int rela
 	c->exec_errno = n == (ssize_t)sizeof e ? e : 0;
 }
 
-/* Waits for c to end (blocking); records how. */
+/* Waits for c to end (blocking); records how. A process that stops on its own stays
+ * stopped until someone continues it, as without mmld: said once, then waited for. */
 static void reap(struct child *c)
 {
 	if (c->reaped || c->pid <= 0)
 		return;
+	if (c->traced && c->t.attached) {
+		c->wait_status = trace_finish(&c->t);
+		c->reaped = true;
+		reaper_forget(c->pid);
+		return;
+	}
 	int st;
 	pid_t r;
-	while ((r = waitpid(c->pid, &st, __WALL)) < 0 && errno == EINTR)
-		;
-	if (r == c->pid && WIFSTOPPED(st)) { /* a traced stop left over: let it run to its end */
-		ptrace(PTRACE_DETACH, c->pid, NULL, NULL);
-		reap(c);
-		return;
+	while ((r = waitpid(c->pid, &st, WUNTRACED)) < 0 ? errno == EINTR : WIFSTOPPED(st)) {
+		if (r > 0 && !c->said_stopped)
+			fprintf(stderr, "mmld share: process %d was stopped (%s): waiting for it to be continued (kill -CONT %d)\n",
+				(int)c->pid, strsignal(WSTOPSIG(st)), (int)c->pid);
+		c->said_stopped |= r > 0;
 	}
 	c->reaped = true;
 	c->wait_status = r == c->pid ? st : 0;
@@ -194,23 +237,64 @@ static void wait_stopped(struct child *c)
 	reaper_forget(c->pid);
 }
 
-static void sleep_seconds(double s)
+static struct timespec after(struct timespec t, double s)
 {
-	struct timespec until;
-	clock_gettime(CLOCK_MONOTONIC, &until);
-	until.tv_sec += (time_t)s;
-	until.tv_nsec += (long)((s - (double)(time_t)s) * 1e9);
-	if (until.tv_nsec >= 1000000000L) {
-		until.tv_sec++;
-		until.tv_nsec -= 1000000000L;
+	t.tv_sec += (time_t)s;
+	t.tv_nsec += (long)((s - (double)(time_t)s) * 1e9);
+	if (t.tv_nsec >= 1000000000L) {
+		t.tv_sec++;
+		t.tv_nsec -= 1000000000L;
 	}
-	while (clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME, &until, NULL) == EINTR)
-		;
+	return t;
+}
+
+static bool before(struct timespec a, struct timespec b)
+{
+	return a.tv_sec < b.tv_sec || (a.tv_sec == b.tv_sec && a.tv_nsec < b.tv_nsec);
+}
+
+/* How many of g's processes still run (those that ended are reaped, not waited for). */
+static int still_running(struct launch_group *g)
+{
+	int n = 0;
+	for (int i = 0; i < g->n; i++) {
+		struct child *c = &g->c[i];
+		if (c->reaped || c->exec_errno)
+			continue;
+		int st;
+		if (waitpid(c->pid, &st, WNOHANG) == c->pid) {
+			c->reaped = true;
+			c->wait_status = st;
+			reaper_forget(c->pid);
+		} else
+			n++;
+	}
+	return n;
+}
+
+/* --at SECONDS: that long, or until every process has ended (nothing is left to measure:
+ * an hour's --at for a program of a second is not an hour's wait). */
+static void wait_seconds(struct launch_group *g)
+{
+	struct timespec now, until;
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	until = after(now, g->l.seconds);
+	for (double step = 0.001; still_running(g); step = step < 0.1 ? 2 * step : step) {
+		clock_gettime(CLOCK_MONOTONIC, &now);
+		if (!before(now, until))
+			return;
+		struct timespec wake = after(now, step);
+		if (before(until, wake))
+			wake = until;
+		while (clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME, &wake, NULL) == EINTR)
+			;
+	}
+	g->ended_early = true;
 }
 
 static void hold_one(struct launch_group *g, struct child *c)
 {
-	if (c->reaped || c->exec_errno) {
+	if (c->reaped || c->exec_errno || c->trace_errno) {
 		reap(c);
 		return;
 	}
@@ -219,7 +303,7 @@ static void hold_one(struct launch_group *g, struct child *c)
 		return;
 	}
 	int st;
-	switch (trace_to_point(&c->t, g->l.at, !g->l.system, &st)) {
+	switch (trace_to_point(&c->t, g->l.at, &st)) {
 	case TRACE_HELD:
 		c->held = true;
 		if (c->t.note)
@@ -228,6 +312,7 @@ static void hold_one(struct launch_group *g, struct child *c)
 	case TRACE_ENDED:
 		c->reaped = true;
 		c->wait_status = st;
+		reaper_forget(c->pid);
 		break;
 	case TRACE_LOST:
 		kill(c->pid, SIGKILL);
@@ -239,7 +324,7 @@ static void hold_one(struct launch_group *g, struct child *c)
 static void hold_all(struct launch_group *g)
 {
 	if (g->l.at == POINT_SECONDS) {
-		sleep_seconds(g->l.seconds);
+		wait_seconds(g);
 		for (int i = 0; i < g->n; i++)
 			if (!g->c[i].reaped && !g->c[i].exec_errno)
 				kill(g->c[i].pid, SIGSTOP);
@@ -262,7 +347,8 @@ static void measure_held(struct launch_group *g, struct run_result *r)
 			snprintf(path, sizeof path, "%s/%d", g->l.objects_dir, (int)c->pid);
 			unlink(path);
 		}
-		if (acct_process(&r->acct, c->pid, known, nknown) == 0) {
+		pid_t via = c->traced && c->t.held_tid ? c->t.held_tid : c->pid; /* a live thread: a zombie leader's /proc shows no memory */
+		if (acct_process_via(&r->acct, c->pid, via, known, nknown) == 0) {
 			c->measured = true;
 			r->measured++;
 			held[i] = c->pid;
@@ -343,6 +429,13 @@ static void finish(struct launch_group *g)
 static void failure_reason(struct launch_group *g, const struct run_result *r)
 {
 	for (int i = 0; i < g->n; i++)
+		if (g->c[i].trace_errno) {
+			int e = g->c[i].trace_errno;
+			snprintf(g->reason, sizeof g->reason, "cannot trace %s: %s%s", g->l.prog, strerror(e),
+				 e == EPERM ? " (is mmld itself being traced? strace -f and gdb trace the processes it starts)" : "");
+			return;
+		}
+	for (int i = 0; i < g->n; i++)
 		if (g->c[i].exec_errno) {
 			snprintf(g->reason, sizeof g->reason, "%s: cannot execute: %s", g->l.system ? g->l.prog : rtld_path(),
 				 strerror(g->c[i].exec_errno));
@@ -351,7 +444,9 @@ static void failure_reason(struct launch_group *g, const struct run_result *r)
 	const char *line = relay_last_line(&g->relay);
 	char ends[256];
 	report_exits(ends, sizeof ends, r);
-	if (line[0])
+	if (g->ended_early)
+		snprintf(g->reason, sizeof g->reason, "every process ended before --at %g s (%s)", g->l.seconds, ends);
+	else if (line[0])
 		snprintf(g->reason, sizeof g->reason, "%s", line);
 	else
 		snprintf(g->reason, sizeof g->reason, "no process reached the point (%s)", ends);

@@ -337,25 +337,31 @@ static uint64_t now_ns(void)
 	return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
 }
 
-static int measure_process(struct acct *a, pid_t pid, const struct known_object *known, int nknown);
+static int measure_process(struct acct *a, pid_t pid, pid_t via, const struct known_object *known, int nknown);
 
 int acct_process(struct acct *a, pid_t pid, const struct known_object *known, int nknown)
 {
+	return acct_process_via(a, pid, pid, known, nknown);
+}
+
+int acct_process_via(struct acct *a, pid_t pid, pid_t via, const struct known_object *known, int nknown)
+{
 	uint64_t t0 = now_ns();
-	int rc = measure_process(a, pid, known, nknown);
+	int rc = measure_process(a, pid, via, known, nknown);
 	int e = errno;
 	a->measure_ns += now_ns() - t0;
 	errno = e;
 	return rc;
 }
 
-static int measure_process(struct acct *a, pid_t pid, const struct known_object *known, int nknown)
+static int measure_process(struct acct *a, pid_t pid, pid_t via, const struct known_object *known, int nknown)
 {
 	struct acct_proc info;
-	if (proc_info(pid, &info) < 0)
+	if (proc_info(via, &info) < 0)
 		return -1;
-	struct walk w = {.a = a, .pid = pid, .known = known, .nknown = nknown};
-	w.n = proc_maps(pid, &w.m);
+	info.pid = pid;
+	struct walk w = {.a = a, .pid = via, .known = known, .nknown = nknown};
+	w.n = proc_maps(via, &w.m);
 	if (w.n <= 0) {
 		int e = w.n < 0 ? errno : 0;
 		free(info.user);

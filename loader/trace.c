@@ -10,14 +10,21 @@
 #include <signal.h>
 #include <stddef.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/ptrace.h>
 #include <sys/user.h>
+#include <sys/syscall.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 #define DR_OFFSET(n) ((void *)offsetof(struct user, u_debugreg[n]))
 #define DR7_L0 1UL /* local enable of debug register 0; RW0 = LEN0 = 0: execution */
+/* ld-mmld.so's hold (rtld/hold.c stop_self) sends its SIGSTOP with si_code SI_QUEUE and this
+ * value, so it is told from a stop the program or a user asks for. */
+#define MMLD_HOLD_SIGVAL 0x6d6d6c64
+#define TRACE_OPTIONS (PTRACE_O_TRACEEXIT | PTRACE_O_EXITKILL | PTRACE_O_TRACECLONE | PTRACE_O_TRACEEXEC)
 
 /* The lowest address pid maps `path` at, or the path of what it maps at `addr` (one of
  * them given), from /proc/PID/maps. */
@@ -105,6 +112,8 @@ static bool set_breakpoint(struct traced *t, unsigned long addr)
 	return true;
 }
 
+/* The breakpoint is in the leader's debug registers only: every point it marks (loaded,
+ * entry) comes before the program could start a thread. */
 static void clear_breakpoint(struct traced *t)
 {
 	if (!t->breakpoint)
@@ -113,14 +122,16 @@ static void clear_breakpoint(struct traced *t)
 	t->breakpoint = 0;
 }
 
-/* Was this SIGTRAP our breakpoint? (debug status register, bit 0; cleared for the next) */
-static bool breakpoint_hit(const struct traced *t)
+/* Was this SIGTRAP of tid our breakpoint? (debug status register, bit 0; cleared for the next) */
+static bool breakpoint_hit(const struct traced *t, pid_t tid)
 {
+	if (!t->breakpoint || tid != t->pid)
+		return false;
 	errno = 0;
-	long dr6 = ptrace(PTRACE_PEEKUSER, t->pid, DR_OFFSET(6), NULL);
+	long dr6 = ptrace(PTRACE_PEEKUSER, tid, DR_OFFSET(6), NULL);
 	if (errno || !(dr6 & 1))
 		return false;
-	ptrace(PTRACE_POKEUSER, t->pid, DR_OFFSET(6), (void *)0UL);
+	ptrace(PTRACE_POKEUSER, tid, DR_OFFSET(6), (void *)0UL);
 	return true;
 }
 
@@ -133,62 +144,245 @@ static bool loader_consistent(const struct traced *t)
 	return errno == 0 && (int)state == RT_CONSISTENT;
 }
 
-/* Waits for the next stop or the end; false (and *status) when it has ended. */
-static bool next_stop(pid_t pid, int *status)
+static void add_thread(struct traced *t, pid_t tid)
 {
-	while (waitpid(pid, status, __WALL) < 0)
-		if (errno != EINTR) {
-			*status = 0;
-			return false;
-		}
-	if (WIFSTOPPED(*status))
-		return true;
-	reaper_forget(pid);
-	return false;
+	if (t->nth == t->cap) {
+		int cap = t->cap ? 2 * t->cap : 4;
+		struct traced_thread *th = realloc(t->th, (size_t)cap * sizeof *th);
+		if (!th)
+			return; /* not followed: its events wait until the process ends */
+		t->th = th;
+		t->cap = cap;
+	}
+	t->th[t->nth++] = (struct traced_thread){.tid = tid};
 }
 
-enum trace_outcome trace_to_point(struct traced *t, enum share_point at, bool self_stops, int *status)
+static struct traced_thread *thread_of(struct traced *t, pid_t tid)
 {
-	if (!next_stop(t->pid, status))
-		return TRACE_ENDED; /* the stop after exec never came */
-	ptrace(PTRACE_SETOPTIONS, t->pid, NULL, (void *)(long)(PTRACE_O_TRACEEXIT | PTRACE_O_EXITKILL));
+	for (int i = 0; i < t->nth; i++)
+		if (t->th[i].tid == tid)
+			return &t->th[i];
+	return NULL;
+}
+
+static void drop_thread(struct traced *t, pid_t tid)
+{
+	struct traced_thread *th = thread_of(t, tid);
+	if (th && tid != t->pid)
+		*th = t->th[--t->nth];
+}
+
+static int threads_running(const struct traced *t)
+{
+	int n = 0;
+	for (int i = 0; i < t->nth; i++)
+		n += !t->th[i].exiting;
+	return n;
+}
+
+int trace_seize(struct traced *t)
+{
+	t->nth = 0;
+	add_thread(t, t->pid);
+	if (ptrace(PTRACE_SEIZE, t->pid, NULL, (void *)(long)TRACE_OPTIONS) < 0)
+		return errno;
+	t->attached = true;
+	return 0;
+}
+
+/* The next stop or end of any thread of t: its tid (-1: nothing of t is left to wait for).
+ * One thread: a blocking wait; more: each is asked in turn, sleeping a little longer each
+ * round (waiting for any child would take other processes' events, which are not ours). */
+static pid_t next_event(struct traced *t, int *status)
+{
+	for (long ns = 20000;; ns = ns < 8000000 ? 2 * ns : ns) {
+		for (int i = 0; i < t->nth; i++) {
+			pid_t tid = t->th[i].tid;
+			pid_t r = waitpid(tid, status, __WALL | (t->nth > 1 ? WNOHANG : 0));
+			if (r == tid)
+				return tid;
+			if (r < 0 && errno == EINTR) {
+				i--;
+				continue;
+			}
+			if (r < 0 && tid == t->pid)
+				return -1;
+			if (r < 0) { /* gone unseen (an exec in another thread) */
+				drop_thread(t, tid);
+				i--;
+			}
+		}
+		struct timespec d = {0, ns};
+		nanosleep(&d, NULL);
+	}
+}
+
+/* At its PTRACE_EVENT_EXIT: does thread tid take the process with it? Only a thread that
+ * called exit(2) (pthread_exit) while others run leaves the rest running: it is inside that
+ * system call (orig_rax SYS_exit, rax still -ENOSYS as on every system call's entry). */
+static bool group_exits(struct traced *t, pid_t tid)
+{
+	if (threads_running(t) <= 1)
+		return true;
+	struct user_regs_struct regs;
+	if (ptrace(PTRACE_GETREGS, tid, NULL, &regs) < 0)
+		return true;
+	return !(regs.orig_rax == SYS_exit && (long)regs.rax == -ENOSYS);
+}
+
+/* A SIGSTOP that is ld-mmld.so's own hold (rtld/hold.c), not the program's or a user's. */
+static bool hold_stop(const struct traced *t, pid_t tid)
+{
+	siginfo_t si;
+	if (ptrace(PTRACE_GETSIGINFO, tid, NULL, &si) < 0)
+		return false;
+	return si.si_code == SI_QUEUE && si.si_pid == t->pid && si.si_value.sival_int == MMLD_HOLD_SIGVAL;
+}
+
+/* A group-stop (kill -STOP, SIGTSTP...): the process stays stopped until SIGCONT, as it would
+ * untraced; said once, since mmld then waits with nothing to show. */
+static void group_stop(struct traced *t, pid_t tid, int sig)
+{
+	if (!t->said_stopped)
+		fprintf(stderr, "mmld share: process %d was stopped (%s): waiting for it to be continued (kill -CONT %d)\n",
+			(int)t->pid, strsignal(sig), (int)t->pid);
+	t->said_stopped = true;
+	ptrace(PTRACE_LISTEN, tid, NULL, NULL);
+}
+
+enum step { STEP_ON, STEP_AT_POINT, STEP_ENDED };
+
+/* Thread tid has stopped or ended (status): what it means, and it is resumed unless it is
+ * at the point or in a group-stop. `at` < 0: not holding any more (trace_finish). */
+static enum step on_event(struct traced *t, pid_t tid, int status, int at)
+{
+	if (!WIFSTOPPED(status)) {
+		if (tid != t->pid) {
+			drop_thread(t, tid);
+			return STEP_ON;
+		}
+		reaper_forget(t->pid);
+		t->attached = false;
+		return STEP_ENDED;
+	}
+	int event = (status >> 16) & 0xff, sig = WSTOPSIG(status);
+	unsigned long msg = 0;
+	switch (event) {
+	case PTRACE_EVENT_CLONE:
+		ptrace(PTRACE_GETEVENTMSG, tid, NULL, &msg);
+		add_thread(t, (pid_t)msg);
+		sig = 0;
+		break;
+	case PTRACE_EVENT_EXEC: /* the other threads are gone; the debug registers too */
+		t->nth = 1;
+		t->th[0].exiting = false;
+		t->breakpoint = 0;
+		sig = 0;
+		break;
+	case PTRACE_EVENT_STOP: /* a new thread's first stop, or a group-stop */
+		if (sig == SIGTRAP)
+			sig = 0;
+		else {
+			group_stop(t, tid, sig);
+			return STEP_ON;
+		}
+		break;
+	case PTRACE_EVENT_EXIT:
+		if (at == POINT_EXIT && t->loaded && group_exits(t, tid)) {
+			t->held_tid = tid;
+			return STEP_AT_POINT;
+		}
+		if (thread_of(t, tid))
+			thread_of(t, tid)->exiting = true;
+		sig = 0;
+		break;
+	default:
+		if (sig == SIGTRAP && at >= 0 && breakpoint_hit(t, tid)) {
+			sig = 0;
+			if (!loader_consistent(t))
+				break; /* _dl_debug_state while libraries are being added */
+			clear_breakpoint(t);
+			t->loaded = true;
+			if (at != POINT_EXIT) {
+				t->held_tid = tid;
+				return STEP_AT_POINT;
+			}
+		} else if (sig == SIGSTOP && hold_stop(t, tid))
+			sig = 0;
+	}
+	ptrace(PTRACE_CONT, tid, NULL, (void *)(long)sig);
+	return STEP_ON;
+}
+
+/* Until exec has happened (the seized child is still mmld's copy): stops passed on. */
+static bool wait_exec(struct traced *t, int *status)
+{
+	for (;;) {
+		pid_t tid = next_event(t, status);
+		if (tid < 0 || !WIFSTOPPED(*status)) {
+			if (tid >= 0)
+				reaper_forget(t->pid);
+			t->attached = tid < 0 ? t->attached : false;
+			return false;
+		}
+		int event = (*status >> 16) & 0xff, sig = WSTOPSIG(*status);
+		if (event == PTRACE_EVENT_EXEC)
+			return true;
+		ptrace(PTRACE_CONT, tid, NULL, (void *)(long)(event ? 0 : sig));
+	}
+}
+
+enum trace_outcome trace_to_point(struct traced *t, enum share_point at, int *status)
+{
+	if (!wait_exec(t, status))
+		return TRACE_ENDED; /* the exec stop never came */
 	unsigned long addr = stop_address(t, at);
 	if (!addr || !set_breakpoint(t, addr))
 		return TRACE_LOST;
 	t->loaded = false;
-	int sig = 0;
+	if (ptrace(PTRACE_CONT, t->pid, NULL, NULL) < 0)
+		return TRACE_LOST;
 	for (;;) {
-		if (ptrace(PTRACE_CONT, t->pid, NULL, (void *)(long)sig) < 0 && errno != ESRCH)
-			return TRACE_LOST;
-		if (!next_stop(t->pid, status))
+		pid_t tid = next_event(t, status);
+		if (tid < 0) {
+			*status = 0;
 			return TRACE_ENDED;
-		int event = (*status >> 16) & 0xff;
-		sig = WSTOPSIG(*status);
-		if (event == PTRACE_EVENT_EXIT) {
-			if (at == POINT_EXIT && t->loaded)
-				return TRACE_HELD;
-			sig = 0; /* ending before the point (for exit: before it was loaded): let it */
-			continue;
 		}
-		if (sig == SIGTRAP && t->breakpoint && breakpoint_hit(t)) {
-			sig = 0;
-			if (!loader_consistent(t))
-				continue; /* _dl_debug_state while libraries are being added */
-			clear_breakpoint(t);
-			t->loaded = true;
-			if (at != POINT_EXIT)
-				return TRACE_HELD;
-			continue;
+		switch (on_event(t, tid, *status, (int)at)) {
+		case STEP_AT_POINT:
+			return TRACE_HELD;
+		case STEP_ENDED:
+			return TRACE_ENDED;
+		case STEP_ON:
+			break;
 		}
-		if (sig == SIGSTOP && self_stops)
-			sig = 0;
-		else if (sig == SIGTRAP)
-			sig = 0;
 	}
 }
 
 void trace_release(struct traced *t)
 {
 	clear_breakpoint(t);
-	ptrace(PTRACE_DETACH, t->pid, NULL, NULL);
+	if (t->nth == 1 && ptrace(PTRACE_DETACH, t->held_tid, NULL, NULL) == 0) {
+		t->attached = false;
+		return;
+	}
+	ptrace(PTRACE_CONT, t->held_tid, NULL, NULL);
+}
+
+int trace_finish(struct traced *t)
+{
+	int status = 0;
+	while (t->attached) {
+		pid_t tid = next_event(t, &status);
+		if (tid < 0) {
+			t->attached = false;
+			return 0;
+		}
+		if (on_event(t, tid, status, -1) == STEP_ENDED)
+			break;
+	}
+	free(t->th);
+	t->th = NULL;
+	t->nth = t->cap = 0;
+	return status;
 }

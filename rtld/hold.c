@@ -48,6 +48,23 @@ uintptr_t *hold_take_env(uintptr_t *sp)
 	return stack_remove_env(sp, hold_env_private);
 }
 
+/* SIGSTOP sent as sigqueue(3) sends it, with a value that says it is this hold: mmld, which
+ * traces the process when it holds it at exit, lets this stop pass and re-delivers any other
+ * SIGSTOP (kill -STOP, the program's own raise), so job control is as without mmld. The value
+ * is MMLD_HOLD_SIGVAL in loader/trace.c. */
+static void stop_self(void)
+{
+	long pid = sys_getpid();
+	int info[32] = {0};       /* siginfo_t: 128 bytes */
+	info[0] = SIGSTOP_;       /* si_signo */
+	info[2] = -1;             /* si_code: SI_QUEUE */
+	info[4] = (int)pid;       /* si_pid */
+	info[5] = (int)sys_call3(SYS_getuid, 0, 0, 0); /* si_uid */
+	info[6] = 0x6d6d6c64;     /* si_value.sival_int: "mmld" */
+	if (sys_rt_sigqueueinfo(pid, SIGSTOP_, info) < 0)
+		sys_kill(pid, SIGSTOP_);
+}
+
 void hold_at(enum stop_point p)
 {
 	if (R.stop_at != p || sys_getpid() != R.stop_pid)
@@ -55,5 +72,5 @@ void hold_at(enum stop_point p)
 	write_objects();
 	if (DEBUG_ON(DBG_FILES))
 		dbg("MMLD_STOP: stopping (SIGSTOP)");
-	sys_kill(sys_getpid(), SIGSTOP_);
+	stop_self();
 }

@@ -26,6 +26,7 @@
 #define SYS_readlink 89
 #define SYS_gettid 186
 #define SYS_getuid 102
+#define SYS_rt_sigqueueinfo 129
 #define SYS_getgid 104
 #define SYS_geteuid 107
 #define SYS_getegid 108
@@ -146,6 +147,7 @@ static inline long sys_mprotect(void *addr, size_t len, int prot) { return sys_c
 static inline long sys_readlink(const char *path, char *buf, size_t n) { return sys_call3(SYS_readlink, path, buf, n); }
 static inline long sys_getpid(void) { return sys_call3(SYS_getpid, 0, 0, 0); }
 static inline long sys_kill(long pid, int sig) { return sys_call3(SYS_kill, pid, sig, 0); }
+static inline long sys_rt_sigqueueinfo(long pid, int sig, void *info) { return sys_call3(SYS_rt_sigqueueinfo, pid, sig, info); }
 static inline long sys_arch_prctl(int code, unsigned long addr) { return sys_call3(SYS_arch_prctl, code, addr, 0); }
 static inline long sys_clock_gettime(int clk, struct ktimespec *ts) { return sys_call3(SYS_clock_gettime, clk, ts, 0); }
 static inline long sys_uname(void *buf) { return sys_call3(SYS_uname, buf, 0, 0); }

@@ -151,6 +151,66 @@ run_cmd "$TMPD/fail" -- "$MMLD" share -n 2 -- /bin/false
 check failing-program-reported "a program failing at exit is not reported" \
 	grep -q '2 exited with status 1' "$TMPD/fail.out"
 
+# Holding at exit is the thread group's exit (redteam #33): a main thread that calls
+# pthread_exit while a worker goes on to touch 16 MiB and exit(7). Every run under timeout;
+# afterwards no process of the program may be left (stopped or not).
+cat >threadexit.c <<'C'
+#include <pthread.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+static void *worker(void *a)
+{
+	(void)a;
+	usleep(100000);
+	char *volatile p = malloc(16 << 20);
+	memset(p, 1, 16 << 20);
+	exit(7);
+}
+int main(void)
+{
+	pthread_t t;
+	pthread_create(&t, 0, worker, 0);
+	pthread_exit(0);
+}
+C
+cc -O0 -o threadexit threadexit.c -lpthread
+none_left() { ! pgrep -f "$1" >/dev/null; }
+for loader in mmld system; do
+	run_cmd "$TMPD/te-$loader" -- "$MMLD" share -q -n 2 --loader $loader --json -- "$TMPD/threadexit"
+	check "exit-after-main-pthread-exit-$loader" "--loader $loader: a process whose main thread ends first was not measured at its end (16 MiB each)" \
+		/usr/bin/python3 -c "
+import json, sys
+assert open('$TMPD/te-$loader.rc').read().strip() == '0', 'status ' + open('$TMPD/te-$loader.rc').read()
+r = json.load(open('$TMPD/te-$loader.out'))['runs'][0]
+assert len(r['processes']) == 2, r['processes']
+assert all(p['rss_kib'] >= 16384 for p in r['processes']), [p['rss_kib'] for p in r['processes']]"
+	check "exit-after-main-pthread-exit-$loader-status" "--loader $loader: the worker's exit(7) is not the status reported" \
+		grep -q '"exit_status": 7' "$TMPD/te-$loader.out"
+	check "exit-after-main-pthread-exit-$loader-none-left" "--loader $loader: a process was left behind" none_left "$TMPD/threadexit"
+done
+# mmld traced itself (strace -f follows it into its children, which then cannot be traced by
+# mmld too, redteam #19): one line and status 1, not a wait for ever.
+run_cmd "$TMPD/st" -- strace -f -o /dev/null "$MMLD" share -q -n 2 -- /bin/true
+check traced-mmld-says-so "mmld share under strace -f did not end with one line and status 1" sh -c \
+	"[ \$(cat '$TMPD/st.rc') = 1 ] && grep -q 'cannot trace /bin/true: Operation not permitted' '$TMPD/st.err' && [ \$(wc -l < '$TMPD/st.err') = 1 ]"
+# --at SECONDS when every process has ended long before (redteam #28): said at once.
+run_cmd "$TMPD/early" -- "$MMLD" share -q -n 2 --at 1h -- /bin/true
+check at-seconds-all-ended "--at 1h of /bin/true did not say at once that every process ended before" sh -c \
+	"[ \$(cat '$TMPD/early.rc') = 1 ] && grep -q 'every process ended before --at 3600 s (exit: 2 exited with status 0)' '$TMPD/early.err'"
+# A traced process that stops itself stays stopped until SIGCONT, as it would untraced
+# (redteam #26: ld-mmld.so's own exit hold is told apart by its signal's value).
+( timeout 30 "$MMLD" share -q -n 1 -- /bin/sh -c "kill -STOP \$\$; touch '$TMPD/resumed'" >"$TMPD/ks.out" 2>"$TMPD/ks.err"; echo $? >"$TMPD/ks.rc" ) &
+for i in $(seq 100); do grep -q 'kill -CONT' "$TMPD/ks.err" 2>/dev/null && break; sleep 0.1; done
+sleep 0.5
+KP=$(grep -o 'kill -CONT [0-9]*' "$TMPD/ks.err" | grep -o '[0-9]*$')
+check self-stop-kept "a process that stopped itself under --at exit went on (or mmld did not say it waits)" sh -c \
+	"[ -n '$KP' ] && [ ! -e '$TMPD/resumed' ] && grep -Eq '^State:.(t|T)' /proc/$KP/status"
+[ -n "$KP" ] && kill -CONT "$KP" 2>/dev/null
+wait
+check self-stop-continued "a process continued after its own stop was not measured at its exit" sh -c \
+	"[ \$(cat '$TMPD/ks.rc') = 0 ] && [ -e '$TMPD/resumed' ] && grep -q '(1 measured)' '$TMPD/ks.out'"
+
 # mmld inspect: the load plan, from the file alone.
 run_cmd "$TMPD/insp" -- "$MMLD" inspect "$BUILD/testprogs/share/libknown.so"
 check inspect-relocated-pages "inspect does not find 4096 RELATIVE relocations writing 8 pages of .data.rel.ro" \
