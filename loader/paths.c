@@ -59,7 +59,8 @@ static char *search_path(const char *name, int *err)
 		const char *e = strchr(p, ':');
 		size_t len = e ? (size_t)(e - p) : strlen(p);
 		char buf[PATH_MAX];
-		if (snprintf(buf, sizeof buf, "%.*s/%s", (int)len, len ? p : ".", name) < (int)sizeof buf) {
+		/* an empty entry is the current directory, for bash and execvp alike */
+		if (snprintf(buf, sizeof buf, "%.*s/%s", len ? (int)len : 1, len ? p : ".", name) < (int)sizeof buf) {
 			int why = executable_file(buf);
 			if (why == 0)
 				return strdup(buf);

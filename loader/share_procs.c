@@ -48,6 +48,43 @@ static void note_list(struct acct *a, const struct pid_list *l)
 	acct_note(a, "%s", buf);
 }
 
+/* /proc/PID/stat's start time (field 22): the same process across an exec, another one
+ * if the PID was reused; 0 when it is gone. */
+static unsigned long long start_time(pid_t pid)
+{
+	char name[64], buf[1024];
+	snprintf(name, sizeof name, "/proc/%d/stat", (int)pid);
+	FILE *f = fopen(name, "re");
+	if (!f)
+		return 0;
+	size_t n = fread(buf, 1, sizeof buf - 1, f);
+	fclose(f);
+	buf[n] = 0;
+	char *p = strrchr(buf, ')'); /* the command name may hold anything, up to the last ')' */
+	unsigned long long t = 0;
+	for (int field = 2; p && field < 22; field++)
+		p = strchr(p + 1, ' ');
+	if (p)
+		sscanf(p, " %llu", &t);
+	return t;
+}
+
+/* One process; a process that changed while being read (an exec replaces its mappings
+ * between the maps and pagemap reads) is read again, up to three times in all, while it is
+ * the same process (its start time). */
+static int measure_one(struct acct *a, pid_t pid)
+{
+	unsigned long long started = start_time(pid);
+	int rc = -1;
+	for (int tries = 0; tries < 3; tries++) {
+		errno = 0;
+		rc = acct_process(a, pid, NULL, 0);
+		if (rc >= 0 || errno == EACCES || errno == EPERM || !started || start_time(pid) != started)
+			break;
+	}
+	return rc;
+}
+
 int share_measure_pids(struct acct *a, const pid_t *pids, int n, bool named)
 {
 	/* root too can be refused: a process of another PID namespace's init, or one being set up */
@@ -57,7 +94,7 @@ int share_measure_pids(struct acct *a, const pid_t *pids, int n, bool named)
 	struct pid_list kernel = {.why = "without memory of their own (kernel threads or zombies)"};
 	for (int i = 0; i < n; i++) {
 		errno = 0;
-		int rc = acct_process(a, pids[i], NULL, 0);
+		int rc = measure_one(a, pids[i]);
 		if (rc == 1 && named)
 			remember(&kernel, pids[i]);
 		else if (rc < 0 && (errno == EACCES || errno == EPERM))

@@ -9,8 +9,9 @@ static Elf64_Phdr phdr_store[2][ELF_MAX_PHNUM];
 void image_open(const struct stub *s, struct image *im, const char *path, const char *role)
 {
 	im->path = path;
-	/* The kernel opens both files for execution: exec permission is checked on each. */
-	long fd = sys_open(path, O_RDONLY_ | O_CLOEXEC_, 0);
+	/* The kernel opens both files for execution: exec permission is checked on each.
+	 * O_NONBLOCK: a FIFO is refused below at once, not waited on for a writer. */
+	long fd = sys_open(path, O_RDONLY_ | O_NONBLOCK_ | O_CLOEXEC_, 0);
 	if (fd == -ENOENT_)
 		fail(127, "%s: %s not found", path, role);
 	if (fd < 0)

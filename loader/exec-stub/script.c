@@ -9,7 +9,7 @@
 
 static long read_head(const char *path, char *buf)
 {
-	long fd = sys_open(path, O_RDONLY_ | O_CLOEXEC_, 0);
+	long fd = sys_open(path, O_RDONLY_ | O_NONBLOCK_ | O_CLOEXEC_, 0); /* a FIFO: no wait for a writer */
 	if (fd < 0)
 		return -1; /* image_open() says why */
 	long n = sys_read((int)fd, buf, SHEBANG_BUF);

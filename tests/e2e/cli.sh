@@ -84,6 +84,7 @@ check run-program-options "mmld run took the program's --help for its own" grep 
 # line (nothing started); a non-executable file is "Permission denied", not "command not found".
 mkdir -p "$TMPD/shadow/true" "$TMPD/bin"
 cp /bin/true "$TMPD/bin/noexec" && chmod -x "$TMPD/bin/noexec"
+cp /bin/true "$TMPD/bin/cwdtrue"
 TRUE=$(command -v true)
 for c in run share pages exec; do
 	case $c in run | exec) nf=127 ;; *) nf=1 ;; esac
@@ -97,6 +98,12 @@ for c in run share pages exec; do
 		env PATH="$TMPD/shadow" "$MMLD" "$c" "${extra[@]}" -- true
 	expect_err "path-noexec-$c" "$na" "^mmld $c: noexec: Permission denied$" -- \
 		env PATH="$TMPD/bin:$PATH" "$MMLD" "$c" "${extra[@]}" -- noexec
+	# an empty PATH entry (leading, trailing, '::') is the current directory (redteam #20)
+	for pe in ":/usr/bin" "/usr/bin:" "/usr/bin::/bin"; do
+		run_cmd "$TMPD/pe" PATH="$pe" -- sh -c "cd '$TMPD/bin' && exec '$MMLD' $c ${extra[*]} -- cwdtrue"
+		check "path-empty-entry-$c-${pe//[:\/]/_}" "mmld $c did not find ./cwdtrue through PATH=$pe" sh -c \
+			"[ \$(cat '$TMPD/pe.rc') = 0 ] && [ ! -s '$TMPD/pe.err' ]"
+	done
 done
 for c in run share pages; do
 	extra=(); [ "$c" = share ] && extra=(-n 2 --quiet); [ "$c" = pages ] && extra=(--quiet)
@@ -104,6 +111,14 @@ for c in run share pages; do
 	expect_err "slash-directory-$c" "$nf" "^mmld $c: $TMPD/shadow: Is a directory$" -- "$MMLD" "$c" "${extra[@]}" -- "$TMPD/shadow"
 	expect_err "slash-noexec-$c" "$nf" "^mmld $c: $TMPD/bin/noexec: Permission denied$" -- "$MMLD" "$c" "${extra[@]}" -- "$TMPD/bin/noexec"
 done
+
+# mmld exec of a FIFO with the x bit, and of a program whose interpreter is a FIFO: refused at
+# once as the kernel refuses them (redteam #23: the stub's open waited for a writer).
+mkfifo "$TMPD/xfifo" && chmod +x "$TMPD/xfifo"
+printf 'int main(void) { return 0; }\n' >"$TMPD/fi.c"
+cc -o "$TMPD/interp-fifo" "$TMPD/fi.c" -Wl,--dynamic-linker="$TMPD/xfifo"
+RUN_TIMEOUT=10 expect_err exec-fifo 126 "^mmld exec: $TMPD/xfifo: program is not a regular file$" -- "$MMLD" exec "$TMPD/xfifo"
+RUN_TIMEOUT=10 expect_err exec-interp-fifo 126 "^mmld exec: $TMPD/xfifo: interpreter is not a regular file$" -- "$MMLD" exec "$TMPD/interp-fifo"
 
 # A program name with control bytes is quoted as the reports quote untrusted text (\ooo).
 expect_err path-name-escaped 127 '^mmld run: evil\\033\[2J\\007: command not found$' -- "$MMLD" run -- "$(printf 'evil\033[2J\007')"
