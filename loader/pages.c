@@ -11,6 +11,7 @@
 #include "opts.h"
 #include "pages.h"
 #include <elf.h>
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -231,6 +232,11 @@ int cmd_pages(int argc, char **argv)
 				      .soft_breakpoints = po.soft, .quiet = po.quiet, .last = po.at};
 	struct pages_run r = {0};
 	int st = pages_trace(&to, &r);
+	if (r.trace_errno) {
+		fprintf(stderr, "mmld pages: cannot trace %s: %s%s\n", shown(prog), strerror(r.trace_errno),
+			r.trace_errno == EPERM ? " (is mmld itself being traced? strace -f and gdb trace the processes it starts)" : "");
+		return 1;
+	}
 	int need = po.at < PSTOP_LOADED ? po.at : PSTOP_LOADED; /* a run that never loaded measured nothing */
 	if (!r.taken[po.at] || !r.taken[need]) {
 		char status[64] = "";

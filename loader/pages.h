@@ -97,6 +97,7 @@ struct pages_run {
 	const char *loader_path;   /* the interpreter's file */
 	char note[256];            /* why a stop was not reached, an exec of another program, ... */
 	char span_note[320];       /* an object shown only in part: its span is more than is mapped */
+	int trace_errno;           /* the program could not be traced (EPERM: mmld is itself traced) */
 };
 
 /* pagefacts.c */

@@ -220,14 +220,17 @@ static pid_t next_event(struct traced *t, int *status)
 /* At its PTRACE_EVENT_EXIT: does thread tid take the process with it? Only a thread that
  * called exit(2) (pthread_exit) while others run leaves the rest running: it is inside that
  * system call (orig_rax SYS_exit, rax still -ENOSYS as on every system call's entry). */
-static bool group_exits(struct traced *t, pid_t tid)
+bool trace_thread_exit_only(pid_t tid)
 {
-	if (threads_running(t) <= 1)
-		return true;
 	struct user_regs_struct regs;
 	if (ptrace(PTRACE_GETREGS, tid, NULL, &regs) < 0)
-		return true;
-	return !(regs.orig_rax == SYS_exit && (long)regs.rax == -ENOSYS);
+		return false;
+	return regs.orig_rax == SYS_exit && (long)regs.rax == -ENOSYS;
+}
+
+static bool group_exits(struct traced *t, pid_t tid)
+{
+	return threads_running(t) <= 1 || !trace_thread_exit_only(tid);
 }
 
 /* A SIGSTOP that is ld-mmld.so's own hold (rtld/hold.c), not the program's or a user's. */

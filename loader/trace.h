@@ -50,4 +50,7 @@ enum trace_outcome trace_to_point(struct traced *t, enum share_point at, int *st
 void trace_release(struct traced *t);
 /* A process still attached: every stop passed on until it has ended; its wait status. */
 int trace_finish(struct traced *t);
+/* At its PTRACE_EVENT_EXIT: thread tid is ending alone, in exit(2) (pthread_exit), not
+ * taking the other threads with it (exit_group, a fatal signal). */
+bool trace_thread_exit_only(pid_t tid);
 #endif

@@ -129,5 +129,44 @@ for loader in mmld system; do
 		 grep -q '^$(readlink -f /bin/sh)  (load bias' '$TMPD/scr.out'"
 done
 
+# Threads (redteam #33): the main thread calls pthread_exit, a worker then writes 16 pages of
+# .bss and calls exit(7). The exit point is the process's end (the 16 pages written), and
+# exit() called on the worker is the exiting point (breakpoints in every thread).
+cat >late.c <<'C'
+#include <pthread.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+static char late[64 << 10]; /* written by the worker after the main thread has ended */
+static void *worker(void *a)
+{
+	(void)a;
+	usleep(100000);
+	memset(late, 1, sizeof late);
+	exit(7);
+}
+int main(void)
+{
+	pthread_t t;
+	pthread_create(&t, 0, worker, 0);
+	pthread_exit(0);
+}
+C
+cc -O0 -o late late.c -lpthread
+for loader in mmld system; do
+	run_cmd "$TMPD/late-$loader" -- "$MMLD" pages --loader $loader --at exit --object late -- "$TMPD/late"
+	check "exit-after-main-pthread-exit-$loader" "--loader $loader: --at exit of a program whose main thread ends first is not its end" sh -c \
+		"[ \$(cat '$TMPD/late-$loader.rc') = 0 ] && grep -q 'at exit (exit status 7)' '$TMPD/late-$loader.out' && grep -Eq '^    0x[0-9a-f]+-0x[0-9a-f]+ +rw- +16 pages  program +\.bss$' '$TMPD/late-$loader.out'"
+	run_cmd "$TMPD/late-x-$loader" -- "$MMLD" pages -q --loader $loader --at exiting -- "$TMPD/late"
+	check "exiting-on-a-worker-$loader" "--loader $loader: --at exiting missed exit() called on a worker thread" sh -c \
+		"[ \$(cat '$TMPD/late-x-$loader.rc') = 0 ] && grep -q 'at exiting (exit status 7)' '$TMPD/late-x-$loader.out'"
+done
+# mmld traced itself (strace -f, redteam #19): one line and status 1, not a wait for ever.
+run_cmd "$TMPD/st" -- strace -f -o /dev/null "$MMLD" pages -q -- /bin/true
+check traced-mmld-says-so "mmld pages under strace -f did not end with one line and status 1" sh -c \
+	"[ \$(cat '$TMPD/st.rc') = 1 ] && grep -q 'cannot trace /bin/true: Operation not permitted' '$TMPD/st.err' && [ \$(wc -l < '$TMPD/st.err') = 1 ]"
+none_left() { ! pgrep -f "$1" >/dev/null; }
+check threads-none-left "a traced program was left behind" none_left "$TMPD/late"
+
 echo "pages: $PASS passed, $FAIL failed"
 [ "$FAIL" = 0 ]
