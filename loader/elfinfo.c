@@ -2,6 +2,8 @@
 #include "elfreloc.h"
 #include <elf.h>
 #include <fcntl.h>
+#include <sys/stat.h>
+#include <inttypes.h>
 #include <gelf.h>
 #include <libelf.h>
 #include <stdio.h>
@@ -183,12 +185,12 @@ static void read_relocations(struct elf_info *e, Elf *elf)
 	section_map_free(&c.sections);
 }
 
-struct elf_info *elfinfo_load(const char *path)
+/* Reads the ELF file open on fd (closed here), named path. */
+static struct elf_info *load_fd(const char *path, int fd)
 {
 	struct elf_info *e = calloc(1, sizeof *e);
 	e->path = strdup(path);
 	elf_version(EV_CURRENT);
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
 	if (fd < 0)
 		return e;
 	Elf *elf = elf_begin(fd, ELF_C_READ_MMAP, NULL);
@@ -207,6 +209,57 @@ struct elf_info *elfinfo_load(const char *path)
 	elf_end(elf);
 	close(fd);
 	return e;
+}
+
+struct elf_info *elfinfo_load(const char *path)
+{
+	return load_fd(path, open(path, O_RDONLY | O_CLOEXEC));
+}
+
+/* fd (closed unless it is the file dev:ino) if it is that file; else -1. */
+static int same_file(int fd, uint64_t dev, uint64_t ino)
+{
+	struct stat st;
+	if (fd >= 0 && fstat(fd, &st) == 0 && (uint64_t)st.st_dev == dev && (uint64_t)st.st_ino == ino)
+		return fd;
+	if (fd >= 0)
+		close(fd);
+	return -1;
+}
+
+const struct elf_info *elfinfo_get_mapped(pid_t pid, uint64_t start, uint64_t end, uint64_t dev, uint64_t ino,
+					  const char *path, bool *unreadable)
+{
+	static struct mapped {
+		uint64_t dev, ino;
+		struct elf_info *e;
+		bool unreadable;
+	} *cache;
+	static size_t n;
+	for (size_t i = 0; i < n; i++)
+		if (cache[i].dev == dev && cache[i].ino == ino) {
+			*unreadable = cache[i].unreadable;
+			return cache[i].e->ok ? cache[i].e : NULL;
+		}
+	char name[96];
+	snprintf(name, sizeof name, "/proc/%d/map_files/%" PRIx64 "-%" PRIx64, (int)pid, start, end);
+	int fd = open(name, O_RDONLY | O_CLOEXEC);
+	if (fd < 0) { /* map_files needs CAP_SYS_ADMIN: the path, if it still names the file mapped */
+		char real[4096];
+		size_t len = strlen(path), tail = strlen(" (deleted)");
+		snprintf(real, sizeof real, "%.*s", (int)(len > tail && strcmp(path + len - tail, " (deleted)") == 0 ? len - tail : len), path);
+		fd = same_file(open(real, O_RDONLY | O_CLOEXEC), dev, ino);
+	}
+	struct mapped *c = realloc(cache, (n + 1) * sizeof *c);
+	if (!c) {
+		if (fd >= 0)
+			close(fd);
+		return NULL;
+	}
+	cache = c;
+	*unreadable = fd < 0;
+	cache[n] = (struct mapped){dev, ino, load_fd(path, fd), fd < 0};
+	return cache[n++].e->ok ? cache[n - 1].e : NULL;
 }
 
 struct elf_info *elfinfo_get(const char *path)

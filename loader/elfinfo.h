@@ -4,6 +4,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <sys/types.h>
 
 enum seg_class { CLASS_TEXT, CLASS_RODATA, CLASS_RELRO, CLASS_DATA, CLASS_BSS, CLASS_NCLASSES };
 extern const char *const class_names[CLASS_NCLASSES];
@@ -51,6 +52,13 @@ struct elf_info {
 struct elf_info *elfinfo_load(const char *path);
 /* Cached by path for the life of the process. */
 struct elf_info *elfinfo_get(const char *path);
+/* The file process pid maps at [start, end), device dev, inode ino, named path in its maps:
+ * read through /proc/PID/map_files/START-END (the very file mapped, deleted or in another
+ * mount namespace; root), else through path if that is still the same file (st_dev, st_ino).
+ * Cached by device and inode. NULL: not ELF, or (*unreadable) neither is readable as the
+ * mapped file. */
+const struct elf_info *elfinfo_get_mapped(pid_t pid, uint64_t start, uint64_t end, uint64_t dev, uint64_t ino,
+					  const char *path, bool *unreadable);
 /* The segment class of link-time address v, or -1 if no PT_LOAD covers it. */
 int elfinfo_class(const struct elf_info *e, uint64_t v);
 /* Lowest page-aligned PT_LOAD address (what the object's first mapping corresponds to). */

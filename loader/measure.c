@@ -63,7 +63,22 @@ struct walk {
 	bool swapped; /* a page was seen in swap: smaps says how much */
 };
 
-static struct proc_object *proc_object(struct walk *w, const char *path)
+/* The ELF facts of the file mapping m maps, as this process maps it (a library deleted by
+ * an upgrade, a file of another mount namespace: not whatever its path names now). A file
+ * that cannot be read as mapped gets a note and its pages are classed by their protections. */
+static const struct elf_info *mapped_elf(struct walk *w, const struct mapping *m, const char *path)
+{
+	if (!m || !m->inode || strcmp(m->path, path) != 0) /* a relocation cache entry, an anonymous copy */
+		return NULL;
+	bool unreadable = false;
+	const struct elf_info *e = elfinfo_get_mapped(w->pid, m->start, m->end, m->dev, m->inode, path, &unreadable);
+	if (unreadable && !strstr(w->a->notes, path)) /* once, however many processes map it */
+		acct_note(w->a, "%s: not readable as mapped (deleted or replaced since, or in another mount namespace, "
+				"and /proc/PID/map_files needs root): its pages classed by their protections", path);
+	return e;
+}
+
+static struct proc_object *proc_object(struct walk *w, const char *path, const struct mapping *m)
 {
 	const struct elf_info *e = NULL;
 	size_t obj = acct_object(w->a, path, NULL);
@@ -71,11 +86,14 @@ static struct proc_object *proc_object(struct walk *w, const char *path)
 		if (w->po[k].obj == obj)
 			return &w->po[k];
 	struct acct_object *o = &w->a->obj[obj];
-	if (!o->elf) {
+	if (m && m->inode && strcmp(m->path, path) == 0)
+		e = mapped_elf(w, m, path);
+	else {
 		struct elf_info *ei = elfinfo_get(path);
-		o->elf = ei && ei->ok ? ei : NULL;
+		e = ei && ei->ok ? ei : NULL;
 	}
-	e = o->elf;
+	if (!o->elf)
+		o->elf = e;
 	if (w->npo == w->cappo) {
 		w->cappo = w->cappo ? w->cappo * 2 : 64;
 		w->po = realloc(w->po, (size_t)w->cappo * sizeof *w->po);
@@ -98,7 +116,7 @@ static void attribute(struct walk *w)
 		const char *path = object_path(&w->m[i], buf, sizeof buf);
 		if (!path || !acct_object_wanted(w->a, path))
 			continue;
-		struct proc_object *p = proc_object(w, path);
+		struct proc_object *p = proc_object(w, path, &w->m[i]);
 		if (w->m[i].start < p->bias)
 			p->bias = w->m[i].start;
 		const char *base = strrchr(path, '/');
@@ -121,7 +139,7 @@ static void attribute(struct walk *w)
 		if (path) {
 			name = path;
 			if (acct_object_wanted(w->a, path))
-				owner = proc_object(w, path); /* found, from the first pass */
+				owner = proc_object(w, path, mp); /* found, from the first pass */
 			if (owner && !owner->elf)
 				at->cls = class_by_perms(mp);
 		} else if (!mp->path[0] && prev && prev->elf && mp->start == prev_end &&
@@ -163,7 +181,7 @@ static struct proc_object *known_owner(struct walk *w, uintptr_t addr)
 		const struct known_object *k = &w->known[i];
 		if (addr < k->start || addr >= k->end || k->path[0] != '/' || !acct_object_wanted(w->a, k->path))
 			continue;
-		struct proc_object *p = proc_object(w, k->path);
+		struct proc_object *p = proc_object(w, k->path, NULL);
 		p->bias = k->bias;
 		return p;
 	}

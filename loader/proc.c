@@ -2,6 +2,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
+#include <sys/sysmacros.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -74,7 +75,7 @@ static const char *dec(const char *p, uint64_t *v)
  * Returns the end of the line, or NULL if it is not a maps line. path points into the line. */
 static const char *parse_line(const char *p, struct mapping *m, const char **path, size_t *pathlen)
 {
-	uint64_t start, end, offset, dev, inode;
+	uint64_t start, end, offset, major, minor, inode;
 	if (!(p = hex(p, &start)) || *p++ != '-' || !(p = hex(p, &end)) || *p++ != ' ')
 		return NULL;
 	for (int i = 0; i < 4; i++, p++) {
@@ -83,8 +84,8 @@ static const char *parse_line(const char *p, struct mapping *m, const char **pat
 		m->perms[i] = *p;
 	}
 	m->perms[4] = 0;
-	if (*p++ != ' ' || !(p = hex(p, &offset)) || *p++ != ' ' || !(p = hex(p, &dev)) || *p++ != ':' ||
-	    !(p = hex(p, &dev)) || *p++ != ' ' || !(p = dec(p, &inode)))
+	if (*p++ != ' ' || !(p = hex(p, &offset)) || *p++ != ' ' || !(p = hex(p, &major)) || *p++ != ':' ||
+	    !(p = hex(p, &minor)) || *p++ != ' ' || !(p = dec(p, &inode)))
 		return NULL;
 	while (*p == ' ')
 		p++;
@@ -95,6 +96,7 @@ static const char *parse_line(const char *p, struct mapping *m, const char **pat
 	m->start = start;
 	m->end = end;
 	m->offset = offset;
+	m->dev = makedev(major, minor);
 	m->inode = inode;
 	return p;
 }

@@ -16,6 +16,7 @@ struct mapping {
 	uintptr_t start, end;
 	char perms[5];
 	uint64_t offset;
+	uint64_t dev;   /* the file's device, as stat's st_dev (makedev of maps' major:minor) */
 	uint64_t inode;
 	char *path; /* as /proc/PID/maps shows it: "" for anonymous; "[heap]", "[stack]", "[vdso]"... */
 };

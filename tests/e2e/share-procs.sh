@@ -459,8 +459,55 @@ cc -O1 -o reexec reexec.c
 ./reexec & REEXEC=$!
 failed=0
 for i in $(seq 40); do timeout 20 "$MMLD" share --pid $REEXEC >/dev/null 2>"reexec$i.err" || failed=$((failed + 1)); done
-kill $REEXEC 2>/dev/null
+kill $REEXEC 2>/dev/null; wait $REEXEC 2>/dev/null
 check pid-that-execs "mmld share --pid of a process exec'ing itself failed $failed of 40 times" [ $failed = 0 ]
+
+# A library replaced while a process maps it (a package upgrade: maps says "(deleted)" and the
+# path names the new file): its classes come from the file mapped, read through
+# /proc/PID/map_files, not from the new one (redteam #29). The fake libz.so.1 has a table of
+# 1024 relocated pointers (12 KiB of RELRO, all relocation-dirty); the real one has less.
+mkdir -p up && chmod 755 "$TMPD" up
+cat >fakez.c <<'C'
+static int f0(void) { return 0; }
+#define F8 f0, f0, f0, f0, f0, f0, f0, f0
+#define F64 F8, F8, F8, F8, F8, F8, F8, F8
+int (*const table[])(void) = {F64, F64, F64, F64, F64, F64, F64, F64, F64, F64, F64, F64, F64, F64, F64, F64};
+const char *zlibVersion(void) { return table[0]() ? "x" : "fake-1.0"; }
+C
+printf '#include <stdio.h>\n#include <unistd.h>\nconst char *zlibVersion(void);\nint main(void) { printf("%%s\\n", zlibVersion()); fflush(stdout); sleep(20); return 0; }\n' >zm.c
+cc -shared -fPIC -o up/libz.so.1 fakez.c -Wl,-soname,libz.so.1 && cc -o zm zm.c -lz && chmod -R a+rX up zm
+upgraded() { cp "$(readlink -f /lib/x86_64-linux-gnu/libz.so.1)" up/libz.so.1.new && mv up/libz.so.1.new up/libz.so.1; }
+relro() { /usr/bin/python3 -c '
+import json, sys
+r = json.load(open(sys.argv[1]))["runs"][0]
+o = next(o for o in r["objects"] if "/up/libz.so.1" in o["path"])
+c = o["classes"].get("relro", {})
+print(c.get("rss_kib", 0), c.get("reloc_dirty_kib", 0))' "$1"; }
+if [ "$(id -u)" = 0 ]; then
+	LD_LIBRARY_PATH=$TMPD/up ./zm >zm.out & ZM=$!
+	for i in $(seq 50); do [ -s zm.out ] && break; sleep 0.1; done
+	upgraded
+	run_cmd "$TMPD/upg" -- "$MMLD" share --pid $ZM --object libz --json
+	kill $ZM 2>/dev/null
+	wait $ZM 2>/dev/null
+	check upgraded-library-as-mapped "a library replaced on disk is not classed from the file mapped (its RELRO's KiB and relocation-dirty KiB: want 12 12)" \
+		sh -c "[ \"\$($(declare -f relro); relro '$TMPD/upg.out')\" = '12 12' ]"
+fi
+# Without root (map_files refused): the path names another file, so a note says the classes
+# are only the protections' (nobody measures its own process).
+if id nobody >/dev/null 2>&1 && [ "$(id -u)" = 0 ]; then
+	cc -shared -fPIC -o up/libz.so.1 fakez.c -Wl,-soname,libz.so.1 && chmod a+r up/libz.so.1
+	rm -f zm.out; touch zm.out; chmod a+w zm.out
+	runuser -u nobody -- env LD_LIBRARY_PATH="$TMPD/up" "$TMPD/zm" >zm.out & ZM=$!
+	for i in $(seq 50); do [ -s zm.out ] && break; sleep 0.1; done
+	upgraded
+	ZP=$(pgrep -n -x zm)
+	run_cmd "$TMPD/upn" -- runuser -u nobody -- "$MMLD" share --pid "$ZP" --object libz --json
+	kill "$ZP" 2>/dev/null
+	wait $ZM 2>/dev/null
+	check upgraded-library-unreadable-noted "without root, a replaced library's classes are not said to be from its protections" \
+		grep -q 'libz.so.1 (deleted): not readable as mapped' "$TMPD/upn.out"
+fi
 
 echo "share-procs: $PASS passed, $FAIL failed"
 [ "$FAIL" = 0 ]
