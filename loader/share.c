@@ -108,12 +108,18 @@ static const char share_details[] =
 	"--json follows docs/share-schema.json.\n"
 	"Exit status: 0 the measurement was made, 1 it was not (the reason is printed), 2 a bad argument.\n";
 
-static bool parse_share(int argc, char **argv, struct share_args *a, int *first, int *status)
+/* What only an experiment has: not with --pid, --name, --user, --all. */
+static const char *const launch_opts[] = {"count", "at", "loader", "load", "compare", "compare-load", "keep", "quiet",
+					  "reloc-cache", NULL};
+static const char *const compare_conflicts[] = {"compare-load", "loader", NULL};
+static const char *const compare_load_conflicts[] = {"compare", "loader", "load", NULL};
+static const char *const json_conflicts[] = {"csv", NULL};
+#define SHARE_NOPTS 25 /* the options and the {0} that ends them */
+
+/* mmld share's options, their values written into a. */
+static void share_options(struct share_args *a, struct opt opts[SHARE_NOPTS])
 {
-	/* What only an experiment has: not with --pid, --name, --user, --all. */
-	static const char *const launch_opts[] = {"count", "at", "loader", "load", "compare", "compare-load", "keep", "quiet",
-						  "reloc-cache", NULL};
-	struct opt opts[] = {
+	const struct opt table[] = {
 		{.name = "count", .letter = 'n', .kind = OPT_INT, .dest = &a->l.n, .metavar = "N", .min = 1, .max = 4096,
 		 .deflt = "4",
 		 .help = "start N processes of PROGRAM"},
@@ -132,10 +138,10 @@ static bool parse_share(int argc, char **argv, struct share_args *a, int *first,
 		 .help = "how ld-mmld.so brings in segments: mmap (shared with\n"
 			 "the page cache) or read (private copies, MMLD_LOAD=read)"},
 		{.name = "compare", .kind = OPT_FLAG, .dest = &a->compare,
-		 .conflicts = (const char *const[]){"compare-load", "loader", NULL},
+		 .conflicts = compare_conflicts,
 		 .help = "measure under ld-mmld.so and under the system loader, side by side"},
 		{.name = "compare-load", .kind = OPT_FLAG, .dest = &a->compare_load,
-		 .conflicts = (const char *const[]){"compare", "loader", "load", NULL},
+		 .conflicts = compare_load_conflicts,
 		 .help = "measure ld-mmld.so's mmap and read loading side by side,\nwith start-up times"},
 		{.name = "pid", .letter = 'p', .kind = OPT_CUSTOM, .dest = &a->sel, .parse = parse_pids, .metavar = "PID[,PID...]",
 		 .conflicts = launch_opts, .help = "measure these running processes"},
@@ -168,7 +174,7 @@ static bool parse_share(int argc, char **argv, struct share_args *a, int *first,
 		 .help = "leave the processes running after the measurement (mmld\nexits without waiting for them)"},
 		{.name = "quiet", .letter = 'q', .kind = OPT_FLAG, .dest = &a->l.quiet,
 		 .help = "the processes' stdin, stdout and stderr on /dev/null\n(their last line on stderr still explains a failure)"},
-		{.name = "json", .kind = OPT_FLAG, .dest = &a->json, .conflicts = (const char *const[]){"csv", NULL},
+		{.name = "json", .kind = OPT_FLAG, .dest = &a->json, .conflicts = json_conflicts,
 		 .help = "print JSON (docs/share-schema.json) instead of the tables\n(the processes' stdout then goes to stderr)"},
 		{.name = "csv", .kind = OPT_FLAG, .dest = &a->csv,
 		 .help = "print the view as comma-separated values (KiB; the\nprocesses' stdout then goes to stderr)"},
@@ -178,6 +184,78 @@ static bool parse_share(int argc, char **argv, struct share_args *a, int *first,
 		 .help = "also write a page with the chart and a sortable,\nfilterable table to FILE (self-contained)"},
 		{0},
 	};
+	_Static_assert(sizeof table / sizeof table[0] == SHARE_NOPTS, "SHARE_NOPTS is the table's length");
+	memcpy(opts, table, sizeof table);
+}
+
+/* PROGRAM, or running processes (--pid...), never both, never neither. */
+static bool operands_fit(const struct command *cmd, const struct share_args *a, int argc, char **argv, int first, int *status)
+{
+	bool running = a->sel.pids || a->sel.name || a->sel.by_user || a->sel.all;
+	if (!running && first >= argc) {
+		*status = opts_error(cmd, "missing operand; usage: mmld share [OPTIONS] [--] PROGRAM [ARGS] (or --pid, --name, --user, --all)");
+		return false;
+	}
+	if (running && first < argc) {
+		*status = opts_error(cmd, "--pid, --name, --user and --all measure running processes: no PROGRAM with them ('%s')", argv[first]);
+		return false;
+	}
+	return true;
+}
+
+/* --name and --object are extended regular expressions. */
+static bool regexes_compile(const struct command *cmd, const struct share_args *a, int *status)
+{
+	regex_t re;
+	const char *const regexes[2][2] = {{"name", a->sel.name}, {"object", a->object}};
+	for (int k = 0; k < 2; k++) {
+		int err = regexes[k][1] ? regcomp(&re, regexes[k][1], REG_EXTENDED | REG_NOSUB) : 0;
+		if (err) {
+			char msg[128];
+			regerror(err, &re, msg, sizeof msg);
+			*status = opts_error(cmd, "--%s '%s' is not a regular expression (%s)", regexes[k][0], regexes[k][1], msg);
+			return false;
+		}
+		if (regexes[k][1])
+			regfree(&re);
+	}
+	return true;
+}
+
+/* --sort names a column of the view. */
+static bool sort_known(const struct command *cmd, const struct share_args *a, int *status)
+{
+	if (a->sort && view_column((enum view_by)a->by, a->sort) < 0) {
+		*status = opts_error(cmd, "--sort '%s' is not a column of --by %s (%s)", a->sort, view_names[a->by],
+				     view_column_list((enum view_by)a->by));
+		return false;
+	}
+	return true;
+}
+
+/* --load, --reloc-cache and --keep only where they mean something. */
+static bool launch_options_fit(const struct command *cmd, const struct share_args *a, int *status)
+{
+	if (a->l.system && opts_given(cmd, "load")) {
+		*status = opts_error(cmd, "--loader system and --load cannot be used together (--load is ld-mmld.so's)");
+		return false;
+	}
+	if (a->l.reloc_cache && (a->l.system || a->l.read_load || a->compare_load)) {
+		*status = opts_error(cmd, "--reloc-cache is ld-mmld.so's, with --load mmap: not with %s",
+				     a->l.system ? "--loader system" : a->l.read_load ? "--load read" : "--compare-load");
+		return false;
+	}
+	if (a->l.keep && a->l.at == POINT_EXIT) {
+		*status = opts_error(cmd, "--keep and --at exit cannot be used together (the processes are ending)");
+		return false;
+	}
+	return true;
+}
+
+static bool parse_share(int argc, char **argv, struct share_args *a, int *first, int *status)
+{
+	struct opt opts[SHARE_NOPTS];
+	share_options(a, opts);
 	const struct command cmd = {
 		.name = "share",
 		.usage = "[OPTIONS] [--] PROGRAM [ARGS]\n   or: mmld share [OPTIONS] --pid PID[,PID...] | --name REGEX | --user USER | --all",
@@ -190,50 +268,13 @@ static bool parse_share(int argc, char **argv, struct share_args *a, int *first,
 		.max_operands = -1,
 		.program_follows = true,
 	};
-	if (!opts_parse(&cmd, argc, argv, first, status))
+	if (!opts_parse(&cmd, argc, argv, first, status) || !operands_fit(&cmd, a, argc, argv, *first, status) ||
+	    !regexes_compile(&cmd, a, status) || !sort_known(&cmd, a, status))
 		return false;
-	bool running = a->sel.pids || a->sel.name || a->sel.by_user || a->sel.all;
-	if (!running && *first >= argc) {
-		*status = opts_error(&cmd, "missing operand; usage: mmld share [OPTIONS] [--] PROGRAM [ARGS] (or --pid, --name, --user, --all)");
-		return false;
-	}
-	if (running && *first < argc) {
-		*status = opts_error(&cmd, "--pid, --name, --user and --all measure running processes: no PROGRAM with them ('%s')", argv[*first]);
-		return false;
-	}
-	regex_t re;
-	const char *const regexes[2][2] = {{"name", a->sel.name}, {"object", a->object}};
-	for (int k = 0; k < 2; k++) {
-		int err = regexes[k][1] ? regcomp(&re, regexes[k][1], REG_EXTENDED | REG_NOSUB) : 0;
-		if (err) {
-			char msg[128];
-			regerror(err, &re, msg, sizeof msg);
-			*status = opts_error(&cmd, "--%s '%s' is not a regular expression (%s)", regexes[k][0], regexes[k][1], msg);
-			return false;
-		}
-		if (regexes[k][1])
-			regfree(&re);
-	}
-	if (a->sort && view_column((enum view_by)a->by, a->sort) < 0) {
-		*status = opts_error(&cmd, "--sort '%s' is not a column of --by %s (%s)", a->sort, view_names[a->by],
-				     view_column_list((enum view_by)a->by));
-		return false;
-	}
 	a->l.system = a->loader == 1;
 	a->l.read_load = a->load == 1;
-	if (a->l.system && opts_given(&cmd, "load")) {
-		*status = opts_error(&cmd, "--loader system and --load cannot be used together (--load is ld-mmld.so's)");
+	if (!launch_options_fit(&cmd, a, status))
 		return false;
-	}
-	if (a->l.reloc_cache && (a->l.system || a->l.read_load || a->compare_load)) {
-		*status = opts_error(&cmd, "--reloc-cache is ld-mmld.so's, with --load mmap: not with %s",
-				     a->l.system ? "--loader system" : a->l.read_load ? "--load read" : "--compare-load");
-		return false;
-	}
-	if (a->l.keep && a->l.at == POINT_EXIT) {
-		*status = opts_error(&cmd, "--keep and --at exit cannot be used together (the processes are ending)");
-		return false;
-	}
 	a->l.stdout_to_stderr = a->json || a->csv;
 	return true;
 }
