@@ -253,24 +253,42 @@ static void title(char *buf, size_t len, const struct report_opts *o, const stru
 		snprintf(buf, len, "mmld share: memory by %s, %s", view_names[v->by], what);
 }
 
-void report_svg_chart(FILE *f, const struct report_opts *o, const struct run_result *runs, const struct view *views,
-		      int nruns)
-{
+/* A chart being drawn: its rows and labels, the scale of its axis, where everything goes. */
+struct chart {
+	FILE *f;
+	const struct report_opts *o;
+	const struct run_result *runs;
+	const struct view *views;
+	int nruns;
 	struct chart_row *rows;
-	size_t n = chart_rows(o, views, nruns, &rows);
-	const struct view *v0 = &views[0];
-	/* Labels: the shortest distinct tail of each path, ellipsised. */
-	const char **names = malloc((n + 1) * sizeof *names), **shorts = malloc((n + 1) * sizeof *shorts);
-	for (size_t i = 0; i < n; i++)
-		names[i] = rows[i].name;
+	size_t n;
+	char (*labels)[256];
+	size_t label_chars;            /* the widest label, in characters */
+	int unit;                      /* of the axis: KiB, MiB, GiB */
+	double scale, step, axis_max;  /* KiB per unit; tick step and axis end, in units */
+	char cap[12][256];
+	int ncap;
+	struct segment seg[6];
+	int nseg, legend_lines;
+	double left, right, plot, row_h, top, y_axis, height;
+};
+
+/* Labels: the shortest distinct tail of each path (objects), escaped and ellipsised; the
+ * "other" row says how many rows it holds. */
+static void chart_labels(struct chart *c)
+{
+	const struct view *v0 = &c->views[0];
+	const char **names = malloc((c->n + 1) * sizeof *names), **shorts = malloc((c->n + 1) * sizeof *shorts);
+	for (size_t i = 0; i < c->n; i++)
+		names[i] = c->rows[i].name;
 	if (v0->by == BY_OBJECT)
-		short_names(names, n, shorts);
+		short_names(names, c->n, shorts);
 	else
-		memcpy(shorts, names, n * sizeof *names);
-	char (*labels)[256] = calloc(n + 1, sizeof *labels);
-	size_t label_chars = 8;
-	for (size_t i = 0; i < n; i++) {
-		const struct view_row *g = rows[i].r[0] ? rows[i].r[0] : rows[i].r[1];
+		memcpy(shorts, names, c->n * sizeof *names);
+	c->labels = calloc(c->n + 1, sizeof *c->labels);
+	c->label_chars = 8;
+	for (size_t i = 0; i < c->n; i++) {
+		const struct view_row *g = c->rows[i].r[0] ? c->rows[i].r[0] : c->rows[i].r[1];
 		char grouped[64];
 		const char *label = shown(shorts[i]); /* escaped, then cut: as the table does */
 		if (g && g->grouped) {
@@ -280,109 +298,159 @@ void report_svg_chart(FILE *f, const struct report_opts *o, const struct run_res
 			label = grouped;
 		}
 		if (v0->by == BY_PROCESS)
-			ellipsise_end(labels[i], sizeof labels[i], label, LABEL_CHARS);
+			ellipsise_end(c->labels[i], sizeof c->labels[i], label, LABEL_CHARS);
 		else
-			ellipsise(labels[i], sizeof labels[i], label, LABEL_CHARS);
-		if (text_width(labels[i]) > label_chars)
-			label_chars = text_width(labels[i]);
+			ellipsise(c->labels[i], sizeof c->labels[i], label, LABEL_CHARS);
+		if (text_width(c->labels[i]) > c->label_chars)
+			c->label_chars = text_width(c->labels[i]);
 	}
-	unsigned long long max = 1;
-	for (size_t i = 0; i < n; i++)
-		for (int run = 0; run < nruns; run++)
-			if (rows[i].r[run] && view_kib(&views[run], rows[i].r[run], COL_RSS) > max)
-				max = view_kib(&views[run], rows[i].r[run], COL_RSS);
-	int unit = unit_for(o->units, max);
-	double scale = unit == 0 ? 1 : unit == 1 ? 1024 : 1048576;
-	double step = nice_step((double)max / scale), axis_max = step;
-	while (axis_max < (double)max / scale)
-		axis_max += step;
+	free(names);
+	free(shorts);
+}
 
-	char cap[12][256], head[256];
-	int ncap = caption(cap, 12, o, runs, nruns);
-	struct segment seg[6];
-	int nseg = 0;
-	for (int run = 0; run < nruns; run++)
-		nseg += segments(&views[run], run, nruns, seg + nseg, runs);
+/* The axis: one unit for the largest bar, round ticks, an end past the largest bar. */
+static void chart_scale(struct chart *c)
+{
+	unsigned long long max = 1;
+	for (size_t i = 0; i < c->n; i++)
+		for (int run = 0; run < c->nruns; run++)
+			if (c->rows[i].r[run] && view_kib(&c->views[run], c->rows[i].r[run], COL_RSS) > max)
+				max = view_kib(&c->views[run], c->rows[i].r[run], COL_RSS);
+	c->unit = unit_for(c->o->units, max);
+	c->scale = c->unit == 0 ? 1 : c->unit == 1 ? 1024 : 1048576;
+	c->step = nice_step((double)max / c->scale);
+	c->axis_max = c->step;
+	while (c->axis_max < (double)max / c->scale)
+		c->axis_max += c->step;
+}
+
+/* Where things go: the legend's lines, the plot right of the labels, a band per row, then
+ * the axis, the totals and the caption. */
+static void chart_layout(struct chart *c)
+{
+	c->ncap = caption(c->cap, 12, c->o, c->runs, c->nruns);
+	c->nseg = 0;
+	for (int run = 0; run < c->nruns; run++)
+		c->nseg += segments(&c->views[run], run, c->nruns, c->seg + c->nseg, c->runs);
 	double legend_w = 20;
-	int legend_lines = 1;
-	for (int i = 0; i < nseg; i++) {
-		double w = 16 + CHAR_PX * (double)text_width(seg[i].label) + 24;
+	c->legend_lines = 1;
+	for (int i = 0; i < c->nseg; i++) {
+		double w = 16 + CHAR_PX * (double)text_width(c->seg[i].label) + 24;
 		if (legend_w > 20 && legend_w + w > WIDTH - 20) {
 			legend_w = 20;
-			legend_lines++;
+			c->legend_lines++;
 		}
 		legend_w += w;
 	}
-	double left = 20 + CHAR_PX * (double)label_chars + 10, right = WIDTH - 90, plot = right - left;
-	double row_h = nruns * BAR_H + ROW_GAP + (nruns > 1 ? 6 : 0);
-	double top = 60 + 18 * legend_lines + 10, y_axis = top + (double)n * row_h + 4;
-	double height = y_axis + 44 + nruns * 18 + ncap * 15 + 14;
-	fprintf(f, "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"%d\" height=\"%.0f\" viewBox=\"0 0 %d %.0f\" "
-		   "font-family=\"DejaVu Sans, Verdana, sans-serif\" font-size=\"12\">\n",
-		WIDTH, height, WIDTH, height);
-	fprintf(f, "<rect width=\"100%%\" height=\"100%%\" fill=\"white\"/>\n");
-	title(head, sizeof head, o, runs, nruns, v0);
-	char shown_title[256];
+	c->left = 20 + CHAR_PX * (double)c->label_chars + 10;
+	c->right = WIDTH - 90;
+	c->plot = c->right - c->left;
+	c->row_h = c->nruns * BAR_H + ROW_GAP + (c->nruns > 1 ? 6 : 0);
+	c->top = 60 + 18 * c->legend_lines + 10;
+	c->y_axis = c->top + (double)c->n * c->row_h + 4;
+	c->height = c->y_axis + 44 + c->nruns * 18 + c->ncap * 15 + 14;
+}
+
+/* The picture's frame, the title, what the bars are, the legend. */
+static void chart_head(const struct chart *c)
+{
+	const struct view *v0 = &c->views[0];
+	fprintf(c->f, "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"%d\" height=\"%.0f\" viewBox=\"0 0 %d %.0f\" "
+		      "font-family=\"DejaVu Sans, Verdana, sans-serif\" font-size=\"12\">\n",
+		WIDTH, c->height, WIDTH, c->height);
+	fprintf(c->f, "<rect width=\"100%%\" height=\"100%%\" fill=\"white\"/>\n");
+	char head[256], shown_title[256];
+	title(head, sizeof head, c->o, c->runs, c->nruns, v0);
 	ellipsise_end(shown_title, sizeof shown_title, shown(head), 105);
-	text(f, 20, 26, "font-size=\"16\" font-weight=\"bold\"", shown_title);
-	text(f, 20, 46, "fill=\"#555\"", v0->exact ? "bars: RSS summed over the processes; method: distinct physical frames, exact"
-						   : "bars: RSS summed over the processes; method: smaps Pss, an ESTIMATE (no frame numbers without root)");
-	legend(f, 68, seg, nseg);
+	text(c->f, 20, 26, "font-size=\"16\" font-weight=\"bold\"", shown_title);
+	text(c->f, 20, 46, "fill=\"#555\"", v0->exact ? "bars: RSS summed over the processes; method: distinct physical frames, exact"
+						      : "bars: RSS summed over the processes; method: smaps Pss, an ESTIMATE (no frame numbers without root)");
+	legend(c->f, 68, c->seg, c->nseg);
+}
 
-	/* Grid and axis. */
-	for (double t = 0; t <= axis_max + step / 2; t += step) {
-		double x = left + plot * t / axis_max;
+/* Grid lines, ticks and the axis with its unit. */
+static void chart_axis(const struct chart *c)
+{
+	for (double t = 0; t <= c->axis_max + c->step / 2; t += c->step) {
+		double x = c->left + c->plot * t / c->axis_max;
 		char tick[32];
-		snprintf(tick, sizeof tick, step < 1 ? "%.1f" : "%.0f", t);
-		fprintf(f, "<line x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\" stroke=\"#e0e0e0\"/>\n", x, top - 6, x, y_axis);
-		fprintf(f, "<line x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\" stroke=\"#333\"/>\n", x, y_axis, x, y_axis + 5);
-		text(f, x, y_axis + 18, "text-anchor=\"middle\"", tick);
+		snprintf(tick, sizeof tick, c->step < 1 ? "%.1f" : "%.0f", t);
+		fprintf(c->f, "<line x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\" stroke=\"#e0e0e0\"/>\n", x, c->top - 6, x, c->y_axis);
+		fprintf(c->f, "<line x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\" stroke=\"#333\"/>\n", x, c->y_axis, x, c->y_axis + 5);
+		text(c->f, x, c->y_axis + 18, "text-anchor=\"middle\"", tick);
 	}
-	fprintf(f, "<line x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\" stroke=\"#333\"/>\n", left, y_axis, right, y_axis);
+	fprintf(c->f, "<line x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\" stroke=\"#333\"/>\n", c->left, c->y_axis, c->right, c->y_axis);
 	char axis_label[64];
-	snprintf(axis_label, sizeof axis_label, "RSS, %s", unit_names[unit]);
-	text(f, left + plot / 2, y_axis + 34, "text-anchor=\"middle\" font-weight=\"bold\"", axis_label);
+	snprintf(axis_label, sizeof axis_label, "RSS, %s", unit_names[c->unit]);
+	text(c->f, c->left + c->plot / 2, c->y_axis + 34, "text-anchor=\"middle\" font-weight=\"bold\"", axis_label);
+}
 
-	for (size_t i = 0; i < n; i++) {
-		double y = top + (double)i * row_h;
-		fprintf(f, "<g><title>");
-		put_xml(f, rows[i].name);
-		fprintf(f, "</title>\n");
-		text(f, left - 8, y + BAR_H * nruns / 2.0 + 4, "text-anchor=\"end\"", labels[i]);
-		for (int run = 0; run < nruns; run++) {
-			const struct view_row *r = rows[i].r[run];
-			double by = y + run * BAR_H, x = left;
-			unsigned long long p[3] = {0};
-			int np = r ? parts(&views[run], r, p) : 0;
-			struct segment rs[3];
-			segments(&views[run], run, nruns, rs, runs);
-			for (int k = 0; k < np; k++) {
-				double w = plot * ((double)p[k] / scale) / axis_max;
-				fprintf(f, "<rect x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" height=\"%d\" fill=\"%s\"/>\n", x, by, w,
-					BAR_H - 1, rs[k].colour);
-				x += w;
-			}
-			char val[64], num[32];
-			if (r) {
-				format_size(num, sizeof num, view_kib(&views[run], r, COL_RSS), unit);
-				snprintf(val, sizeof val, "%s%s%s", nruns > 1 ? runs[run].label : "", nruns > 1 ? " " : "", num);
-			} else
-				snprintf(val, sizeof val, "%s%snot mapped", nruns > 1 ? runs[run].label : "", nruns > 1 ? " " : "");
-			text(f, x + 4, by + BAR_H - 4, "font-size=\"11\" fill=\"#333\"", val);
-		}
-		fprintf(f, "</g>\n");
+/* One run's bar of row i at height by: its parts, then its size (or "not mapped"). */
+static void chart_bar(const struct chart *c, size_t i, int run, double by)
+{
+	const struct view_row *r = c->rows[i].r[run];
+	double x = c->left;
+	unsigned long long p[3] = {0};
+	int np = r ? parts(&c->views[run], r, p) : 0;
+	struct segment rs[3];
+	segments(&c->views[run], run, c->nruns, rs, c->runs);
+	for (int k = 0; k < np; k++) {
+		double w = c->plot * ((double)p[k] / c->scale) / c->axis_max;
+		fprintf(c->f, "<rect x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" height=\"%d\" fill=\"%s\"/>\n", x, by, w, BAR_H - 1,
+			rs[k].colour);
+		x += w;
 	}
-	double y = y_axis + 56;
-	for (int run = 0; run < nruns; run++, y += 18) {
+	const char *label = c->nruns > 1 ? c->runs[run].label : "", *sep = c->nruns > 1 ? " " : "";
+	char val[64], num[32];
+	if (r) {
+		format_size(num, sizeof num, view_kib(&c->views[run], r, COL_RSS), c->unit);
+		snprintf(val, sizeof val, "%s%s%s", label, sep, num);
+	} else
+		snprintf(val, sizeof val, "%s%snot mapped", label, sep);
+	text(c->f, x + 4, by + BAR_H - 4, "font-size=\"11\" fill=\"#333\"", val);
+}
+
+/* Each row: its full name as a tooltip, its label, a bar per run. */
+static void chart_rows_drawn(const struct chart *c)
+{
+	for (size_t i = 0; i < c->n; i++) {
+		double y = c->top + (double)i * c->row_h;
+		fprintf(c->f, "<g><title>");
+		put_xml(c->f, c->rows[i].name);
+		fprintf(c->f, "</title>\n");
+		text(c->f, c->left - 8, y + BAR_H * c->nruns / 2.0 + 4, "text-anchor=\"end\"", c->labels[i]);
+		for (int run = 0; run < c->nruns; run++)
+			chart_bar(c, i, run, y + run * BAR_H);
+		fprintf(c->f, "</g>\n");
+	}
+}
+
+/* The totals of each run, then the caption. */
+static void chart_foot(const struct chart *c)
+{
+	double y = c->y_axis + 56;
+	for (int run = 0; run < c->nruns; run++, y += 18) {
 		char tl[256];
-		totals_line(tl, sizeof tl, &views[run], nruns > 1 ? runs[run].label : NULL, unit);
-		text(f, 20, y, "font-weight=\"bold\"", tl);
+		totals_line(tl, sizeof tl, &c->views[run], c->nruns > 1 ? c->runs[run].label : NULL, c->unit);
+		text(c->f, 20, y, "font-weight=\"bold\"", tl);
 	}
-	for (int i = 0; i < ncap; i++, y += 15)
-		text(f, 20, y, "fill=\"#555\" font-size=\"11\"", cap[i]);
-	fprintf(f, "</svg>\n");
-	free(labels);
-	free(names);
-	free(shorts);
-	free(rows);
+	for (int i = 0; i < c->ncap; i++, y += 15)
+		text(c->f, 20, y, "fill=\"#555\" font-size=\"11\"", c->cap[i]);
+	fprintf(c->f, "</svg>\n");
+}
+
+void report_svg_chart(FILE *f, const struct report_opts *o, const struct run_result *runs, const struct view *views,
+		      int nruns)
+{
+	struct chart c = {.f = f, .o = o, .runs = runs, .views = views, .nruns = nruns};
+	c.n = chart_rows(o, views, nruns, &c.rows);
+	chart_labels(&c);
+	chart_scale(&c);
+	chart_layout(&c);
+	chart_head(&c);
+	chart_axis(&c);
+	chart_rows_drawn(&c);
+	chart_foot(&c);
+	free(c.labels);
+	free(c.rows);
 }
