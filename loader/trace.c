@@ -217,9 +217,8 @@ static pid_t next_event(struct traced *t, int *status)
 	}
 }
 
-/* At its PTRACE_EVENT_EXIT: does thread tid take the process with it? Only a thread that
- * called exit(2) (pthread_exit) while others run leaves the rest running: it is inside that
- * system call (orig_rax SYS_exit, rax still -ENOSYS as on every system call's entry). */
+/* A thread that called exit(2) (pthread_exit) is inside that system call: orig_rax SYS_exit,
+ * rax still -ENOSYS as on every system call's entry (a fatal signal or exit_group is not). */
 bool trace_thread_exit_only(pid_t tid)
 {
 	struct user_regs_struct regs;
@@ -228,6 +227,8 @@ bool trace_thread_exit_only(pid_t tid)
 	return regs.orig_rax == SYS_exit && (long)regs.rax == -ENOSYS;
 }
 
+/* At its PTRACE_EVENT_EXIT: does thread tid take the process with it? Yes, unless it ends
+ * alone while others run. */
 static bool group_exits(struct traced *t, pid_t tid)
 {
 	return threads_running(t) <= 1 || !trace_thread_exit_only(tid);
