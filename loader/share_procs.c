@@ -70,8 +70,8 @@ static unsigned long long start_time(pid_t pid)
 }
 
 /* One process; a process that changed while being read (an exec replaces its mappings
- * between the maps and pagemap reads) is read again, up to three times in all, while it is
- * the same process (its start time). */
+ * between the maps and pagemap reads, or shows none for a moment) is read again, up to
+ * three times in all, while it is the same process (its start time). */
 static int measure_one(struct acct *a, pid_t pid)
 {
 	unsigned long long started = start_time(pid);
@@ -79,7 +79,7 @@ static int measure_one(struct acct *a, pid_t pid)
 	for (int tries = 0; tries < 3; tries++) {
 		errno = 0;
 		rc = acct_process(a, pid, NULL, 0);
-		if (rc >= 0 || errno == EACCES || errno == EPERM || !started || start_time(pid) != started)
+		if (rc == 0 || errno == EACCES || errno == EPERM || !started || start_time(pid) != started)
 			break;
 	}
 	return rc;
