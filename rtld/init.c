@@ -3,6 +3,7 @@
 #include "hold.h"
 #include "pages.h"
 #include "audit.h"
+#include "fini_order.h"
 
 typedef void (*init_fn)(int, char **, char **);
 typedef void (*fini_fn)(void);
@@ -183,12 +184,30 @@ void init_fini_selected(bool (*select)(const struct dso *), void (*after)(struct
 }
 
 /* At exit, glibc's order (elf/dl-fini.c): namespace by namespace, the last first and the
- * program's last, audit modules' own namespaces after all; in each, the program first (glibc
- * never sorts it), then the objects dependents first. With audit modules, each namespace's
- * finalisers are told between LA_ACT_DELETE and LA_ACT_CONSISTENT, with la_objclose after each
- * object's (not in the modules' own namespaces). */
+ * program's last, audit modules' own namespaces after all; in each, the objects sorted again
+ * as they stand (fini_order.c: dependents first, dlopen'ed ones in load order where nothing
+ * ties them, the program first). With audit modules, each namespace's finalisers are told
+ * between LA_ACT_DELETE and LA_ACT_CONSISTENT, with la_objclose after each object's (not in
+ * the modules' own namespaces). */
 static unsigned fini_ns;
 static bool in_fini_ns(const struct dso *d) { return d->ns == fini_ns && d != R.main; }
+static void fini_namespace(unsigned n, void (*after)(struct dso *))
+{
+	size_t count;
+	struct dso **order_now = fini_order(n, &count);
+	if (!order_now) { /* out of memory: the reverse of the initialisation order */
+		if (n == 0 && R.main->init_started)
+			fini_one(R.main, after);
+		fini_ns = n;
+		fini_selected(in_fini_ns, after);
+		return;
+	}
+	for (size_t i = 0; i < count; i++)
+		if (order_now[i]->init_started || order_now[i]->kind == DSO_RTLD)
+			fini_one(order_now[i], after);
+	rt_free(order_now);
+}
+
 static void fini_at_exit(void)
 {
 	R.exiting = true;
@@ -199,10 +218,7 @@ static void fini_at_exit(void)
 			bool tell = R.naudit && !auditors;
 			if (tell)
 				audit_activity(n, LA_ACT_DELETE_);
-			if (n == 0 && R.main->init_started) /* (initialised: in the order) */
-				fini_one(R.main, tell ? audit_objclose : NULL);
-			fini_ns = n;
-			fini_selected(in_fini_ns, tell ? audit_objclose : NULL);
+			fini_namespace(n, tell ? audit_objclose : NULL);
 			if (tell)
 				audit_activity(n, LA_ACT_CONSISTENT_);
 		}

@@ -21,6 +21,19 @@ same glibc-dlfcn ./dltest
 # for a symbol, the reason lost; no error; "not a regular file").
 same glibc-dlerror-text ./dlerror_text
 same glibc-lifecycle ./lifecycle
+# Finalisers at exit of libraries dlopen'ed and never closed: glibc sorts the namespace again
+# (load order where nothing ties them, dependents first, relocation dependencies honoured),
+# not the reverse of the constructors (before: e d b c a, glibc's b c d a e).
+same glibc-fini-order-at-exit ./fini_order
+# ... and LD_DEBUG=libs's "calling fini" lines for lifecycle (gconv modules and NSS libraries
+# libc dlopen'ed): the same objects in the same order, the program as "" (ld.so's own line
+# names each loader, so it is left out).
+fini_lines() { grep 'calling fini' "$1" | grep -v -e 'ld-linux-x86-64' -e 'ld-mmld' | sed 's/^ *[0-9]*://'; }
+run_cmd "$TMPD/lf-ours" LD_DEBUG=libs -- "$RTLD" ./lifecycle
+run_cmd "$TMPD/lf-sys" LD_DEBUG=libs -- ./lifecycle
+check glibc-fini-order-debug-lines "LD_DEBUG=libs: other 'calling fini' lines or order than the system loader's" \
+	sh -c "$(declare -f fini_lines); [ \"\$(fini_lines '$TMPD/lf-ours.err')\" = \"\$(fini_lines '$TMPD/lf-sys.err')\" ] &&
+	       [ \$(fini_lines '$TMPD/lf-ours.err' | wc -l) -ge 5 ]"
 same glibc-deepbind ./deepbind
 same glibc-rtld-next ./rtld_next
 same glibc-dlclose ./dlclose
