@@ -76,17 +76,23 @@ def where_it_crashed():
                 in_object_code = True
     sym = next((l for l in lines if ' in section ' in l or l.startswith('No symbol matches')), '')
     frames = [l for l in lines if l.startswith('#')]
-    if 'ld-mmld.so' in sym and not sp_ok:
+    # The pc in ld-mmld.so's code. (A pc in its data, where its heap is, is no code of
+    # anyone's: whether the loader went there is the return-address question below.)
+    in_our_code = 'ld-mmld.so' in sym and ' in section .text of ' in sym
+    if in_our_code and not sp_ok:
         # Back in ld-mmld.so with the stack pointer thrown off the stack: a constructor
         # pointed into the middle of the object's code, which wrecked the stack and returned.
         return False, sym + ' (stack pointer off the stack)'
-    if 'ld-mmld.so' in sym:
+    if in_our_code:
         return True, sym
     # A call from ld-mmld.so to a non-code address leaves a return address into ld-mmld.so
     # on top of the stack: somewhere inside a function ("f + N"), never a function's first
-    # byte (that is a pointer the program's wrecked code returned through).
+    # byte (that is a pointer the program's wrecked code returned through). Without one, the
+    # object's own code went there (a finaliser entered mid-function jumping through a
+    # register that held one of the loader's records).
     ret = next((l[len('RET:'):] for l in lines if l.startswith('RET:')), '')
-    if sym.startswith('No symbol matches') and not in_object_code and not pc_on_stack and 'ld-mmld.so' in ret and ' + ' in ret:
+    no_code = sym.startswith('No symbol matches') or 'ld-mmld.so' in sym
+    if no_code and not in_object_code and not pc_on_stack and 'ld-mmld.so' in ret and ' + ' in ret:
         return True, 'ld-mmld.so called a non-code address, from ' + ret.split(' in section')[0]
     return False, sym or (frames[0] if frames else '?')
 
