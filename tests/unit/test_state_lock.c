@@ -13,6 +13,7 @@
 #include <stdlib.h>
 #include <setjmp.h>
 #include <pthread.h>
+#include <sched.h>
 #include <signal.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -28,7 +29,15 @@ void rt_die(const char *occasion, const char *object, const char *fmt, ...)
 	abort();
 }
 
-static uint32_t gettid_(void) { return (uint32_t)gettid(); }
+/* The loader reads the id from the thread's TCB; a system call per look-up here would make
+ * the signal test below slow. Cleared in a fork's child, which has another id. */
+static __thread uint32_t tid_cache;
+static uint32_t gettid_(void)
+{
+	if (!tid_cache)
+		tid_cache = (uint32_t)gettid();
+	return tid_cache;
+}
 
 static int setup(void **state)
 {
@@ -131,13 +140,20 @@ static void on_signal(int sig)
 	handler_runs++;
 }
 
+/* One signal at a time: the next only once the last was handled, after a pause of varying
+ * length (so the signals land all over the lock's code), never a storm that leaves the
+ * holding thread no time of its own (on an idle machine, a sender on the other core could
+ * keep it in handlers for minutes). */
 static volatile int stop_signals;
 static void *send_signals(void *a)
 {
 	pthread_t target = *(pthread_t *)a;
-	while (!stop_signals) {
+	for (unsigned n = 0; !stop_signals; n++) {
+		sig_atomic_t seen = handler_runs;
 		pthread_kill(target, SIGUSR2);
-		for (volatile int i = 0; i < 200; i++)
+		while (handler_runs == seen && !stop_signals)
+			sched_yield();
+		for (volatile unsigned i = 0; i < (n * 7919u) % 2000u; i++)
 			;
 	}
 	return NULL;
@@ -178,6 +194,7 @@ static void test_after_fork(void **state)
 	state_lock(); /* the fork's own */
 	pid_t p = fork();
 	if (p == 0) {
+		tid_cache = 0;
 		state_lock_after_fork(true);
 		_exit((word & TID_MASK) == gettid_() && depth() == 2 ? 0 : 1);
 	}
@@ -187,6 +204,7 @@ static void test_after_fork(void **state)
 	state_unlock();
 	p = fork();
 	if (p == 0) {
+		tid_cache = 0;
 		state_lock_after_fork(false);
 		_exit(word == 0 && state_trylock() && depth() == 1 ? 0 : 1);
 	}
