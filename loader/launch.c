@@ -253,20 +253,25 @@ static bool before(struct timespec a, struct timespec b)
 	return a.tv_sec < b.tv_sec || (a.tv_sec == b.tv_sec && a.tv_nsec < b.tv_nsec);
 }
 
+/* Reaps c if it has ended (without waiting); true if it has. */
+static bool reaped_now(struct child *c)
+{
+	int st;
+	if (waitpid(c->pid, &st, WNOHANG) != c->pid)
+		return false;
+	c->reaped = true;
+	c->wait_status = st;
+	reaper_forget(c->pid);
+	return true;
+}
+
 /* How many of g's processes still run (those that ended are reaped, not waited for). */
 static int still_running(struct launch_group *g)
 {
 	int n = 0;
 	for (int i = 0; i < g->n; i++) {
 		struct child *c = &g->c[i];
-		if (c->reaped || c->exec_errno)
-			continue;
-		int st;
-		if (waitpid(c->pid, &st, WNOHANG) == c->pid) {
-			c->reaped = true;
-			c->wait_status = st;
-			reaper_forget(c->pid);
-		} else
+		if (!c->reaped && !c->exec_errno && !reaped_now(c))
 			n++;
 	}
 	return n;
@@ -395,15 +400,8 @@ static void reap_ended(struct launch_group *g)
 		bool late = now.tv_sec - start.tv_sec >= 2;
 		for (int i = 0; i < g->n; i++) {
 			struct child *c = &g->c[i];
-			if (!c->ended_by_mmld || c->reaped)
+			if (!c->ended_by_mmld || c->reaped || reaped_now(c))
 				continue;
-			int st;
-			if (waitpid(c->pid, &st, WNOHANG) == c->pid) {
-				c->reaped = true;
-				c->wait_status = st;
-				reaper_forget(c->pid);
-				continue;
-			}
 			if (late)
 				kill(c->pid, SIGKILL);
 			waiting = true;
