@@ -247,9 +247,14 @@ static void dirs_parse(const char *list, struct dso *owner, struct dir_list *l)
 	l->dir = NULL;
 	l->len = NULL;
 	struct dst_values v = {.lib = "lib/x86_64-linux-gnu"};
+	/* LD_LIBRARY_PATH and --library-path are split at ';' too, as glibc splits them (its
+	 * fillin_rpath with ":;"); DT_RPATH and DT_RUNPATH at ':' only. */
+	bool semicolons = list == R.library_path;
 	for (const char *p = list; p;) {
-		const char *end = strchr(p, ':');
-		size_t len = end ? (size_t)(end - p) : strlen(p);
+		const char *end = p;
+		while (*end && *end != ':' && !(semicolons && *end == ';'))
+			end++;
+		size_t len = (size_t)(end - p);
 		char dir[PATH_MAX_];
 		int n;
 		if (len == 0) {
@@ -269,7 +274,7 @@ static void dirs_parse(const char *list, struct dso *owner, struct dir_list *l)
 		}
 		if (n > 0)
 			dirs_add(l, dir, (size_t)n);
-		p = end ? end + 1 : NULL;
+		p = *end ? end + 1 : NULL;
 	}
 }
 

@@ -21,6 +21,14 @@ oracle oracle-auxv MMLD_TEST_VAR=visible -- ./auxv one two
 oracle oracle-versions-v1-with-v2 LD_LIBRARY_PATH=ver2 -- ./versions-v1
 oracle oracle-versions-v2 LD_LIBRARY_PATH=ver2 -- ./versions-v2
 oracle oracle-ld-library-path LD_LIBRARY_PATH=undef-extra -- ./undef-now
+# LD_LIBRARY_PATH and --library-path take ';' as a separator too (an empty entry between two is
+# the current directory); DT_RUNPATH does not (redteam #41: the whole string was one directory).
+oracle oracle-ld-library-path-semicolons LD_LIBRARY_PATH="/nonexistent/a;;/nonexistent/b:undef-extra;/x" -- ./undef-now
+oracle oracle-library-path-option-semicolons -- --library-path "/nonexistent/a;undef-extra" ./undef-now
+printf '#include <stdio.h>\nint extra(void);\nint main(void) { printf("extra=%%d\\n", extra()); return 0; }\n' >"$TMPD/semirp.c"
+gcc -o "$TMPD/semirp" "$TMPD/semirp.c" -L undef-extra -lundef -Wl,-rpath,"/nonexistent/a;$TP/undef-extra" 2>/dev/null ||
+	echo "(semirp: link failed)"
+oracle oracle-runpath-semicolon-is-a-name -- "$TMPD/semirp"
 # A search path of 200 directories before the one that has the library (glibc has no limit;
 # LD_LIBRARY_PATHs of module systems are that long), for LD_LIBRARY_PATH and RUNPATH.
 LONG_PATH=$(for i in $(seq 200); do printf '/nonexistent/d%d:' "$i"; done)
