@@ -16,11 +16,7 @@ cd "$TPA"
 # both NAME ENV... -- ARGS: `LOADER ARGS` under both loaders: same stdout, stderr, status.
 both() {
 	local name=$1; shift
-	local envs=()
-	while [ "$1" != "--" ]; do envs+=("$1"); shift; done
-	shift
-	run_cmd "$TMPD/ours" "${envs[@]}" -- "$RTLD" "$@"
-	run_cmd "$TMPD/sys" "${envs[@]}" -- "$SYSLD" "$@"
+	run_both "$@"
 	compare_runs "$name"
 }
 

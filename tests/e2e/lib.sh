@@ -35,13 +35,19 @@ run_cmd() {
 # print the same stdout and stderr and exit alike (STDOUT_ONLY=1: stderr may differ, for our
 # own warnings; SILENT_OK=1: printing nothing is the expected behaviour). Finalisers are skipped in both
 # (NOLIBC_SKIP_FINI, see testprogs/nolibc/start.c); golden files cover them.
-oracle() {
-	local name=$1; shift
+# run_both ENV... -- ARGS: `LOADER ARGS` with ENV under ld-mmld.so and under the system loader,
+# into $TMPD/ours.* and $TMPD/sys.* (run_cmd's files).
+run_both() {
 	local envs=()
 	while [ "$1" != "--" ]; do envs+=("$1"); shift; done
 	shift
-	run_cmd "$TMPD/ours" NOLIBC_SKIP_FINI=1 "${envs[@]}" -- "$RTLD" "$@"
-	run_cmd "$TMPD/sys" NOLIBC_SKIP_FINI=1 "${envs[@]}" -- "$SYSLD" "$@"
+	run_cmd "$TMPD/ours" "${envs[@]}" -- "$RTLD" "$@"
+	run_cmd "$TMPD/sys" "${envs[@]}" -- "$SYSLD" "$@"
+}
+
+oracle() {
+	local name=$1; shift
+	run_both NOLIBC_SKIP_FINI=1 "$@"
 	for f in out err; do
 		# Messages name the loader only through argv[0] of the program: identical.
 		[ "$f" = err ] && [ -n "${STDOUT_ONLY:-}" ] && continue

@@ -36,11 +36,7 @@ oracle list-tunables-bad-option-after -- --list-tunables --bogus
 # diagnostics NAME ENV... -- ARGS: both loaders' --list-diagnostics lines, masked as above.
 diagnostics() {
 	local name=$1; shift
-	local envs=()
-	while [ "$1" != "--" ]; do envs+=("$1"); shift; done
-	shift
-	run_cmd "$TMPD/ours" "${envs[@]}" -- "$RTLD" "$@"
-	run_cmd "$TMPD/sys" "${envs[@]}" -- "$SYSLD" "$@"
+	run_both "$@"
 	# (also masked: CPUID leaf 1's EBX, whose top byte is the initial APIC id of the CPU the
 	# process happens to run on)
 	local mask="s/^(auxv\[0x[0-9a-f]+\]\.a_val=)0x[0-9a-f]+$/\1ADDR/; s|$RTLD|LOADER|g; s|$SYSLD|LOADER|g"
@@ -67,11 +63,7 @@ diagnostics list-diagnostics-with-a-program -- --list-diagnostics /bin/true
 # debug_lines NAME WHAT ENV... -- ARGS: the lines matching WHAT (a regex) of both loaders.
 debug_lines() {
 	local name=$1 what=$2; shift 2
-	local envs=()
-	while [ "$1" != "--" ]; do envs+=("$1"); shift; done
-	shift
-	run_cmd "$TMPD/ours" "${envs[@]}" -- "$RTLD" "$@"
-	run_cmd "$TMPD/sys" "${envs[@]}" -- "$SYSLD" "$@"
+	run_both "$@"
 	local mask="s/^ *[0-9]+:/PID:/; s/0x[0-9a-f]+/ADDR/g; s|$RTLD|LOADER|g; s|$SYSLD|LOADER|g"
 	sed -E "$mask" "$TMPD/ours.err" | grep -E "$what" >"$TMPD/o"
 	sed -E "$mask" "$TMPD/sys.err" | grep -E "$what" | python3 -c '
