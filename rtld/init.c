@@ -4,6 +4,7 @@
 #include "pages.h"
 #include "audit.h"
 #include "fini_order.h"
+#include "lock.h"
 
 typedef void (*init_fn)(int, char **, char **);
 typedef void (*fini_fn)(void);
@@ -207,7 +208,14 @@ static bool any_dlopened(unsigned n)
 static void fini_namespace(unsigned n, void (*after)(struct dso *))
 {
 	size_t count = 0;
-	struct dso **order_now = any_dlopened(n) ? fini_order(n, &count) : NULL;
+	struct dso **order_now = NULL;
+	if (any_dlopened(n)) {
+		/* As glibc: the objects are sorted under the load lock (another thread may still
+		 * dlopen or dlclose), the finalisers run without it (they may dlopen again). */
+		rtld_lock(LOCK_LOAD);
+		order_now = fini_order(n, &count);
+		rtld_unlock(LOCK_LOAD);
+	}
 	if (!order_now) { /* the reverse of the initialisation order (also when out of memory) */
 		if (n == 0 && R.main->init_started)
 			fini_one(R.main, after);
